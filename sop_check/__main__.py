@@ -1,0 +1,3 @@
+from sop_check.cli import main
+
+main()

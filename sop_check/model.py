@@ -1,0 +1,176 @@
+"""The data every stage shares: rule metadata, locations, findings, results, reports.
+
+Everything here is plain data (dataclasses and enums) so that reporters are pure
+functions of a :class:`Report` and tests can build reports by hand.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Status(str, enum.Enum):
+    """The verdict of one rule on one app."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"  # the rule does not apply; the message says why
+    UNKNOWN = "unknown"  # the analysis could not decide; `unresolved` says what
+    ERROR = "error"  # the rule itself raised; the message is the one-line cause
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file. `path` is relative to the report's repository root, with `/`.
+
+    Lines and columns are 1-based. `column` counts characters; `column_utf16`
+    counts UTF-16 code units (what SARIF wants). Both are filled by whoever
+    makes the location (see :func:`sop_check.text.location_from_bytes`).
+    """
+
+    path: str
+    line: int = 1
+    column: int = 1
+    end_line: int | None = None
+    end_column: int | None = None
+    column_utf16: int | None = None
+    end_column_utf16: int | None = None
+
+    def utf16_column(self) -> int:
+        return self.column_utf16 if self.column_utf16 is not None else self.column
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """Why a finding is not counted: an inline comment or a config waiver."""
+
+    kind: str  # "inline" or "config"
+    reason: str
+    location: Location | None = None
+
+
+@dataclass
+class Finding:
+    """One located problem. A missing file is a finding at the path where it belongs."""
+
+    rule: str
+    message: str
+    location: Location
+    hint: str = ""
+    suppression: Suppression | None = None
+
+    @property
+    def suppressed(self) -> bool:
+        return self.suppression is not None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What made a rule pass (or what it looked at): 'keepalive found at ...'."""
+
+    message: str
+    location: Location
+
+
+@dataclass
+class RuleResult:
+    rule: str  # the code, e.g. "TAV004"
+    name: str  # kebab-case name, e.g. "unload-keepalive"
+    severity: Severity
+    status: Status
+    message: str
+    findings: list[Finding] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)  # for UNKNOWN: what could not be resolved
+
+    @property
+    def active_findings(self) -> list[Finding]:
+        return [f for f in self.findings if not f.suppressed]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem with the input (not a rule verdict): a file that could not be read or parsed."""
+
+    path: str  # relative to the repository root
+    message: str  # one line, names the cause
+    level: str = "warning"  # "warning" or "notice"
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+@dataclass
+class AppReport:
+    root: str  # relative to the repository root ("." for the root itself)
+    uses_tavus: bool
+    results: list[RuleResult] = field(default_factory=list)
+    skipped_reason: str | None = None  # set when the whole app is skipped
+
+
+@dataclass(frozen=True)
+class RuleInfo:
+    """Rule metadata as reporters need it (no check code)."""
+
+    code: str
+    name: str
+    summary: str
+    severity: Severity
+    docs: str  # Markdown: what it does, why, example, fix
+    help_uri: str = ""
+    preview: bool = False
+    tags: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    tool_version: str
+    pack_version: str
+    sop_version: str
+    repo_root: str  # absolute path of the root every path is relative to
+    scanned_path: str  # what the user asked to check, relative to repo_root
+    config_path: str | None
+    rules: list[RuleInfo]
+    apps: list[AppReport] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    unused_suppressions: list[Finding] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+
+    def all_results(self) -> list[tuple[AppReport, RuleResult]]:
+        return [(app, r) for app in self.apps for r in app.results]
+
+
+def exit_code(report: Report, *, strict: bool = False, exit_zero: bool = False, usage_error: bool = False) -> int:
+    """The gate's exit code, as decided in design/decisions.md.
+
+    2 if a rule errored or usage/config is bad (2 wins); else 1 if any error-severity
+    rule failed or is unknown (warnings count only with `strict`); else 0.
+    `exit_zero` turns 1 into 0, never 2.
+    """
+    results = [r for _, r in report.all_results()]
+    if usage_error or any(r.status is Status.ERROR for r in results):
+        return 2
+    failing = any(
+        r.status in (Status.FAIL, Status.UNKNOWN) and (r.severity is Severity.ERROR or strict)
+        for r in results
+    )
+    if failing and not exit_zero:
+        return 1
+    return 0

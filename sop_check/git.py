@@ -1,0 +1,70 @@
+"""Read-only questions to git about the target, run so that nothing of the target's executes.
+
+`core.fsmonitor=false` keeps a configured fsmonitor hook from running; `safe.directory=*`
+keeps CI's ownership check from refusing a checkout made by another user. Any failure
+means "no git" for the caller, who then falls back to walking the file system.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+_GIT = ["git", "-c", "core.fsmonitor=false", "-c", "safe.directory=*", "-c", "core.quotepath=off"]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    # The user's or CI's git environment must not redirect us to another repository.
+    for key in ("GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE"):
+        env.pop(key, None)
+    env["GIT_OPTIONAL_LOCKS"] = "0"  # never take the index lock: `check` writes nothing
+    return env
+
+
+def run_git(cwd: Path, *args: str, timeout: float = 30.0) -> bytes | None:
+    """Run a git command; return stdout, or None when git is missing or fails."""
+    try:
+        proc = subprocess.run(
+            [*_GIT, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL, env=_env(), timeout=timeout, check=False,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode != 0:
+        return None
+    return proc.stdout
+
+
+def toplevel(path: Path) -> Path | None:
+    """The work tree root containing `path`, or None outside git."""
+    start = path if path.is_dir() else path.parent
+    out = run_git(start, "rev-parse", "--show-toplevel")
+    if not out:
+        return None
+    return Path(os.fsdecode(out.strip()))
+
+
+def list_files(root: Path, *, staged: bool = False) -> list[str] | None:
+    """Files git would consider part of the project under `root`, relative to `root`.
+
+    Tracked files plus untracked files not ignored; with `staged`, only what the
+    index holds (what a commit will contain). None when git cannot answer.
+    """
+    args = ["ls-files", "-z", "--cached"]
+    if not staged:
+        args += ["--others", "--exclude-standard"]
+    out = run_git(root, *args)
+    if out is None:
+        return None
+    names = {os.fsdecode(n) for n in out.split(b"\0") if n}
+    return sorted(names)
+
+
+def deleted_files(root: Path) -> set[str]:
+    """Tracked files deleted in the work tree (listed by ls-files, absent on disk)."""
+    out = run_git(root, "ls-files", "-z", "--deleted")
+    if not out:
+        return set()
+    return {os.fsdecode(n) for n in out.split(b"\0") if n}

@@ -1,0 +1,99 @@
+"""Where Next.js (and Vercel) serve a URL, and which function handles POST there.
+
+Shared by TAV001 (the route exists), TAV002 (it ends the conversation) and the
+client rules (a request must go to a path that is served).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from sop_check.evaluate import Evaluator, Func, Unknown
+from sop_check.index import AppIndex
+
+APP_ROUTE_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs")
+PAGES_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs")
+
+
+@dataclass(frozen=True)
+class RouteFile:
+    path: str  # app-relative
+    kind: str  # "app", "pages" or "python"
+    url: str
+
+
+def _app_url(parts: tuple[str, ...]) -> str | None:
+    """URL of an App Router folder path (segments after `app/`), None if not routable."""
+    segs: list[str] = []
+    for seg in parts:
+        if seg.startswith("_"):
+            return None  # private folder: not routable
+        if (seg.startswith("(") and seg.endswith(")")) or seg.startswith("@"):
+            continue  # route groups and parallel-route slots are not URL segments
+        segs.append(seg)
+    return "/" + "/".join(segs)
+
+
+def route_url(path: str) -> RouteFile | None:
+    p = PurePosixPath(path)
+    parts = p.parts
+    base = parts[1:] if parts and parts[0] == "src" else parts
+    if not base:
+        return None
+    if base[0] == "app" and p.stem == "route" and p.suffix in APP_ROUTE_EXTS:
+        url = _app_url(base[1:-1])
+        return RouteFile(path, "app", url) if url is not None else None
+    if base[0] == "pages" and p.suffix in PAGES_EXTS and len(base) > 1 and base[1] == "api":
+        segs = list(base[1:-1]) + ([] if p.stem == "index" else [p.stem])
+        return RouteFile(path, "pages", "/" + "/".join(segs))
+    if parts[0] == "api" and p.suffix == ".py" and not p.stem.startswith("_"):
+        segs = list(parts[:-1]) + ([] if p.stem == "index" else [p.stem])
+        return RouteFile(path, "python", "/" + "/".join(segs))
+    return None
+
+
+def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
+    """Every file that would serve `url` (there should be one)."""
+    url = url.rstrip("/") or "/"
+    out = []
+    for f in index.files:
+        r = route_url(f)
+        if r is not None and r.url == url and not (index.non_evidence and index.non_evidence.match_file(f)):
+            out.append(r)
+    return sorted(out, key=lambda r: ({"app": 0, "pages": 1, "python": 2}[r.kind], r.path))
+
+
+def served_paths(index: AppIndex) -> set[str]:
+    return {r.url for r in (route_url(f) for f in index.files) if r is not None}
+
+
+@dataclass
+class Handler:
+    func: Func | None
+    problem: str | None  # why there is no handler (a finding), or what could not be resolved
+    unresolved: bool = False  # True: could not see; False: seen and absent
+
+
+def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
+    """The function that answers POST at this route file (App Router) or the default export (Pages)."""
+    name = "POST" if route.kind == "app" else "default"
+    mod = ev.index.module(route.path)
+    if mod is None:
+        return Handler(None, f"cannot read {route.path}", unresolved=True)
+    value = ev.module_export(route.path, name)
+    if isinstance(value, Func):
+        return Handler(value, None)
+    if isinstance(value, Unknown):
+        if value.reason.startswith("no export"):
+            others = sorted(k for k in mod.exports if k.isupper())
+            which = f"; it exports only {', '.join(others)}" if others else ""
+            what = "no POST handler is exported" if route.kind == "app" else "no default-export handler"
+            return Handler(None, what + which)
+        return Handler(None, f"the {name} export could not be resolved: {value.reason}", unresolved=True)
+    return Handler(None, f"the {name} export is not a function", unresolved=True)
+
+
+def exports_summary(mod: Any) -> str:
+    return ", ".join(sorted(mod.exports)) or "nothing"

@@ -1,0 +1,102 @@
+"""TAV001 end-route: a POST handler is served at the end route."""
+
+from __future__ import annotations
+
+from sop_check.evaluate import Evaluator
+from sop_check.model import Evidence, RuleResult, Status
+from sop_check.rule import Example, Rule
+
+from sop_check_rules._routes import post_handler, routes_at
+
+_PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
+_ROUTE = """import { NextResponse } from 'next/server';
+export async function POST(request: Request) {
+  const { conversation_id } = await request.json();
+  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });
+  const r = await fetch(`https://tavusapi.com/v2/conversations/${conversation_id}/end`, {
+    method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY || '' } });
+  return NextResponse.json({ success: r.ok });
+}
+"""
+
+
+class EndRoute(Rule):
+    code = "TAV001"
+    name = "end-route"
+    summary = "A POST handler is served at /api/tavus/end"
+    needles = ("tavus",)
+    tags = ("tavus", "sessions")
+    docs = """
+## What it does
+Looks for the route that ends a Tavus conversation: App Router
+`app/**/api/tavus/end/route.{ts,js,mts,mjs}` (also under `src/`, route groups
+`(x)` ignored, `_private` folders not routable) exporting `POST` (a function, a
+const arrow, a wrapped handler, `export { handler as POST }` or a re-export);
+Pages Router `pages/api/tavus/end.{ts,js}` or `.../end/index.{ts,js}` with a
+default-export handler; or a Vercel Python function `api/tavus/end.py`.
+
+## Why
+Without a server route the browser has nothing to call when the user leaves,
+and Tavus keeps the conversation (and its billing) running: a zombie session.
+
+## Example
+```ts
+// app/api/tavus/end/route.ts
+export async function POST(request: Request) { /* end the conversation at Tavus */ }
+```
+
+## How to fix
+Create `app/api/tavus/end/route.ts` exporting `POST`, as in SOP section 1.A.
+The path is the pack option `end-route`.
+"""
+    examples = (
+        Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _ROUTE}, Status.PASS, "the SOP route"),
+        Example({"package.json": _PKG, "src/app/(api)/api/tavus/end/route.ts": _ROUTE}, Status.PASS,
+                "route group under src/"),
+        Example({"package.json": _PKG, "app/api/tavus/end/route.ts":
+                 "export const GET = async () => Response.json({ tavus: true });\n"}, Status.FAIL, "only GET"),
+        Example({"package.json": _PKG, "app/_lib/api/tavus/end/route.ts": _ROUTE}, Status.FAIL,
+                "a private folder is not routable"),
+        Example({"package.json": _PKG, "lib/tavus.ts": "export const TAVUS = 'tavus';\n"}, Status.FAIL, "no route"),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        url = ctx.options["end-route"]
+        index = ctx.app
+        routes = routes_at(index, url)
+        if not routes:
+            where = "app/api/tavus/end/route.ts" if not index.has_file("pages") else "pages/api/tavus/end.ts"
+            where = f"src/{where}" if any(f.startswith("src/app/") for f in index.files) else where
+            return self.failed(
+                f"no route serves {url}",
+                [self.finding(f"no route file serves POST {url}", index.location(where),
+                              f"create {where} exporting POST (SOP section 1.A)")],
+            )
+        ev = Evaluator(index)
+        findings, unresolved = [], []
+        for route in routes:
+            if route.kind == "python":
+                from sop_check_rules._python import python_serves_post
+
+                ok, message, line = python_serves_post(index, route.path, url)
+                loc = index.location(route.path, line or 1)
+                if ok:
+                    return self.passed(f"POST {url} is served by {route.path}", [Evidence(message, loc)])
+                if ok is None:
+                    unresolved.append(f"{route.path}: {message}")
+                else:
+                    findings.append(self.finding(message, loc, "add a do_POST method or a POST route"))
+                continue
+            handler = post_handler(ev, route)
+            if handler.func is not None:
+                loc = handler.func.module.location(handler.func.node)
+                return self.passed(f"POST {url} is served by {route.path}",
+                                   [Evidence(f"POST handler at {loc}", loc)])
+            if handler.unresolved:
+                unresolved.append(f"{route.path}: {handler.problem}")
+            else:
+                findings.append(self.finding(f"{route.path}: {handler.problem}", index.location(route.path),
+                                             "export an async function POST(request) from the route file"))
+        if unresolved and not findings:
+            return self.unknown(f"could not verify that {url} serves POST", unresolved)
+        return self.failed(f"{url} has a route file but no POST handler", findings)

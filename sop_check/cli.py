@@ -1,0 +1,128 @@
+"""The command line: `sop-check check`, `rules`, `explain`, `init`.
+
+Heavy modules (tree-sitter, the rule pack, reporters) are imported inside the
+commands, so `--version` and `--help` start fast.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from sop_check import __version__
+
+EXIT_USAGE = 2
+
+
+def _fail_usage(message: str) -> None:
+    click.echo(f"sop-check: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
+
+
+def _codes(value: str | None) -> list[str] | None:
+    if not value:
+        return None
+    return [c.strip().upper() for c in value.split(",") if c.strip()]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="sop-check")
+def main() -> None:
+    """Check a Next.js project against the Tavus CVI integration SOP."""
+
+
+@main.command()
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="text", show_default=True,
+              type=click.Choice(["text", "json", "sarif", "github", "junit"]), help="Output format.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--select", help="Comma-separated rule codes or prefixes to run (overrides config).")
+@click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--app", "apps", multiple=True, type=click.Path(path_type=Path),
+              help="Check this app folder (repeatable); nothing is skipped then.")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
+@click.option("--env-from-process", is_flag=True, default=None,
+              help="Required env vars may come from the process environment (CI secrets).")
+@click.option("--vercel/--no-vercel", default=None, help="Verify the variables on Vercel (needs VERCEL_TOKEN).")
+@click.option("--require-vercel", is_flag=True, default=None, help="Fail when the Vercel check cannot run.")
+@click.option("--staged", is_flag=True, default=False,
+              help="Only what is staged for commit counts (set automatically under pre-commit).")
+@click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when rules fail (2 still means an error).")
+@click.option("--no-inline-suppressions", is_flag=True, help="Ignore sop-check-ignore comments (audits).")
+@click.option("--report-unused-ignores", is_flag=True, help="Report sop-check-ignore comments that match nothing.")
+@click.option("--no-prefilter", is_flag=True, help="Parse every file, even those no rule can care about.")
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (0: automatic).")
+@click.option("--quiet", "-q", is_flag=True, help="Text format: only failing rules and findings.")
+@click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore: str | None,
+          apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
+          vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
+          exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
+          no_prefilter: bool, jobs: int | None, quiet: bool, color: bool | None) -> None:
+    """Audit PATH (default: the current folder), one app or a monorepo."""
+    from sop_check.run import CheckRequest, execute
+
+    request = CheckRequest(
+        path=path, fmt=fmt, output=output, select=_codes(select), ignore=_codes(ignore), apps=list(apps),
+        config_file=config_file, env_from_process=env_from_process, vercel=vercel,
+        require_vercel=require_vercel, staged=staged or os.environ.get("PRE_COMMIT") == "1",
+        strict=strict, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
+        report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet,
+        color=color,
+    )
+    sys.exit(execute(request))
+
+
+@main.command("rules")
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+def rules_cmd(fmt: str) -> None:
+    """List the rules of the pack."""
+    import json
+
+    from sop_check.registry import all_rules
+
+    infos = [r.info() for r in all_rules().values()]
+    if fmt == "json":
+        click.echo(json.dumps([{"code": i.code, "name": i.name, "severity": str(i.severity), "summary": i.summary,
+                                "preview": i.preview} for i in infos], indent=2))
+        return
+    width = max((len(i.name) for i in infos), default=10)
+    for i in infos:
+        flag = " (preview)" if i.preview else ""
+        click.echo(f"{i.code}  {i.name:<{width}}  {str(i.severity):<7}  {i.summary}{flag}")
+
+
+@main.command()
+@click.argument("code")
+def explain(code: str) -> None:
+    """Print a rule's documentation: what it does, why, an example, how to fix."""
+    from sop_check.registry import all_rules
+
+    rules = all_rules()
+    rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code.lower()), None)
+    if rule is None:
+        _fail_usage(f"unknown rule '{code}'; known rules: {', '.join(rules)}")
+    info = rule.info()
+    click.echo(f"# {info.code} {info.name}\n\n{info.summary}\n\nSeverity: {info.severity}\n\n{info.docs}")
+
+
+@main.command()
+@click.option("--path", "target", default="sop-check.toml", type=click.Path(path_type=Path),
+              show_default=True, help="Where to write the starter config.")
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(target: Path, force: bool) -> None:
+    """Write a commented starter config with the pack's defaults."""
+    from sop_check.config import load_pack, starter_config_text
+
+    if target.exists() and not force:
+        _fail_usage(f"{target} exists; use --force to overwrite")
+    target.write_text(starter_config_text(load_pack()), encoding="utf-8")
+    click.echo(f"wrote {target}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,244 @@
+"""Find the files of a project and the Next.js apps in it, reading nothing but names.
+
+Inside git, git lists the files (fast, honours every .gitignore); outside git an
+iterative `os.scandir` walk with pathspec does. Symlinks are never followed (no
+loops, nothing outside the root). Env files are listed separately, ignored or not:
+being ignored is exactly what they should be.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from sop_check import git
+from sop_check.model import Diagnostic
+
+# Folders that never hold the project's own source.
+SKIP_DIRS = frozenset({
+    "node_modules", ".next", ".git", ".hg", ".svn", "dist", "build", "out", ".turbo", ".vercel",
+    "coverage", ".cache", ".output", ".nuxt", ".svelte-kit", "__pycache__", ".venv", "venv", ".yarn",
+})
+CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")
+NEXT_CONFIG_NAMES = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
+
+
+@dataclass
+class App:
+    root: Path  # absolute
+    rel_root: str  # relative to the repository root, "/"-separated; "." for the root
+    files: list[str] = field(default_factory=list)  # app-relative code and config files
+    env_files: list[str] = field(default_factory=list)  # app-relative .env* files at the app root
+    package: dict = field(default_factory=dict)
+    named_explicitly: bool = False
+
+
+@dataclass
+class Project:
+    repo_root: Path
+    scan_root: Path
+    in_git: bool
+    apps: list[App]
+    workspace_packages: dict[str, Path]  # package name -> folder, for monorepo imports
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+class DiscoveryError(Exception):
+    """The path to check cannot be used at all (usage error, exit 2)."""
+
+
+def rel(path: Path, root: Path) -> str:
+    try:
+        r = path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+    return r or "."
+
+
+def _skipped(parts: tuple[str, ...]) -> bool:
+    return any(p in SKIP_DIRS for p in parts[:-1])
+
+
+def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[str]:
+    """Iterative walk (no recursion on the Python stack), no symlinks, honouring .gitignore."""
+    import pathspec
+
+    out: list[str] = []
+    # Each stack entry: folder, its path relative to root, the ignore specs in force there.
+    stack: list[tuple[Path, str, list[tuple[str, object]]]] = [(root, "", [])]
+    while stack:
+        folder, prefix, specs = stack.pop()
+        specs = list(specs)
+        gi = folder / ".gitignore"
+        try:
+            if gi.is_file() and not gi.is_symlink():
+                lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
+                specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
+        except (OSError, ValueError) as exc:
+            diagnostics.append(Diagnostic(rel(gi, repo_root), f"cannot read .gitignore ({_cause(exc)})"))
+        try:
+            with os.scandir(folder) as it:
+                entries = sorted(it, key=lambda e: e.name)
+        except OSError as exc:
+            diagnostics.append(Diagnostic(rel(folder, repo_root) + "/", f"cannot list folder ({_cause(exc)})"))
+            continue
+        for entry in entries:
+            relpath = f"{prefix}{entry.name}"
+            try:
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                continue  # deleted while scanning
+            if stat.S_ISLNK(mode):
+                continue  # never followed: no loops, nothing outside the root
+            is_dir = stat.S_ISDIR(mode)
+            if is_dir and entry.name in SKIP_DIRS:
+                continue
+            if _ignored(relpath, is_dir, specs):
+                continue
+            if is_dir:
+                stack.append((Path(entry.path), relpath + "/", specs))
+            elif stat.S_ISREG(mode):
+                out.append(relpath)
+    out.sort()
+    return out
+
+
+def _ignored(relpath: str, is_dir: bool, specs: list) -> bool:
+    ignored = False
+    for prefix, spec in specs:
+        if not relpath.startswith(prefix):
+            continue
+        sub = relpath[len(prefix):] + ("/" if is_dir else "")
+        result = spec.check_file(sub)  # type: ignore[attr-defined]
+        if result.include is not None:
+            ignored = bool(result.include)
+    return ignored
+
+
+def _cause(exc: BaseException) -> str:
+    if isinstance(exc, PermissionError):
+        return "permission denied"
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def _read_package(path: Path, diagnostics: list[Diagnostic], repo_root: Path) -> dict | None:
+    try:
+        data = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        cause = _cause(exc) if isinstance(exc, OSError) else f"invalid JSON ({str(exc).splitlines()[0][:80]})"
+        diagnostics.append(Diagnostic(rel(path, repo_root), f"cannot read package.json: {cause}"))
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _depends_on_next(pkg: dict) -> bool:
+    for key in ("dependencies", "devDependencies", "peerDependencies"):
+        deps = pkg.get(key)
+        if isinstance(deps, dict) and "next" in deps:
+            return True
+    return False
+
+
+def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path] | None = None,
+             exclude: list[str] | None = None) -> Project:
+    scan_root = scan_path.resolve()
+    if not scan_root.exists():
+        raise DiscoveryError(f"{scan_path}: no such file or directory")
+    if not scan_root.is_dir():
+        raise DiscoveryError(f"{scan_path}: not a directory (give the project folder)")
+    diagnostics: list[Diagnostic] = []
+    notices: list[str] = []
+    top = git.toplevel(scan_root)
+    repo_root = top.resolve() if top else scan_root
+    files: list[str] | None = None
+    if top is not None:
+        listed = git.list_files(repo_root, staged=staged)
+        if listed is None:
+            notices.append("git could not list files; walking the folder instead")
+        else:
+            prefix = rel(scan_root, repo_root)
+            prefix = "" if prefix == "." else prefix + "/"
+            files = [f[len(prefix):] for f in listed if f.startswith(prefix)]
+            if staged:
+                notices.append("pre-commit mode: only files staged for commit count as evidence")
+    if files is None:
+        files = _walk(scan_root, diagnostics, repo_root)
+    files = [f for f in files if not _skipped(PurePosixPath(f).parts)]
+    if exclude:
+        import pathspec
+        spec = pathspec.GitIgnoreSpec.from_lines(exclude)
+        files = [f for f in files if not spec.match_file(f)]
+
+    apps, workspace = _find_apps(scan_root, repo_root, files, diagnostics, explicit_apps)
+    _assign_files(apps, scan_root, files)
+    for app in apps:
+        app.env_files = _env_files(app.root)
+    return Project(repo_root=repo_root, scan_root=scan_root, in_git=top is not None, apps=apps,
+                   workspace_packages=workspace, diagnostics=diagnostics, notices=notices)
+
+
+def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: list[Diagnostic],
+               explicit: list[Path] | None) -> tuple[list[App], dict[str, Path]]:
+    workspace: dict[str, Path] = {}
+    found: dict[Path, App] = {}
+    config_dirs = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name in NEXT_CONFIG_NAMES}
+    for f in files:
+        if PurePosixPath(f).name != "package.json":
+            continue
+        folder = scan_root / PurePosixPath(f).parent
+        pkg = _read_package(scan_root / f, diagnostics, repo_root)
+        if pkg is None:
+            pkg = {}
+        name = pkg.get("name")
+        if isinstance(name, str):
+            workspace[name] = folder
+        if _depends_on_next(pkg) or str(PurePosixPath(f).parent) in config_dirs:
+            found[folder] = App(root=folder, rel_root=rel(folder, repo_root), package=pkg)
+    for d in config_dirs:
+        folder = scan_root / d
+        found.setdefault(folder, App(root=folder, rel_root=rel(folder, repo_root)))
+    if explicit:
+        apps = []
+        for p in explicit:
+            folder = p.resolve()
+            if not folder.is_dir():
+                raise DiscoveryError(f"{p}: --app is not a directory")
+            app = found.get(folder) or App(root=folder, rel_root=rel(folder, repo_root))
+            app.named_explicitly = True
+            apps.append(app)
+        return apps, workspace
+    if not found:
+        # No package.json names next: check the folder as one app rather than say nothing.
+        found[scan_root] = App(root=scan_root, rel_root=rel(scan_root, repo_root))
+    return sorted(found.values(), key=lambda a: a.rel_root), workspace
+
+
+def _assign_files(apps: list[App], scan_root: Path, files: list[str]) -> None:
+    """Each file belongs to the deepest app whose root contains it."""
+    by_root = sorted(apps, key=lambda a: len(a.root.parts), reverse=True)
+    for f in files:
+        abs_path = scan_root / f
+        for app in by_root:
+            try:
+                sub = abs_path.relative_to(app.root)
+            except ValueError:
+                continue
+            app.files.append(sub.as_posix())
+            break
+
+
+def _env_files(root: Path) -> list[str]:
+    try:
+        with os.scandir(root) as it:
+            names = [e.name for e in it if e.name.startswith(".env") and not e.is_symlink()]
+    except OSError:
+        return []
+    return sorted(names)

@@ -1,0 +1,178 @@
+"""discover -> index -> rules -> report. One rule's crash is that rule's `error`, never the run's."""
+
+from __future__ import annotations
+
+import fnmatch
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from sop_check import __version__
+from sop_check.context import CheckContext, Settings
+from sop_check.discover import App, Project, discover
+from sop_check.index import AppIndex
+from sop_check.model import AppReport, Report, RuleResult, Status
+from sop_check.resolve import ModuleResolver
+from sop_check.rule import Rule
+from sop_check.suppress import apply_suppressions
+
+# Bytes that say an app uses Tavus at all.
+TAVUS_NEEDLE = "tavus"
+
+
+@dataclass
+class Waiver:
+    rule: str
+    path: str  # glob, relative to the repository root
+    reason: str
+
+
+@dataclass
+class RunOptions:
+    rules: list[type[Rule]]
+    options_for: Callable[[str], Mapping[str, Any]]
+    settings: Settings
+    environ: Mapping[str, str]
+    pack: Mapping[str, Any]
+    explicit_apps: list[Path] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    waivers: list[Waiver] = field(default_factory=list)
+    config_path: str | None = None
+    report_unused_ignores: bool = False
+
+
+def run_check(path: Path, opts: RunOptions) -> Report:
+    project = discover(path, staged=opts.settings.staged, explicit_apps=opts.explicit_apps or None,
+                       exclude=opts.exclude or None)
+    pack_info = opts.pack.get("pack", {})
+    report = Report(
+        tool_version=__version__,
+        pack_version=str(pack_info.get("version", "")),
+        sop_version=str(pack_info.get("sop", "")),
+        repo_root=str(project.repo_root),
+        scanned_path=_rel(project.scan_root, project.repo_root),
+        config_path=opts.config_path,
+        rules=[r.info() for r in opts.rules],
+        diagnostics=list(project.diagnostics),
+        notices=list(project.notices),
+    )
+    needles = _needles(opts.rules)
+    for app in project.apps:
+        index = build_index(project, app, opts, needles)
+        report.apps.append(_check_app(index, app, opts, report))
+        report.diagnostics.extend(index.diagnostics)
+        index.release()
+    return report
+
+
+def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str, ...]) -> AppIndex:
+    import pathspec
+
+    shared = opts.options_for("")
+    resolver = ModuleResolver(app.root, project.repo_root, set(app.files), project.workspace_packages)
+    non_evidence = pathspec.GitIgnoreSpec.from_lines(list(shared.get("non-evidence", [])))
+    index = AppIndex(
+        root=app.root, rel_root=app.rel_root, repo_root=project.repo_root, files=app.files,
+        env_names=app.env_files, resolver=resolver, non_evidence=non_evidence, needles=needles,
+        max_file_size=opts.settings.max_file_size, prefilter=opts.settings.prefilter,
+        git_root=project.repo_root if project.in_git else None,
+    )
+    for file, problem in resolver.problems:
+        index.diagnose(file, problem)
+    return index
+
+
+def _needles(rules: list[type[Rule]]) -> tuple[str, ...]:
+    out = {TAVUS_NEEDLE, "sop-check-ignore"}
+    for r in rules:
+        out.update(n.lower() for n in r.needles)
+    return tuple(sorted(out))
+
+
+def uses_tavus(index: AppIndex, package: Mapping[str, Any]) -> bool:
+    for key in ("dependencies", "devDependencies"):
+        deps = package.get(key)
+        if isinstance(deps, dict) and any(TAVUS_NEEDLE in str(name).lower() for name in deps):
+            return True
+    for env in index.env_files():
+        if any(e.key.upper().startswith("TAVUS") for e in env.entries):
+            return True
+    for f in index.files:
+        if f.endswith((".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")):
+            facts = index.facts(f)
+            if facts is not None and TAVUS_NEEDLE in facts.needles:
+                return True
+    return False
+
+
+def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report) -> AppReport:
+    using = uses_tavus(index, app.package)
+    app_report = AppReport(root=app.rel_root, uses_tavus=using)
+    if not using and not app.named_explicitly:
+        app_report.skipped_reason = "does not use Tavus (no Tavus API, TAVUS_* variable or Tavus package found)"
+        for rule in opts.rules:
+            app_report.results.append(RuleResult(rule.code, rule.name, _severity(rule, opts), Status.SKIP,
+                                                 app_report.skipped_reason))
+        return app_report
+    instances = {r.code: r() for r in opts.rules}
+    results: dict[str, RuleResult] = {}
+    running: set[str] = set()
+
+    def result_of(code: str) -> RuleResult | None:
+        if code in results:
+            return results[code]
+        rule = instances.get(code)
+        if rule is None or code in running:
+            return None
+        running.add(code)
+        results[code] = _run_rule(rule, index, opts, result_of)
+        running.discard(code)
+        return results[code]
+
+    for code in instances:
+        result_of(code)
+    ordered = [results[c] for c in instances]
+    apply_suppressions(ordered, index, opts.waivers, inline=opts.settings.inline_suppressions,
+                       unused=report.unused_suppressions if opts.report_unused_ignores else None)
+    app_report.results = ordered
+    return app_report
+
+
+def _severity(rule: type[Rule], opts: RunOptions):
+    from sop_check.model import Severity
+
+    override = opts.options_for(rule.code).get("__severity__")
+    return Severity(override) if override else rule.severity
+
+
+def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, result_of) -> RuleResult:
+    ctx = CheckContext(index, opts.options_for(rule.code), opts.settings, opts.environ, result_of)
+    severity = _severity(type(rule), opts)
+    try:
+        result = rule.check(ctx)
+    except RecursionError:
+        result = RuleResult(rule.code, rule.name, severity, Status.ERROR,
+                            "rule failed: code nests too deeply to analyse")
+    except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the others
+        cause = str(exc).splitlines()[0][:200] if str(exc) else ""
+        result = RuleResult(rule.code, rule.name, severity, Status.ERROR,
+                            f"rule failed: {type(exc).__name__}{': ' + cause if cause else ''}")
+    result.severity = severity
+    return result
+
+
+def _rel(path: Path, root: Path) -> str:
+    try:
+        r = path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+    return r or "."
+
+
+def waiver_matches(waiver: Waiver, rule: str, path: str) -> bool:
+    return waiver.rule == rule and fnmatch.fnmatch(path, waiver.path)
+
+
+def now() -> float:
+    return time.perf_counter()

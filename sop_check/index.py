@@ -1,0 +1,508 @@
+"""The project index: every file parsed at most once, into facts the rules query.
+
+An `AppIndex` is built per Next.js app. It decides from bytes before parsing
+(a file without any needle of the selected rules is never parsed unless an
+import from code that matters reaches it), parses lazily as rules and the
+evaluator follow imports, and keeps the parsed modules only while the app is
+being checked.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, Iterable, Iterator
+
+from sop_check.model import Diagnostic, Location
+from sop_check.parse.typescript import CODE_EXTENSIONS
+from sop_check.textpos import location_from_bytes
+
+# Function-like nodes: where parameters and bodies live.
+FUNCTION_TYPES = frozenset({
+    "function_declaration", "function_expression", "arrow_function", "method_definition",
+    "generator_function_declaration", "generator_function", "function",
+})
+_COLLECT = frozenset({
+    "call_expression", "new_expression", "jsx_element", "jsx_self_closing_element", "comment",
+    "assignment_expression",
+})
+_IMPORT_RE = re.compile(rb"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]{1,300})['"]""")
+
+
+@dataclass(frozen=True)
+class ImportBinding:
+    source: str  # the specifier as written
+    name: str  # the exported name, "default", or "*" for a namespace import
+
+
+@dataclass(frozen=True)
+class ExportEntry:
+    local: str | None  # the local binding exported under this name
+    source: str | None = None  # `export { x as y } from "./m"`
+    imported: str | None = None  # the name in `source`
+    node: Any = None  # the declaration or specifier node
+
+
+class Module:
+    """One parsed TS/JS file and the facts every rule shares, gathered in one walk."""
+
+    def __init__(self, path: str, repo_path: str, source: bytes, tree: Any) -> None:
+        self.path = path  # app-relative
+        self.repo_path = repo_path  # repository-relative, for locations
+        self.source = source
+        self.tree = tree
+        self.root = tree.root_node
+        self.directives: set[str] = set()
+        self.imports: dict[str, ImportBinding] = {}
+        self.exports: dict[str, ExportEntry] = {}
+        self.star_exports: list[str] = []
+        self.decls: dict[str, Any] = {}
+        self.calls: list[Any] = []
+        self.jsx: list[Any] = []
+        self.comments: list[Any] = []
+        self.assignments: list[Any] = []
+        self.error_ranges: list[tuple[int, int]] = []
+        self._scan_top_level()
+        self._walk()
+
+    # -- text and positions -------------------------------------------------
+    def text(self, node: Any) -> str:
+        return self.source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
+
+    def location(self, node: Any) -> Location:
+        return location_from_bytes(self.source, self.repo_path, node.start_byte, node.end_byte)
+
+    def in_error(self, node: Any) -> bool:
+        """True when the node lies in a region tree-sitter could not parse: never evidence."""
+        s, e = node.start_byte, node.end_byte
+        return any(es <= s and e <= ee for es, ee in self.error_ranges)
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.error_ranges)
+
+    # -- the one walk -------------------------------------------------------
+    def _walk(self) -> None:
+        cursor = self.root.walk()
+        collect, errors = _COLLECT, self.error_ranges
+        while True:
+            node = cursor.node
+            t = node.type
+            if t in collect:
+                if t == "call_expression" or t == "new_expression":
+                    self.calls.append(node)
+                elif t == "comment":
+                    self.comments.append(node)
+                elif t == "assignment_expression":
+                    self.assignments.append(node)
+                else:
+                    self.jsx.append(node)
+            if node.is_error or node.is_missing:
+                parent = node.parent if node.is_missing and node.parent is not None else node
+                errors.append((parent.start_byte, parent.end_byte))
+            if cursor.goto_first_child():
+                continue
+            while not cursor.goto_next_sibling():
+                if not cursor.goto_parent():
+                    return
+
+    def _scan_top_level(self) -> None:
+        in_prologue = True
+        for child in self.root.named_children:
+            t = child.type
+            if in_prologue and t == "expression_statement":
+                first = child.named_children[0] if child.named_children else None
+                if first is not None and first.type == "string":
+                    self.directives.add(self.text(first).strip("'\"`"))
+                    continue
+            if t != "comment":
+                in_prologue = False
+            if t == "import_statement":
+                self._add_import(child)
+            elif t == "export_statement":
+                self._add_export(child)
+            else:
+                self._add_decl(child)
+
+    def _add_decl(self, node: Any) -> list[str]:
+        names: list[str] = []
+        t = node.type
+        if t in ("function_declaration", "generator_function_declaration", "class_declaration",
+                 "abstract_class_declaration"):
+            name = node.child_by_field_name("name")
+            if name is not None:
+                names.append(self.text(name))
+                self.decls[names[-1]] = node
+        elif t in ("lexical_declaration", "variable_declaration"):
+            for decl in node.named_children:
+                if decl.type != "variable_declarator":
+                    continue
+                name = decl.child_by_field_name("name")
+                if name is None:
+                    continue
+                for ident in pattern_names(name):
+                    names.append(self.text(ident))
+                    self.decls[names[-1]] = decl
+        return names
+
+    def _add_import(self, node: Any) -> None:
+        source = node.child_by_field_name("source")
+        if source is None:
+            return
+        spec = string_value(self, source)
+        for clause in node.named_children:
+            if clause.type != "import_clause":
+                continue
+            for part in clause.named_children:
+                if part.type == "identifier":
+                    self.imports[self.text(part)] = ImportBinding(spec, "default")
+                elif part.type == "namespace_import":
+                    ident = _first_named(part, "identifier")
+                    if ident is not None:
+                        self.imports[self.text(ident)] = ImportBinding(spec, "*")
+                elif part.type == "named_imports":
+                    for s in part.named_children:
+                        if s.type != "import_specifier":
+                            continue
+                        name = s.child_by_field_name("name")
+                        alias = s.child_by_field_name("alias") or name
+                        if name is not None and alias is not None:
+                            self.imports[self.text(alias)] = ImportBinding(spec, _name_text(self, name))
+
+    def _add_export(self, node: Any) -> None:
+        source_node = node.child_by_field_name("source")
+        source = string_value(self, source_node) if source_node is not None else None
+        decl = node.child_by_field_name("declaration")
+        value = node.child_by_field_name("value")
+        is_default = any(c.type == "default" for c in node.children)
+        if decl is not None:
+            names = self._add_decl(decl)
+            if is_default and names:
+                self.exports["default"] = ExportEntry(local=names[0], node=decl)
+            elif is_default:
+                self.exports["default"] = ExportEntry(local=None, node=decl)
+            for n in names:
+                if not is_default:
+                    self.exports[n] = ExportEntry(local=n, node=decl)
+            return
+        if is_default and value is not None:
+            local = self.text(value) if value.type == "identifier" else None
+            self.exports["default"] = ExportEntry(local=local, node=value)
+            return
+        clause = _first_named(node, "export_clause")
+        if clause is None:
+            if source is not None and any(c.type == "*" for c in node.children):
+                ns = _first_named(node, "namespace_export")
+                if ns is not None:  # export * as ns from "m"
+                    self.exports[self.text(ns.named_children[-1])] = ExportEntry(None, source, "*", ns)
+                else:
+                    self.star_exports.append(source)
+            return
+        for spec in clause.named_children:
+            if spec.type != "export_specifier":
+                continue
+            name = spec.child_by_field_name("name")
+            alias = spec.child_by_field_name("alias") or name
+            if name is None or alias is None:
+                continue
+            exported = _name_text(self, alias)
+            if source is not None:
+                self.exports[exported] = ExportEntry(None, source, _name_text(self, name), spec)
+            else:
+                self.exports[exported] = ExportEntry(self.text(name), node=spec)
+
+
+def _name_text(module: Module, node: Any) -> str:
+    return string_value(module, node) if node.type == "string" else module.text(node)
+
+
+def _first_named(node: Any, type_: str) -> Any:
+    for c in node.named_children:
+        if c.type == type_:
+            return c
+    return None
+
+
+def string_value(module: Module, node: Any) -> str:
+    """The value of a plain string literal node (quotes removed, simple escapes kept as written)."""
+    parts = [module.text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence")]
+    if parts or node.type == "string":
+        return "".join(parts)
+    return module.text(node).strip("'\"`")
+
+
+def pattern_names(node: Any) -> Iterator[Any]:
+    """Identifier nodes bound by a binding pattern (`a`, `{a, b: c}`, `[x, y]`, `...rest`, defaults)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        t = n.type
+        if t in ("identifier", "shorthand_property_identifier_pattern"):
+            yield n
+        elif t == "pair_pattern":
+            value = n.child_by_field_name("value")
+            if value is not None:
+                stack.append(value)
+        elif t in ("assignment_pattern", "object_assignment_pattern"):
+            left = n.child_by_field_name("left")
+            if left is not None:
+                stack.append(left)
+        elif t in ("object_pattern", "array_pattern", "rest_pattern", "required_parameter",
+                   "optional_parameter"):
+            if t in ("required_parameter", "optional_parameter"):
+                pat = n.child_by_field_name("pattern")
+                if pat is not None:
+                    stack.append(pat)
+                continue
+            stack.extend(reversed(n.named_children))
+
+
+@dataclass
+class FileFacts:
+    """What the bytes of one file say before any parse."""
+
+    path: str
+    size: int
+    needles: frozenset[str]
+    specifiers: tuple[str, ...]
+
+
+@dataclass
+class AppIndex:
+    """Everything the rules know about one app. Built by `sop_check.engine`."""
+
+    root: Path
+    rel_root: str
+    repo_root: Path
+    files: list[str]
+    env_names: list[str]
+    resolver: Any  # sop_check.resolve.ModuleResolver
+    non_evidence: Any  # pathspec matcher of files that are not evidence
+    needles: tuple[str, ...]
+    max_file_size: int = 2_000_000
+    prefilter: bool = True
+    git_root: Path | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _facts: dict[str, FileFacts | None] = field(default_factory=dict)
+    _modules: dict[str, Module | None] = field(default_factory=dict)
+    _env: dict[str, Any] = field(default_factory=dict)
+    _reachable: set[str] | None = None
+    _python: dict[str, Any] = field(default_factory=dict)
+    _file_set: set[str] = field(default_factory=set)
+    _reported: set[str] = field(default_factory=set)
+
+    def __post_init__(self) -> None:
+        self._file_set = set(self.files)
+        self._needle_bytes = tuple(n.encode() for n in self.needles)
+
+    # -- locations ----------------------------------------------------------
+    def repo_path(self, app_path: str) -> str:
+        return app_path if self.rel_root == "." else f"{self.rel_root}/{app_path}"
+
+    def location(self, app_rel_path: str, line: int = 1, column: int = 1) -> Location:
+        return Location(path=self.repo_path(app_rel_path), line=line, column=column)
+
+    def has_file(self, app_rel_path: str) -> bool:
+        return app_rel_path in self._file_set
+
+    def diagnose(self, app_path: str, message: str, level: str = "warning") -> None:
+        key = f"{app_path}\0{message}"
+        if key not in self._reported:
+            self._reported.add(key)
+            self.diagnostics.append(Diagnostic(self.repo_path(app_path), message, level))
+
+    # -- bytes --------------------------------------------------------------
+    def read_bytes(self, app_path: str) -> bytes | None:
+        """The file's bytes, or None with a diagnostic (unreadable, binary, too large)."""
+        from sop_check.files import read_source
+
+        data, problem = read_source(self.root / app_path, self.max_file_size)
+        if problem:
+            self.diagnose(app_path, problem, "notice" if problem.startswith("skipped") else "warning")
+        return data
+
+    def facts(self, app_path: str) -> FileFacts | None:
+        if app_path in self._facts:
+            return self._facts[app_path]
+        data = self.read_bytes(app_path)
+        if data is None:
+            self._facts[app_path] = None
+            return None
+        lower = data.lower()
+        found = frozenset(n for n, b in zip(self.needles, self._needle_bytes) if b in lower)
+        specs = tuple(m.decode("utf-8", "replace") for m in _IMPORT_RE.findall(data))
+        f = FileFacts(app_path, len(data), found, specs)
+        self._facts[app_path] = f
+        return f
+
+    # -- modules ------------------------------------------------------------
+    def code_files(self) -> list[str]:
+        return [f for f in self.files if f.endswith(CODE_EXTENSIONS)]
+
+    def module(self, app_path: str) -> Module | None:
+        """The parsed module (cached; parsed at most once), or None if it cannot be read."""
+        if app_path in self._modules:
+            return self._modules[app_path]
+        mod = None
+        if app_path.endswith(CODE_EXTENSIONS):
+            data = self.read_bytes(app_path)
+            if data is not None:
+                mod = self._parse(app_path, data)
+        self._modules[app_path] = mod
+        return mod
+
+    def _parse(self, app_path: str, data: bytes) -> Module | None:
+        from sop_check.parse.typescript import parse
+
+        try:
+            tree = parse(data, app_path)
+            mod = Module(app_path, self.repo_path(app_path), data, tree)
+        except RecursionError:
+            self.diagnose(app_path, "skipped: nesting too deep to analyse")
+            return None
+        if mod.has_errors:
+            first = min(mod.error_ranges)[0]
+            loc = location_from_bytes(data, app_path, first)
+            self.diagnose(app_path, f"syntax error at line {loc.line}, column {loc.column}; "
+                          "code in the broken region is not used as evidence")
+        return mod
+
+    def resolve_import(self, from_path: str, specifier: str) -> str | None:
+        """App-relative path of the module `specifier` names, or None (a package, or not found)."""
+        return self.resolver.resolve(from_path, specifier)
+
+    def is_local_specifier(self, specifier: str) -> bool:
+        return self.resolver.is_local(specifier)
+
+    # -- evidence -----------------------------------------------------------
+    def entries(self) -> list[str]:
+        """Files Next.js serves on its own: pages, layouts, routes, pages/ files, middleware."""
+        out = []
+        for f in self.code_files():
+            p = PurePosixPath(f)
+            parts = p.parts
+            base = parts[1:] if parts and parts[0] == "src" else parts
+            if not base:
+                continue
+            if base[0] == "app" and p.stem in _APP_ENTRY_STEMS:
+                out.append(f)
+            elif base[0] == "pages" or (len(base) == 1 and p.stem in ("middleware", "instrumentation")):
+                out.append(f)
+            elif base[0] == "api" and f.endswith(".py"):
+                out.append(f)
+        return out
+
+    def reachable(self) -> set[str]:
+        """Modules reachable from the app's entries through imports (read from bytes, not parsed)."""
+        if self._reachable is not None:
+            return self._reachable
+        seen: set[str] = set()
+        stack = [e for e in self.entries()]
+        while stack:
+            f = stack.pop()
+            if f in seen:
+                continue
+            seen.add(f)
+            facts = self.facts(f)
+            if facts is None:
+                continue
+            for spec in facts.specifiers:
+                target = self.resolve_import(f, spec)
+                if target is not None and target not in seen:
+                    stack.append(target)
+        self._reachable = seen
+        return seen
+
+    def is_evidence(self, app_path: str) -> bool:
+        """Only shipping code counts: not tests, stories, mocks, scripts; and reachable from an entry."""
+        if self.non_evidence is not None and self.non_evidence.match_file(app_path):
+            return False
+        return app_path in self.reachable()
+
+    def evidence_modules(self, needles: Iterable[str] = ()) -> Iterator[Module]:
+        """Parsed modules that are evidence and (when prefiltering) hold one of `needles`."""
+        wanted = tuple(n.lower() for n in needles)
+        for f in sorted(self.reachable()):
+            if not f.endswith(CODE_EXTENSIONS) or not self.is_evidence(f):
+                continue
+            if wanted and self.prefilter:
+                facts = self.facts(f)
+                if facts is None or not any(n in facts.needles for n in wanted):
+                    continue
+            mod = self.module(f)
+            if mod is not None:
+                yield mod
+
+    def component_used(self, name: str) -> Location | None:
+        """Where a JSX element `<name ...>` is rendered in shipping code, if anywhere."""
+        for mod in self.evidence_modules((name.lower(),)):
+            for el in mod.jsx:
+                tag = jsx_tag(mod, el)
+                if tag == name or (tag is not None and tag.endswith("." + name)):
+                    return mod.location(el)
+        return None
+
+    # -- env files ----------------------------------------------------------
+    def env_files(self) -> list[Any]:
+        return [f for f in (self.env_file(n) for n in self.env_names) if f is not None]
+
+    def env_file(self, name: str) -> Any:
+        if name not in self.env_names:
+            return None
+        if name not in self._env:
+            from sop_check.parse.dotenv import parse_env_file
+
+            env = parse_env_file(self.root / name)
+            for problem in getattr(env, "problems", []):
+                self.diagnose(name, problem)
+            self._env[name] = env
+        return self._env[name]
+
+    # -- python -------------------------------------------------------------
+    def python_module(self, app_path: str) -> Any:
+        if app_path not in self._python:
+            from sop_check.parse.python import parse_python
+
+            data = self.read_bytes(app_path)
+            mod = None
+            if data is not None:
+                mod, problem = parse_python(data)
+                if problem:
+                    self.diagnose(app_path, problem)
+            self._python[app_path] = mod
+        return self._python[app_path]
+
+    def release(self) -> None:
+        """Drop parsed trees once the app is checked: memory stays flat across apps."""
+        self._modules.clear()
+        self._python.clear()
+
+
+_APP_ENTRY_STEMS = frozenset({
+    "page", "layout", "template", "route", "loading", "error", "not-found", "default", "global-error",
+})
+
+
+def jsx_tag(module: Module, element: Any) -> str | None:
+    """The tag name of a JSX element (`button`, `Button`, `ui.Button`)."""
+    opening = element if element.type == "jsx_self_closing_element" else element.child_by_field_name("open_tag")
+    if opening is None:
+        return None
+    name = opening.child_by_field_name("name")
+    return module.text(name) if name is not None else None
+
+
+def descendants(node: Any, types: frozenset[str] | set[str]) -> Iterator[Any]:
+    """Nodes of the given types under `node`, found with a cursor walk (no recursion)."""
+    cursor = node.walk()
+    start_id = node.id
+    while True:
+        n = cursor.node
+        if n.type in types:
+            yield n
+        if cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent() or cursor.node.id == start_id:
+                return

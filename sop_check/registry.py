@@ -1,0 +1,43 @@
+"""The rule pack: every `Rule` class in the `sop_check_rules` package, keyed by code."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import lru_cache
+
+from sop_check.rule import Rule
+
+
+class RegistryError(Exception):
+    pass
+
+
+@lru_cache(maxsize=1)
+def all_rules() -> dict[str, type[Rule]]:
+    """Import the pack's rule modules (one rule per `tavNNN_*.py` module) and check codes are unique."""
+    import sop_check_rules
+
+    found: dict[str, type[Rule]] = {}
+    for info in sorted(pkgutil.iter_modules(sop_check_rules.__path__), key=lambda i: i.name):
+        if not info.name.startswith("tav"):
+            continue
+        module = importlib.import_module(f"sop_check_rules.{info.name}")
+        for obj in vars(module).values():
+            if isinstance(obj, type) and issubclass(obj, Rule) and obj is not Rule and obj.__module__ == module.__name__:
+                code = getattr(obj, "code", None)
+                if not code:
+                    continue
+                if code in found:
+                    raise RegistryError(f"rule code {code} is defined twice ({found[code].__name__}, {obj.__name__})")
+                found[code] = obj
+    return dict(sorted(found.items()))
+
+
+def pack_data() -> dict:
+    """rules/pack.toml, read from the installed package (works for non-editable installs)."""
+    import tomllib
+    from importlib import resources
+
+    with resources.files("sop_check_rules").joinpath("pack.toml").open("rb") as fh:
+        return tomllib.load(fh)

@@ -1,0 +1,145 @@
+"""`sop-check check` from flags to exit code: config, rule selection, the run, the report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from sop_check.context import Settings
+from sop_check.model import exit_code
+
+EXIT_USAGE = 2
+
+
+@dataclass
+class CheckRequest:
+    path: Path
+    fmt: str = "text"
+    output: Path | None = None
+    select: list[str] | None = None
+    ignore: list[str] | None = None
+    apps: list[Path] = field(default_factory=list)
+    config_file: Path | None = None
+    env_from_process: bool | None = None
+    vercel: bool | None = None
+    require_vercel: bool | None = None
+    staged: bool = False
+    strict: bool | None = None
+    exit_zero: bool = False
+    inline_suppressions: bool = True
+    report_unused_ignores: bool = False
+    prefilter: bool = True
+    jobs: int | None = None
+    quiet: bool = False
+    color: bool | None = None
+
+
+def _pick(flag: Any, configured: Any, default: Any) -> Any:
+    if flag is not None:
+        return flag
+    if configured is not None:
+        return configured
+    return default
+
+
+def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
+    from sop_check.config import ConfigError, find_config, load_config, load_pack
+    from sop_check.discover import DiscoveryError
+    from sop_check.engine import RunOptions, Waiver, run_check
+    from sop_check.registry import all_rules
+
+    env = dict(os.environ if environ is None else environ)
+    rules = all_rules()
+    try:
+        pack = load_pack()
+        config_path = find_config(req.path if req.path.is_dir() else req.path.parent, req.config_file)
+        config = load_config(config_path, known_rules={c: r.info() for c, r in rules.items()},
+                             pack_options=pack)
+        codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
+    except ConfigError as exc:
+        click.echo(f"sop-check: config error: {exc}", err=True)
+        return EXIT_USAGE
+    for warning in config.warnings:
+        click.echo(f"sop-check: warning: {warning}", err=True)
+
+    vercel_cfg = config.vercel
+    settings = Settings(
+        ci=bool(env.get("CI")) and env.get("CI", "").lower() not in ("0", "false"),
+        staged=req.staged,
+        env_from_process=bool(_pick(req.env_from_process, config.env_from_process, False)),
+        vercel=_pick(req.vercel, vercel_cfg.enabled, None),
+        vercel_reason=vercel_cfg.reason or "",
+        require_vercel=bool(_pick(req.require_vercel, config.require_vercel, False)),
+        vercel_project=vercel_cfg.project,
+        vercel_team=vercel_cfg.team,
+        strict=bool(_pick(req.strict, config.strict, False)),
+        inline_suppressions=req.inline_suppressions,
+        prefilter=req.prefilter,
+        jobs=_pick(req.jobs, config.jobs, 0),
+        max_file_size=config.max_file_size or 2_000_000,
+    )
+
+    def options_for(code: str) -> dict[str, Any]:
+        opts = dict(config.options_for(code, pack)) if code else dict(config.options_for("", pack))
+        if code and code in config.severity:
+            opts["__severity__"] = config.severity[code]
+        if code == "TAV007" and vercel_cfg.targets:
+            opts["targets"] = list(vercel_cfg.targets)
+        return opts
+
+    base = config.path.parent if config.path else Path.cwd()
+    opts = RunOptions(
+        rules=[rules[c] for c in codes],
+        options_for=options_for,
+        settings=settings,
+        environ=env,
+        pack=pack.raw if hasattr(pack, "raw") else {"pack": {"version": pack.version, "sop": pack.sop}},
+        explicit_apps=list(req.apps) or [base / a for a in config.apps],
+        exclude=list(config.exclude),
+        waivers=[Waiver(w.rule, w.path, w.reason) for w in config.active_waivers()],
+        config_path=str(config.path) if config.path else None,
+        report_unused_ignores=req.report_unused_ignores,
+    )
+    try:
+        report = run_check(req.path, opts)
+    except DiscoveryError as exc:
+        click.echo(f"sop-check: error: {exc}", err=True)
+        return EXIT_USAGE
+    report.options = {"strict": settings.strict, "ci": settings.ci, "staged": settings.staged}
+    _emit(report, req, env)
+    code = exit_code(report, strict=settings.strict, exit_zero=req.exit_zero)
+    return code
+
+
+def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:
+    from sop_check.report import github_step_summary, render
+
+    color = req.color
+    if color is None:
+        color = req.output is None and sys.stdout.isatty() and "NO_COLOR" not in env
+    kwargs: dict[str, Any] = {"color": bool(color)}
+    if req.fmt == "text" and req.quiet:
+        kwargs["quiet"] = True
+    try:
+        text = render(req.fmt, report, **kwargs)
+    except TypeError:
+        kwargs.pop("quiet", None)
+        text = render(req.fmt, report, **kwargs)
+    if req.output is not None:
+        req.output.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    for d in report.diagnostics if req.fmt not in ("text",) else []:
+        click.echo(f"sop-check: {d}", err=True)
+    summary_path = env.get("GITHUB_STEP_SUMMARY")
+    if req.fmt == "github" and summary_path:
+        try:
+            with open(summary_path, "a", encoding="utf-8") as fh:
+                fh.write(github_step_summary(report))
+        except OSError as exc:
+            click.echo(f"sop-check: warning: cannot write the job summary ({exc.strerror})", err=True)

@@ -285,6 +285,9 @@ class Evaluator:
         if kind == "param":
             thunk = scope.lookup(owner.id, name) if scope is not None else None
             if thunk is None:
+                from_jsx = self.prop_from_jsx(owner, node, name, mod, depth + 1)
+                if from_jsx is not None:
+                    return from_jsx
                 return Unknown(f"parameter '{name}' (its value comes from the caller)")
             return self.force(thunk, depth + 1)
         if kind == "import":
@@ -296,6 +299,49 @@ class Evaluator:
         if kind == "var":
             return self._decl_value(node, name, mod, scope, depth + 1)
         return Unknown(f"'{name}' is bound at run time")
+
+    def prop_from_jsx(self, fn: Any, param: Any, name: str, mod: Module, depth: int) -> Value | None:
+        """A component's prop, from the places that render it: `<EndButton onEnd={end} />`.
+
+        Returns the first usage's value that is a function, or None when the
+        function is not a component or no usage says.
+        """
+        if depth > MAX_DEPTH // 2:
+            return None
+        comp = _component_name(fn, mod)
+        if comp is None:
+            return None
+        params = fn.child_by_field_name("parameters")
+        first = params.named_children[0] if params is not None and params.named_children else None
+        if first is None or first.id != param.id:
+            return None  # only the props object (first parameter) comes from JSX
+        pat = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") \
+            else first
+        prop = name
+        if pat is not None and pat.type == "object_pattern":
+            prop = _destructured_prop(pat, name, mod) or name
+        elif pat is not None and pat.type == "identifier":
+            # `props` itself: the attributes of the first place that renders the component.
+            for user, el, attrs in self._jsx_usages(comp):
+                return Obj({k: Thunk(v, user, None) for k, v in attrs.items()}, open=True, node=el, module=user)
+            return None
+        for user, el, attrs in self._jsx_usages(comp):
+            value_node = attrs.get(prop)
+            if value_node is None:
+                continue
+            value = self.eval(value_node, user, None, depth + 1)
+            if isinstance(value, Func):
+                return value
+        return None
+
+    def _jsx_usages(self, comp: str):
+        from sop_check.index import jsx_tag
+
+        for user in self.index.evidence_modules((comp.lower(),)):
+            for el in user.jsx:
+                tag = jsx_tag(user, el)
+                if tag is not None and tag.split(".")[-1] == comp:
+                    yield user, el, _jsx_attr_nodes(user, el)
 
     def _decl_value(self, decl: Any, name: str, mod: Module, scope: Scope | None, depth: int) -> Value:
         t = decl.type
@@ -716,6 +762,39 @@ def env_name(value: Value) -> str | None:
     if isinstance(value, _EnvLike):
         return value.env_name  # type: ignore[attr-defined]
     return None
+
+
+def _component_name(fn: Any, mod: Module) -> str | None:
+    """The name a function is rendered under, if it looks like a React component."""
+    name_node = fn.child_by_field_name("name")
+    if name_node is None and fn.parent is not None and fn.parent.type == "variable_declarator":
+        name_node = fn.parent.child_by_field_name("name")
+    if name_node is None and fn.parent is not None and fn.parent.type == "arguments":
+        call = fn.parent.parent  # forwardRef(function ...) / memo(...)
+        decl = call.parent if call is not None else None
+        if decl is not None and decl.type == "variable_declarator":
+            name_node = decl.child_by_field_name("name")
+    if name_node is None:
+        return None
+    name = mod.text(name_node)
+    return name if name[:1].isupper() else None
+
+
+def _jsx_attr_nodes(mod: Module, el: Any) -> dict[str, Any]:
+    opening = el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
+    out: dict[str, Any] = {}
+    if opening is None:
+        return out
+    for attr in opening.named_children:
+        if attr.type == "jsx_attribute" and len(attr.named_children) > 1:
+            value = attr.named_children[1]
+            if value.type == "jsx_expression":
+                inner = [c for c in value.named_children if c.type != "comment"]
+                if not inner:
+                    continue
+                value = inner[0]
+            out[mod.text(attr.named_children[0])] = value
+    return out
 
 
 def _global(name: str) -> Value:

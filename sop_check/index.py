@@ -423,6 +423,8 @@ class AppIndex:
     def evidence_modules(self, needles: Iterable[str] = ()) -> Iterator[Module]:
         """Parsed modules that are evidence and (when prefiltering) hold one of `needles`."""
         wanted = tuple(n.lower() for n in needles)
+        if any(n not in self.needles for n in wanted):
+            wanted = ()  # a needle nobody declared: the prefilter cannot answer for it
         for f in sorted(self.reachable()):
             if not f.endswith(CODE_EXTENSIONS) or not self.is_evidence(f):
                 continue

@@ -1,0 +1,357 @@
+"""Client-side queries shared by TAV003-TAV005: unload listeners, end requests, end controls."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown
+from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
+from sop_check.model import Location
+
+from sop_check_rules._routes import routes_at
+from sop_check_rules._urls import calls_route, path_of
+
+EFFECT_HOOKS = ("useEffect", "useLayoutEffect", "useInsertionEffect", "useIsomorphicLayoutEffect", "useMount")
+WINDOW_OBJECTS = ("window", "globalThis", "self", "globalThis.window")
+
+
+# ---------------------------------------------------------------------------- end requests
+@dataclass
+class EndReach:
+    """What a handler does about ending the session."""
+    end_requests: list[Request] = field(default_factory=list)  # requests to the end route
+    other_requests: list[Request] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+
+
+def end_reach(ev: Evaluator, func: Func, route: str, base_path: str = "") -> EndReach:
+    reach = ev.reach(func)
+    out = EndReach(unresolved=list(reach.unresolved))
+    for r in reach.requests:
+        verdict = calls_route(r.url, route, base_path)
+        if verdict is True:
+            out.end_requests.append(r)
+        elif verdict is False:
+            out.other_requests.append(r)
+        else:
+            reason = r.url.reason if isinstance(r.url, Unknown) else f"URL {r.url.shown()}"
+            out.unresolved.append(f"{r.location}: request URL ({reason})")
+    return out
+
+
+def describe_request(r: Request) -> str:
+    url = path_of(r.url.text) if isinstance(r.url, Str) else "?"
+    kind = {"beacon": "sendBeacon", "fetch": "fetch", "axios": "request"}[r.kind]
+    return f"{kind} to {url} at {r.location}"
+
+
+def base_path(index: AppIndex) -> str:
+    """`basePath` from next.config.* when it is a plain string there; '' otherwise."""
+    for name in ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"):
+        if not index.has_file(name):
+            continue
+        mod = index.module(name)
+        if mod is None:
+            continue
+        m = re.search(rb"""basePath\s*:\s*['"]([^'"]*)['"]""", mod.source)
+        if m:
+            return m.group(1).decode("utf-8", "replace").rstrip("/")
+    return ""
+
+
+def route_served(index: AppIndex, route: str) -> bool:
+    return bool(routes_at(index, route))
+
+
+# ---------------------------------------------------------------------------- listeners
+@dataclass
+class Listener:
+    module: Module
+    node: Any  # the addEventListener call or the onbeforeunload assignment
+    event: str
+    handler: Any  # Func or Unknown
+    handler_text: str
+    effect: Any = None  # the effect callback node, when registered in one
+    removed: bool = False
+
+    @property
+    def location(self) -> Location:
+        return self.module.location(self.node)
+
+
+def _arguments(call: Any) -> list[Any]:
+    args = call.child_by_field_name("arguments")
+    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
+
+
+def _listener_target(mod: Module, fn: Any, method: str) -> bool:
+    text = mod.text(fn).replace("?.", ".").replace(" ", "")
+    if text == method:
+        return True
+    head, _, tail = text.rpartition(".")
+    return tail == method and head in WINDOW_OBJECTS
+
+
+def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[Listener]:
+    needles = tuple(events) + tuple(f"on{e}" for e in events)
+    out: list[Listener] = []
+    for mod in index.evidence_modules(needles):
+        for call in mod.calls:
+            fn = call.child_by_field_name("function")
+            if fn is None or mod.in_error(call) or not _listener_target(mod, fn, "addEventListener"):
+                continue
+            args = _arguments(call)
+            if len(args) < 2:
+                continue
+            event = ev.eval(args[0], mod, None)
+            if not (isinstance(event, Str) and event.text in events):
+                continue
+            handler = ev.eval(args[1], mod, None)
+            lst = Listener(mod, call, event.text, handler, mod.text(args[1]))
+            lst.effect = enclosing_effect(mod, call)
+            lst.removed = _removed(ev, mod, lst, args[1])
+            out.append(lst)
+        for asg in mod.assignments:
+            left = asg.child_by_field_name("left")
+            right = asg.child_by_field_name("right")
+            if left is None or right is None or mod.in_error(asg):
+                continue
+            text = mod.text(left).replace(" ", "")
+            head, _, prop = text.rpartition(".")
+            if not prop.startswith("on") or prop[2:] not in events or head not in WINDOW_OBJECTS:
+                continue
+            value = ev.eval(right, mod, None)
+            if isinstance(value, Null):
+                continue  # the reset in a cleanup, not a registration
+            lst = Listener(mod, asg, prop[2:], value, mod.text(right))
+            lst.effect = enclosing_effect(mod, asg)
+            lst.removed = _reset(ev, mod, lst, text)
+            out.append(lst)
+    return out
+
+
+def enclosing_effect(mod: Module, node: Any) -> Any:
+    """The effect callback (first argument of useEffect & co.) that lexically contains `node`."""
+    n = node.parent
+    while n is not None:
+        if n.type in FUNCTION_TYPES and n.parent is not None and n.parent.type == "arguments":
+            call = n.parent.parent
+            fn = call.child_by_field_name("function") if call is not None else None
+            if fn is not None and mod.text(fn).split(".")[-1] in EFFECT_HOOKS:
+                return n
+        n = n.parent
+    return None
+
+
+def _cleanup_calls(ev: Evaluator, mod: Module, effect: Any) -> list[tuple[Any, Module]]:
+    """Calls and assignments the effect's cleanup function runs."""
+    body = effect.child_by_field_name("body")
+    if body is None or body.type != "statement_block":
+        return []
+    out: list[tuple[Any, Module]] = []
+    for ret in _direct_returns(body):
+        inner = [c for c in ret.named_children if c.type != "comment"]
+        if not inner:
+            continue
+        value = ev.eval(inner[0], mod, None)
+        if isinstance(value, Func):
+            s, e = value.node.start_byte, value.node.end_byte
+            m = value.module
+            out.extend((c, m) for c in m.calls if s <= c.start_byte and c.end_byte <= e)
+            out.extend((a, m) for a in m.assignments if s <= a.start_byte and a.end_byte <= e)
+            for call, cm in ev.reach(value).calls:
+                out.append((call, cm))
+    return out
+
+
+def _direct_returns(body: Any):
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        for c in n.named_children:
+            if c.type == "return_statement":
+                yield c
+            elif c.type not in FUNCTION_TYPES:
+                stack.append(c)
+
+
+def _same_handler(ev: Evaluator, a_mod: Module, a: Any, b_mod: Module, b: Any) -> bool:
+    if a_mod.text(a) == b_mod.text(b) and a.type == "identifier":
+        return True
+    va, vb = ev.eval(a, a_mod, None), ev.eval(b, b_mod, None)
+    return isinstance(va, Func) and isinstance(vb, Func) and va.key == vb.key
+
+
+def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any) -> bool:
+    if lst.effect is None:
+        return False
+    for node, m in _cleanup_calls(ev, mod, lst.effect):
+        if node.type != "call_expression":
+            continue
+        fn = node.child_by_field_name("function")
+        if fn is None or not _listener_target(m, fn, "removeEventListener"):
+            continue
+        args = _arguments(node)
+        if len(args) >= 2:
+            event = ev.eval(args[0], m, None)
+            if isinstance(event, Str) and event.text == lst.event and _same_handler(ev, mod, handler_node, m, args[1]):
+                return True
+    return False
+
+
+def _reset(ev: Evaluator, mod: Module, lst: Listener, target: str) -> bool:
+    if lst.effect is None:
+        return False
+    for node, m in _cleanup_calls(ev, mod, lst.effect):
+        if node.type == "assignment_expression":
+            left = node.child_by_field_name("left")
+            right = node.child_by_field_name("right")
+            if left is not None and m.text(left).replace(" ", "") == target and right is not None and \
+                    isinstance(ev.eval(right, m, None), Null):
+                return True
+    return False
+
+
+def keepalive(ev: Evaluator, r: Request) -> bool | Unknown:
+    """True when the request survives the page unloading: a beacon, or fetch with keepalive: true."""
+    if r.kind == "beacon":
+        return True
+    opts = r.options
+    if opts is None or isinstance(opts, Null):
+        return False
+    if not isinstance(opts, Obj):
+        return opts if isinstance(opts, Unknown) else Unknown("request options built at run time")
+    value = ev.get_prop(opts, "keepalive")
+    if isinstance(value, Bool):
+        return value.value
+    if isinstance(value, Null):
+        return False
+    if isinstance(value, Unknown):
+        return value
+    return Unknown("keepalive is set from a value that is not a boolean literal")
+
+
+# ---------------------------------------------------------------------------- controls
+@dataclass
+class Control:
+    module: Module
+    node: Any
+    tag: str
+    label: str
+    attrs: dict[str, Any]
+    hidden: str | None  # why it is hidden, or None
+
+    @property
+    def location(self) -> Location:
+        return self.module.location(self.node)
+
+
+def _opening(el: Any) -> Any:
+    return el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
+
+
+def jsx_attributes(mod: Module, el: Any) -> dict[str, Any]:
+    """name -> value node (or True for a bare attribute like `hidden`)."""
+    opening = _opening(el)
+    out: dict[str, Any] = {}
+    if opening is None:
+        return out
+    for attr in opening.named_children:
+        if attr.type != "jsx_attribute":
+            continue
+        kids = attr.named_children
+        if not kids:
+            continue
+        name = mod.text(kids[0])
+        value = kids[1] if len(kids) > 1 else True
+        if value is not True and value.type == "jsx_expression":
+            inner = [c for c in value.named_children if c.type != "comment"]
+            value = inner[0] if inner else True
+        out[name] = value
+    return out
+
+
+def _label(ev: Evaluator, mod: Module, el: Any, attrs: dict[str, Any]) -> str:
+    parts: list[str] = []
+    for key in ("aria-label", "title", "label", "ariaLabel"):
+        v = attrs.get(key)
+        if v is not None and v is not True:
+            value = ev.eval(v, mod, None)
+            if isinstance(value, Str):
+                parts.append(value.text.replace("\x00", " "))
+    if el.type == "jsx_element":
+        stack = [c for c in el.named_children if c.type not in ("jsx_opening_element", "jsx_closing_element")]
+        while stack:
+            n = stack.pop()
+            if n.type == "jsx_text":
+                parts.append(mod.text(n))
+            elif n.type in ("string_fragment",):
+                parts.append(mod.text(n))
+            elif n.type not in FUNCTION_TYPES:
+                stack.extend(n.named_children)
+    return " ".join(" ".join(parts).split())
+
+
+def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
+    for key in ("hidden", "aria-hidden"):
+        if key in attrs:
+            v = attrs[key]
+            if v is True or isinstance(ev.eval(v, mod, None), Bool) and ev.eval(v, mod, None).value or \
+                    (not isinstance(v, bool) and mod.text(v).strip("'\"") == "true"):
+                return f"it has the {key} attribute"
+    style = attrs.get("style")
+    if style is not None and style is not True and re.search(r"display\s*:\s*['\"]none['\"]", mod.text(style)):
+        return "its style is display: none"
+    cls = attrs.get("className")
+    if cls is not None and cls is not True:
+        value = ev.eval(cls, mod, None)
+        text = value.text if isinstance(value, Str) else ""
+        tokens = text.split()
+        if "hidden" in tokens and not any(re.match(r"^\w+:(block|flex|inline|inline-flex|grid)$", t) for t in tokens):
+            return "its class hides it (hidden)"
+        if "invisible" in tokens or "sr-only" in tokens:
+            return "its class hides it"
+    return None
+
+
+def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
+    last = tag.split(".")[-1]
+    if tag == "button" or (last[:1].isupper() and last.endswith("Button")) or last == "Button":
+        return True
+    role = attrs.get("role")
+    return role is not None and role is not True and mod.text(role).strip("'\"{}") == "button"
+
+
+def label_matches(label: str, labels: list[str]) -> bool:
+    low = label.lower()
+    return any(re.search(rf"(?<![\w-]){re.escape(l.lower())}(?![\w-])", low) for l in labels)
+
+
+def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Control]:
+    """Rendered controls whose label says end / disconnect / leave … (hidden ones included, marked)."""
+    out: list[Control] = []
+    for mod in index.evidence_modules(("onclick", "button", "onpress")):
+        for el in mod.jsx:
+            if mod.in_error(el):
+                continue
+            tag = jsx_tag(mod, el)
+            if tag is None:
+                continue
+            attrs = jsx_attributes(mod, el)
+            if not is_control(tag, attrs, mod):
+                continue
+            label = _label(ev, mod, el, attrs)
+            if not label_matches(label, labels):
+                continue
+            out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs)))
+    return out
+
+
+def client_anchor(index: AppIndex) -> Location:
+    """Where a missing client-side piece belongs: the avatar component if one is found."""
+    for mod in index.evidence_modules(("tavus",)):
+        if "use client" in mod.directives or mod.path.endswith((".tsx", ".jsx")):
+            return index.location(mod.path)
+    return index.location("package.json")

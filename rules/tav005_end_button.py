@@ -1,0 +1,121 @@
+"""TAV005 end-button: a visible End Session / Disconnect control that really ends the session."""
+
+from __future__ import annotations
+
+from sop_check.evaluate import Evaluator, Func, Unknown
+from sop_check.model import Evidence, RuleResult, Status
+from sop_check.rule import Example, Rule
+
+from sop_check_rules._client import base_path, client_anchor, describe_request, end_controls, end_reach
+
+PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
+PAGE = "import Avatar from '../components/Avatar';\nexport default function Page() { return <Avatar />; }\n"
+ROUTE = "export async function POST(req: Request) { return Response.json({ ok: true }); }\n"
+AVATAR = """'use client';
+import { useState } from 'react';
+export default function Avatar() {
+  const [conversation, setConversation] = useState<{ conversation_id: string } | null>(null);
+  const endSession = async () => {
+    await fetch('/api/tavus/end', { method: 'POST',
+      body: JSON.stringify({ conversation_id: conversation?.conversation_id }) });
+    setConversation(null);
+  };
+  return <div data-tavus="avatar">
+    <button onClick={endSession}>End Session</button>
+  </div>;
+}
+"""
+
+
+def project(avatar: str) -> dict[str, str]:
+    return {"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
+            "components/Avatar.tsx": avatar}
+
+
+class EndButton(Rule):
+    code = "TAV005"
+    name = "end-button"
+    summary = "A visible End Session / Disconnect control calls the end route"
+    needles = ("onclick", "button", "onpress")
+    tags = ("tavus", "sessions", "ui")
+    docs = """
+## What it does
+Finds rendered controls (`<button>`, components named like `*Button`, elements
+with `role="button"`) whose label (text, `aria-label` or `title`) says end,
+disconnect, leave or hang up (pack option `labels`), and checks that one of
+them is visible (no `hidden`, `aria-hidden`, `display: none` or `hidden` class)
+and that its `onClick` reaches a request to the end route: directly, through a
+named handler, a function from a custom hook or another module, or a prop
+passed by the parent.
+
+## Why
+Users must be able to end the session on purpose, and the button must end it
+at Tavus, not only clear local state: otherwise the conversation keeps running
+until it times out, and keeps billing.
+
+## Example
+```tsx
+<Button variant="outline" onClick={() => endSession()}>End Session</Button>
+```
+
+## How to fix
+Render a visible End Session button whose handler calls the end route
+(`fetch('/api/tavus/end', { method: 'POST', ... })`), as SOP section 1.C asks.
+"""
+    examples = (
+        Example(project(AVATAR), Status.PASS, "named handler"),
+        Example(project(AVATAR.replace("<button onClick={endSession}>", "<button>")), Status.FAIL, "no handler"),
+        Example(project(AVATAR.replace("    await fetch('/api/tavus/end', { method: 'POST',\n"
+                                       "      body: JSON.stringify({ conversation_id: conversation?.conversation_id }) });\n",
+                                       "")), Status.FAIL, "only clears state"),
+        Example(project(AVATAR.replace("<button onClick", "<button hidden onClick")), Status.FAIL, "hidden"),
+        Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
+                                       "<button aria-label=\"Hang up\" onClick={() => endSession()}><Icon /></button>")),
+                Status.PASS, "icon button with aria-label"),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        index = ctx.app
+        route = ctx.options["end-route"]
+        labels = list(ctx.options.get("labels", []))
+        ev = Evaluator(index)
+        bp = base_path(index)
+        findings, unresolved = [], []
+        for control in end_controls(index, ev, labels):
+            where = f"<{control.tag}> \"{control.label[:40]}\" at {control.location}"
+            handler_node = control.attrs.get("onClick") or control.attrs.get("onPress")
+            if handler_node is None or handler_node is True:
+                findings.append(self.finding(f"{where} has no onClick handler", control.location,
+                                             "call the end function from onClick"))
+                continue
+            handler = ev.eval(handler_node, control.module, None)
+            if not isinstance(handler, Func):
+                reason = handler.reason if isinstance(handler, Unknown) else "not a function"
+                unresolved.append(f"{control.location}: onClick of {where} ({reason})")
+                continue
+            reach = end_reach(ev, handler, route, bp)
+            posts = [r for r in reach.end_requests if r.method == "POST"]
+            if posts and control.hidden is None:
+                return self.passed(f"{where} ends the session", [
+                    Evidence(f"visible control {where}", control.location),
+                    Evidence(f"its onClick reaches {describe_request(posts[0])}", posts[0].location)])
+            if posts:
+                findings.append(self.finding(f"{where} ends the session but is hidden: {control.hidden}",
+                                             control.location, "make the control visible"))
+            elif reach.end_requests:
+                r = reach.end_requests[0]
+                findings.append(self.finding(f"{where} calls the end route with {r.method}, not POST", r.location,
+                                             "use method: 'POST'"))
+            elif reach.unresolved:
+                unresolved.extend(reach.unresolved)
+            else:
+                findings.append(self.finding(f"{where} does not call the end route {route} (its handler only "
+                                             "changes local state or leaves the call)", control.location,
+                                             f"call fetch('{route}', {{ method: 'POST', ... }}) from the handler"))
+        if unresolved:
+            return self.unknown("could not verify what the End control calls", unresolved, findings)
+        if findings:
+            return self.failed("no visible End control ends the session", findings)
+        return self.failed("no End Session / Disconnect control found", [self.finding(
+            "no visible control labelled End / Disconnect / Leave / Hang up in the client code pages render",
+            client_anchor(index), "render <button onClick={endSession}>End Session</button> (SOP section 1.C)")])

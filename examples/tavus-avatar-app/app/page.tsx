@@ -1,0 +1,5 @@
+import InteractiveAvatar from '@/components/InteractiveAvatar';
+
+export default function Home() {
+    return <main><InteractiveAvatar /></main>;
+}

@@ -6,6 +6,7 @@ client rules (a request must go to a path that is served).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
@@ -36,8 +37,15 @@ def _app_url(parts: tuple[str, ...]) -> str | None:
     return "/" + "/".join(segs)
 
 
-def route_url(path: str) -> RouteFile | None:
+def route_url(path: str, exts: tuple[str, ...] | None = None) -> RouteFile | None:
     p = PurePosixPath(path)
+    if exts:
+        # With pageExtensions ["page.ts"], `route.page.ts` is the route file: strip the whole extension.
+        ext = next((e for e in sorted(exts, key=len, reverse=True) if path.endswith(e)), None)
+        if ext is None:
+            return None
+        stem = p.name[: -len(ext)]
+        p = p.with_name(stem + (".ts" if ext.endswith(("ts", "tsx")) else ".js"))
     parts = p.parts
     base = parts[1:] if parts and parts[0] == "src" else parts
     if not base:
@@ -54,12 +62,30 @@ def route_url(path: str) -> RouteFile | None:
     return None
 
 
+def page_extensions(index: AppIndex) -> tuple[str, ...] | None:
+    """`pageExtensions` from next.config.* when declared as a literal list; None otherwise.
+
+    Next.js only treats `route.<ext>` (and pages/ files) as routes for these
+    extensions, so `route.ts` is not a route when the list is `["page.tsx"]`.
+    """
+    for name in ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"):
+        if not index.has_file(name):
+            continue
+        data = index.read_bytes(name) or b""
+        m = re.search(rb"pageExtensions\s*:\s*\[([^\]]*)\]", data)
+        if m:
+            exts = re.findall(rb"""['"]([\w.]+)['"]""", m.group(1))
+            return tuple("." + e.decode() for e in exts)
+    return None
+
+
 def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
     """Every file that would serve `url` (there should be one)."""
     url = url.rstrip("/") or "/"
+    exts = page_extensions(index)
     out = []
     for f in index.files:
-        r = route_url(f)
+        r = route_url(f, exts if exts is not None and not f.endswith(".py") else None)
         if r is not None and r.url == url and not (index.non_evidence and index.non_evidence.match_file(f)):
             out.append(r)
     return sorted(out, key=lambda r: ({"app": 0, "pages": 1, "python": 2}[r.kind], r.path))

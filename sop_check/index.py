@@ -9,6 +9,7 @@ being checked.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -63,6 +64,7 @@ class Module:
         self.comments: list[Any] = []
         self.assignments: list[Any] = []
         self.error_ranges: list[tuple[int, int]] = []
+        self._error_starts: list[int] | None = None
         self._scan_top_level()
         self._walk()
 
@@ -74,9 +76,19 @@ class Module:
         return location_from_bytes(self.source, self.repo_path, node.start_byte, node.end_byte)
 
     def in_error(self, node: Any) -> bool:
-        """True when the node lies in a region tree-sitter could not parse: never evidence."""
+        """True when the node overlaps a region tree-sitter could not parse: never evidence."""
+        if not self.error_ranges:
+            return False
         s, e = node.start_byte, node.end_byte
-        return any(es <= s and e <= ee for es, ee in self.error_ranges)
+        if self._error_starts is None:
+            self.error_ranges.sort()
+            self._error_starts = [r[0] for r in self.error_ranges]
+        i = bisect.bisect_right(self._error_starts, e)
+        # Ranges starting before the node's end; an enclosing or overlapping one marks it.
+        for es, ee in self.error_ranges[max(0, i - 64):i]:
+            if ee > s and es < e and (es <= s or ee <= e):
+                return True
+        return False
 
     @property
     def has_errors(self) -> bool:
@@ -98,10 +110,12 @@ class Module:
                     self.assignments.append(node)
                 else:
                     self.jsx.append(node)
+            descend = True
             if node.is_error or node.is_missing:
                 parent = node.parent if node.is_missing and node.parent is not None else node
                 errors.append((parent.start_byte, parent.end_byte))
-            if cursor.goto_first_child():
+                descend = False  # nothing inside a broken region is evidence
+            if descend and cursor.goto_first_child():
                 continue
             while not cursor.goto_next_sibling():
                 if not cursor.goto_parent():

@@ -558,6 +558,8 @@ class Evaluator:
         if isinstance(obj, Namespace):
             return self.module_export(obj.path, prop)
         if isinstance(obj, External):
+            if obj.name in ("process.env", "import.meta.env"):
+                return EnvRef(prop)  # `const { KEY } = process.env`
             return External(f"{obj.name}.{prop}")
         if isinstance(obj, EnvRef):
             return Unknown(f"a property of env var {obj.name}")
@@ -866,9 +868,29 @@ def _returns(body: Any) -> Iterator[Any]:
 
 
 def calls_within(fn_node: Any, mod: Module) -> list[Any]:
-    """Calls lexically inside a function (nested callbacks included), in source order."""
+    """Calls that run when the function runs, in source order.
+
+    Callbacks handed to a call (`then(() => ...)`, `setTimeout(() => ...)`) count;
+    functions only defined inside it (a hook's returned `end`, a JSX handler) do
+    not: calling the hook does not run them.
+    """
     s, e = fn_node.start_byte, fn_node.end_byte
-    return [c for c in mod.calls if s <= c.start_byte and c.end_byte <= e and c.id != fn_node.id]
+    out = []
+    for c in mod.calls:
+        if s <= c.start_byte and c.end_byte <= e and c.id != fn_node.id and _runs_with(c, fn_node):
+            out.append(c)
+    return out
+
+
+def _runs_with(call: Any, fn_node: Any) -> bool:
+    node = call.parent
+    while node is not None and node.id != fn_node.id:
+        if node.type in FUNCTION_TYPES:
+            parent = node.parent
+            if parent is None or parent.type not in ("arguments", "parenthesized_expression"):
+                return False
+        node = node.parent
+    return True
 
 
 _EVAL = {

@@ -1,0 +1,41 @@
+"""Small helpers shared by the tests: write a project, build an index for it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sop_check.context import Settings
+from sop_check.engine import RunOptions, build_index, run_check
+from sop_check.discover import discover
+from sop_check.registry import all_rules, pack_data
+
+PACK = pack_data()
+
+
+def options_for(code: str) -> dict:
+    opts = dict(PACK["options"])
+    opts.update(PACK.get("rule-options", {}).get(code, {}))
+    return opts
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for rel, text in files.items():
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    return root
+
+
+def index_for(root: Path, app: int = 0):
+    project = discover(root)
+    opts = RunOptions(rules=list(all_rules().values()), options_for=options_for, settings=Settings(),
+                      environ={}, pack=PACK)
+    needles = ("tavus", "beforeunload", "keepalive", "onclick", "button")
+    return build_index(project, project.apps[app], opts, needles)
+
+
+def verdicts(root: Path, codes: str, **settings) -> dict[str, object]:
+    rules = [r for c, r in all_rules().items() if c in codes.split(",")]
+    report = run_check(root, RunOptions(rules=rules, options_for=options_for, settings=Settings(**settings),
+                                        environ={}, pack=PACK))
+    return {r.rule: r for app in report.apps for r in app.results}

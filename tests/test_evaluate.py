@@ -1,0 +1,98 @@
+"""The evaluator resolves what a careful reader resolves, and says Unknown for the rest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sop_check.evaluate import EnvRef, Evaluator, Func, Obj, Str, Unknown, env_name
+
+from helpers import index_for, write
+
+PKG = '{"dependencies": {"next": "15"}}'
+
+
+def _export(tmp_path: Path, files: dict[str, str], path: str, name: str):
+    write(tmp_path, {"package.json": PKG, **files})
+    index = index_for(tmp_path)
+    ev = Evaluator(index)
+    return ev, ev.module_export(path, name)
+
+
+def test_template_with_constants_from_another_module_through_alias(tmp_path: Path) -> None:
+    ev, value = _export(tmp_path, {
+        "tsconfig.json": '{"compilerOptions": {"paths": {"@/*": ["./src/*"]}}}',
+        "src/lib/tavus.ts": "export const BASE = 'https://tavusapi.com/v2';\n"
+                            "export const buildUrl = (p: string) => `${BASE}${p}`;\n",
+        "src/x.ts": "import { buildUrl } from '@/lib/tavus';\nexport const URL = buildUrl('/conversations/' + id + '/end');\n",
+    }, "src/x.ts", "URL")
+    assert isinstance(value, Str)
+    assert value.shown() == "https://tavusapi.com/v2/conversations/{…}/end"
+
+
+def test_env_reads_in_many_spellings(tmp_path: Path) -> None:
+    src = ("export const a = process.env.TAVUS_API_KEY || '';\n"
+           "export const b = process.env['TAVUS_API_KEY']!;\n"
+           "const { TAVUS_API_KEY } = process.env;\nexport const c = TAVUS_API_KEY;\n"
+           "export const d = `${process.env.TAVUS_API_KEY}`;\n")
+    write(tmp_path, {"package.json": PKG, "m.ts": src})
+    ev = Evaluator(index_for(tmp_path))
+    for name in "abcd":
+        assert env_name(ev.module_export("m.ts", name)) == "TAVUS_API_KEY", name
+
+
+def test_object_spread_and_shorthand(tmp_path: Path) -> None:
+    src = ("const defaults = { method: 'POST', keepalive: true };\nconst keepalive = false;\n"
+           "export const a = { ...defaults, body: 'x' };\nexport const b = { ...defaults, keepalive };\n"
+           "export const c = { ...unknownThing };\n")
+    write(tmp_path, {"package.json": PKG, "m.ts": src})
+    ev = Evaluator(index_for(tmp_path))
+    a = ev.module_export("m.ts", "a")
+    assert isinstance(a, Obj) and ev.get_prop(a, "keepalive").value is True
+    b = ev.module_export("m.ts", "b")
+    assert ev.get_prop(b, "keepalive").value is False
+    c = ev.module_export("m.ts", "c")
+    assert isinstance(ev.get_prop(c, "keepalive"), Unknown)
+
+
+def test_reexports_and_export_clause(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": PKG,
+                     "a.ts": "async function handler() {}\nexport { handler as POST };\n",
+                     "b.ts": "export { POST } from './a';\n",
+                     "c.ts": "export * from './b';\n"})
+    ev = Evaluator(index_for(tmp_path))
+    assert isinstance(ev.module_export("c.ts", "POST"), Func)
+    assert isinstance(ev.module_export("c.ts", "GET"), Unknown)
+
+
+def test_unresolvable_local_import_is_unknown_not_external(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": PKG, "a.ts": "import { x } from './missing';\nexport const y = x;\n"})
+    ev = Evaluator(index_for(tmp_path))
+    value = ev.module_export("a.ts", "y")
+    assert isinstance(value, Unknown) and "does not resolve" in value.reason
+
+
+def test_reach_follows_hook_return_and_wrapper(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": PKG,
+                     "hook.ts": "export function useEnd() {\n  const end = async () => { await fetch('/api/tavus/end', "
+                                "{ method: 'POST' }); };\n  return { end };\n}\n",
+                     "c.tsx": "import { useEnd } from './hook';\nexport function C() {\n  const { end } = useEnd();\n"
+                              "  const onClick = () => end();\n  return <button onClick={onClick}>End</button>;\n}\n"
+                              "export const handler = () => { const { end } = useEnd(); end(); };\n"})
+    ev = Evaluator(index_for(tmp_path))
+    func = ev.module_export("c.tsx", "handler")
+    reach = ev.reach(func)
+    assert [r.url.text for r in reach.requests] == ["/api/tavus/end"]
+    assert reach.requests[0].method == "POST"
+
+
+def test_fetch_without_method_is_get(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": PKG, "a.ts": "export const f = () => fetch('/x');\n"})
+    ev = Evaluator(index_for(tmp_path))
+    reach = ev.reach(ev.module_export("a.ts", "f"))
+    assert reach.requests[0].method == "GET"
+
+
+def test_commented_code_is_not_a_call(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": PKG, "a.ts": "export const f = () => {\n  // fetch('/api/tavus/end', {method:'POST'})\n};\n"})
+    ev = Evaluator(index_for(tmp_path))
+    assert ev.reach(ev.module_export("a.ts", "f")).requests == []

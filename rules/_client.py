@@ -282,14 +282,17 @@ def _label(ev: Evaluator, mod: Module, el: Any, attrs: dict[str, Any]) -> str:
             if isinstance(value, Str):
                 parts.append(value.text.replace("\x00", " "))
     if el.type == "jsx_element":
+        # Text children and strings in `{...}` children; never attributes of nested elements
+        # (`<PhoneOff className="h-4 w-4" />` says nothing about the label).
         stack = [c for c in el.named_children if c.type not in ("jsx_opening_element", "jsx_closing_element")]
         while stack:
             n = stack.pop()
-            if n.type == "jsx_text":
+            if n.type == "jsx_text" or n.type == "string_fragment":
                 parts.append(mod.text(n))
-            elif n.type in ("string_fragment",):
-                parts.append(mod.text(n))
-            elif n.type not in FUNCTION_TYPES:
+            elif n.type in ("jsx_opening_element", "jsx_closing_element", "jsx_self_closing_element",
+                            "jsx_attribute") or n.type in FUNCTION_TYPES:
+                continue
+            else:
                 stack.extend(n.named_children)
     return " ".join(" ".join(parts).split())
 

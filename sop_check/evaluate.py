@@ -47,6 +47,12 @@ class Str:
 
 
 @dataclass(frozen=True)
+class EnvDefault(Str):
+    """`process.env.NAME || 'default'`: the default text, read from the environment first."""
+    env: str = ""
+
+
+@dataclass(frozen=True)
 class Num:
     value: float
 
@@ -443,8 +449,14 @@ class Evaluator:
         op = mod.text(op_node) if op_node is not None else ""
         left = self.eval(node.child_by_field_name("left"), mod, scope, depth + 1)
         if op in ("||", "??"):
-            # `process.env.KEY || ''` is the env read; a literal fallback is not the key's source.
-            if isinstance(left, (EnvRef, Func, Obj)) or (isinstance(left, Str) and left.text):
+            # `process.env.KEY || ''` is the env read; `process.env.BASE || 'https://…'` is that
+            # default unless configured: keep both facts.
+            if isinstance(left, EnvRef):
+                right = self.eval(node.child_by_field_name("right"), mod, scope, depth + 1)
+                if isinstance(right, Str) and right.text:
+                    return EnvDefault(right.text, left.name)
+                return left
+            if isinstance(left, (Func, Obj)) or (isinstance(left, Str) and left.text):
                 return left
             return self.eval(node.child_by_field_name("right"), mod, scope, depth + 1)
         right = self.eval(node.child_by_field_name("right"), mod, scope, depth + 1)
@@ -761,6 +773,8 @@ class _EnvLike(Unknown):
 def env_name(value: Value) -> str | None:
     if isinstance(value, EnvRef):
         return value.name
+    if isinstance(value, EnvDefault):
+        return value.env
     if isinstance(value, _EnvLike):
         return value.env_name  # type: ignore[attr-defined]
     return None

@@ -371,6 +371,14 @@ class AppIndex:
 
         try:
             tree = parse(data, app_path)
+            if tree.root_node.has_error and _BARE_AMP.search(data):
+                # tree-sitter's JSX grammar rejects a bare `&` in JSX text ("Q & A"), which
+                # Babel and TypeScript accept. Retry with `&` read as `+` (same length, so
+                # every position holds); keep whichever parse has fewer broken regions.
+                fixed = _BARE_AMP.sub(b"+", data)
+                retry = parse(fixed, app_path)
+                if _error_count(retry) < _error_count(tree):
+                    tree, data = retry, fixed
             mod = Module(app_path, self.repo_path(app_path), data, tree)
         except RecursionError:
             self.diagnose(app_path, "skipped: nesting too deep to analyse")
@@ -493,6 +501,23 @@ class AppIndex:
         """Drop parsed trees once the app is checked: memory stays flat across apps."""
         self._modules.clear()
         self._python.clear()
+
+
+_BARE_AMP = re.compile(rb"(?<![&|])&(?![&=]|#?\w+;)")
+
+
+def _error_count(tree: Any) -> int:
+    count = 0
+    cursor = tree.root_node.walk()
+    while True:
+        node = cursor.node
+        if node.is_error or node.is_missing:
+            count += 1
+        elif node.has_error and cursor.goto_first_child():
+            continue
+        while not cursor.goto_next_sibling():
+            if not cursor.goto_parent():
+                return count
 
 
 _APP_ENTRY_STEMS = frozenset({

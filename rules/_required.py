@@ -1,0 +1,13 @@
+"""Which environment variables an app needs: shared by TAV006 (local) and TAV007 (Vercel)."""
+
+from __future__ import annotations
+
+
+def required_env_vars(ctx) -> list[tuple[str, str]]:
+    """(name, why) for every variable the app needs, from the pack's `required-env(-if)` options."""
+    out = [(name, "required by the SOP") for name in ctx.options.get("required-env", [])]
+    for name, trigger in dict(ctx.options.get("required-env-if", {})).items():
+        where = ctx.app.component_used(trigger)
+        if where is not None:
+            out.append((name, f"required because <{trigger}> is used at {where}"))
+    return out

@@ -1,0 +1,163 @@
+"""TAV006 env-vars: the required variables are defined, locally or as CI secrets; templates declare them."""
+
+from __future__ import annotations
+
+import re
+
+from sop_check.model import Evidence, RuleResult, Status
+from sop_check.rule import Example, Rule
+
+from sop_check_rules._required import required_env_vars
+
+PKG = '{"dependencies": {"next": "15.0.0"}}'
+CODE = "export const k = process.env.TAVUS_API_KEY;\n"
+# Next.js loads these in this order; the first file that defines a key wins.
+PRECEDENCE = (".env.development.local", ".env.local", ".env.development", ".env")
+
+
+class EnvVars(Rule):
+    code = "TAV006"
+    name = "env-vars"
+    summary = "TAVUS_API_KEY, TAVUS_PERSONA_ID (and DEMO_ACCESS_TOKEN with AccessGate) are defined"
+    needles = ("tavus", "accessgate")
+    tags = ("tavus", "configuration")
+    docs = """
+## What it does
+Checks that every required variable (`TAVUS_API_KEY`, `TAVUS_PERSONA_ID`, and
+`DEMO_ACCESS_TOKEN` when an `<AccessGate>` is rendered; pack options
+`required-env` and `required-env-if`) is defined with a non-empty value where
+Next.js reads it: `.env.development.local`, `.env.local` or `.env` (the first
+file that defines a key wins, as in Next.js), or the process environment with
+`--env-from-process`. A commented-out line or an empty value does not count.
+A committed template (`.env.example`, `.env.local.example`, `.env.sample`,
+`.env.template`) must declare every required key. Only names, files and lines
+are reported, never values.
+
+In CI (`CI` set) without `.env.local` it does not ask for secrets: it passes
+when a template declares every key and the values are verified elsewhere
+(`--env-from-process` finds them, or TAV007 passes on Vercel); otherwise it is
+`unknown`, naming what to provide.
+
+## Why
+Without the key the end route cannot end sessions; without a template, the
+next developer does not know what to set.
+
+## Example
+```
+# .env.local (never committed)
+TAVUS_API_KEY=...
+TAVUS_PERSONA_ID=...
+```
+
+## How to fix
+Define the variables in `.env.local` (and on Vercel), and declare them, empty,
+in `.env.example`.
+"""
+    examples = (
+        Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=p\n"},
+                Status.PASS, "both defined"),
+        Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\n# TAVUS_PERSONA_ID=p\n"},
+                Status.FAIL, "commented out"),
+        Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=\n"},
+                Status.FAIL, "empty value"),
+        Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=p\n",
+                 "app/page.tsx": "import { AccessGate } from '../lib/gate';\n"
+                                 "export default function P() { return <AccessGate />; }\n",
+                 "lib/gate.tsx": "export function AccessGate() { return null; }\n"},
+                Status.FAIL, "AccessGate needs DEMO_ACCESS_TOKEN"),
+        Example({"package.json": PKG, "lib/t.ts": CODE, ".env.example": "TAVUS_API_KEY=\nTAVUS_PERSONA_ID=\n"},
+                Status.UNKNOWN, "CI without secrets", settings={"ci": True}),
+        Example({"package.json": PKG, "lib/t.ts": CODE, ".env.example": "TAVUS_API_KEY=\nTAVUS_PERSONA_ID=\n"},
+                Status.PASS, "CI with secrets from the process", settings={"ci": True, "env_from_process": True},
+                environ={"TAVUS_API_KEY": "x", "TAVUS_PERSONA_ID": "y"}),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        index = ctx.app
+        required = required_env_vars(ctx)
+        findings, evidence = [], []
+        templates = [index.env_file(n) for n in ctx.options.get("templates", []) if index.env_file(n) is not None]
+        for tpl in templates:
+            declared = tpl.keys()
+            for name, why in required:
+                if name not in declared:
+                    findings.append(self.finding(f"{tpl.name} does not declare {name} ({why})",
+                                                 index.location(tpl.name, 1), f"add a line `{name}=` to {tpl.name}"))
+        local = [index.env_file(n) for n in PRECEDENCE if index.env_file(n) is not None]
+        from_process = {name for name, _ in required
+                        if ctx.settings.env_from_process and ctx.environ.get(name, "").strip()}
+        if ctx.settings.ci and index.env_file(".env.local") is None:
+            return self._ci(ctx, required, templates, from_process, findings)
+        missing = []
+        for name, why in required:
+            if name in from_process:
+                evidence.append(Evidence(f"{name} is set in the process environment", index.location("package.json")))
+                continue
+            entry, env = _effective(local, name)
+            if entry is not None and entry.value:
+                evidence.append(Evidence(f"{name} is defined in {env.name}:{entry.line}",
+                                         index.location(env.name, entry.line)))
+            elif entry is not None:
+                findings.append(self.finding(f"{name} is empty in {env.name} ({why})",
+                                             index.location(env.name, entry.line), f"give {name} a value"))
+            else:
+                missing.append((name, why))
+        for name, why in missing:
+            hit = _commented(local, name)
+            if hit is not None:
+                env, line = hit
+                findings.append(self.finding(f"{name} is commented out in {env.name} ({why})",
+                                             index.location(env.name, line), f"uncomment {name} and set its value"))
+                continue
+            where = ".env.local"
+            findings.append(self.finding(f"{name} is not defined in {', '.join(e.name for e in local) or '.env.local'} "
+                                         f"({why})", index.location(where, 1),
+                                         f"add {name}=... to .env.local (or pass --env-from-process in CI)"))
+        if findings:
+            return self.failed("required environment variables are missing or not declared", findings, evidence)
+        return self.passed("every required environment variable is defined", evidence)
+
+    def _ci(self, ctx, required, templates, from_process, findings) -> RuleResult:
+        index = ctx.app
+        if findings:
+            return self.failed("the env template does not declare every required variable", findings)
+        names = [n for n, _ in required]
+        if not templates:
+            return self.unknown("in CI without .env.local, and no committed template declares the variables", [
+                f"commit .env.example declaring {', '.join(names)}, and verify the values with "
+                "--env-from-process (CI secrets) or the Vercel check (TAV007)"])
+        tpl = templates[0]
+        evidence = [Evidence(f"{tpl.name} declares {', '.join(names)}", index.location(tpl.name, 1))]
+        if set(names) <= from_process:
+            return self.passed("the template declares every variable and CI provides their values",
+                               evidence + [Evidence(f"{n} is set in the process environment",
+                                                    index.location(tpl.name, 1)) for n in names])
+        vercel = ctx.result_of("TAV007")
+        if vercel is not None and vercel.status is Status.PASS:
+            return self.passed("the template declares every variable and Vercel holds their values",
+                               evidence + list(vercel.evidence))
+        lacking = [n for n in names if n not in from_process]
+        return self.unknown("in CI the values could not be verified (no .env.local here, as it should be)", [
+            f"{', '.join(lacking)}: provide them as CI secrets with --env-from-process, or enable the Vercel "
+            "check (TAV007, needs VERCEL_TOKEN)"], evidence=evidence)
+
+
+def _effective(files, name):
+    for env in files:
+        entry = env.get(name)
+        if entry is not None:
+            return entry, env
+    return None, None
+
+
+def _commented(files, name) -> tuple[object, int] | None:
+    pattern = re.compile(rf"^\s*#\s*(?:export\s+)?{re.escape(name)}\s*[=:]", re.M)
+    for env in files:
+        try:
+            text = env.path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        m = pattern.search(text)
+        if m:
+            return env, text.count("\n", 0, m.start()) + 1
+    return None

@@ -1,0 +1,403 @@
+"""Configuration: found, parsed and validated strictly, so a typo is an error and not a silent default.
+
+Where: `--config FILE`; else walking up from PATH, the first folder holding
+`sop-check.toml`, `.sop-check.toml`, or a `pyproject.toml` with a
+`[tool.sop-check]` table (a pyproject without that table is not ours: Ruff's rule).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+CONFIG_NAMES = ("sop-check.toml", ".sop-check.toml")
+
+
+class ConfigError(Exception):
+    """A bad config: the message is one line naming the file, the key and what is allowed."""
+
+
+@dataclass
+class Pack:
+    name: str
+    version: str
+    sop: str
+    options: dict[str, Any]
+    rule_options: dict[str, dict[str, Any]]
+    raw: dict[str, Any]
+
+
+def load_pack() -> Pack:
+    from sop_check.registry import pack_data
+
+    raw = pack_data()
+    info = raw.get("pack", {})
+    return Pack(str(info.get("name", "")), str(info.get("version", "")), str(info.get("sop", "")),
+                dict(raw.get("options", {})), {k: dict(v) for k, v in raw.get("rule-options", {}).items()}, raw)
+
+
+@dataclass
+class VercelConfig:
+    enabled: bool | None = None
+    reason: str = ""
+    project: str | None = None
+    team: str | None = None
+    targets: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WaiverConfig:
+    rule: str
+    path: str
+    reason: str
+    until: _dt.date | None = None
+
+
+@dataclass
+class Config:
+    path: Path | None = None
+    select: list[str] | None = None
+    extend_select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    apps: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    options: dict[str, Any] = field(default_factory=dict)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    env_from_process: bool | None = None
+    strict: bool | None = None
+    require_vercel: bool | None = None
+    vercel: VercelConfig = field(default_factory=VercelConfig)
+    waivers: list[WaiverConfig] = field(default_factory=list)
+    max_file_size: int | None = None
+    jobs: int | None = None
+    preview: bool = False
+    warnings: list[str] = field(default_factory=list)
+
+    def active_waivers(self, today: _dt.date | None = None) -> list[WaiverConfig]:
+        today = today or _dt.date.today()
+        return [w for w in self.waivers if w.until is None or w.until >= today]
+
+    def selected_codes(self, rules: Iterable[Any], cli_select: list[str] | None = None,
+                       cli_ignore: list[str] | None = None) -> list[str]:
+        """Rule codes to run, in code order. CLI select/ignore replace the config's."""
+        infos = list(rules)
+        codes = [r.code for r in infos]
+        preview = {r.code for r in infos if getattr(r, "preview", False)}
+        select = cli_select if cli_select is not None else self.select
+        explicit: set[str] = set()
+        if select is None:
+            chosen = {c for c in codes if c not in preview or self.preview}
+        else:
+            chosen = set()
+            for s in select:
+                hits = _match(s, codes)
+                explicit.update(c for c in hits if c == s)
+                chosen.update(c for c in hits if c not in preview or self.preview or c == s)
+        for s in self.extend_select:
+            chosen.update(c for c in _match(s, codes) if c not in preview or self.preview or c == s)
+        for s in (cli_ignore if cli_ignore is not None else self.ignore):
+            chosen.difference_update(_match(s, codes))
+        return [c for c in codes if c in chosen]
+
+    def options_for(self, code: str, pack: Pack) -> dict[str, Any]:
+        """Shared options, then the rule's own, then the config's overrides of both."""
+        opts = dict(pack.options)
+        opts.update(self.options)
+        if code:
+            opts.update(pack.rule_options.get(code, {}))
+            opts.update(self.rule_options.get(code, {}))
+        return opts
+
+
+def _match(selector: str, codes: list[str]) -> list[str]:
+    if selector == "ALL":
+        return list(codes)
+    return [c for c in codes if c.startswith(selector)]
+
+
+def find_config(start: Path, explicit: Path | None = None) -> Path | None:
+    if explicit is not None:
+        if not explicit.is_file():
+            raise ConfigError(f"{explicit}: config file not found")
+        return explicit
+    folder = start.resolve()
+    if folder.is_file():
+        folder = folder.parent
+    for d in (folder, *folder.parents):
+        for name in CONFIG_NAMES:
+            if (d / name).is_file():
+                return d / name
+        py = d / "pyproject.toml"
+        if py.is_file() and _has_our_table(py):
+            return py
+    return None
+
+
+def _has_our_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+    return "[tool.sop-check" in text
+
+
+_TOP_KEYS = {
+    "select": "a list of rule codes or prefixes",
+    "extend-select": "a list of rule codes or prefixes",
+    "ignore": "a list of rule codes or prefixes",
+    "apps": "a list of app folders",
+    "exclude": "a list of gitignore-style patterns",
+    "options": "a table of shared options",
+    "rule-options": "a table of rule code -> options",
+    "severity": 'a table of rule code -> "error" or "warning"',
+    "env-from-process": "true or false",
+    "strict": "true or false",
+    "require-vercel": "true or false",
+    "vercel": "true, or a table {enabled, reason, project, team, targets}",
+    "waivers": "a list of tables {rule, path, reason, until}",
+    "max-file-size": "a positive number of bytes",
+    "jobs": "a number of worker processes (0: automatic)",
+    "preview": "true or false",
+}
+
+
+def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_options: Pack) -> Config:
+    if path is None:
+        return Config()
+    name = str(path)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ConfigError(f"{name}: cannot read ({(exc.strerror or str(exc)).lower()})") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{name}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        if path.name == "pyproject.toml" and not _has_our_table(path):
+            cfg = Config(path=None)
+            cfg.warnings.append(f"{name}: not valid TOML ({exc}); using defaults")
+            return cfg
+        raise ConfigError(f"{name}: not valid TOML: {exc}") from None
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("sop-check", {})
+    return _validate(data, name, path, known_rules, pack_options)
+
+
+def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, Any], pack: Pack) -> Config:
+    cfg = Config(path=path)
+    for key in data:
+        if key not in _TOP_KEYS:
+            raise ConfigError(f"{name}: key '{key}' is not allowed; allowed keys: {', '.join(_TOP_KEYS)}")
+    codes = sorted(known)
+
+    def code_list(key: str) -> list[str]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{name}: '{key}' must be {_TOP_KEYS[key]}, got {_kind(value)}")
+        for v in value:
+            if v != "ALL" and not any(c.startswith(v) for c in codes):
+                raise ConfigError(f"{name}: unknown rule code '{v}' in '{key}'; known codes: {', '.join(codes)}")
+        return list(value)
+
+    if "select" in data:
+        cfg.select = code_list("select")
+    cfg.extend_select = code_list("extend-select")
+    cfg.ignore = code_list("ignore")
+    cfg.apps = _str_list(data, "apps", name)
+    cfg.exclude = _str_list(data, "exclude", name)
+    cfg.options = _options(data.get("options", {}), pack.options, f"{name}: options", name)
+    rule_opts = data.get("rule-options", {})
+    if not isinstance(rule_opts, dict):
+        raise ConfigError(f"{name}: 'rule-options' must be {_TOP_KEYS['rule-options']}, got {_kind(rule_opts)}")
+    for code, table in rule_opts.items():
+        if code not in known:
+            raise ConfigError(f"{name}: unknown rule code '{code}' in 'rule-options'; known codes: {', '.join(codes)}")
+        allowed = dict(pack.rule_options.get(code, {}))
+        cfg.rule_options[code] = _options(table, allowed, f"{name}: rule-options.{code}", name)
+    sev = data.get("severity", {})
+    if not isinstance(sev, dict):
+        raise ConfigError(f"{name}: 'severity' must be {_TOP_KEYS['severity']}, got {_kind(sev)}")
+    for code, level in sev.items():
+        if code not in known:
+            raise ConfigError(f"{name}: unknown rule code '{code}' in 'severity'; known codes: {', '.join(codes)}")
+        if level not in ("error", "warning"):
+            raise ConfigError(f"{name}: severity.{code} must be \"error\" or \"warning\", got {level!r}")
+        cfg.severity[code] = level
+    cfg.env_from_process = _bool(data, "env-from-process", name)
+    cfg.strict = _bool(data, "strict", name)
+    cfg.require_vercel = _bool(data, "require-vercel", name)
+    cfg.preview = bool(_bool(data, "preview", name))
+    cfg.vercel = _vercel(data.get("vercel"), name)
+    cfg.waivers = _waivers(data.get("waivers", []), name, known, cfg)
+    for key, attr, minimum in (("max-file-size", "max_file_size", 1), ("jobs", "jobs", 0)):
+        if key in data:
+            v = data[key]
+            if not isinstance(v, int) or isinstance(v, bool) or v < minimum:
+                raise ConfigError(f"{name}: '{key}' must be {_TOP_KEYS[key]}, got {v!r}")
+            setattr(cfg, attr, v)
+    return cfg
+
+
+def _kind(value: Any) -> str:
+    return {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list",
+            dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _str_list(data: dict, key: str, name: str) -> list[str]:
+    value = data.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{name}: '{key}' must be {_TOP_KEYS[key]}, got {_kind(value)}")
+    return list(value)
+
+
+def _bool(data: dict, key: str, name: str) -> bool | None:
+    if key not in data:
+        return None
+    if not isinstance(data[key], bool):
+        raise ConfigError(f"{name}: '{key}' must be true or false, got {_kind(data[key])}")
+    return data[key]
+
+
+def _options(table: Any, allowed: Mapping[str, Any], where: str, name: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table, got {_kind(table)}")
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in allowed:
+            choices = ", ".join(sorted(allowed)) or "none"
+            raise ConfigError(f"{where}: key '{key}' is not allowed; allowed keys: {choices}")
+        default = allowed[key]
+        if type(value) is not type(default):
+            raise ConfigError(f"{where}: '{key}' must be {_kind(default)}, got {_kind(value)}")
+        if isinstance(default, list) and not all(isinstance(v, str) for v in value):
+            raise ConfigError(f"{where}: '{key}' must be a list of strings")
+        out[key] = value
+    return out
+
+
+def _vercel(value: Any, name: str) -> VercelConfig:
+    if value is None:
+        return VercelConfig()
+    if value is True:
+        return VercelConfig(enabled=True)
+    if value is False:
+        raise ConfigError(f"{name}: 'vercel = false' needs a reason: write [vercel] enabled = false, "
+                          "reason = \"why the Vercel check does not apply\"")
+    if not isinstance(value, dict):
+        raise ConfigError(f"{name}: 'vercel' must be {_TOP_KEYS['vercel']}, got {_kind(value)}")
+    allowed = {"enabled", "reason", "project", "team", "targets"}
+    for key in value:
+        if key not in allowed:
+            raise ConfigError(f"{name}: vercel: key '{key}' is not allowed; allowed keys: {', '.join(sorted(allowed))}")
+    cfg = VercelConfig(enabled=value.get("enabled"), reason=str(value.get("reason", "")),
+                       project=value.get("project"), team=value.get("team"),
+                       targets=list(value.get("targets", [])))
+    if cfg.enabled is not None and not isinstance(cfg.enabled, bool):
+        raise ConfigError(f"{name}: vercel.enabled must be true or false")
+    if cfg.enabled is False and not cfg.reason.strip():
+        raise ConfigError(f"{name}: vercel.enabled = false needs a non-empty vercel.reason")
+    for t in cfg.targets:
+        if t not in ("production", "preview", "development"):
+            raise ConfigError(f"{name}: vercel.targets: '{t}' is not one of production, preview, development")
+    return cfg
+
+
+def _waivers(value: Any, name: str, known: Mapping[str, Any], cfg: Config) -> list[WaiverConfig]:
+    if not isinstance(value, list):
+        raise ConfigError(f"{name}: 'waivers' must be {_TOP_KEYS['waivers']}, got {_kind(value)}")
+    out = []
+    for i, w in enumerate(value):
+        where = f"{name}: waivers[{i}]"
+        if not isinstance(w, dict):
+            raise ConfigError(f"{where} must be a table {{rule, path, reason, until}}")
+        extra = set(w) - {"rule", "path", "reason", "until"}
+        if extra:
+            raise ConfigError(f"{where}: key '{sorted(extra)[0]}' is not allowed; allowed keys: rule, path, reason, until")
+        rule, path, reason = w.get("rule"), w.get("path"), w.get("reason")
+        if rule not in known:
+            raise ConfigError(f"{where}: unknown rule code {rule!r}; known codes: {', '.join(sorted(known))}")
+        if not isinstance(path, str) or not path:
+            raise ConfigError(f"{where}: 'path' must be a path or glob relative to the repository root")
+        if not isinstance(reason, str) or not reason.strip():
+            raise ConfigError(f"{where}: 'reason' is required")
+        until = w.get("until")
+        if until is not None:
+            if isinstance(until, str):
+                try:
+                    until = _dt.date.fromisoformat(until)
+                except ValueError:
+                    raise ConfigError(f"{where}: 'until' must be a date YYYY-MM-DD, got {until!r}") from None
+            elif not isinstance(until, _dt.date):
+                raise ConfigError(f"{where}: 'until' must be a date YYYY-MM-DD")
+            if until < _dt.date.today():
+                cfg.warnings.append(f"{where}: waiver for {rule} expired on {until}; it no longer applies")
+        out.append(WaiverConfig(rule, path, reason, until))
+    return out
+
+
+def starter_config_text(pack: Pack) -> str:
+    """A commented starter config: every key, the pack's defaults, nothing switched on."""
+    import json
+
+    def toml_value(v: Any) -> str:
+        if isinstance(v, bool):
+            return "true" if v else "false"
+        if isinstance(v, dict):
+            return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
+        return json.dumps(v)
+
+    lines = [
+        "# sop-check configuration. Every line is commented out: the defaults apply.",
+        f"# Rule pack {pack.name} {pack.version}, checking: {pack.sop}",
+        "",
+        "# Rules to run (codes or prefixes), rules to add, rules to skip.",
+        '# select = ["TAV0"]',
+        "# extend-select = []",
+        "# ignore = []",
+        "# Enable preview rules (new rules ship as preview for one release).",
+        "# preview = false",
+        "# App folders to check (relative to this file); default: every Next.js app found.",
+        "# apps = []",
+        "# gitignore-style patterns of files to leave out.",
+        "# exclude = []",
+        "# Required env vars may come from the process environment (CI secrets).",
+        "# env-from-process = false",
+        "# Warnings fail the run too.",
+        "# strict = false",
+        "# Fail when the Vercel check cannot run.",
+        "# require-vercel = false",
+        "# Files larger than this are skipped with a notice.",
+        "# max-file-size = 2000000",
+        "# Worker processes for parsing (0: automatic).",
+        "# jobs = 0",
+        "",
+        "# Per-rule severity: \"error\" or \"warning\".",
+        "# [severity]",
+        '# TAV005 = "warning"',
+        "",
+        "# The Vercel check (TAV007). Disabling it needs a reason.",
+        "# [vercel]",
+        "# enabled = true",
+        '# reason = ""',
+        '# project = "prj_..."',
+        '# team = "team_..."',
+        '# targets = ["production"]',
+        "",
+        "# Waivers for findings on files that cannot hold comments.",
+        "# [[waivers]]",
+        '# rule = "TAV006"',
+        '# path = "apps/web/.env.example"',
+        '# reason = "why"',
+        '# until = "2027-01-31"',
+        "",
+        "# Shared options (policy of the rule pack).",
+        "# [options]",
+    ]
+    lines += [f"# {k} = {toml_value(v)}" for k, v in pack.options.items()]
+    for code, table in pack.rule_options.items():
+        lines += ["", f"# [rule-options.{code}]"]
+        lines += [f"# {k} = {toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,39 @@
+"""Reporters: one pure function `Report -> str` per format."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from sop_check.model import Report
+
+
+def _formats() -> dict[str, Callable[..., str]]:
+    from sop_check.report import github, json_report, junit, sarif, text
+
+    return {"text": text.render, "json": json_report.render, "sarif": sarif.render,
+            "github": github.render, "junit": junit.render}
+
+
+def render(fmt: str, report: Report, **kwargs: Any) -> str:
+    renderer = _formats()[fmt]
+    if fmt != "text":
+        kwargs.pop("color", None)
+        kwargs.pop("quiet", None)
+    return renderer(report, **kwargs)
+
+
+def github_step_summary(report: Report) -> str:
+    from sop_check.report.github import step_summary
+
+    return step_summary(report)
+
+
+def summary_counts(report: Report) -> dict[str, int]:
+    counts = {"apps": len(report.apps), "rules": 0, "pass": 0, "fail": 0, "unknown": 0, "skip": 0, "error": 0,
+              "findings": 0, "suppressed": 0}
+    for _, r in report.all_results():
+        counts["rules"] += 1
+        counts[r.status.value] += 1
+        counts["findings"] += len(r.active_findings)
+        counts["suppressed"] += sum(1 for f in r.findings if f.suppressed)
+    return counts

@@ -1,0 +1,49 @@
+"""JUnit XML (Checkov's model): a testsuite per app, a testcase per rule including passes;
+fail -> <failure>, unknown and error -> <error>, skip and fully suppressed -> <skipped>."""
+
+from __future__ import annotations
+
+from xml.etree import ElementTree as ET
+
+from sop_check.model import Report, Status
+
+
+def render(report: Report) -> str:
+    suites = ET.Element("testsuites", name="sop-check")
+    total = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for app in report.apps:
+        counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        suite = ET.SubElement(suites, "testsuite", name=f"sop-check {app.root}")
+        for r in app.results:
+            counts["tests"] += 1
+            first = r.findings[0].location.path if r.findings else None
+            attrs = {"classname": f"sop-check.{app.root}", "name": f"{r.rule} {r.name}"}
+            if first:
+                attrs["file"] = first
+            case = ET.SubElement(suite, "testcase", **attrs)
+            body = "\n".join(f"{f.location} {f.message}" + (f" (fix: {f.hint})" if f.hint else "")
+                             for f in r.active_findings)
+            if r.status is Status.FAIL:
+                counts["failures"] += 1
+                el = ET.SubElement(case, "failure", message=r.message, type=r.rule)
+                el.text = body
+            elif r.status in (Status.UNKNOWN, Status.ERROR):
+                counts["errors"] += 1
+                el = ET.SubElement(case, "error", message=("could not verify: " if r.status is Status.UNKNOWN
+                                                           else "rule failed to run: ") + r.message,
+                                   type=r.status.value)
+                el.text = "\n".join(r.unresolved) or body
+            elif r.status is Status.SKIP:
+                counts["skipped"] += 1
+                ET.SubElement(case, "skipped", message=r.message)
+            elif r.findings and all(f.suppressed for f in r.findings):
+                counts["skipped"] += 1
+                reasons = "; ".join(f.suppression.reason for f in r.findings if f.suppression)
+                ET.SubElement(case, "skipped", message=f"suppressed: {reasons}")
+        for k, v in counts.items():
+            suite.set(k, str(v))
+            total[k] += v
+    for k, v in total.items():
+        suites.set(k, str(v))
+    ET.indent(suites)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"

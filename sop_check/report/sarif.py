@@ -1,0 +1,122 @@
+"""SARIF 2.1.0 as GitHub code scanning accepts it (see field notes): every result has a real file
+location; columns are UTF-16 code units; one run per app so each app has its own category."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from typing import Any
+from urllib.parse import quote
+
+from sop_check.model import AppReport, Finding, Location, Report, RuleResult, Severity, Status
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+INFO_URI = "https://github.com/sop-check/sop-check"
+
+
+def _uri(path: str) -> str:
+    return quote(path, safe="/")  # spaces, '#' and non-ASCII percent-encoded
+
+
+def _location(loc: Location) -> dict[str, Any]:
+    region: dict[str, Any] = {"startLine": max(1, loc.line), "startColumn": max(1, loc.utf16_column())}
+    if loc.end_line is not None:
+        region["endLine"] = max(loc.end_line, region["startLine"])
+        if loc.end_column_utf16 is not None:
+            end_col = loc.end_column_utf16
+            if region["endLine"] == region["startLine"]:
+                end_col = max(end_col, region["startColumn"])
+            region["endColumn"] = max(1, end_col)
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(loc.path), "uriBaseId": "%SRCROOT%"},
+                                 "region": region}}
+
+
+def _fingerprint(rule: str, path: str, message: str) -> str:
+    # Stable across runs and line shifts: no line numbers, no positions in the key.
+    stable = re.sub(r":\d+(:\d+)?", "", message)
+    return hashlib.sha256(f"{rule}\0{path}\0{stable}".encode()).hexdigest()[:32]
+
+
+def _rule(info: Any) -> dict[str, Any]:
+    return {
+        "id": info.code,
+        "name": info.name,
+        "shortDescription": {"text": info.summary},
+        "fullDescription": {"text": info.summary},
+        "help": {"text": info.docs or info.summary, "markdown": info.docs or info.summary},
+        "helpUri": info.help_uri or INFO_URI,
+        "defaultConfiguration": {"level": "error" if info.severity is Severity.ERROR else "warning"},
+        "properties": {"tags": list(info.tags) or ["tavus"], "precision": "high"},
+    }
+
+
+def _anchor(app: AppReport) -> Location:
+    return Location(path="package.json" if app.root == "." else f"{app.root}/package.json", line=1, column=1)
+
+
+def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[str, int]) -> dict[str, Any]:
+    if r.status is Status.UNKNOWN:
+        detail = "; ".join(r.unresolved[:5])
+        text = f"could not verify: {r.message}" + (f" ({detail})" if detail else "")
+        level = "warning"
+    elif r.status is Status.ERROR:
+        text, level = f"rule failed to run: {r.message}", "error"
+    else:
+        text = f.message if f is not None else r.message
+        level = "error" if r.severity is Severity.ERROR else "warning"
+    if f is not None and f.hint and r.status is not Status.UNKNOWN:
+        text = f"{text}. Fix: {f.hint}"
+    loc = f.location if f is not None else _anchor(app)
+    result: dict[str, Any] = {
+        "ruleId": r.rule,
+        "ruleIndex": rule_index.get(r.rule, 0),
+        "level": level,
+        "message": {"text": text},
+        "locations": [_location(loc)],
+        "partialFingerprints": {"sopCheck/v1": _fingerprint(r.rule, loc.path, text if f is None else f.message)},
+    }
+    if f is not None and f.suppression is not None:
+        kind = "inSource" if f.suppression.kind == "inline" else "external"
+        result["suppressions"] = [{"kind": kind, "justification": f.suppression.reason}]
+    return result
+
+
+def _results(app: AppReport, rule_index: dict[str, int]) -> list[dict[str, Any]]:
+    out = []
+    for r in app.results:
+        if r.status is Status.FAIL or (r.status is Status.PASS and r.findings):
+            out.extend(_result(r, f, app, rule_index) for f in r.findings)
+        elif r.status is Status.UNKNOWN:
+            first = r.findings[0] if r.findings else None
+            out.append(_result(r, first, app, rule_index))
+        elif r.status is Status.ERROR:
+            out.append(_result(r, None, app, rule_index))
+    return out
+
+
+def render(report: Report) -> str:
+    rules = [_rule(i) for i in report.rules]
+    rule_index = {i.code: n for n, i in enumerate(report.rules)}
+    runs = []
+    for app in report.apps or [AppReport(root=report.scanned_path, uses_tavus=False)]:
+        runs.append({
+            "tool": {"driver": {"name": "sop-check", "version": report.tool_version, "semanticVersion":
+                                report.tool_version, "informationUri": INFO_URI, "rules": rules}},
+            "automationDetails": {"id": f"sop-check/{app.root}/"},
+            "columnKind": "utf16CodeUnits",
+            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root"}}},
+            "invocations": [{
+                "executionSuccessful": not any(r.status is Status.ERROR for r in app.results),
+                "properties": {"config": report.config_path, "packVersion": report.pack_version,
+                               "sopVersion": report.sop_version, "appRoot": app.root,
+                               "usesTavus": app.uses_tavus},
+                "toolExecutionNotifications": [
+                    {"level": "warning", "message": {"text": d.message},
+                     "locations": [_location(Location(path=d.path))]}
+                    for d in report.diagnostics if d.path.startswith("" if app.root == "." else app.root + "/")
+                ],
+            }],
+            "results": _results(app, rule_index),
+        })
+    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": runs}, indent=2, ensure_ascii=False) + "\n"

@@ -112,6 +112,9 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
     if isinstance(value, Func):
         return Handler(value, None)
     if isinstance(value, Unknown):
+        if value.reason.startswith("no export") and mod.has_errors:
+            return Handler(None, f"{route.path} has a syntax error; the {name} export may be in the broken part",
+                           unresolved=True)
         if value.reason.startswith("no export"):
             others = sorted(k for k in mod.exports if k.isupper())
             which = f"; it exports only {', '.join(others)}" if others else ""

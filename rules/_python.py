@@ -1,0 +1,321 @@
+"""The end route as a Vercel Python function (`api/tavus/end.py`), read with libcst.
+
+Mirrors what TAV001/TAV002 check in TypeScript: a POST handler (a `handler`
+class with `do_POST`, or a Flask / FastAPI / Starlette POST route), which POSTs
+to Tavus's end endpoint with `x-api-key` from `os.environ`, and answers 400
+when the id is missing. Comments and strings are never calls, so they never count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from sop_check_rules._urls import host_of, template_regex
+
+HOLE = "\x00"
+
+
+@dataclass
+class PyEndCheck:
+    findings: list[tuple[str, int, str]] = field(default_factory=list)  # message, line, hint
+    unresolved: list[str] = field(default_factory=list)
+    evidence: list[tuple[str, int]] = field(default_factory=list)
+
+
+class _Facts:
+    """Module-level constants, functions and classes, and a line lookup."""
+
+    def __init__(self, wrapper: Any) -> None:
+        import libcst as cst
+        from libcst.metadata import PositionProvider
+
+        self.cst = cst
+        self.module = wrapper.module
+        self.positions = wrapper.resolve(PositionProvider)
+        self.constants: dict[str, Any] = {}
+        self.functions: dict[str, Any] = {}
+        self.classes: dict[str, Any] = {}
+        for stmt in self.module.body:
+            self._top(stmt)
+
+    def _top(self, stmt: Any) -> None:
+        cst = self.cst
+        if isinstance(stmt, cst.FunctionDef):
+            self.functions[stmt.name.value] = stmt
+        elif isinstance(stmt, cst.ClassDef):
+            self.classes[stmt.name.value] = stmt
+        elif isinstance(stmt, cst.SimpleStatementLine):
+            for small in stmt.body:
+                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
+                        isinstance(small.targets[0].target, cst.Name):
+                    self.constants[small.targets[0].target.value] = small.value
+
+    def line(self, node: Any) -> int:
+        try:
+            return self.positions[node].start.line
+        except KeyError:
+            return 1
+
+    # -- values ---------------------------------------------------------------
+    def text(self, node: Any, local: Mapping[str, Any], depth: int = 0) -> str:
+        """A string value with HOLE for unknown parts."""
+        cst = self.cst
+        if depth > 20:
+            return HOLE
+        if isinstance(node, cst.SimpleString):
+            return node.evaluated_value if isinstance(node.evaluated_value, str) else HOLE
+        if isinstance(node, cst.ConcatenatedString):
+            return self.text(node.left, local, depth + 1) + self.text(node.right, local, depth + 1)
+        if isinstance(node, cst.FormattedString):
+            out = []
+            for part in node.parts:
+                if isinstance(part, cst.FormattedStringText):
+                    out.append(part.value)
+                else:
+                    out.append(self.text(part.expression, local, depth + 1))
+            return "".join(out)
+        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            return self.text(node.left, local, depth + 1) + self.text(node.right, local, depth + 1)
+        if isinstance(node, cst.Name):
+            value = local.get(node.value, self.constants.get(node.value))
+            return self.text(value, local, depth + 1) if value is not None else HOLE
+        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
+            base = self.text(node.func.value, local, depth + 1)
+            return re.sub(r"\{[^}]*\}", HOLE, base)
+        return HOLE
+
+    def env_name(self, node: Any, local: Mapping[str, Any], depth: int = 0) -> str | None:
+        """`os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`, or a name bound to one."""
+        cst = self.cst
+        if depth > 10 or node is None:
+            return None
+        if isinstance(node, cst.Name):
+            value = local.get(node.value, self.constants.get(node.value))
+            return self.env_name(value, local, depth + 1)
+        if isinstance(node, cst.BooleanOperation):
+            return self.env_name(node.left, local, depth + 1)
+        if isinstance(node, cst.Subscript) and self.code(node.value) in ("os.environ", "environ"):
+            key = node.slice[0].slice
+            return self.text(key.value, local) if isinstance(key, cst.Index) else None
+        if isinstance(node, cst.Call):
+            fn = self.code(node.func)
+            if fn in ("os.environ.get", "os.getenv", "environ.get", "getenv") and node.args:
+                return self.text(node.args[0].value, local)
+        return None
+
+    def code(self, node: Any) -> str:
+        return self.module.code_for_node(node).strip()
+
+
+def _facts(index: Any, path: str) -> _Facts | None:
+    wrapper = index.python_module(path)
+    return _Facts(wrapper) if wrapper is not None else None
+
+
+def _post_handlers(f: _Facts, url: str) -> list[Any]:
+    """Function nodes that answer POST at this file."""
+    cst = f.cst
+    out = []
+    for cls in f.classes.values():
+        for stmt in cls.body.body:
+            if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "do_POST":
+                out.append(stmt)
+    for fn in _all_functions(f):
+        for dec in fn.decorators:
+            d = dec.decorator
+            if not isinstance(d, cst.Call):
+                continue
+            name = f.code(d.func).rsplit(".", 1)[-1]
+            path = f.text(d.args[0].value, {}) if d.args else ""
+            methods = next((a.value for a in d.args if a.keyword and a.keyword.value == "methods"), None)
+            methods_text = f.code(methods).upper() if methods is not None else ""
+            if _path_ok(path, url) and (name == "post" or (name in ("route", "api_route") and "POST" in methods_text)):
+                out.append(fn)
+    return out
+
+
+def _all_functions(f: _Facts) -> list[Any]:
+    cst = f.cst
+    out = list(f.functions.values())
+    for cls in f.classes.values():
+        out += [s for s in cls.body.body if isinstance(s, cst.FunctionDef)]
+    return out
+
+
+def _path_ok(path: str, url: str) -> bool:
+    # Vercel serves the file at its own URL; the framework route may be "/" or the full path.
+    return path in ("/", "", url, url + "/") or HOLE in path or "<" in path
+
+
+def python_serves_post(index: Any, path: str, url: str) -> tuple[bool | None, str, int]:
+    f = _facts(index, path)
+    if f is None:
+        return None, f"{path} could not be parsed", 1
+    handlers = _post_handlers(f, url)
+    if handlers:
+        return True, f"POST handler {handlers[0].name.value} at {path}:{f.line(handlers[0])}", f.line(handlers[0])
+    gets = [fn for fn in _all_functions(f) if fn.name.value == "do_GET"]
+    if gets:
+        return False, f"{path} serves only GET (do_GET); no do_POST", f.line(gets[0])
+    return False, f"{path} has no POST handler (a handler class with do_POST, or a POST route)", 1
+
+
+def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEndCheck:
+    out = PyEndCheck()
+    f = _facts(index, path)
+    if f is None:
+        out.unresolved.append(f"{path} could not be parsed")
+        return out
+    handlers = _post_handlers(f, options["end-route"])
+    if not handlers:
+        out.findings.append(("no POST handler in the Python end route", 1, "add do_POST or a POST route"))
+        return out
+    functions = _reached(f, handlers[0])
+    calls = [(fn, c) for fn in functions for c in _calls(f, fn)]
+    end_re = template_regex(options["end-endpoint"])
+    upstream = None
+    related = []
+    for fn, call in calls:
+        method, url_node, kwargs = _http(f, call)
+        if method is None:
+            continue
+        local = _locals(f, fn)
+        url = f.text(url_node, local) if url_node is not None else HOLE
+        if end_re.match(url) and host_of(url) == options["tavus-host"]:
+            upstream = (fn, call, method, kwargs, local)
+            break
+        if options["tavus-host"] in url or "/conversations" in url:
+            related.append((call, method, url))
+    if upstream is None:
+        if related:
+            call, method, url = related[0]
+            out.findings.append((f"the upstream request {method} {url.replace(HOLE, '{…}')} is not the end call "
+                                 f"(POST {options['end-endpoint']})", f.line(call), "POST to the end endpoint"))
+        else:
+            out.findings.append(("the POST handler never calls Tavus's end endpoint", f.line(handlers[0]),
+                                 f"POST to {options['end-endpoint']} with x-api-key"))
+    else:
+        fn, call, method, kwargs, local = upstream
+        out.evidence.append(("end request to Tavus", f.line(call)))
+        if method != "POST":
+            out.findings.append((f"the end request uses {method}, not POST", f.line(call), "use POST"))
+        _check_key(f, kwargs.get("headers"), local, options, f.line(call), out)
+    _check_400(f, functions, out)
+    return out
+
+
+def _reached(f: _Facts, handler: Any) -> list[Any]:
+    """The handler and the module functions it calls (by name), transitively."""
+    seen, todo, out = set(), [handler], []
+    while todo:
+        fn = todo.pop()
+        if id(fn) in seen:
+            continue
+        seen.add(id(fn))
+        out.append(fn)
+        for call in _calls(f, fn):
+            name = f.code(call.func).split(".")[-1]
+            if name in f.functions:
+                todo.append(f.functions[name])
+    return out
+
+
+def _calls(f: _Facts, fn: Any) -> list[Any]:
+    cst = f.cst
+    found: list[Any] = []
+
+    class V(cst.CSTVisitor):
+        def visit_Call(self, node: Any) -> None:
+            found.append(node)
+
+    fn.body.visit(V())
+    return found
+
+
+def _locals(f: _Facts, fn: Any) -> dict[str, Any]:
+    cst = f.cst
+    local: dict[str, Any] = {}
+
+    class V(cst.CSTVisitor):
+        def visit_Assign(self, node: Any) -> None:
+            if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                local[node.targets[0].target.value] = node.value
+
+    fn.body.visit(V())
+    return local
+
+
+def _http(f: _Facts, call: Any) -> tuple[str | None, Any, dict[str, Any]]:
+    """(method, url node, keyword args) for requests/httpx-style calls; (None, …) otherwise."""
+    fn = f.code(call.func)
+    verb = fn.rsplit(".", 1)[-1]
+    kwargs = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    positional = [a.value for a in call.args if a.keyword is None]
+    if verb in ("post", "get", "put", "delete", "patch") and "." in fn:
+        return verb.upper(), positional[0] if positional else kwargs.get("url"), kwargs
+    if verb == "request" and len(positional) >= 2:
+        return f.text(positional[0], {}).upper() or "?", positional[1], kwargs
+    if verb == "Request" and positional:  # urllib.request.Request(url, data, headers, method="POST")
+        method = f.text(kwargs["method"], {}).upper() if "method" in kwargs else ("POST" if "data" in kwargs or
+                                                                                  len(positional) > 1 else "GET")
+        return method, positional[0], kwargs
+    return None, None, {}
+
+
+def _check_key(f: _Facts, headers: Any, local: dict[str, Any], options: Mapping[str, Any], line: int,
+               out: PyEndCheck) -> None:
+    cst = f.cst
+    if isinstance(headers, cst.Name):
+        headers = local.get(headers.value, f.constants.get(headers.value))
+    if not isinstance(headers, cst.Dict):
+        if headers is None:
+            out.findings.append((f"the end request sends no {options['api-key-header']} header", line,
+                                 "headers={'x-api-key': os.environ['TAVUS_API_KEY']}"))
+        else:
+            out.unresolved.append(f"line {line}: the request headers are built at run time")
+        return
+    wanted = options["api-key-header"].lower()
+    for el in headers.elements:
+        if isinstance(el, cst.DictElement) and f.text(el.key, local).lower() == wanted:
+            env = f.env_name(el.value, local)
+            if env == options["api-key-env"]:
+                out.evidence.append((f"x-api-key from the environment ({env})", line))
+            elif f.text(el.value, local) != HOLE and HOLE not in f.text(el.value, local):
+                out.findings.append((f"x-api-key is a hard-coded string (<redacted, {len(f.text(el.value, local))} "
+                                     "chars>)", line, f"read os.environ['{options['api-key-env']}']"))
+            else:
+                out.unresolved.append(f"line {line}: the x-api-key value could not be resolved")
+            return
+    keys = [f.text(el.key, local).lower() for el in headers.elements if isinstance(el, cst.DictElement)]
+    msg = "the end request authenticates with Authorization: Bearer, not x-api-key" if "authorization" in keys \
+        else f"the end request sends no {options['api-key-header']} header"
+    out.findings.append((msg, line, "Tavus expects the key in the x-api-key header"))
+
+
+def _check_400(f: _Facts, functions: list[Any], out: PyEndCheck) -> None:
+    cst = f.cst
+    hits: list[int] = []
+
+    class V(cst.CSTVisitor):
+        def __init__(self) -> None:
+            self.depth_if = 0
+
+        def visit_If(self, node: Any) -> None:
+            self.depth_if += 1
+
+        def leave_If(self, node: Any) -> None:
+            self.depth_if -= 1
+
+        def visit_Integer(self, node: Any) -> None:
+            if node.value == "400" and self.depth_if > 0:
+                hits.append(f.line(node))
+
+    for fn in functions:
+        fn.body.visit(V())
+    if hits:
+        out.evidence.append(("400 answer when the id is missing", hits[0]))
+    else:
+        out.findings.append(("the end route never answers 400 when conversation_id is missing",
+                             f.line(functions[0]), "if not conversation_id: answer 400"))

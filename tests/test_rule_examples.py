@@ -49,7 +49,9 @@ def test_rule_example(tmp_path: Path, rule, example) -> None:
 def test_every_rule_has_passing_and_failing_examples() -> None:
     for code, rule in all_rules().items():
         statuses = {ex.status.value for ex in rule.examples}
-        assert "pass" in statuses and statuses - {"pass"}, f"{code} needs passing and failing examples"
+        # TAV007 passes only against an API: its passing cases live in tests/test_vercel.py.
+        assert statuses & {"pass", "skip"} and statuses - {"pass", "skip"}, \
+            f"{code} needs passing and failing examples"
 
 
 def test_rule_metadata_is_complete() -> None:

@@ -1,0 +1,116 @@
+"""TAV007 vercel-env: the required variables exist on Vercel for the deployment targets."""
+
+from __future__ import annotations
+
+import json
+
+from sop_check.model import Evidence, RuleResult, Status
+from sop_check.rule import Example, Rule
+
+from sop_check_rules._required import required_env_vars
+
+PKG = '{"dependencies": {"next": "15.0.0"}}'
+CODE = "export const k = process.env.TAVUS_API_KEY;\n"
+
+
+class VercelEnv(Rule):
+    code = "TAV007"
+    name = "vercel-env"
+    summary = "The required variables exist on Vercel for Production (and Preview when configured)"
+    needles = ("tavus",)
+    tags = ("tavus", "configuration", "vercel")
+    docs = """
+## What it does
+With `--vercel` (or `vercel = true` in config) and a token in `VERCEL_TOKEN`,
+reads the project and team from `.vercel/project.json` (or the config's
+`[vercel] project/team`), lists the project's environment variables through the
+Vercel REST API (`GET /v10/projects/{id}/env`; names and targets only, never
+decrypted values) and checks that every required variable exists for each
+target in the pack option `targets` (default: production).
+
+Without credentials the rule is skipped locally, with what to set; in CI (`CI`
+set) it is `unknown` instead, so a gate never passes unseen, unless the config
+disables it with a reason (`[vercel] enabled = false, reason = "..."`).
+`--require-vercel` makes it `unknown` everywhere it cannot run.
+
+## Why
+The SOP's deployment checklist: a deployment without `TAVUS_API_KEY` cannot end
+sessions, and nobody notices until the bill arrives.
+
+## Example
+```
+vercel env add TAVUS_API_KEY production
+vercel env add TAVUS_PERSONA_ID production
+```
+
+## How to fix
+Add the missing variables in the Vercel project settings (Environment
+Variables) for Production, then redeploy.
+"""
+    examples = (
+        Example({"package.json": PKG, "lib/t.ts": CODE}, Status.SKIP, "local run without credentials"),
+        Example({"package.json": PKG, "lib/t.ts": CODE}, Status.UNKNOWN, "CI without credentials",
+                settings={"ci": True}),
+        Example({"package.json": PKG, "lib/t.ts": CODE}, Status.SKIP, "disabled in config with a reason",
+                settings={"ci": True, "vercel": False, "vercel_reason": "deployed on Netlify"}),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        s = ctx.settings
+        if s.vercel is False and not s.require_vercel:
+            return self.skipped(f"the Vercel check is disabled in config: {s.vercel_reason}")
+        wanted = s.vercel is True or s.ci or s.require_vercel
+        if not wanted:
+            return self.skipped("not checked: run with --vercel and VERCEL_TOKEN set to verify the variables on Vercel")
+        token = ctx.environ.get("VERCEL_TOKEN", "").strip()
+        project, team, where = self._project(ctx)
+        missing = []
+        if not token:
+            missing.append("VERCEL_TOKEN in the environment")
+        if not project:
+            missing.append("the project id (.vercel/project.json from `vercel link`, or [vercel] project in config)")
+        if missing:
+            what = " and ".join(missing)
+            if s.ci or s.require_vercel:
+                return self.unknown("could not check the variables on Vercel", [f"set {what}"])
+            return self.skipped(f"not checked: set {what}")
+        return self._verify(ctx, token, project, team, where)
+
+    def _project(self, ctx) -> tuple[str | None, str | None, str]:
+        s = ctx.settings
+        path = ctx.app.root / ".vercel" / "project.json"
+        project, team = s.vercel_project, s.vercel_team
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if isinstance(data, dict):
+                project = project or data.get("projectId")
+                team = team or data.get("orgId")
+        except (OSError, ValueError):
+            pass
+        where = ".vercel/project.json" if path.is_file() else "package.json"
+        return (str(project) if project else None), (str(team) if team else None), where
+
+    def _verify(self, ctx, token: str, project: str, team: str | None, where: str) -> RuleResult:
+        from sop_check.vercel import VercelError, list_env_vars
+
+        anchor = ctx.app.location(where)
+        try:
+            envs = list_env_vars(project, token=token, team_id=team, base_url=ctx.options["api-base"],
+                                 timeout=float(ctx.options.get("timeout", 10)))
+        except VercelError as exc:
+            return self.unknown("could not read the project's variables from Vercel", [exc.message])
+        targets = list(ctx.options.get("targets", ["production"]))
+        have: dict[str, set[str]] = {}
+        for e in envs:
+            have.setdefault(e.key, set()).update(e.targets)
+        findings, evidence = [], []
+        for name, why in required_env_vars(ctx):
+            lacking = [t for t in targets if t not in have.get(name, set())]
+            if lacking:
+                findings.append(self.finding(f"{name} is not set on Vercel for {', '.join(lacking)} ({why})", anchor,
+                                             f"add {name} in the Vercel project settings for {', '.join(lacking)}"))
+            else:
+                evidence.append(Evidence(f"{name} is set on Vercel for {', '.join(targets)}", anchor))
+        if findings:
+            return self.failed("required variables are missing on Vercel", findings, evidence)
+        return self.passed(f"every required variable is set on Vercel for {', '.join(targets)}", evidence)

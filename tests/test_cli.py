@@ -191,8 +191,13 @@ def test_ci_without_env_local_is_unknown_not_a_false_fail(tmp_path: Path) -> Non
     tav006 = next(r for r in json.loads(result.stdout)["apps"][0]["results"] if r["rule"] == "TAV006")
     assert tav006["status"] == "unknown" and "env-from-process" in " ".join(tav006["unresolved"])
     assert result.exit_code == 1
-    ok = invoke("check", str(project), "--env-from-process",
-                env={"CI": "true", "TAVUS_API_KEY": "x", "TAVUS_PERSONA_ID": "y"})
+    env = {"CI": "true", "TAVUS_API_KEY": "x", "TAVUS_PERSONA_ID": "y"}
+    no_vercel = invoke("check", str(project), "--env-from-process", "--format", "json", env=env)
+    tav007 = next(r for r in json.loads(no_vercel.stdout)["apps"][0]["results"] if r["rule"] == "TAV007")
+    assert tav007["status"] == "unknown" and "VERCEL_TOKEN" in tav007["unresolved"][0]
+    assert no_vercel.exit_code == 1  # CI never passes a check it could not run
+    (project / "sop-check.toml").write_text('[vercel]\nenabled = false\nreason = "deployed on Netlify"\n')
+    ok = invoke("check", str(project), "--env-from-process", env=env)
     assert ok.exit_code == 0, ok.stdout
 
 

@@ -1,0 +1,38 @@
+"""A non-editable install (what pre-commit does) carries the rule pack and its data."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_wheel_install_lists_every_rule(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    build = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "--target", str(target), str(REPO)],
+        capture_output=True, text=True, cwd=tmp_path,
+    )
+    if build.returncode != 0 and "No module named" in build.stderr:
+        pytest.skip(f"cannot build here: {build.stderr.strip().splitlines()[-1]}")
+    assert build.returncode == 0, build.stderr
+    assert not (target / "sop_check_rules" / "__init__.py").is_symlink()
+    assert (target / "sop_check_rules" / "pack.toml").is_file()
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = ("import sop_check, sop_check_rules; from sop_check.cli import main; "
+            "print(sop_check.__file__); print(sop_check_rules.__file__)")
+    where = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert where.returncode == 0, where.stderr
+    assert all(line.startswith(str(target)) for line in where.stdout.split()), where.stdout
+    rules = subprocess.run([sys.executable, "-m", "sop_check", "rules"], capture_output=True, text=True,
+                           env=env, cwd=tmp_path)
+    assert rules.returncode == 0, rules.stderr
+    from sop_check.registry import all_rules
+    for code in all_rules():
+        assert code in rules.stdout

@@ -45,6 +45,8 @@ class Project:
     workspace_packages: dict[str, Path]  # package name -> folder, for monorepo imports
     diagnostics: list[Diagnostic] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    # Scan-root-relative files that mention Tavus, when git could answer (None: read the files).
+    tavus_files: set[str] | None = None
 
 
 class DiscoveryError(Exception):
@@ -181,8 +183,10 @@ def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path]
     _assign_files(apps, scan_root, files)
     for app in apps:
         app.env_files = _env_files(app.root)
+    tavus_files = git.files_containing(scan_root, "tavus", staged=staged) if top is not None and files else None
     return Project(repo_root=repo_root, scan_root=scan_root, in_git=top is not None, apps=apps,
-                   workspace_packages=workspace, diagnostics=diagnostics, notices=notices)
+                   workspace_packages=workspace, diagnostics=diagnostics, notices=notices,
+                   tavus_files=tavus_files)
 
 
 def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: list[Diagnostic],
@@ -222,17 +226,25 @@ def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: 
 
 
 def _assign_files(apps: list[App], scan_root: Path, files: list[str]) -> None:
-    """Each file belongs to the deepest app whose root contains it."""
-    by_root = sorted(apps, key=lambda a: len(a.root.parts), reverse=True)
+    """Each file belongs to the deepest app whose root contains it (string work: no Path per file)."""
+    by_prefix: dict[str, App] = {}
+    for app in apps:
+        try:
+            prefix = app.root.relative_to(scan_root).as_posix()
+        except ValueError:
+            continue  # an app named outside the scanned folder gets no files from this listing
+        by_prefix["" if prefix == "." else prefix] = app
     for f in files:
-        abs_path = scan_root / f
-        for app in by_root:
-            try:
-                sub = abs_path.relative_to(app.root)
-            except ValueError:
-                continue
-            app.files.append(sub.as_posix())
-            break
+        folder = f
+        while True:
+            cut = folder.rfind("/")
+            folder = folder[:cut] if cut >= 0 else ""
+            app = by_prefix.get(folder)
+            if app is not None:
+                app.files.append(f[len(folder) + 1:] if folder else f)
+                break
+            if not folder:
+                break
 
 
 def _env_files(root: Path) -> list[str]:

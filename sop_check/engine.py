@@ -19,6 +19,7 @@ from sop_check.suppress import apply_suppressions
 
 # Bytes that say an app uses Tavus at all.
 TAVUS_NEEDLE = "tavus"
+_CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")
 
 
 @dataclass
@@ -60,7 +61,7 @@ def run_check(path: Path, opts: RunOptions) -> Report:
     needles = _needles(opts.rules)
     for app in project.apps:
         index = build_index(project, app, opts, needles)
-        report.apps.append(_check_app(index, app, opts, report))
+        report.apps.append(_check_app(index, app, opts, report, project))
         report.diagnostics.extend(index.diagnostics)
         index.release()
     return report
@@ -90,7 +91,13 @@ def _needles(rules: list[type[Rule]]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
-def uses_tavus(index: AppIndex, package: Mapping[str, Any]) -> bool:
+def uses_tavus(index: AppIndex, package: Mapping[str, Any], known: set[str] | None = None,
+               prefix: str = "") -> bool:
+    """Does the app reference the Tavus API, TAVUS_* variables or a Tavus package?
+
+    `known` is the set of files that mention Tavus when git already answered (paths
+    relative to the scanned folder; `prefix` is the app's folder there).
+    """
     for key in ("dependencies", "devDependencies"):
         deps = package.get(key)
         if isinstance(deps, dict) and any(TAVUS_NEEDLE in str(name).lower() for name in deps):
@@ -98,6 +105,8 @@ def uses_tavus(index: AppIndex, package: Mapping[str, Any]) -> bool:
     for env in index.env_files():
         if any(e.key.upper().startswith("TAVUS") for e in env.entries):
             return True
+    if known is not None:
+        return any(prefix + f in known for f in index.files if f.endswith(_CODE_SUFFIXES))
     for f in index.files:
         if f.endswith((".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")):
             facts = index.facts(f)
@@ -106,8 +115,10 @@ def uses_tavus(index: AppIndex, package: Mapping[str, Any]) -> bool:
     return False
 
 
-def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report) -> AppReport:
-    using = uses_tavus(index, app.package)
+def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, project: Project) -> AppReport:
+    prefix = _rel(app.root, project.scan_root)
+    prefix = "" if prefix == "." else prefix + "/"
+    using = uses_tavus(index, app.package, project.tavus_files if opts.settings.prefilter else None, prefix)
     app_report = AppReport(root=app.rel_root, uses_tavus=using)
     if not using and not app.named_explicitly:
         app_report.skipped_reason = "does not use Tavus (no Tavus API, TAVUS_* variable or Tavus package found)"

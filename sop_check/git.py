@@ -68,3 +68,28 @@ def deleted_files(root: Path) -> set[str]:
     if not out:
         return set()
     return {os.fsdecode(n) for n in out.split(b"\0") if n}
+
+
+def files_containing(root: Path, needle: str, *, staged: bool = False) -> set[str] | None:
+    """Files under `root` (relative to it) whose text contains `needle`, any case; None if git fails.
+
+    `git grep` answers from git's own file list in a few milliseconds per thousand files:
+    far cheaper than reading every file in Python to learn that it cannot matter.
+    """
+    args = ["grep", "-l", "-i", "-I", "-F", "-z", "-e", needle]
+    args.insert(1, "--cached" if staged else "--untracked")
+    proc_out = _run_grep(root, args)
+    if proc_out is None:
+        return None
+    return {os.fsdecode(n) for n in proc_out.split(b"\0") if n}
+
+
+def _run_grep(root: Path, args: list[str]) -> bytes | None:
+    try:
+        proc = subprocess.run([*_GIT, *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                              stdin=subprocess.DEVNULL, env=_env(), timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if proc.returncode not in (0, 1):  # 1: nothing matched
+        return None
+    return proc.stdout

@@ -86,7 +86,7 @@ def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
     out = []
     for f in index.files:
         r = route_url(f, exts if exts is not None and not f.endswith(".py") else None)
-        if r is not None and r.url == url and not (index.non_evidence and index.non_evidence.match_file(f)):
+        if r is not None and r.url == url and not index.not_evidence(f):
             out.append(r)
     return sorted(out, key=lambda r: ({"app": 0, "pages": 1, "python": 2}[r.kind], r.path))
 

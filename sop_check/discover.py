@@ -61,8 +61,8 @@ def rel(path: Path, root: Path) -> str:
     return r or "."
 
 
-def _skipped(parts: tuple[str, ...]) -> bool:
-    return any(p in SKIP_DIRS for p in parts[:-1])
+def _skipped(path: str) -> bool:
+    return any(p in SKIP_DIRS for p in path.split("/")[:-1])
 
 
 def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[str]:
@@ -161,19 +161,23 @@ def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path]
     top = git.toplevel(scan_root)
     repo_root = top.resolve() if top else scan_root
     files: list[str] | None = None
+    untracked: list[str] = []
+    grep = git.start_grep(scan_root, "tavus", staged=staged) if top is not None else None
     if top is not None:
-        listed = git.list_files(repo_root, staged=staged)
+        listed = git.list_files(scan_root, staged=staged)
         if listed is None:
             notices.append("git could not list files; walking the folder instead")
         else:
-            prefix = rel(scan_root, repo_root)
-            prefix = "" if prefix == "." else prefix + "/"
-            files = [f[len(prefix):] for f in listed if f.startswith(prefix)]
+            files = sorted(listed[0] + listed[1])
+            untracked = listed[1]
             if staged:
                 notices.append("pre-commit mode: only files staged for commit count as evidence")
+    tavus_files = git.finish_grep(grep) if files is not None else None
+    if tavus_files is not None:
+        tavus_files |= _mentioning(scan_root, untracked, b"tavus")
     if files is None:
         files = _walk(scan_root, diagnostics, repo_root)
-    files = [f for f in files if not _skipped(PurePosixPath(f).parts)]
+    files = [f for f in files if not _skipped(f)]
     if exclude:
         import pathspec
         spec = pathspec.GitIgnoreSpec.from_lines(exclude)
@@ -183,7 +187,6 @@ def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path]
     _assign_files(apps, scan_root, files)
     for app in apps:
         app.env_files = _env_files(app.root)
-    tavus_files = git.files_containing(scan_root, "tavus", staged=staged) if top is not None and files else None
     return Project(repo_root=repo_root, scan_root=scan_root, in_git=top is not None, apps=apps,
                    workspace_packages=workspace, diagnostics=diagnostics, notices=notices,
                    tavus_files=tavus_files)
@@ -193,9 +196,9 @@ def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: 
                explicit: list[Path] | None) -> tuple[list[App], dict[str, Path]]:
     workspace: dict[str, Path] = {}
     found: dict[Path, App] = {}
-    config_dirs = {str(PurePosixPath(f).parent) for f in files if PurePosixPath(f).name in NEXT_CONFIG_NAMES}
+    config_dirs = {_parent(f) for f in files if _basename(f) in NEXT_CONFIG_NAMES}
     for f in files:
-        if PurePosixPath(f).name != "package.json":
+        if _basename(f) != "package.json":
             continue
         folder = scan_root / PurePosixPath(f).parent
         pkg = _read_package(scan_root / f, diagnostics, repo_root)
@@ -204,7 +207,7 @@ def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: 
         name = pkg.get("name")
         if isinstance(name, str):
             workspace[name] = folder
-        if _depends_on_next(pkg) or str(PurePosixPath(f).parent) in config_dirs:
+        if _depends_on_next(pkg) or _parent(f) in config_dirs:
             found[folder] = App(root=folder, rel_root=rel(folder, repo_root), package=pkg)
     for d in config_dirs:
         folder = scan_root / d
@@ -223,6 +226,28 @@ def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: 
         # No package.json names next: check the folder as one app rather than say nothing.
         found[scan_root] = App(root=scan_root, rel_root=rel(scan_root, repo_root))
     return sorted(found.values(), key=lambda a: a.rel_root), workspace
+
+
+def _mentioning(root: Path, files: list[str], needle: bytes) -> set[str]:
+    """Untracked code files (git grep does not see them cheaply) whose bytes contain `needle`."""
+    from sop_check.files import read_source
+
+    out = set()
+    for f in files:
+        if f.endswith(CODE_SUFFIXES):
+            data, _ = read_source(root / f, 10_000_000)
+            if data is not None and needle in data.lower():
+                out.add(f)
+    return out
+
+
+def _basename(path: str) -> str:
+    return path[path.rfind("/") + 1:]
+
+
+def _parent(path: str) -> str:
+    cut = path.rfind("/")
+    return path[:cut] if cut >= 0 else "."
 
 
 def _assign_files(apps: list[App], scan_root: Path, files: list[str]) -> None:

@@ -68,20 +68,15 @@ def run_check(path: Path, opts: RunOptions) -> Report:
 
 
 def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str, ...]) -> AppIndex:
-    import pathspec
-
     shared = opts.options_for("")
-    resolver = ModuleResolver(app.root, project.repo_root, set(app.files), project.workspace_packages)
-    non_evidence = pathspec.GitIgnoreSpec.from_lines(list(shared.get("non-evidence", [])))
-    index = AppIndex(
+    return AppIndex(
         root=app.root, rel_root=app.rel_root, repo_root=project.repo_root, files=app.files,
-        env_names=app.env_files, resolver=resolver, non_evidence=non_evidence, needles=needles,
+        env_names=app.env_files,
+        make_resolver=lambda: ModuleResolver(app.root, project.repo_root, set(app.files), project.workspace_packages),
+        non_evidence_patterns=list(shared.get("non-evidence", [])), needles=needles,
         max_file_size=opts.settings.max_file_size, prefilter=opts.settings.prefilter,
         git_root=project.repo_root if project.in_git else None,
     )
-    for file, problem in resolver.problems:
-        index.diagnose(file, problem)
-    return index
 
 
 def _needles(rules: list[type[Rule]]) -> tuple[str, ...]:

@@ -46,20 +46,26 @@ def toplevel(path: Path) -> Path | None:
     return Path(os.fsdecode(out.strip()))
 
 
-def list_files(root: Path, *, staged: bool = False) -> list[str] | None:
-    """Files git would consider part of the project under `root`, relative to `root`.
+def list_files(root: Path, *, staged: bool = False) -> tuple[list[str], list[str]] | None:
+    """(tracked, untracked) files under `root`, relative to it; None when git cannot answer.
 
-    Tracked files plus untracked files not ignored; with `staged`, only what the
-    index holds (what a commit will contain). None when git cannot answer.
+    Untracked files honour .gitignore. With `staged`, only what the index holds
+    (what a commit will contain) and no untracked files.
     """
-    args = ["ls-files", "-z", "--cached"]
+    args = ["ls-files", "-z", "-t", "--cached"]
     if not staged:
         args += ["--others", "--exclude-standard"]
     out = run_git(root, *args)
     if out is None:
         return None
-    names = {os.fsdecode(n) for n in out.split(b"\0") if n}
-    return sorted(names)
+    tracked: set[str] = set()
+    untracked: set[str] = set()
+    for entry in out.split(b"\0"):
+        if len(entry) < 3:
+            continue
+        tag, name = entry[:1], os.fsdecode(entry[2:])
+        (untracked if tag == b"?" else tracked).add(name)
+    return sorted(tracked), sorted(untracked - tracked)
 
 
 def deleted_files(root: Path) -> set[str]:
@@ -70,26 +76,28 @@ def deleted_files(root: Path) -> set[str]:
     return {os.fsdecode(n) for n in out.split(b"\0") if n}
 
 
-def files_containing(root: Path, needle: str, *, staged: bool = False) -> set[str] | None:
-    """Files under `root` (relative to it) whose text contains `needle`, any case; None if git fails.
+def start_grep(root: Path, needle: str, *, staged: bool = False) -> subprocess.Popen | None:
+    """Start `git grep` for tracked files under `root` whose text contains `needle` (any case).
 
-    `git grep` answers from git's own file list in a few milliseconds per thousand files:
-    far cheaper than reading every file in Python to learn that it cannot matter.
+    It runs while discovery goes on; `finish_grep` collects it. Reading every file in
+    Python to learn that it cannot matter costs far more than git's threaded grep.
     """
-    args = ["grep", "-l", "-i", "-I", "-F", "-z", "-e", needle]
-    args.insert(1, "--cached" if staged else "--untracked")
-    proc_out = _run_grep(root, args)
-    if proc_out is None:
-        return None
-    return {os.fsdecode(n) for n in proc_out.split(b"\0") if n}
-
-
-def _run_grep(root: Path, args: list[str]) -> bytes | None:
+    args = ["grep", "--cached" if staged else "--no-untracked", "-l", "-i", "-I", "-F", "-z", "-e", needle]
     try:
-        proc = subprocess.run([*_GIT, *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                              stdin=subprocess.DEVNULL, env=_env(), timeout=60, check=False)
-    except (OSError, subprocess.SubprocessError):
+        return subprocess.Popen([*_GIT, *args], cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL, env=_env())
+    except OSError:
+        return None
+
+
+def finish_grep(proc: subprocess.Popen | None) -> set[str] | None:
+    if proc is None:
+        return None
+    try:
+        out, _ = proc.communicate(timeout=120)
+    except subprocess.SubprocessError:
+        proc.kill()
         return None
     if proc.returncode not in (0, 1):  # 1: nothing matched
         return None
-    return proc.stdout
+    return {os.fsdecode(n) for n in out.split(b"\0") if n}

@@ -291,8 +291,8 @@ class AppIndex:
     repo_root: Path
     files: list[str]
     env_names: list[str]
-    resolver: Any  # sop_check.resolve.ModuleResolver
-    non_evidence: Any  # pathspec matcher of files that are not evidence
+    make_resolver: Any  # () -> sop_check.resolve.ModuleResolver, built on first use
+    non_evidence_patterns: list[str]  # gitignore-style patterns of files that are not evidence
     needles: tuple[str, ...]
     max_file_size: int = 2_000_000
     prefilter: bool = True
@@ -305,6 +305,8 @@ class AppIndex:
     _python: dict[str, Any] = field(default_factory=dict)
     _file_set: set[str] = field(default_factory=set)
     _reported: set[str] = field(default_factory=set)
+    _resolver: Any = None
+    _non_evidence: Any = None
 
     def __post_init__(self) -> None:
         self._file_set = set(self.files)
@@ -390,6 +392,23 @@ class AppIndex:
                           "code in the broken region is not used as evidence")
         return mod
 
+    @property
+    def resolver(self) -> Any:
+        """Import resolution (reads tsconfig), built only for apps whose rules follow imports."""
+        if self._resolver is None:
+            self._resolver = self.make_resolver()
+            for file, problem in self._resolver.problems:
+                self.diagnose(file, problem)
+        return self._resolver
+
+    def not_evidence(self, app_path: str) -> bool:
+        """Tests, stories, mocks, scripts…: files that never prove a pass (pack option `non-evidence`)."""
+        if self._non_evidence is None:
+            import pathspec
+
+            self._non_evidence = pathspec.GitIgnoreSpec.from_lines(self.non_evidence_patterns)
+        return bool(self.non_evidence_patterns) and self._non_evidence.match_file(app_path)
+
     def resolve_import(self, from_path: str, specifier: str) -> str | None:
         """App-relative path of the module `specifier` names, or None (a package, or not found)."""
         return self.resolver.resolve(from_path, specifier)
@@ -438,7 +457,7 @@ class AppIndex:
 
     def is_evidence(self, app_path: str) -> bool:
         """Only shipping code counts: not tests, stories, mocks, scripts; and reachable from an entry."""
-        if self.non_evidence is not None and self.non_evidence.match_file(app_path):
+        if self.not_evidence(app_path):
             return False
         return app_path in self.reachable()
 

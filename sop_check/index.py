@@ -404,10 +404,8 @@ class AppIndex:
     def not_evidence(self, app_path: str) -> bool:
         """Tests, stories, mocks, scripts…: files that never prove a pass (pack option `non-evidence`)."""
         if self._non_evidence is None:
-            import pathspec
-
-            self._non_evidence = pathspec.GitIgnoreSpec.from_lines(self.non_evidence_patterns)
-        return bool(self.non_evidence_patterns) and self._non_evidence.match_file(app_path)
+            self._non_evidence = glob_matcher(self.non_evidence_patterns)
+        return self._non_evidence(app_path)
 
     def resolve_import(self, from_path: str, specifier: str) -> str | None:
         """App-relative path of the module `specifier` names, or None (a package, or not found)."""
@@ -566,3 +564,38 @@ def descendants(node: Any, types: frozenset[str] | set[str]) -> Iterator[Any]:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent() or cursor.node.id == start_id:
                 return
+
+
+def glob_matcher(patterns: list[str]) -> Any:
+    """A matcher for simple gitignore-style globs (`**/*.test.*`, `e2e/**`), as one regex.
+
+    The evidence patterns need only `*`, `**` and `?`; pathspec's full gitignore engine
+    (negation, anchoring rules) costs more to import than the whole check of a small app.
+    """
+    if not patterns:
+        return lambda path: False
+    parts = []
+    for pat in patterns:
+        pat = pat.strip().lstrip("/")
+        rx, i = "", 0
+        while i < len(pat):
+            if pat.startswith("**/", i):
+                rx += "(?:.*/)?"
+                i += 3
+            elif pat.startswith("**", i):
+                rx += ".*"
+                i += 2
+            elif pat[i] == "*":
+                rx += "[^/]*"
+                i += 1
+            elif pat[i] == "?":
+                rx += "[^/]"
+                i += 1
+            else:
+                rx += re.escape(pat[i])
+                i += 1
+        # A pattern without a slash matches at any depth, as in .gitignore.
+        prefix = "(?:.*/)?" if "/" not in pat.rstrip("/") else ""
+        parts.append(prefix + rx + "(?:/.*)?")
+    compiled = re.compile("^(?:" + "|".join(parts) + ")$")
+    return lambda path: compiled.match(path) is not None

@@ -7,15 +7,18 @@ from typing import Any, Callable
 from sop_check.model import Report
 
 
-def _formats() -> dict[str, Callable[..., str]]:
-    from sop_check.report import github, json_report, junit, sarif, text
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit"}
 
-    return {"text": text.render, "json": json_report.render, "sarif": sarif.render,
-            "github": github.render, "junit": junit.render}
+
+def _renderer(fmt: str) -> Callable[..., str]:
+    """Import only the reporter asked for: start-up stays lean."""
+    import importlib
+
+    return importlib.import_module(f"sop_check.report.{_MODULES[fmt]}").render
 
 
 def render(fmt: str, report: Report, **kwargs: Any) -> str:
-    renderer = _formats()[fmt]
+    renderer = _renderer(fmt)
     if fmt != "text":
         kwargs.pop("color", None)
         kwargs.pop("quiet", None)

@@ -114,7 +114,7 @@ def uses_tavus(index: AppIndex, package: Mapping[str, Any], known: set[str] | No
         if isinstance(deps, dict) and any(TAVUS_NEEDLE in str(name).lower() for name in deps):
             return True
     for env in index.env_files():
-        if any(e.key.upper().startswith("TAVUS") for e in env.entries):
+        if any("TAVUS" in e.key.upper() for e in env.entries):
             return True
     if known is not None:
         return any(prefix + f in known for f in index.files if f.endswith(_CODE_SUFFIXES))

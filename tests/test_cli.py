@@ -129,7 +129,8 @@ def test_junit_parses_with_stdlib_and_junitparser(tmp_path: Path) -> None:
     out = invoke("check", str(project), "--format", "junit").stdout
     root = ET.fromstring(out.encode())
     cases = root.findall(".//testcase")
-    assert len(cases) == len(invoke("rules").output.strip().splitlines())
+    default_rules = [l for l in invoke("rules").output.strip().splitlines() if "(preview)" not in l]
+    assert len(cases) == len(default_rules)  # preview rules run only when asked for
     failed = [c for c in cases if c.find("failure") is not None]
     assert [c.get("name") for c in failed] == ["TAV004 unload-keepalive"]
     junitparser = pytest.importorskip("junitparser")
@@ -213,3 +214,15 @@ def test_init_writes_a_config_that_loads(tmp_path: Path) -> None:
 def test_python_m_entry_point_runs() -> None:
     out = subprocess.run([sys.executable, "-m", "sop_check", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and "sop-check" in out.stdout
+
+
+def test_preview_rules_run_only_when_asked(tmp_path: Path) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    default = {r["rule"] for r in json.loads(invoke("check", str(project), "--format", "json").stdout)["apps"][0]["results"]}
+    assert "TAV101" not in default and "TAV001" in default
+    picked = json.loads(invoke("check", str(project), "--format", "json", "--select", "TAV101").stdout)
+    assert [r["rule"] for r in picked["apps"][0]["results"]] == ["TAV101"]
+    (project / "sop-check.toml").write_text("preview = true\n")
+    with_preview = json.loads(invoke("check", str(project), "--format", "json").stdout)
+    statuses = {r["rule"]: r["status"] for r in with_preview["apps"][0]["results"]}
+    assert statuses["TAV101"] == "pass" and statuses["TAV103"] == "pass"

@@ -1,0 +1,86 @@
+"""Shared queries of the security rules (TAV101-TAV105): client modules, literal keys, all code."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterator
+
+from sop_check.index import AppIndex, Module
+from sop_check.parse.typescript import CODE_EXTENSIONS
+
+# Values that are obviously not a real key.
+_PLACEHOLDER = re.compile(r"your|xxx|<|>|example|placeholder|dummy|fake|changeme|replace|\.\.\.|\*\*\*|^test", re.I)
+_KEY_NAME = re.compile(r"(tavus.*(key|secret|token))|(^|_)api_?key$|^apikey$|^x-api-key$", re.I)
+
+
+def looks_like_key(value: str) -> bool:
+    """A literal that could be a real API key: long enough, no spaces, not a placeholder."""
+    v = value.strip()
+    return len(v) >= 16 and " " not in v and not _PLACEHOLDER.search(v) and not v.startswith(("http", "/", "$"))
+
+
+def key_like_name(name: str) -> bool:
+    return bool(_KEY_NAME.search(name))
+
+
+def all_modules(index: AppIndex, needles: tuple[str, ...]) -> Iterator[Module]:
+    """Every code file of the app that holds a needle (leaks matter anywhere, shipping or not)."""
+    wanted = tuple(n.lower().encode() for n in needles)
+    for f in index.code_files():
+        if f.endswith(".py"):
+            continue
+        data = index.read_bytes(f)
+        if data is None or (wanted and not any(n in data.lower() for n in wanted)):
+            continue
+        mod = index.module(f)
+        if mod is not None:
+            yield mod
+
+
+def client_modules(index: AppIndex) -> set[str]:
+    """Modules that run in the browser: `'use client'` ones and those imported only by client modules.
+
+    Route handlers, `pages/api`, `'use server'` modules and middleware are server code whatever
+    imports them. The import graph is read from bytes (no parse) and solved to a fixpoint.
+    """
+    from sop_check_rules._routes import route_url
+
+    files = [f for f in index.code_files() if f.endswith(CODE_EXTENSIONS)]
+    importers: dict[str, set[str]] = {}
+    for f in files:
+        facts = index.facts(f)
+        if facts is None:
+            continue
+        for spec in facts.specifiers:
+            target = index.resolve_import(f, spec)
+            if target is not None:
+                importers.setdefault(target, set()).add(f)
+    client: set[str] = set()
+    server: set[str] = set()
+    for f in files:
+        data = index.read_bytes(f) or b""
+        head = data[:200]
+        if b"use client" in head:
+            client.add(f)
+        elif b"use server" in head or route_url(f) is not None or "/middleware." in "/" + f:
+            server.add(f)
+    changed = True
+    while changed:
+        changed = False
+        for f in files:
+            if f in client or f in server:
+                continue
+            users = importers.get(f)
+            if users and all(u in client for u in users):
+                client.add(f)
+                changed = True
+    return client
+
+
+def string_literal(mod: Module, node: Any) -> str | None:
+    if node is not None and node.type == "string":
+        return "".join(mod.text(c) for c in node.named_children)
+    if node is not None and node.type == "template_string" and not any(
+            c.type == "template_substitution" for c in node.named_children):
+        return "".join(mod.text(c) for c in node.named_children)
+    return None

@@ -1,0 +1,100 @@
+"""TAV101 key-not-public: the Tavus key never reaches the browser."""
+
+from __future__ import annotations
+
+import re
+
+from sop_check.evaluate import Evaluator, Str, env_name
+from sop_check.index import descendants
+from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.rule import Example, Rule
+
+from sop_check_rules._security import all_modules, client_modules
+
+PKG = '{"dependencies": {"next": "15.0.0"}}'
+SERVER = ("export async function POST() {\n  return fetch('https://tavusapi.com/v2/conversations', "
+          "{ method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY! } });\n}\n")
+_PUBLIC_KEY = re.compile(r"^NEXT_PUBLIC_.*TAVUS.*(KEY|SECRET|TOKEN)|^NEXT_PUBLIC_TAVUS_API", re.I)
+
+
+class KeyNotPublic(Rule):
+    code = "TAV101"
+    name = "key-not-public"
+    summary = "The Tavus API key never reaches the browser"
+    severity = Severity.ERROR
+    preview = True
+    needles = ("tavus",)
+    tags = ("tavus", "security")
+    docs = """
+## What it does
+Fails when the Tavus key can reach the browser: a `NEXT_PUBLIC_`-prefixed Tavus
+key in an env file or in code (Next.js inlines `NEXT_PUBLIC_*` values into the
+client bundle), `TAVUS_API_KEY` read in client code (a `'use client'` module, or
+one imported only from client modules), or a request to `tavusapi.com` made
+from client code (which needs the key there). Server code (route handlers,
+`'use server'` actions, `pages/api`, server components) is fine. Leaks count
+anywhere in the app, tests included.
+
+## Why
+Anyone can read a key shipped to the browser and run conversations on your bill.
+
+## Example
+```ts
+// app/api/tavus/conversation/route.ts (server only)
+headers: { 'x-api-key': process.env.TAVUS_API_KEY! }
+```
+
+## How to fix
+Rename `NEXT_PUBLIC_TAVUS_API_KEY` to `TAVUS_API_KEY`, rotate the exposed key,
+and call Tavus only from a route handler or server action.
+"""
+    examples = (
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": SERVER}, Status.PASS, "server only"),
+        Example({"package.json": PKG, ".env.local": "NEXT_PUBLIC_TAVUS_API_KEY=abc\n"}, Status.FAIL, "public env"),
+        Example({"package.json": PKG, "components/A.tsx": "'use client';\nexport const k = process.env.TAVUS_API_KEY;\n"},
+                Status.FAIL, "key read in a client component"),
+        Example({"package.json": PKG, "components/A.tsx": "'use client';\nimport { start } from '../lib/tavus';\n"
+                                                          "export const go = () => start();\n",
+                 "lib/tavus.ts": "export const start = () => fetch('https://tavusapi.com/v2/conversations', "
+                                 "{ method: 'POST' });\n"},
+                Status.FAIL, "Tavus called from a module only clients import"),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        index = ctx.app
+        findings = []
+        for env in index.env_files():
+            for e in env.entries:
+                if _PUBLIC_KEY.search(e.key):
+                    findings.append(self.finding(f"{e.key} in {env.name} is inlined into the browser bundle",
+                                                 index.location(env.name, e.line),
+                                                 "drop the NEXT_PUBLIC_ prefix and rotate the key"))
+        key_env = ctx.options.get("api-key-env", "TAVUS_API_KEY")
+        client = client_modules(index)
+        ev = Evaluator(index)
+        for mod in all_modules(index, ("tavus",)):
+            in_client = mod.path in client
+            for node in descendants(mod.root, frozenset({"member_expression", "subscript_expression"})):
+                if mod.in_error(node):
+                    continue
+                text = mod.text(node).replace(" ", "")
+                if not text.startswith(("process.env", "import.meta.env")):
+                    continue
+                name = env_name(ev.eval(node, mod, None))
+                if name and _PUBLIC_KEY.search(name):
+                    findings.append(self.finding(f"{name} is read in code: Next.js inlines it into the browser",
+                                                 mod.location(node), f"use {key_env} on the server only"))
+                elif name == key_env and in_client:
+                    findings.append(self.finding(f"{key_env} is read in client code ({mod.path})", mod.location(node),
+                                                 "move the Tavus call into a route handler or server action"))
+            if in_client:
+                for call in mod.calls:
+                    req = ev.as_request(call, mod, None)
+                    if req is not None and isinstance(req.url, Str) and ctx.options["tavus-host"] in req.url.text:
+                        findings.append(self.finding(f"client code calls {ctx.options['tavus-host']} directly "
+                                                     f"({mod.path}), which needs the key in the browser",
+                                                     req.location, "call your own route handler instead"))
+        if findings:
+            return self.failed("the Tavus key can reach the browser", findings)
+        return self.passed("the Tavus key stays on the server",
+                           [Evidence(f"{len(client)} client module(s) checked", index.location("package.json"))])

@@ -1,0 +1,78 @@
+"""TAV103 no-hardcoded-key: no literal Tavus API key in source files."""
+
+from __future__ import annotations
+
+from sop_check.index import descendants
+from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.rule import Example, Rule
+
+from sop_check_rules._security import all_modules, key_like_name, looks_like_key, string_literal
+
+PKG = '{"dependencies": {"next": "15.0.0"}}'
+FAKE = "tvs_" + "9f8e7d6c5b4a39281706f5e4d3c2b1a0"  # built at run time: this repo must not trip TAV103 itself
+
+
+class NoHardcodedKey(Rule):
+    code = "TAV103"
+    name = "no-hardcoded-key"
+    summary = "No literal Tavus API key in source files"
+    severity = Severity.ERROR
+    preview = True
+    needles = ("tavus", "api-key", "apikey", "api_key")
+    tags = ("tavus", "security")
+    docs = """
+## What it does
+Looks through every source file of the app (tests and scripts included: a key
+leaks from any committed file) for a string literal passed as the `x-api-key`
+header, or assigned to a variable or property named like the key
+(`TAVUS_API_KEY`, `tavusApiKey`, `apiKey`). Placeholders (`''`,
+`'your-api-key'`, `'<key>'`, short strings) are not keys. Findings show only
+`<redacted, N chars>`, never the value.
+
+## Why
+A key in source is in every clone, fork, CI log and bundle: it must be treated
+as leaked.
+
+## Example
+```ts
+headers: { 'x-api-key': process.env.TAVUS_API_KEY! }
+```
+
+## How to fix
+Rotate the key in the Tavus platform, then read it from the environment.
+"""
+    examples = (
+        Example({"package.json": PKG, "lib/tavus.ts": "export const h = { 'x-api-key': process.env.TAVUS_API_KEY };\n"},
+                Status.PASS, "from the environment"),
+        Example({"package.json": PKG, "lib/tavus.ts": "// Tavus API\nexport const h = { 'x-api-key': 'your-api-key-here-xxxx' };\n"},
+                Status.PASS, "placeholder"),
+        Example({"package.json": PKG, "lib/tavus.ts": f"// Tavus API\nexport const h = {{ 'x-api-key': '{FAKE}' }};\n"},
+                Status.FAIL, "literal header"),
+        Example({"package.json": PKG, "lib/tavus.ts": f"const TAVUS_API_KEY = \"{FAKE}\";\nexport default TAVUS_API_KEY;\n"},
+                Status.FAIL, "literal constant"),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        findings = []
+        for mod in all_modules(ctx.app, ("tavus", "api-key", "apikey", "api_key")):
+            for node in descendants(mod.root, frozenset({"pair", "variable_declarator", "assignment_expression"})):
+                if mod.in_error(node):
+                    continue
+                if node.type == "pair":
+                    key, value = node.child_by_field_name("key"), node.child_by_field_name("value")
+                elif node.type == "variable_declarator":
+                    key, value = node.child_by_field_name("name"), node.child_by_field_name("value")
+                else:
+                    key, value = node.child_by_field_name("left"), node.child_by_field_name("right")
+                if key is None or value is None:
+                    continue
+                name = mod.text(key).strip("'\"`").split(".")[-1]
+                literal = string_literal(mod, value)
+                if literal is None or not key_like_name(name) or not looks_like_key(literal):
+                    continue
+                findings.append(self.finding(f"{name} is a hard-coded key (<redacted, {len(literal)} chars>)",
+                                             mod.location(value), "rotate the key and read it from process.env"))
+        if findings:
+            return self.failed("a Tavus API key is written in the source", findings)
+        return self.passed("no literal API key in the source",
+                           [Evidence("source files with Tavus or API-key code checked", ctx.app.location("package.json"))])

@@ -1,0 +1,133 @@
+"""TAV104 conversation-timeouts: conversations are created with limits that make Tavus end them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sop_check.evaluate import Evaluator, Obj, Str, Thunk, Unknown
+from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.rule import Example, Rule
+
+PKG = '{"dependencies": {"next": "15.0.0"}}'
+ROUTE = """export async function POST() {
+  const r = await fetch('https://tavusapi.com/v2/conversations', {
+    method: 'POST',
+    headers: { 'x-api-key': process.env.TAVUS_API_KEY! },
+    body: JSON.stringify({ persona_id: process.env.TAVUS_PERSONA_ID, properties: PROPS }),
+  });
+  return Response.json(await r.json());
+}
+"""
+
+
+class ConversationTimeouts(Rule):
+    code = "TAV104"
+    name = "conversation-timeouts"
+    summary = "Conversations are created with max_call_duration and a participant timeout"
+    severity = Severity.WARNING
+    preview = True
+    needles = ("tavus",)
+    tags = ("tavus", "sessions")
+    docs = """
+## What it does
+Finds every request that creates a conversation (`POST
+https://tavusapi.com/v2/conversations`) and checks that its JSON body sets
+`properties.max_call_duration` and one of `properties.participant_left_timeout`
+or `properties.participant_absent_timeout` (pack options). Values in a variable
+or spread from a shared defaults object count. Without a create request the
+rule is skipped.
+
+## Why
+The browser cannot always say goodbye (a crash, a lost network, a killed
+mobile tab). These properties make Tavus end the conversation on its own: per
+the Tavus API reference ("Call Duration and Timeout"), `max_call_duration` caps
+the call length in seconds, `participant_left_timeout` ends it that many
+seconds after the last participant leaves, and `participant_absent_timeout`
+ends it when nobody joins.
+
+## Example
+```ts
+body: JSON.stringify({
+  persona_id,
+  properties: { max_call_duration: 900, participant_left_timeout: 30, participant_absent_timeout: 120 },
+}),
+```
+
+## How to fix
+Add the properties to the create-conversation body.
+"""
+    examples = (
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = { max_call_duration: 600, "
+                 "participant_left_timeout: 30 };\n" + ROUTE}, Status.PASS, "properties in a constant"),
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const BASE = { max_call_duration: 600 };\n"
+                 "const PROPS = { ...BASE, participant_absent_timeout: 60 };\n" + ROUTE}, Status.PASS, "spread defaults"),
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = { max_call_duration: 600 };\n"
+                 + ROUTE}, Status.FAIL, "no participant timeout"),
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = {};\n" + ROUTE},
+                Status.FAIL, "no limits"),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        index = ctx.app
+        ev = Evaluator(index)
+        create = ctx.options["create-endpoint"].rstrip("/")
+        required = list(ctx.options.get("required-properties", []))
+        any_of = list(ctx.options.get("any-of-properties", []))
+        findings, unresolved, evidence, seen = [], [], [], 0
+        for mod in index.evidence_modules(("tavus",)):
+            for call in mod.calls:
+                req = ev.as_request(call, mod, None)
+                if req is None or not isinstance(req.url, Str) or req.url.text.rstrip("/") != create:
+                    continue
+                if req.method != "POST":
+                    continue
+                seen += 1
+                body = _body(ev, req, call, mod)
+                if isinstance(body, Unknown) or not isinstance(body, Obj):
+                    unresolved.append(f"{req.location}: the request body ({getattr(body, 'reason', 'not an object')})")
+                    continue
+                props = ev.get_prop(body, "properties")
+                keys = set(props.props) if isinstance(props, Obj) else set()
+                if isinstance(props, Unknown) or (isinstance(props, Obj) and props.open):
+                    unresolved.append(f"{req.location}: conversation properties built at run time")
+                    continue
+                missing = [k for k in required if k not in keys]
+                if any_of and not keys & set(any_of):
+                    missing.append(" or ".join(any_of))
+                if missing:
+                    findings.append(self.finding(f"the conversation is created without {', '.join(missing)}",
+                                                 req.location, "set them under properties in the create request"))
+                else:
+                    evidence.append(Evidence("conversation created with Tavus-side limits", req.location))
+        if not seen:
+            return self.skipped("no request creates a Tavus conversation in this app")
+        if findings:
+            return self.failed("a conversation can outlive its user", findings, evidence)
+        if unresolved:
+            return self.unknown("could not read the create-conversation body", unresolved, evidence=evidence)
+        return self.passed("every created conversation has Tavus-side limits", evidence)
+
+
+def _body(ev: Evaluator, req, call: Any, mod) -> Any:
+    """The object sent as JSON: fetch's `body: JSON.stringify(x)` (x followed through variables) or axios data."""
+    if req.kind == "axios":
+        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        return ev.eval(args[1], mod, req.scope) if len(args) > 1 else Unknown("no request data")
+    if not isinstance(req.options, Obj) or "body" not in req.options.props:
+        return Unknown("no body")
+    thunk: Thunk = req.options.props["body"]
+    node, scope, where = thunk.node, thunk.scope, thunk.module
+    for _ in range(10):
+        if node is None:
+            return Unknown("a body built at run time")
+        if node.type in ("identifier", "shorthand_property_identifier"):
+            decl = ev.find_decl(where.text(node), node, where)
+            if decl is None or decl[0] != "var" or decl[1].child_by_field_name("value") is None:
+                return Unknown("a body built at run time")
+            node = decl[1].child_by_field_name("value")
+            continue
+        if node.type == "call_expression" and where.text(node.child_by_field_name("function")).endswith("stringify"):
+            args = [a for a in node.child_by_field_name("arguments").named_children if a.type != "comment"]
+            return ev.eval(args[0], where, scope) if args else Unknown("empty JSON.stringify")
+        return ev.eval(node, where, scope)
+    return Unknown("a body built too indirectly")

@@ -18,6 +18,7 @@ class VercelEnv(Rule):
     name = "vercel-env"
     summary = "The required variables exist on Vercel for Production (and Preview when configured)"
     needles = ("tavus",)
+    tested_in = "test_vercel.py"  # needs the Vercel API: passing and failing cases live there
     tags = ("tavus", "configuration", "vercel")
     docs = """
 ## What it does

@@ -101,3 +101,27 @@ def finish_grep(proc: subprocess.Popen | None) -> set[str] | None:
     if proc.returncode not in (0, 1):  # 1: nothing matched
         return None
     return {os.fsdecode(n) for n in out.split(b"\0") if n}
+
+
+def tracked(root: Path, paths: list[str]) -> set[str]:
+    """Which of `paths` (relative to `root`) git tracks."""
+    if not paths:
+        return set()
+    out = run_git(root, "ls-files", "-z", "--", *paths)
+    return {os.fsdecode(n) for n in (out or b"").split(b"\0") if n}
+
+
+def ignored(root: Path, paths: list[str]) -> set[str]:
+    """Which of `paths` .gitignore rules cover (nested files and negations honoured).
+
+    `--no-index` asks about the rules even for files that are tracked anyway.
+    """
+    if not paths:
+        return set()
+    try:
+        proc = subprocess.run([*_GIT, "check-ignore", "--no-index", "-z", "--stdin"], cwd=root,
+                              input=b"\0".join(os.fsencode(p) for p in paths), stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL, env=_env(), timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    return {os.fsdecode(n) for n in proc.stdout.split(b"\0") if n}

@@ -101,3 +101,32 @@ export default function A() {
     }
     status, messages = _status(tmp_path, files, "TAV105")
     assert status == "fail" and any("beforeunload" in m for m in messages)
+
+
+def _git_project(tmp_path: Path, gitignore: str) -> Path:
+    import subprocess
+
+    write(tmp_path, {"package.json": PKG, "lib/t.ts": "// tavus\n", ".env.local": "TAVUS_API_KEY=x\n",
+                     ".env.example": "TAVUS_API_KEY=\n", ".gitignore": gitignore})
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    return tmp_path
+
+
+def test_env_local_ignored_passes_and_unignored_fails(tmp_path: Path) -> None:
+    ok = _git_project(tmp_path / "a", ".env*.local\n")
+    assert verdicts(ok, "TAV102")["TAV102"].status.value == "pass"
+    bad = _git_project(tmp_path / "b", "node_modules/\n")
+    r = verdicts(bad, "TAV102")["TAV102"]
+    assert r.status.value == "fail" and "not covered" in r.findings[0].message
+    negated = _git_project(tmp_path / "c", ".env*\n!.env.local\n")
+    assert verdicts(negated, "TAV102")["TAV102"].status.value == "fail"
+
+
+def test_tracked_env_file_fails_even_when_ignored_later(tmp_path: Path) -> None:
+    import subprocess
+
+    project = _git_project(tmp_path, "node_modules/\n")
+    subprocess.run(["git", "add", ".env.local"], cwd=project, check=True)
+    (project / ".gitignore").write_text(".env*.local\n")
+    r = verdicts(project, "TAV102")["TAV102"]
+    assert r.status.value == "fail" and "tracked" in r.findings[0].message

@@ -1,0 +1,76 @@
+"""TAV102 env-files-untracked: env files holding Tavus variables are ignored by git and not tracked."""
+
+from __future__ import annotations
+
+from sop_check import git
+from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.rule import Example, Rule
+
+PKG = '{"dependencies": {"next": "15.0.0"}}'
+
+
+class EnvFilesUntracked(Rule):
+    code = "TAV102"
+    name = "env-files-untracked"
+    summary = "Env files holding Tavus variables are ignored by git and not tracked"
+    severity = Severity.ERROR
+    preview = True
+    needles = ("tavus",)
+    tested_in = "test_security_rules.py"  # needs git: passing and failing cases live there
+    tags = ("tavus", "security", "git")
+    docs = """
+## What it does
+In a git repository, checks every `.env`, `.env.local` and `.env*.local` file in
+the app folder that holds a Tavus variable: it must not be tracked (`git
+ls-files`) and must be covered by `.gitignore` (`git check-ignore --no-index`,
+so nested ignore files and negations count). Templates such as `.env.example`
+are meant to be committed and are not checked. Outside git the rule is skipped.
+
+## Why
+A committed `.env.local` publishes the key to everyone with access to the
+repository, its forks and its history.
+
+## Example
+```
+# .gitignore
+.env*.local
+.env
+```
+
+## How to fix
+`git rm --cached .env.local`, add `.env*.local` to `.gitignore`, and rotate the
+key: it is in the history.
+"""
+    examples = (
+        Example({"package.json": PKG, ".env.local": "TAVUS_API_KEY=x\n"}, Status.SKIP, "outside git"),
+    )
+
+    def check(self, ctx) -> RuleResult:
+        index = ctx.app
+        if index.git_root is None:
+            return self.skipped("not a git repository: nothing can be committed by mistake here")
+        names = [n for n in index.env_names if n == ".env" or (n.startswith(".env") and n.endswith(".local"))]
+        secret = []
+        for n in names:
+            env = index.env_file(n)
+            if env is not None and any("TAVUS" in e.key.upper() for e in env.entries):
+                secret.append(n)
+        if not secret:
+            return self.passed("no env file with Tavus variables to protect")
+        rel = [index.repo_path(n) for n in secret]
+        is_tracked = git.tracked(index.git_root, rel)
+        is_ignored = git.ignored(index.git_root, rel)
+        findings, evidence = [], []
+        for name, path in zip(secret, rel):
+            loc = index.location(name)
+            if path in is_tracked:
+                findings.append(self.finding(f"{name} holds Tavus variables and is tracked by git", loc,
+                                             f"git rm --cached {path}, ignore it, and rotate the key"))
+            elif path not in is_ignored:
+                findings.append(self.finding(f"{name} holds Tavus variables and is not covered by .gitignore", loc,
+                                             "add `.env*.local` (and `.env`) to .gitignore"))
+            else:
+                evidence.append(Evidence(f"{name} is ignored and untracked", loc))
+        if findings:
+            return self.failed("an env file with the Tavus key can be committed", findings, evidence)
+        return self.passed("env files with Tavus variables are ignored and untracked", evidence)

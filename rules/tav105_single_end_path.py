@@ -45,7 +45,7 @@ class SingleEndPath(Rule):
 ## What it does
 Finds every place in client code that ends a session and checks that each goes
 through the end route: End / Leave / Disconnect controls, unload listeners,
-handlers of Daily's `left-meeting` (and `participant-left`) events, and
+handlers of Daily's `left-meeting` event (the local user left), and
 functions that call the Daily call object's or Tavus CVI components' `leave()`,
 `leaveCall()` or `destroy()`. A place that only leaves the Daily call fails:
 leaving the WebRTC room does not end the conversation at Tavus (pack options

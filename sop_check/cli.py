@@ -51,6 +51,7 @@ def main() -> None:
 @click.option("--staged", is_flag=True, default=False,
               help="Only what is staged for commit counts (set automatically under pre-commit).")
 @click.option("--strict", is_flag=True, default=None, help="Warnings fail the run too.")
+@click.option("--preview", is_flag=True, default=False, help="Also run preview rules (new rules, opt-in for a release).")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when rules fail (2 still means an error).")
 @click.option("--no-inline-suppressions", is_flag=True, help="Ignore sop-check-ignore comments (audits).")
 @click.option("--report-unused-ignores", is_flag=True, help="Report sop-check-ignore comments that match nothing.")
@@ -61,7 +62,7 @@ def main() -> None:
 def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore: str | None,
           apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
           vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
-          exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
+          preview: bool, exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
           no_prefilter: bool, jobs: int | None, quiet: bool, color: bool | None) -> None:
     """Audit PATH (default: the current folder), one app or a monorepo."""
     from sop_check.run import CheckRequest, execute
@@ -70,7 +71,7 @@ def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore:
         path=path, fmt=fmt, output=output, select=_codes(select), ignore=_codes(ignore), apps=list(apps),
         config_file=config_file, env_from_process=env_from_process, vercel=vercel,
         require_vercel=require_vercel, staged=staged or os.environ.get("PRE_COMMIT") == "1",
-        strict=strict, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
+        strict=strict, preview=preview, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
         report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet,
         color=color,
     )

@@ -30,6 +30,7 @@ class CheckRequest:
     require_vercel: bool | None = None
     staged: bool = False
     strict: bool | None = None
+    preview: bool = False
     exit_zero: bool = False
     inline_suppressions: bool = True
     report_unused_ignores: bool = False
@@ -60,6 +61,7 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         config_path = find_config(req.path if req.path.is_dir() else req.path.parent, req.config_file)
         config = load_config(config_path, known_rules={c: r.info() for c, r in rules.items()},
                              pack_options=pack)
+        config.preview = config.preview or req.preview
         codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
     except ConfigError as exc:
         click.echo(f"sop-check: config error: {exc}", err=True)

@@ -226,3 +226,15 @@ def test_preview_rules_run_only_when_asked(tmp_path: Path) -> None:
     with_preview = json.loads(invoke("check", str(project), "--format", "json").stdout)
     statuses = {r["rule"]: r["status"] for r in with_preview["apps"][0]["results"]}
     assert statuses["TAV101"] == "pass" and statuses["TAV103"] == "pass"
+
+
+def test_json_matches_its_documented_schema_and_reports_provenance(tmp_path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((Path(__file__).resolve().parents[1] / "docs" / "report-schema.json").read_text())
+    for name in ("keepalive-false", "monorepo", "end-route-syntax-error"):
+        project = copy_fixture(name, tmp_path / name)
+        data = json.loads(invoke("check", str(project), "--format", "json", "--preview").stdout)
+        jsonschema.validate(data, schema)
+        assert data["schema_version"] == 1 and data["version"] and data["pack_version"] and data["sop_version"]
+    text = invoke("check", str(project)).stdout
+    assert "rule pack" in text.splitlines()[-1] and "config:" in text.splitlines()[-1]

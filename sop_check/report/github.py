@@ -63,4 +63,6 @@ def step_summary(report: Report) -> str:
                 mark = f" _(suppressed: {f.suppression.reason})_" if f.suppression else ""
                 out.append(f"- `{f.location}` **{r.rule}** {f.message}{mark}")
         out.append("")
+    out.append(f"_sop-check {report.tool_version}, rule pack {report.pack_version} ({report.sop_version}), "
+               f"config: {report.config_path or 'defaults'}_")
     return "\n".join(out) + "\n"

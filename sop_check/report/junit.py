@@ -14,6 +14,10 @@ def render(report: Report) -> str:
     for app in report.apps:
         counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
         suite = ET.SubElement(suites, "testsuite", name=f"sop-check {app.root}")
+        props = ET.SubElement(suite, "properties")
+        for name, value in (("sop-check.version", report.tool_version), ("pack.version", report.pack_version),
+                            ("sop.version", report.sop_version), ("config", report.config_path or "")):
+            ET.SubElement(props, "property", name=name, value=value)
         for r in app.results:
             counts["tests"] += 1
             first = r.findings[0].location.path if r.findings else None

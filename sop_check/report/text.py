@@ -56,4 +56,11 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
             f"{c['unknown']} unknown, {c['skip']} skipped, {c['error']} errors; {c['findings']} finding(s)"
             + (f", {c['suppressed']} suppressed" if c["suppressed"] else ""))
     out.append(_paint(line, "1", color))
+    if not quiet:
+        out.append(provenance(report))
     return "\n".join(out) + "\n"
+
+
+def provenance(report: Report) -> str:
+    return (f"sop-check {report.tool_version}, rule pack {report.pack_version} ({report.sop_version}), "
+            f"config: {report.config_path or 'none (defaults)'}")

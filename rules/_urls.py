@@ -34,7 +34,8 @@ def calls_route(value: object, route: str, base_path: str = "") -> bool | None:
     if not isinstance(value, Str):
         return None
     path = path_of(value.text).rstrip("/")
-    wanted = {route.rstrip("/"), (base_path + route).rstrip("/")}
+    # With a basePath, Next.js serves the route under it and fetch does not add it for you.
+    wanted = {(base_path + route).rstrip("/")}
     if path in wanted:
         return True
     if HOLE in path:

@@ -84,12 +84,14 @@ def run_once(cmd: list[str], cwd: Path) -> tuple[float, float, float, int, bytes
 run_once.cpu_seen = 0.0  # type: ignore[attr-defined]
 
 
-def measure(tool: str, corpus: str, cmd: list[str] | None, reps: int, cwd: Path = ROOT) -> tuple[Measure, bytes]:
+def measure(tool: str, corpus: str, cmd: list[str] | None, reps: int, cwd: Path = ROOT,
+            warm_up: bool = True) -> tuple[Measure, bytes]:
     m = Measure(tool, corpus)
     if cmd is None:
         m.note = "missing"
         return m, b""
-    run_once(cmd, cwd)  # warm-up: file cache, bytecode
+    if warm_up:
+        run_once(cmd, cwd)  # warm-up: file cache, bytecode
     walls, cpus, rss, out = [], [], [], b""
     for _ in range(reps):
         wall, cpu, peak, _code, out = run_once(cmd, cwd)
@@ -163,7 +165,8 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="write every figure as JSON here")
     ap.add_argument("--quick", action="store_true", help="1/10 corpus and the typical app, one run, no Semgrep")
     ap.add_argument("--setup-peers", action="store_true", help="create benchmarks/.peers-venv with the peers")
-    ap.add_argument("--semgrep-reps", type=int, default=2, help="runs of Semgrep on corpora over 5 MB (slow)")
+    ap.add_argument("--semgrep-reps", type=int, default=1, help="runs of Semgrep on corpora over 5 MB (slow)")
+    ap.add_argument("--semgrep-max-mb", type=float, default=40, help="skip Semgrep on larger corpora (minutes each)")
     args = ap.parse_args()
     if args.setup_peers:
         subprocess.run([sys.executable, "-m", "venv", str(HERE / ".peers-venv")], check=True)
@@ -183,10 +186,13 @@ def main() -> int:
     for name, path, typical in corpora:
         sizes[name] = corpus_mod.stats(path)
         for tool, cmd in commands(path).items():
-            if tool == "semgrep" and args.quick:
-                cmd = None
-            n = reps if tool != "semgrep" or sizes[name][1] < 5e6 else min(reps, args.semgrep_reps)
-            m, out = measure(tool, name, cmd, n)
+            big = sizes[name][1] >= 5e6
+            if tool == "semgrep" and (args.quick or sizes[name][1] > args.semgrep_max_mb * 1e6):
+                m, out = Measure(tool, name, note="not run (over --semgrep-max-mb)" if not args.quick else "missing"), b""
+                results.append(m)
+                continue
+            n = reps if tool != "semgrep" or not big else min(reps, args.semgrep_reps)
+            m, out = measure(tool, name, cmd, n, warm_up=tool != "semgrep" or not big)
             if tool == "sop-check":
                 wrong[name] = verdicts_ok(out, typical=typical) if name != args.corpus and not (
                     args.corpus and name == args.corpus.name) else ""

@@ -58,12 +58,13 @@ def main() -> None:
 @click.option("--no-prefilter", is_flag=True, help="Parse every file, even those no rule can care about.")
 @click.option("--jobs", "-j", type=click.IntRange(min=0), default=None, help="Worker processes (0: automatic).")
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only failing rules and findings.")
+@click.option("--verbose", "-v", is_flag=True, help="Text format: also the evidence behind every verdict.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
 def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore: str | None,
           apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
           vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
           preview: bool, exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
-          no_prefilter: bool, jobs: int | None, quiet: bool, color: bool | None) -> None:
+          no_prefilter: bool, jobs: int | None, quiet: bool, verbose: bool, color: bool | None) -> None:
     """Audit PATH (default: the current folder), one app or a monorepo."""
     from sop_check.run import CheckRequest, execute
 
@@ -72,7 +73,7 @@ def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore:
         config_file=config_file, env_from_process=env_from_process, vercel=vercel,
         require_vercel=require_vercel, staged=staged or os.environ.get("PRE_COMMIT") == "1",
         strict=strict, preview=preview, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
-        report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet,
+        report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet, verbose=verbose,
         color=color,
     )
     sys.exit(execute(request))

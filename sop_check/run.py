@@ -37,6 +37,7 @@ class CheckRequest:
     prefilter: bool = True
     jobs: int | None = None
     quiet: bool = False
+    verbose: bool = False
     color: bool | None = None
 
 
@@ -124,14 +125,8 @@ def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:
     color = req.color
     if color is None:
         color = req.output is None and sys.stdout.isatty() and "NO_COLOR" not in env
-    kwargs: dict[str, Any] = {"color": bool(color)}
-    if req.fmt == "text" and req.quiet:
-        kwargs["quiet"] = True
-    try:
-        text = render(req.fmt, report, **kwargs)
-    except TypeError:
-        kwargs.pop("quiet", None)
-        text = render(req.fmt, report, **kwargs)
+    kwargs: dict[str, Any] = {"color": bool(color), "quiet": req.quiet, "verbose": req.verbose}
+    text = render(req.fmt, report, **kwargs)
     if req.output is not None:
         req.output.write_text(text, encoding="utf-8")
     else:

@@ -20,8 +20,8 @@ def _renderer(fmt: str) -> Callable[..., str]:
 def render(fmt: str, report: Report, **kwargs: Any) -> str:
     renderer = _renderer(fmt)
     if fmt != "text":
-        kwargs.pop("color", None)
-        kwargs.pop("quiet", None)
+        for key in ("color", "quiet", "verbose"):
+            kwargs.pop(key, None)
     return renderer(report, **kwargs)
 
 

@@ -11,7 +11,7 @@ def _paint(text: str, code: str, color: bool) -> str:
     return f"\x1b[{code}m{text}\x1b[0m" if color else text
 
 
-def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
+def render(report: Report, *, color: bool = False, quiet: bool = False, verbose: bool = False) -> str:
     from sop_check.report import summary_counts
 
     out: list[str] = []
@@ -39,8 +39,10 @@ def render(report: Report, *, color: bool = False, quiet: bool = False) -> str:
             if r.status is Status.UNKNOWN:
                 for u in r.unresolved:
                     out.append(f"  {r.rule} could not resolve: {u}")
-            if r.status is Status.PASS and not quiet:
-                for e in r.evidence[:3]:
+
+        if verbose:
+            for r in app.results:
+                for e in r.evidence:
                     out.append(f"  {r.rule} evidence {e.location}: {e.message}")
         out.append("")
     if report.diagnostics and not quiet:

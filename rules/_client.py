@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from typing import Any
 
 from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown
@@ -18,7 +19,7 @@ WINDOW_OBJECTS = ("window", "globalThis", "self", "globalThis.window")
 
 
 # ---------------------------------------------------------------------------- end requests
-@dataclass
+@record
 class EndReach:
     """What a handler does about ending the session."""
     end_requests: list[Request] = field(default_factory=list)  # requests to the end route
@@ -66,7 +67,7 @@ def route_served(index: AppIndex, route: str) -> bool:
 
 
 # ---------------------------------------------------------------------------- listeners
-@dataclass
+@record
 class Listener:
     module: Module
     node: Any  # the addEventListener call or the onbeforeunload assignment
@@ -234,7 +235,7 @@ def keepalive(ev: Evaluator, r: Request) -> bool | Unknown:
 
 
 # ---------------------------------------------------------------------------- controls
-@dataclass
+@record
 class Control:
     module: Module
     node: Any

@@ -9,7 +9,8 @@ when the id is missing. Comments and strings are never calls, so they never coun
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from typing import Any, Mapping
 
 from sop_check_rules._urls import host_of, template_regex
@@ -17,7 +18,7 @@ from sop_check_rules._urls import host_of, template_regex
 HOLE = "\x00"
 
 
-@dataclass
+@record
 class PyEndCheck:
     findings: list[tuple[str, int, str]] = field(default_factory=list)  # message, line, hint
     unresolved: list[str] = field(default_factory=list)

@@ -7,7 +7,7 @@ client rules (a request must go to a path that is served).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from sop_check.records import record
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -18,7 +18,7 @@ APP_ROUTE_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs")
 PAGES_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RouteFile:
     path: str  # app-relative
     kind: str  # "app", "pages" or "python"
@@ -95,7 +95,7 @@ def served_paths(index: AppIndex) -> set[str]:
     return {r.url for r in (route_url(f) for f in index.files) if r is not None}
 
 
-@dataclass
+@record
 class Handler:
     func: Func | None
     problem: str | None  # why there is no handler (a finding), or what could not be resolved

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
@@ -20,7 +21,7 @@ class ConfigError(Exception):
     """A bad config: the message is one line naming the file, the key and what is allowed."""
 
 
-@dataclass
+@record
 class Pack:
     name: str
     version: str
@@ -39,7 +40,7 @@ def load_pack() -> Pack:
                 dict(raw.get("options", {})), {k: dict(v) for k, v in raw.get("rule-options", {}).items()}, raw)
 
 
-@dataclass
+@record
 class VercelConfig:
     enabled: bool | None = None
     reason: str = ""
@@ -48,7 +49,7 @@ class VercelConfig:
     targets: list[str] = field(default_factory=list)
 
 
-@dataclass
+@record
 class WaiverConfig:
     rule: str
     path: str
@@ -56,7 +57,7 @@ class WaiverConfig:
     until: _dt.date | None = None
 
 
-@dataclass
+@record
 class Config:
     path: Path | None = None
     select: list[str] | None = None

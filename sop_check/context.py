@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from sop_check.records import record
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -10,7 +10,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sop_check.model import RuleResult
 
 
-@dataclass
+@record
 class Settings:
     """How this run was asked to behave (CLI flags and config merged)."""
 

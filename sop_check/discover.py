@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import os
 import stat
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from pathlib import Path, PurePosixPath
 
 from sop_check import git
@@ -26,7 +27,7 @@ CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", "
 NEXT_CONFIG_NAMES = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
 
 
-@dataclass
+@record
 class App:
     root: Path  # absolute
     rel_root: str  # relative to the repository root, "/"-separated; "." for the root
@@ -36,7 +37,7 @@ class App:
     named_explicitly: bool = False
 
 
-@dataclass
+@record
 class Project:
     repo_root: Path
     scan_root: Path

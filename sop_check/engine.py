@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import fnmatch
 import time
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
@@ -22,14 +23,14 @@ TAVUS_NEEDLE = "tavus"
 _CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")
 
 
-@dataclass
+@record
 class Waiver:
     rule: str
     path: str  # glob, relative to the repository root
     reason: str
 
 
-@dataclass
+@record
 class RunOptions:
     rules: list[type[Rule]]
     options_for: Callable[[str], Mapping[str, Any]]

@@ -12,7 +12,8 @@ reason, so rules can say `unknown` instead of guessing a pass.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from typing import Any, Iterator
 
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, pattern_names, string_value
@@ -26,7 +27,7 @@ PASS_THROUGH = frozenset({"useCallback", "useEvent", "useEffectEvent", "useStabl
 
 
 # ---------------------------------------------------------------------------- values
-@dataclass(frozen=True)
+@record(frozen=True)
 class Unknown:
     reason: str
 
@@ -34,7 +35,7 @@ class Unknown:
         return False
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Str:
     text: str  # HOLE marks parts whose value is not known
 
@@ -46,34 +47,34 @@ class Str:
         return self.text.replace(HOLE, "{…}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvDefault(Str):
     """`process.env.NAME || 'default'`: the default text, read from the environment first."""
     env: str = ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Num:
     value: float
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Bool:
     value: bool
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Null:
     pass
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class EnvRef:
     """A read of the process environment: `process.env.NAME`, `os.environ["NAME"]`."""
     name: str
 
 
-@dataclass
+@record
 class Thunk:
     """An expression not yet evaluated, with where to evaluate it."""
     node: Any
@@ -86,7 +87,7 @@ class Thunk:
         return f"Thunk({self.node.type if self.node is not None else self.value!r})"
 
 
-@dataclass
+@record
 class Obj:
     props: dict[str, Thunk]
     open: bool = False  # spread of something unknown: a missing prop may still be there
@@ -94,7 +95,7 @@ class Obj:
     module: Module | None = None
 
 
-@dataclass
+@record
 class Func:
     node: Any
     module: Module
@@ -105,18 +106,18 @@ class Func:
         return (self.module.path, self.node.id)
 
 
-@dataclass
+@record
 class External:
     """Something from a package or a global we do not model (`react`, `axios`, `window`)."""
     name: str
 
 
-@dataclass
+@record
 class Namespace:
     path: str  # app-relative module path of `import * as ns`
 
 
-@dataclass
+@record
 class Scope:
     """Argument bindings of one call: function node id -> {param name -> thunk}."""
     fn_id: int
@@ -136,7 +137,7 @@ Value = Any
 
 
 # ---------------------------------------------------------------------------- requests
-@dataclass
+@record
 class Request:
     """A network request found in code: `fetch(url, opts)`, `navigator.sendBeacon(url, body)`, axios."""
     kind: str  # "fetch", "beacon", "axios"
@@ -153,7 +154,7 @@ class Request:
         return self.module.location(self.call)
 
 
-@dataclass
+@record
 class Reach:
     """What a function can reach: requests, plus calls that could not be followed."""
     requests: list[Request] = field(default_factory=list)

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from pathlib import Path, PurePosixPath
 from typing import Any, Iterable, Iterator
 
@@ -31,13 +32,13 @@ _COLLECT = frozenset({
 _IMPORT_RE = re.compile(rb"""(?:\bfrom|\bimport|\brequire)\s*\(?\s*['"]([^'"\n]{1,300})['"]""")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ImportBinding:
     source: str  # the specifier as written
     name: str  # the exported name, "default", or "*" for a namespace import
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ExportEntry:
     local: str | None  # the local binding exported under this name
     source: str | None = None  # `export { x as y } from "./m"`
@@ -272,7 +273,7 @@ def pattern_names(node: Any) -> Iterator[Any]:
             stack.extend(reversed(n.named_children))
 
 
-@dataclass
+@record
 class FileFacts:
     """What the bytes of one file say before any parse."""
 
@@ -282,7 +283,7 @@ class FileFacts:
     specifiers: tuple[str, ...]
 
 
-@dataclass
+@record
 class AppIndex:
     """Everything the rules know about one app. Built by `sop_check.engine`."""
 

@@ -7,7 +7,8 @@ functions of a :class:`Report` and tests can build reports by hand.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from typing import Any
 
 
@@ -32,7 +33,7 @@ class Severity(str, enum.Enum):
         return self.value
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Location:
     """A place in a file. `path` is relative to the report's repository root, with `/`.
 
@@ -56,7 +57,7 @@ class Location:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Suppression:
     """Why a finding is not counted: an inline comment or a config waiver."""
 
@@ -65,7 +66,7 @@ class Suppression:
     location: Location | None = None
 
 
-@dataclass
+@record
 class Finding:
     """One located problem. A missing file is a finding at the path where it belongs."""
 
@@ -80,7 +81,7 @@ class Finding:
         return self.suppression is not None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Evidence:
     """What made a rule pass (or what it looked at): 'keepalive found at ...'."""
 
@@ -88,7 +89,7 @@ class Evidence:
     location: Location
 
 
-@dataclass
+@record
 class RuleResult:
     rule: str  # the code, e.g. "TAV004"
     name: str  # kebab-case name, e.g. "unload-keepalive"
@@ -104,7 +105,7 @@ class RuleResult:
         return [f for f in self.findings if not f.suppressed]
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Diagnostic:
     """A problem with the input (not a rule verdict): a file that could not be read or parsed."""
 
@@ -116,7 +117,7 @@ class Diagnostic:
         return f"{self.path}: {self.message}"
 
 
-@dataclass
+@record
 class AppReport:
     root: str  # relative to the repository root ("." for the root itself)
     uses_tavus: bool
@@ -124,7 +125,7 @@ class AppReport:
     skipped_reason: str | None = None  # set when the whole app is skipped
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RuleInfo:
     """Rule metadata as reporters need it (no check code)."""
 
@@ -138,7 +139,7 @@ class RuleInfo:
     tags: tuple[str, ...] = ()
 
 
-@dataclass
+@record
 class Report:
     tool_version: str
     pack_version: str

@@ -8,7 +8,8 @@ its code, name, severity and documentation, the options it reads from the pack
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from sop_check.model import Evidence, Finding, Location, RuleInfo, RuleResult, Severity, Status
@@ -17,7 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from sop_check.engine import CheckContext
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Example:
     """A miniature project (path -> text) and the status the rule must give it."""
 

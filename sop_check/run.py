@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ from sop_check.model import exit_code
 EXIT_USAGE = 2
 
 
-@dataclass
+@record
 class CheckRequest:
     path: Path
     fmt: str = "text"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from dataclasses import dataclass
+from sop_check.records import record
 from typing import TYPE_CHECKING, Any
 
 from sop_check.model import Finding, Location, RuleResult, Status, Suppression
@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
 _DIRECTIVE = re.compile(r"sop-check-ignore\s+(?P<codes>[A-Z]+\d+(?:\s*,\s*[A-Z]+\d+)*)\s*(?::\s*(?P<reason>.*))?$")
 
 
-@dataclass
+@record
 class Directive:
     codes: tuple[str, ...]
     reason: str

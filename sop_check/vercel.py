@@ -16,14 +16,14 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from dataclasses import dataclass
+from sop_check.records import record
 from typing import Callable
 
 MAX_PAGES = 50
 MAX_RETRY_AFTER = 30.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class VercelEnvVar:
     key: str
     targets: tuple[str, ...]

@@ -13,7 +13,8 @@ be followed by `:` as well as `=`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import field
+from sop_check.records import record
 from pathlib import Path
 
 MAX_ENV_BYTES = 1_000_000
@@ -58,7 +59,7 @@ class Secret:
         return hash(("Secret", len(self._value)))
 
 
-@dataclass
+@record
 class EnvEntry:
     key: str
     line: int
@@ -70,7 +71,7 @@ class EnvEntry:
         return not self.value
 
 
-@dataclass
+@record
 class EnvFile:
     path: Path
     name: str

@@ -274,6 +274,16 @@ def render(results: list[Measure], sizes: dict[str, tuple[int, int]], scales: li
         shown = ", ".join(f"{c}: {v * 1000:.1f} ms/MB" for c, v in per_mb)
         lines.append(f"| scaling, (time - floor) per MB | {shown} | within 25% | {'yes' if spread <= 0.25 else 'NO'} "
                      f"({spread * 100:.0f}%) |")
+    # Marginal cost between neighbouring sizes: the honest linearity check, since the Tavus
+    # app's own analysis is a fixed cost that dominates (time - floor) on small corpora.
+    sized = sorted(((sizes[c][1], wall(c, "sop-check")) for c in sizes if c.startswith("scale-")
+                    and wall(c, "sop-check")), key=lambda t: t[0])
+    marginal = [((b[1] - a[1]) / ((b[0] - a[0]) / 1e6)) for a, b in zip(sized, sized[1:]) if b[0] > a[0]]
+    big = [m for (sz, _), m in zip(sized[1:], marginal) if sz >= 20e6]
+    if marginal:
+        shown = ", ".join(f"{m * 1000:.1f}" for m in marginal)
+        lines.append(f"| scaling, marginal ms per MB between sizes | {shown} | linear (no quadratic step) | "
+                     f"{'yes' if big and max(big) <= 1.25 * min(big) else 'see values'} |")
     j1, j2 = by.get(("scale-3", "sop-check --no-prefilter --jobs 1")), by.get(("scale-3", "sop-check --no-prefilter --jobs 2"))
     if j1 and j2 and j1.wall_median and j2.wall_median:
         sp = j1.wall_median / j2.wall_median

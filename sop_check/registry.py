@@ -37,7 +37,11 @@ def all_rules() -> dict[str, type[Rule]]:
 def pack_data() -> dict:
     """rules/pack.toml, read from the installed package (works for non-editable installs)."""
     import tomllib
-    from importlib import resources
+    from pathlib import Path
 
-    with resources.files("sop_check_rules").joinpath("pack.toml").open("rb") as fh:
+    import sop_check_rules
+
+    # The pack is installed as a plain package folder (wheel or editable), so the data file sits
+    # beside its __init__; importlib.resources would cost more to import than the whole read.
+    with open(Path(sop_check_rules.__file__).with_name("pack.toml"), "rb") as fh:
         return tomllib.load(fh)

@@ -120,9 +120,9 @@ class UnloadAnalysis:
 
 
 def analyse_unload(ctx) -> UnloadAnalysis:
-    cached = getattr(ctx.app, "_unload_analysis", None)
-    if cached is not None:
-        return cached
+    key = f"unload:{ctx.options['end-route']}"
+    if key in ctx.app.memo:
+        return ctx.app.memo[key]
     index = ctx.app
     route = ctx.options["end-route"]
     required = list(ctx.options.get("events", ["beforeunload"]))
@@ -169,5 +169,5 @@ def analyse_unload(ctx) -> UnloadAnalysis:
     # A good listener makes the others' problems moot only for the events the SOP names.
     if out.good:
         out.findings = []
-    setattr(index, "_unload_analysis", out)
+    index.memo[key] = out
     return out

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
-import time
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path
@@ -191,11 +189,3 @@ def _rel(path: Path, root: Path) -> str:
     except ValueError:
         return path.as_posix()
     return r or "."
-
-
-def waiver_matches(waiver: Waiver, rule: str, path: str) -> bool:
-    return waiver.rule == rule and fnmatch.fnmatch(path, waiver.path)
-
-
-def now() -> float:
-    return time.perf_counter()

@@ -308,6 +308,8 @@ class AppIndex:
     _reported: set[str] = field(default_factory=set)
     _resolver: Any = None
     _non_evidence: Any = None
+    # Analyses several rules share (e.g. the unload listeners for TAV003 and TAV004), by name.
+    memo: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._file_set = set(self.files)
@@ -519,6 +521,7 @@ class AppIndex:
         """Drop parsed trees once the app is checked: memory stays flat across apps."""
         self._modules.clear()
         self._python.clear()
+        self.memo.clear()
 
 
 _BARE_AMP = re.compile(rb"(?<![&|])&(?![&=]|#?\w+;)")

@@ -58,28 +58,37 @@ def run_check(path: Path, opts: RunOptions) -> Report:
         notices=list(project.notices),
     )
     needles = _needles(opts.rules)
-    unparsed: list[str] = []  # --no-prefilter: files of apps the rules will not parse
-    for app in project.apps:
-        index = build_index(project, app, opts, needles)
-        app_report = _check_app(index, app, opts, report, project)
-        report.apps.append(app_report)
-        if not opts.settings.prefilter and app_report.skipped_reason:
-            unparsed.extend(str(app.root / f) for f in index.code_files())
+    indexes = [(app, build_index(project, app, opts, needles)) for app in project.apps]
+    using = {id(app): _uses_tavus(index, app, project) for app, index in indexes}
+    # --no-prefilter: files of apps the rules will not look at are parsed in worker
+    # processes while the main process checks the apps that use Tavus.
+    pending = None
+    if not opts.settings.prefilter:
+        from sop_check.parallel import start_syntax_pass
+
+        skipped = [str(app.root / f) for app, index in indexes
+                   if not using[id(app)] and not app.named_explicitly for f in index.code_files()]
+        pending = start_syntax_pass(skipped, opts.settings.max_file_size, opts.settings.jobs)
+    for app, index in indexes:
+        report.apps.append(_check_app(index, app, opts, report, using[id(app)]))
         report.diagnostics.extend(index.diagnostics)
         index.release()
-    if unparsed:
-        _parse_everything(unparsed, opts, report, project)
+    if pending is not None:
+        _collect_syntax_pass(pending, report, project)
     return report
 
 
-def _parse_everything(paths: list[str], opts: RunOptions, report: Report, project: Project) -> None:
-    """Without the prefilter every file is parsed (and its syntax problems reported), in workers."""
+def _collect_syntax_pass(pending, report: Report, project: Project) -> None:
     from sop_check.model import Diagnostic
-    from sop_check.parallel import syntax_problems
 
-    for path, problem in syntax_problems(paths, opts.settings.max_file_size, opts.settings.jobs):
+    for path, problem in pending.results():
         report.diagnostics.append(Diagnostic(_rel(Path(path), project.repo_root), problem,
                                              "notice" if problem.startswith("skipped") else "warning"))
+
+
+def _uses_tavus(index: AppIndex, app: App, project: Project) -> bool:
+    prefix = _rel(app.root, project.scan_root)
+    return uses_tavus(index, app.package, project.tavus_files, "" if prefix == "." else prefix + "/")
 
 
 def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str, ...]) -> AppIndex:
@@ -125,10 +134,7 @@ def uses_tavus(index: AppIndex, package: Mapping[str, Any], known: set[str] | No
     return False
 
 
-def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, project: Project) -> AppReport:
-    prefix = _rel(app.root, project.scan_root)
-    prefix = "" if prefix == "." else prefix + "/"
-    using = uses_tavus(index, app.package, project.tavus_files if opts.settings.prefilter else None, prefix)
+def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, using: bool) -> AppReport:
     app_report = AppReport(root=app.rel_root, uses_tavus=using)
     if not using and not app.named_explicitly:
         app_report.skipped_reason = "does not use Tavus (no Tavus API, TAVUS_* variable or Tavus package found)"

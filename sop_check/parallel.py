@@ -39,16 +39,37 @@ def _check_one(args: tuple[str, int]) -> tuple[str, str | None]:
                 return path, problem
 
 
-def syntax_problems(paths: list[str], max_size: int, jobs: int) -> list[tuple[str, str]]:
-    """(path, problem) for each file that cannot be read or does not parse cleanly."""
-    workers = jobs or (os.cpu_count() or 1)
-    work = [(p, max_size) for p in paths]
-    if workers <= 1 or len(paths) < (POOL_THRESHOLD if jobs == 0 else 2):
-        results = map(_check_one, work)
-        return [(p, m) for p, m in results if m]
-    import multiprocessing
+class SyntaxPass:
+    """A syntax check of many files, running in a pool (or deferred, for small or single-job runs)."""
 
-    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(workers) as pool:
-        results = pool.map(_check_one, work, chunksize=max(16, len(work) // (workers * 8)))
-    return [(p, m) for p, m in results if m]
+    def __init__(self, work: list[tuple[str, int]], workers: int) -> None:
+        self._work = work
+        self._pool = None
+        self._async = None
+        if workers > 1:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+            self._pool = ctx.Pool(workers)
+            self._async = self._pool.map_async(_check_one, work, chunksize=max(16, len(work) // (workers * 8)))
+
+    def results(self) -> list[tuple[str, str]]:
+        if self._pool is None:
+            found = list(map(_check_one, self._work))
+        else:
+            try:
+                found = self._async.get()
+            finally:
+                self._pool.close()
+                self._pool.join()
+        return [(p, m) for p, m in found if m]
+
+
+def start_syntax_pass(paths: list[str], max_size: int, jobs: int) -> SyntaxPass | None:
+    """Start parsing `paths`; `.results()` gives (path, problem) for files that do not parse cleanly."""
+    if not paths:
+        return None
+    workers = jobs or (os.cpu_count() or 1)
+    if jobs == 0 and len(paths) < POOL_THRESHOLD:
+        workers = 1  # automatic: a pool costs more than it saves on small runs
+    return SyntaxPass([(p, max_size) for p in paths], workers)

@@ -86,3 +86,18 @@ def test_this_repository_does_not_trip_its_own_secret_rules() -> None:
     bad = [(a["root"], r["rule"], [f["message"] for f in r["findings"]]) for a in data["apps"]
            for r in a["results"] if r["status"] in ("fail", "unknown", "error")]
     assert not bad, bad
+
+
+def test_no_prefilter_parses_every_app_in_workers_with_the_same_verdicts(tmp_path: Path) -> None:
+    project = copy_fixture("monorepo", tmp_path)
+    (project / "apps" / "docs" / "app" / "broken.tsx").write_text("export default function ( {\n")
+    runs = {}
+    for jobs in ("1", "2"):
+        data = json.loads(invoke("check", str(project), "--format", "json", "--no-prefilter", "--jobs", jobs).stdout)
+        runs[jobs] = data
+        assert any(d["path"] == "apps/docs/app/broken.tsx" and "syntax error" in d["message"]
+                   for d in data["diagnostics"]), data["diagnostics"]
+    strip = lambda d: [(a["root"], [(r["rule"], r["status"]) for r in a["results"]]) for a in d["apps"]]  # noqa: E731
+    assert strip(runs["1"]) == strip(runs["2"])
+    default = json.loads(invoke("check", str(project), "--format", "json").stdout)
+    assert not any("broken.tsx" in d["path"] for d in default["diagnostics"])  # the prefilter never parsed it

@@ -131,7 +131,7 @@ def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:
     if req.output is not None:
         req.output.write_text(text, encoding="utf-8")
     else:
-        click.echo(text, nl=not text.endswith("\n"))
+        click.echo(text, nl=not text.endswith("\n"), color=bool(color))
     for d in report.diagnostics if req.fmt not in ("text",) else []:
         click.echo(f"sop-check: {d}", err=True)
     summary_path = env.get("GITHUB_STEP_SUMMARY")

@@ -238,3 +238,30 @@ def test_json_matches_its_documented_schema_and_reports_provenance(tmp_path: Pat
         assert data["schema_version"] == 1 and data["version"] and data["pack_version"] and data["sop_version"]
     text = invoke("check", str(project)).stdout
     assert "rule pack" in text.splitlines()[-1] and "config:" in text.splitlines()[-1]
+
+
+def test_named_app_is_checked_even_without_tavus(tmp_path: Path) -> None:
+    project = copy_fixture("next-app-without-tavus", tmp_path)
+    skipped = json.loads(invoke("check", str(project), "--format", "json").stdout)
+    assert skipped["apps"][0]["skipped_reason"]
+    named = json.loads(invoke("check", str(project), "--format", "json", "--app", str(project)).stdout)
+    assert named["apps"][0]["skipped_reason"] is None
+    assert {r["rule"]: r["status"] for r in named["apps"][0]["results"]}["TAV001"] == "fail"
+
+
+def test_colour_only_when_asked_or_on_a_terminal(tmp_path: Path) -> None:
+    project = copy_fixture("keepalive-false", tmp_path)
+    assert "\x1b[" not in invoke("check", str(project)).stdout  # CliRunner is not a terminal
+    assert "\x1b[" in invoke("check", str(project), "--color").stdout
+    out = tmp_path / "report.txt"
+    assert invoke("check", str(project), "--output", str(out)).stdout == ""
+    assert "TAV004" in out.read_text() and "\x1b[" not in out.read_text()
+
+
+def test_role_button_counts_as_a_control(tmp_path: Path) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    avatar = project / "components" / "InteractiveAvatar.tsx"
+    avatar.write_text(avatar.read_text().replace("<button onClick={endSession}>End Session</button>",
+                                                 '<div role="button" tabIndex={0} onClick={endSession}>Disconnect</div>'))
+    data = json.loads(invoke("check", str(project), "--format", "json", "--select", "TAV005").stdout)
+    assert data["apps"][0]["results"][0]["status"] == "pass"

@@ -10,6 +10,7 @@ being checked.
 from __future__ import annotations
 
 import bisect
+import posixpath
 import re
 from dataclasses import field
 from sop_check.records import record
@@ -317,7 +318,9 @@ class AppIndex:
 
     # -- locations ----------------------------------------------------------
     def repo_path(self, app_path: str) -> str:
-        return app_path if self.rel_root == "." else f"{self.rel_root}/{app_path}"
+        """Repository-relative path; `../` of files in a monorepo's shared packages folded away."""
+        joined = app_path if self.rel_root == "." else f"{self.rel_root}/{app_path}"
+        return posixpath.normpath(joined) if "../" in joined else joined
 
     def location(self, app_rel_path: str, line: int = 1, column: int = 1) -> Location:
         return Location(path=self.repo_path(app_rel_path), line=line, column=column)

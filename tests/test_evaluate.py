@@ -96,3 +96,18 @@ def test_commented_code_is_not_a_call(tmp_path: Path) -> None:
     write(tmp_path, {"package.json": PKG, "a.ts": "export const f = () => {\n  // fetch('/api/tavus/end', {method:'POST'})\n};\n"})
     ev = Evaluator(index_for(tmp_path))
     assert ev.reach(ev.module_export("a.ts", "f")).requests == []
+
+
+def test_workspace_package_paths_are_repo_relative(tmp_path: Path) -> None:
+    from test_fixtures import copy_fixture
+    from click.testing import CliRunner
+    import json
+    from sop_check.cli import main
+
+    project = copy_fixture("monorepo", tmp_path)
+    ui = project / "packages" / "ui" / "src" / "index.tsx"
+    ui.write_text(ui.read_text().replace("onClick={props.onClick}", "onClick={() => null}") +
+                  "export function Hidden() { return <button hidden onClick={() => null}>End Session</button>; }\n")
+    data = json.loads(CliRunner().invoke(main, ["check", str(project), "--format", "json"], env={"CI": ""}).stdout)
+    paths = [f["path"] for a in data["apps"] for r in a["results"] for f in r["findings"] + r["evidence"]]
+    assert paths and not any(".." in p for p in paths), paths

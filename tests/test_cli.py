@@ -265,3 +265,13 @@ def test_role_button_counts_as_a_control(tmp_path: Path) -> None:
                                                  '<div role="button" tabIndex={0} onClick={endSession}>Disconnect</div>'))
     data = json.loads(invoke("check", str(project), "--format", "json", "--select", "TAV005").stdout)
     assert data["apps"][0]["results"][0]["status"] == "pass"
+
+
+def test_env_file_suppression_with_hash_comment(tmp_path: Path) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    (project / ".env.local").write_text("TAVUS_API_KEY=x\n# sop-check-ignore TAV006: injected by the platform at boot\n"
+                                        "TAVUS_PERSONA_ID=\n")
+    data = json.loads(invoke("check", str(project), "--format", "json", "--select", "TAV006").stdout)
+    result = data["apps"][0]["results"][0]
+    assert result["status"] == "pass" and result["findings"][0]["suppressed"]
+    assert invoke("check", str(project), "--select", "TAV006", "--no-inline-suppressions").exit_code == 1

@@ -320,6 +320,17 @@ def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
     return None
 
 
+def _name_words(tag: str, attrs: dict[str, Any], mod: Module) -> str:
+    parts = [tag.split(".")[-1]]
+    for key in ("className", "id", "data-testid", "name"):
+        v = attrs.get(key)
+        if v is not None and v is not True:
+            parts.append(mod.text(v))
+    text = " ".join(parts)
+    text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)  # endCall -> end Call
+    return " ".join(re.split(r"[^A-Za-z]+", text)).strip()
+
+
 def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
     last = tag.split(".")[-1]
     if tag == "button" or (last[:1].isupper() and last.endswith("Button")) or last == "Button":
@@ -347,6 +358,10 @@ def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Cont
             if not is_control(tag, attrs, mod):
                 continue
             label = _label(ev, mod, el, attrs)
+            if not label.strip():
+                # An icon-only control: what it is called in code is the best label there is
+                # (`<EndCallButton/>`, `className={styles.leaveButton}`, `id="hang-up"`).
+                label = _name_words(tag, attrs, mod)
             if not label_matches(label, labels):
                 continue
             out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs)))

@@ -126,3 +126,12 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
 
 def exports_summary(mod: Any) -> str:
     return ", ".join(sorted(mod.exports)) or "nothing"
+
+
+def expected_route_file(index: AppIndex, url: str) -> str:
+    """Where the end route belongs in this app's layout (for a 'missing' finding)."""
+    tail = url.strip("/")
+    if any(f.startswith("pages/") for f in index.files) and not any(f.startswith("app/") for f in index.files):
+        return f"pages/{tail}.ts"
+    prefix = "src/" if any(f.startswith("src/app/") for f in index.files) else ""
+    return f"{prefix}app/{tail}/route.ts"

@@ -6,7 +6,7 @@ from sop_check.evaluate import Evaluator
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._routes import post_handler, routes_at
+from sop_check_rules._routes import expected_route_file, post_handler, routes_at
 
 _PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
 _ROUTE = """import { NextResponse } from 'next/server';
@@ -65,8 +65,7 @@ The path is the pack option `end-route`.
         index = ctx.app
         routes = routes_at(index, url)
         if not routes:
-            where = "app/api/tavus/end/route.ts" if not index.has_file("pages") else "pages/api/tavus/end.ts"
-            where = f"src/{where}" if any(f.startswith("src/app/") for f in index.files) else where
+            where = expected_route_file(index, url)
             return self.failed(
                 f"no route serves {url}",
                 [self.finding(f"no route file serves POST {url}", index.location(where),

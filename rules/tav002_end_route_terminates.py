@@ -10,7 +10,7 @@ from sop_check.index import FUNCTION_TYPES, descendants
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._routes import post_handler, routes_at
+from sop_check_rules._routes import expected_route_file, post_handler, routes_at
 from sop_check_rules._urls import host_of, template_regex
 
 _PKG = '{"dependencies": {"next": "15.0.0"}}'
@@ -85,7 +85,7 @@ POST to the end endpoint with the key from the environment.
         routes = routes_at(index, url)
         if not routes:
             return self.failed(f"no route serves {url}, so nothing ends the conversation (see TAV001)", [
-                self.finding(f"no end route at {url}", index.location("app/api/tavus/end/route.ts"),
+                self.finding(f"no end route at {url}", index.location(expected_route_file(index, url)),
                              "create the end route (SOP section 1.A)")])
         route = routes[0]
         if route.kind == "python":

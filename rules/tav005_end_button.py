@@ -41,8 +41,10 @@ class EndButton(Rule):
     docs = """
 ## What it does
 Finds rendered controls (`<button>`, components named like `*Button`, elements
-with `role="button"`) whose label (text, `aria-label` or `title`) says end,
-disconnect, leave or hang up (pack option `labels`), and checks that one of
+with `role="button"`) whose label (text, `aria-label` or `title`; for an
+icon-only control, its component name, class or id, as in the Tavus CVI
+components' `className={styles.leaveButton}`) says end, disconnect, leave or
+hang up (pack option `labels`), and checks that one of
 them is visible (no `hidden`, `aria-hidden`, `display: none` or `hidden` class)
 and that its `onClick` reaches a request to the end route: directly, through a
 named handler, a function from a custom hook or another module, or a prop
@@ -72,6 +74,12 @@ Render a visible End Session button whose handler calls the end route
         Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
                                        "<button aria-label=\"Hang up\" onClick={() => endSession()}><Icon /></button>")),
                 Status.PASS, "icon button with aria-label"),
+        Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
+                                       "<button className={styles.leaveButton} onClick={endSession}><svg /></button>")),
+                Status.PASS, "icon-only button named in its class (Tavus CVI components)"),
+        Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
+                                       "<button className={styles.sendButton} onClick={endSession}><svg /></button>")),
+                Status.FAIL, "icon-only button whose name says something else"),
     )
 
     def check(self, ctx) -> RuleResult:

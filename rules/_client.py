@@ -322,10 +322,18 @@ def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
 
 def _name_words(tag: str, attrs: dict[str, Any], mod: Module) -> str:
     parts = [tag.split(".")[-1]]
-    for key in ("className", "id", "data-testid", "name"):
+    for key in ("id", "data-testid", "name"):
         v = attrs.get(key)
         if v is not None and v is not True:
             parts.append(mod.text(v))
+    cls = attrs.get("className")
+    if cls is not None and cls is not True:
+        if cls.type == "member_expression":  # CSS modules: styles.leaveButton
+            parts.append(mod.text(cls.child_by_field_name("property")))
+        else:
+            # Utility classes say little ("justify-end"); only a class that names a control counts.
+            parts += [t for t in re.split(r"[\s'\"`{}]+", mod.text(cls))
+                      if re.search(r"btn|button|call", t, re.I) and re.fullmatch(r"[\w-]+", t)]
     text = " ".join(parts)
     text = re.sub(r"([a-z])([A-Z])", r"\1 \2", text)  # endCall -> end Call
     return " ".join(re.split(r"[^A-Za-z]+", text)).strip()

@@ -7,7 +7,7 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any
 
-from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown
+from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown, call_args
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
 from sop_check.model import Location
 
@@ -82,11 +82,6 @@ class Listener:
         return self.module.location(self.node)
 
 
-def _arguments(call: Any) -> list[Any]:
-    args = call.child_by_field_name("arguments")
-    return [a for a in args.named_children if a.type != "comment"] if args is not None else []
-
-
 def _listener_target(mod: Module, fn: Any, method: str) -> bool:
     text = mod.text(fn).replace("?.", ".").replace(" ", "")
     if text == method:
@@ -103,7 +98,7 @@ def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[
             fn = call.child_by_field_name("function")
             if fn is None or mod.in_error(call) or not _listener_target(mod, fn, "addEventListener"):
                 continue
-            args = _arguments(call)
+            args = call_args(call)
             if len(args) < 2:
                 continue
             event = ev.eval(args[0], mod, None)
@@ -194,7 +189,7 @@ def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any) -> bo
         fn = node.child_by_field_name("function")
         if fn is None or not _listener_target(m, fn, "removeEventListener"):
             continue
-        args = _arguments(node)
+        args = call_args(node)
         if len(args) >= 2:
             event = ev.eval(args[0], m, None)
             if isinstance(event, Str) and event.text == lst.event and _same_handler(ev, mod, handler_node, m, args[1]):

@@ -7,12 +7,11 @@ from sop_check.evaluate import Evaluator, Func
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
+from sop_check_rules._examples import client_project as project
+
 from sop_check_rules._client import (Listener, base_path, client_anchor, describe_request, end_reach,
                                      route_served, unload_listeners)
 
-PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
-PAGE = "import Avatar from '../components/Avatar';\nexport default function Page() { return <Avatar />; }\n"
-ROUTE = "export async function POST(req: Request) { return Response.json({ ok: true }); }\n"
 AVATAR = """'use client';
 import { useEffect } from 'react';
 export default function Avatar({ conversation }: { conversation: { conversation_id: string } }) {
@@ -31,11 +30,6 @@ export default function Avatar({ conversation }: { conversation: { conversation_
   return <div>tavus avatar</div>;
 }
 """
-
-
-def project(avatar: str) -> dict[str, str]:
-    return {"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
-            "components/Avatar.tsx": avatar}
 
 
 class UnloadCleanup(Rule):

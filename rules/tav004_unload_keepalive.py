@@ -7,7 +7,8 @@ from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._client import client_anchor, describe_request, keepalive
-from sop_check_rules.tav003_unload_cleanup import AVATAR, analyse_unload, project
+from sop_check_rules._examples import client_project as project
+from sop_check_rules.tav003_unload_cleanup import AVATAR, analyse_unload
 
 
 class UnloadKeepalive(Rule):

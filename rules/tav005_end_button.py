@@ -6,11 +6,10 @@ from sop_check.evaluate import Evaluator, Func, Unknown
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
+from sop_check_rules._examples import client_project as project
+
 from sop_check_rules._client import base_path, client_anchor, describe_request, end_controls, end_reach
 
-PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
-PAGE = "import Avatar from '../components/Avatar';\nexport default function Page() { return <Avatar />; }\n"
-ROUTE = "export async function POST(req: Request) { return Response.json({ ok: true }); }\n"
 AVATAR = """'use client';
 import { useState } from 'react';
 export default function Avatar() {
@@ -25,11 +24,6 @@ export default function Avatar() {
   </div>;
 }
 """
-
-
-def project(avatar: str) -> dict[str, str]:
-    return {"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
-            "components/Avatar.tsx": avatar}
 
 
 class EndButton(Rule):

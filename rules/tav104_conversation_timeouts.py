@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Obj, Str, Thunk, Unknown
+from sop_check.evaluate import Evaluator, Obj, Str, Thunk, Unknown, call_args
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
@@ -111,7 +111,7 @@ Add the properties to the create-conversation body.
 def _body(ev: Evaluator, req, call: Any, mod) -> Any:
     """The object sent as JSON: fetch's `body: JSON.stringify(x)` (x followed through variables) or axios data."""
     if req.kind == "axios":
-        args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+        args = call_args(call)
         return ev.eval(args[1], mod, req.scope) if len(args) > 1 else Unknown("no request data")
     if not isinstance(req.options, Obj) or "body" not in req.options.props:
         return Unknown("no body")
@@ -127,7 +127,7 @@ def _body(ev: Evaluator, req, call: Any, mod) -> Any:
             node = decl[1].child_by_field_name("value")
             continue
         if node.type == "call_expression" and where.text(node.child_by_field_name("function")).endswith("stringify"):
-            args = [a for a in node.child_by_field_name("arguments").named_children if a.type != "comment"]
+            args = call_args(node)
             return ev.eval(args[0], where, scope) if args else Unknown("empty JSON.stringify")
         return ev.eval(node, where, scope)
     return Unknown("a body built too indirectly")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Func, Str
+from sop_check.evaluate import Evaluator, Func, Str, call_args
 from sop_check.index import FUNCTION_TYPES
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
@@ -107,7 +107,7 @@ leaves the call.
                     if owner is not None:
                         places.append((f"{mod.text(fn)}() here", mod.location(call), Func(owner, mod, None)))
                 elif prop in ("on", "once", "addEventListener"):
-                    args = [a for a in call.child_by_field_name("arguments").named_children if a.type != "comment"]
+                    args = call_args(call)
                     if len(args) >= 2:
                         event = ev.eval(args[0], mod, None)
                         if isinstance(event, Str) and event.text in events:

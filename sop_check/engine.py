@@ -10,6 +10,7 @@ from typing import Any, Callable, Mapping
 from sop_check import __version__
 from sop_check.context import CheckContext, Settings
 from sop_check.discover import App, Project, discover
+from sop_check.discover import rel as _rel
 from sop_check.index import AppIndex
 from sop_check.model import AppReport, Report, RuleResult, Status
 from sop_check.resolve import ModuleResolver
@@ -188,10 +189,3 @@ def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, result_of) -> RuleR
     result.severity = severity
     return result
 
-
-def _rel(path: Path, root: Path) -> str:
-    try:
-        r = path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-    return r or "."

@@ -546,7 +546,7 @@ class Evaluator:
 
     def _ev_new(self, node, mod, scope, depth):
         ctor = node.child_by_field_name("constructor")
-        args = _args(node)
+        args = call_args(node)
         name = mod.text(ctor) if ctor is not None else ""
         if name in ("Headers", "Map") and args:
             return self.eval(args[0], mod, scope, depth + 1)
@@ -590,7 +590,7 @@ class Evaluator:
         if fn_node is None:
             return Unknown("a call")
         callee = self.eval(fn_node, mod, scope, depth + 1)
-        args = _args(node)
+        args = call_args(node)
         if isinstance(callee, External):
             short = callee.name.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
             if short in PASS_THROUGH and args:
@@ -707,12 +707,12 @@ class Evaluator:
             targets, problem = self.callee_functions(call, mod, scope)
             if problem:
                 out.unresolved.append(f"{mod.repo_path}:{mod.location(call).line}: {problem}")
-            call_args = [Thunk(a, mod, scope) for a in _args(call)]
+            arg_thunks = [Thunk(a, mod, scope) for a in call_args(call)]
             name = mod.text(call.child_by_field_name("function"))[:40]
             for target in targets:
-                self._reach(target, call_args, out, seen, via + (f"{name}() at {mod.location(call)}",), budget - 1)
+                self._reach(target, arg_thunks, out, seen, via + (f"{name}() at {mod.location(call)}",), budget - 1)
             # Functions handed to a call (`then(() => ...)`, `startTransition(() => ...)`) run too.
-            for a in _args(call):
+            for a in call_args(call):
                 if a.type in FUNCTION_TYPES:
                     continue  # lexically inside: already walked by calls_within
                 if a.type == "identifier" and not targets:
@@ -727,7 +727,7 @@ class Evaluator:
         if fn_node is None:
             return None
         name = mod.text(fn_node).replace("?.", ".").replace(" ", "")
-        args = _args(call)
+        args = call_args(call)
         if name in ("fetch", "window.fetch", "globalThis.fetch", "self.fetch") and \
                 self.find_decl("fetch", call, mod) is None:
             url = self.eval(args[0], mod, scope) if args else Unknown("fetch without a URL")
@@ -846,7 +846,8 @@ def _is_process_env(node: Any, mod: Module) -> bool:
     return text in ("process.env", "import.meta.env", "globalThis.process.env")
 
 
-def _args(call: Any) -> list[Any]:
+def call_args(call: Any) -> list[Any]:
+    """The argument nodes of a call (comments left out)."""
     args = call.child_by_field_name("arguments")
     if args is None:
         return []

@@ -25,11 +25,12 @@ class EndReach:
     end_requests: list[Request] = field(default_factory=list)  # requests to the end route
     other_requests: list[Request] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
+    calls: list[tuple[Any, Module]] = field(default_factory=list)  # every call the function can make
 
 
 def end_reach(ev: Evaluator, func: Func, route: str, base_path: str = "") -> EndReach:
     reach = ev.reach(func)
-    out = EndReach(unresolved=list(reach.unresolved))
+    out = EndReach(unresolved=list(reach.unresolved), calls=list(reach.calls))
     for r in reach.requests:
         verdict = calls_route(r.url, route, base_path)
         if verdict is True:
@@ -377,3 +378,44 @@ def client_anchor(index: AppIndex) -> Location:
         if "use client" in mod.directives or mod.path.endswith((".tsx", ".jsx")):
             return index.location(mod.path)
     return index.location("package.json")
+
+
+def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location]]:
+    """Cleanup functions returned by effects: they run when the component unmounts."""
+    out: list[tuple[Func, Location]] = []
+    for mod in index.evidence_modules(("useeffect", "uselayouteffect")):
+        for call in mod.calls:
+            fn = call.child_by_field_name("function")
+            if fn is None or mod.text(fn).split(".")[-1] not in EFFECT_HOOKS or mod.in_error(call):
+                continue
+            args = call_args(call)
+            if not args or args[0].type not in FUNCTION_TYPES:
+                continue
+            body = args[0].child_by_field_name("body")
+            if body is None:
+                continue
+            if body.type != "statement_block":  # `useEffect(() => () => cleanup(), [])`
+                returned = [body]
+            else:
+                returned = [c for ret in _direct_returns(body) for c in ret.named_children if c.type != "comment"][:4]
+            for node in returned:
+                value = ev.eval(node, mod, None)
+                if isinstance(value, Func):
+                    out.append((value, mod.location(call)))
+    return out
+
+
+def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Location]]:
+    """(description, handler value, location) of every onClick / onPress in shipping client code."""
+    out = []
+    for mod in index.evidence_modules(("onclick", "onpress")):
+        for el in mod.jsx:
+            if mod.in_error(el):
+                continue
+            attrs = jsx_attributes(mod, el)
+            node = attrs.get("onClick") or attrs.get("onPress")
+            if node is None or node is True:
+                continue
+            tag = jsx_tag(mod, el) or "element"
+            out.append((f"the onClick of <{tag}>", ev.eval(node, mod, None), mod.location(el)))
+    return out

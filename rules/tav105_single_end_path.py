@@ -6,11 +6,11 @@ import re
 from typing import Any
 
 from sop_check.evaluate import Evaluator, Func, Str, call_args
-from sop_check.index import FUNCTION_TYPES
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._client import base_path, end_controls, end_reach, unload_listeners
+from sop_check_rules._client import (base_path, click_handlers, effect_cleanups, end_controls, end_reach,
+                                     unload_listeners)
 
 PKG = '{"dependencies": {"next": "15.0.0", "@daily-co/daily-js": "0.72.0"}}'
 PAGE = "import Call from '../components/Call';\nexport default function Page() { return <Call />; }\n"
@@ -39,15 +39,16 @@ class SingleEndPath(Rule):
     summary = "Every way the client ends a session calls the end route"
     severity = Severity.WARNING
     preview = True
-    needles = ("leave", "left-meeting", "beforeunload", "onclick")
+    needles = ("leave", "left-meeting", "beforeunload", "onclick", "useeffect")
     tags = ("tavus", "sessions")
     docs = """
 ## What it does
 Finds every place in client code that ends a session and checks that each goes
-through the end route: End / Leave / Disconnect controls, unload listeners,
-handlers of Daily's `left-meeting` event (the local user left), and
-functions that call the Daily call object's or Tavus CVI components' `leave()`,
-`leaveCall()` or `destroy()`. A place that only leaves the Daily call fails:
+through the end route: End / Leave / Disconnect controls, unload listeners and
+handlers of Daily's `left-meeting` event (the local user left) always; click
+handlers and effect cleanups (unmount) when they leave the call through the
+Daily call object's or the Tavus CVI components' `leave()`, `leaveCall()` or
+`destroy()`, followed through hooks and helpers. A place that only leaves the Daily call fails:
 leaving the WebRTC room does not end the conversation at Tavus (pack options
 `leave-methods`, `leave-events`).
 
@@ -77,6 +78,11 @@ leaves the call.
         Example({"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
                  "components/Call.tsx": CALL.replace("() => { void endConversation(); }", "() => console.log('bye')")},
                 Status.FAIL, "left-meeting handler does not end"),
+        Example({"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
+                 "components/Call.tsx": CALL.replace("  return <button", "  useEffect(() => () => { callObject.leave(); }, []);\n"
+                                                     "  return <button").replace("import DailyIframe",
+                                                                                  "import { useEffect } from 'react';\nimport DailyIframe")},
+                Status.FAIL, "unmounting leaves the call without ending the conversation"),
     )
 
     def check(self, ctx) -> RuleResult:
@@ -84,59 +90,76 @@ leaves the call.
         route = ctx.options["end-route"]
         ev = Evaluator(index)
         bp = base_path(index)
-        places: list[tuple[str, Any, Any]] = []  # (what, location, function)
+        methods = set(ctx.options.get("leave-methods", []))
+        # Places that end the session by definition, and places that do when they leave the call.
+        places: list[tuple[str, Any, Any, bool]] = []  # (what, location, handler, ends the session anyway)
+        labelled = set()
         for control in end_controls(index, ev, list(ctx.options.get("labels", ["end", "leave", "disconnect"]))):
             handler = control.attrs.get("onClick")
             if handler is not None and handler is not True:
-                value = ev.eval(handler, control.module, None)
-                places.append((f"the <{control.tag}> \"{control.label[:30]}\" control", control.location, value))
+                labelled.add(str(control.location))
+                places.append((f"the <{control.tag}> \"{control.label[:30]}\" control", control.location,
+                               ev.eval(handler, control.module, None), True))
         for lst in unload_listeners(index, ev, ["beforeunload", "pagehide", "unload"]):
-            places.append((f"the {lst.event} listener", lst.location, lst.handler))
-        methods = set(ctx.options.get("leave-methods", []))
-        events = set(ctx.options.get("leave-events", []))
-        for mod in index.evidence_modules(("leave", "destroy", "left-meeting")):
-            for call in mod.calls:
-                fn = call.child_by_field_name("function")
-                if fn is None or fn.type != "member_expression" or mod.in_error(call):
-                    continue
-                obj, prop = fn.child_by_field_name("object"), mod.text(fn.child_by_field_name("property"))
-                if not _CALL_OBJECT.search(mod.text(obj)):
-                    continue
-                if prop in methods:
-                    owner = _enclosing_function(call)
-                    if owner is not None:
-                        places.append((f"{mod.text(fn)}() here", mod.location(call), Func(owner, mod, None)))
-                elif prop in ("on", "once", "addEventListener"):
-                    args = call_args(call)
-                    if len(args) >= 2:
-                        event = ev.eval(args[0], mod, None)
-                        if isinstance(event, Str) and event.text in events:
-                            places.append((f"the '{event.text}' handler", mod.location(call),
-                                           ev.eval(args[1], mod, None)))
-        if not places:
-            return self.skipped("no place in client code ends a session")
-        findings, unresolved, evidence = [], [], []
-        for what, loc, value in places:
+            places.append((f"the {lst.event} listener", lst.location, lst.handler, True))
+        for what, handler, loc in self._leave_events(index, ev, set(ctx.options.get("leave-events", []))):
+            places.append((what, loc, handler, True))
+        for what, handler, loc in click_handlers(index, ev):
+            if str(loc) not in labelled:
+                places.append((what, loc, handler, False))
+        for func, loc in effect_cleanups(index, ev):
+            places.append(("an effect's cleanup (on unmount)", loc, func, False))
+        findings, unresolved, evidence, counted = [], [], [], 0
+        for what, loc, value, ends in places:
             if not isinstance(value, Func):
-                unresolved.append(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
+                if ends:
+                    unresolved.append(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
                 continue
             reach = end_reach(ev, value, route, bp)
+            leave = _leave_call(reach.calls, methods)
+            if not ends and leave is None:
+                continue  # an ordinary handler: it does not end anything
+            counted += 1
+            how = f" (it calls {leave})" if leave else ""
             if reach.end_requests:
                 evidence.append(Evidence(f"{what} calls {route}", loc))
             elif reach.unresolved:
                 unresolved.extend(reach.unresolved)
             else:
-                findings.append(self.finding(f"{what} ends the session without calling {route}: the conversation "
-                                             "keeps running at Tavus", loc, f"call the end route ({route}) here first"))
+                findings.append(self.finding(f"{what} ends the session without calling {route}{how}: the "
+                                             "conversation keeps running at Tavus", loc,
+                                             f"call the end route ({route}) there before leaving the call"))
+        if not counted and not unresolved:
+            return self.skipped("no place in client code ends a session")
         if findings:
             return self.failed("some ways out leave the conversation running", findings, evidence)
         if unresolved:
             return self.unknown("could not follow every way out", unresolved, evidence=evidence)
         return self.passed("every way out ends the conversation at Tavus", evidence)
 
+    def _leave_events(self, index, ev: Evaluator, events: set[str]):
+        """Handlers of the video call's "I left" events: `call.on('left-meeting', h)`."""
+        for mod in index.evidence_modules(("left-meeting",)):
+            for call in mod.calls:
+                fn = call.child_by_field_name("function")
+                if fn is None or fn.type != "member_expression" or mod.in_error(call):
+                    continue
+                if mod.text(fn.child_by_field_name("property")) not in ("on", "once", "addEventListener"):
+                    continue
+                args = call_args(call)
+                if len(args) >= 2:
+                    event = ev.eval(args[0], mod, None)
+                    if isinstance(event, Str) and event.text in events:
+                        yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call)
 
-def _enclosing_function(node: Any) -> Any:
-    n = node.parent
-    while n is not None and n.type not in FUNCTION_TYPES:
-        n = n.parent
-    return n
+
+def _leave_call(calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:
+    """`daily.leave()` and the like among the calls a handler can make, as text, or None."""
+    for call, mod in calls:
+        fn = call.child_by_field_name("function")
+        if fn is None or fn.type != "member_expression":
+            continue
+        prop = fn.child_by_field_name("property")
+        if prop is not None and mod.text(prop) in methods and _CALL_OBJECT.search(mod.text(fn.child_by_field_name("object"))):
+            return f"{mod.text(fn)}() at {mod.location(call)}"
+    return None

@@ -394,8 +394,8 @@ class AppIndex:
         if mod.has_errors:
             first = min(mod.error_ranges)[0]
             loc = location_from_bytes(data, app_path, first)
-            self.diagnose(app_path, f"syntax error at line {loc.line}, column {loc.column}; "
-                          "code in the broken region is not used as evidence")
+            self.diagnose(app_path, f"syntax error at line {loc.line}, column {loc.column} (or syntax newer than "
+                          "the parser knows); code in that region is not used as evidence")
         return mod
 
     @property

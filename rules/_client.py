@@ -7,7 +7,7 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any
 
-from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown, call_args
+from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, call_args
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
 from sop_check.model import Location
 
@@ -91,25 +91,25 @@ def _listener_target(mod: Module, fn: Any, method: str) -> bool:
     return tail == method and head in WINDOW_OBJECTS
 
 
+# Hooks from libraries that add a window listener in an effect and remove it on cleanup.
+LISTENER_HOOKS = ("useEventListener", "useWindowEvent", "useWindowEventListener", "useGlobalEventListener")
+UNLOAD_HOOKS = ("useBeforeUnload", "unstable_useBeforeUnload")  # handler only; the event is beforeunload
+
+
 def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[Listener]:
-    needles = tuple(events) + tuple(f"on{e}" for e in events)
+    needles = tuple(events) + tuple(f"on{e}" for e in events) + ("usebeforeunload",)
     out: list[Listener] = []
     for mod in index.evidence_modules(needles):
         for call in mod.calls:
             fn = call.child_by_field_name("function")
-            if fn is None or mod.in_error(call) or not _listener_target(mod, fn, "addEventListener"):
+            if fn is None or mod.in_error(call):
                 continue
-            args = call_args(call)
-            if len(args) < 2:
-                continue
-            event = ev.eval(args[0], mod, None)
-            if not (isinstance(event, Str) and event.text in events):
-                continue
-            handler = ev.eval(args[1], mod, None)
-            lst = Listener(mod, call, event.text, handler, mod.text(args[1]))
-            lst.effect = enclosing_effect(mod, call)
-            lst.removed = _removed(ev, mod, lst, args[1])
-            out.append(lst)
+            if _listener_target(mod, fn, "addEventListener"):
+                lst = _direct_listener(ev, mod, call, None, events)
+                if lst is not None:
+                    out.append(lst)
+            elif call.type == "call_expression":
+                out.extend(_hook_listeners(ev, mod, call, fn, events))
         for asg in mod.assignments:
             left = asg.child_by_field_name("left")
             right = asg.child_by_field_name("right")
@@ -127,6 +127,56 @@ def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[
             lst.removed = _reset(ev, mod, lst, text)
             out.append(lst)
     return out
+
+
+def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: list[str]) -> Listener | None:
+    """`window.addEventListener('beforeunload', h)`, its event and handler evaluated in `scope`."""
+    args = call_args(call)
+    if len(args) < 2:
+        return None
+    event = ev.eval(args[0], mod, scope)
+    if not (isinstance(event, Str) and event.text in events):
+        return None
+    lst = Listener(mod, call, event.text, ev.eval(args[1], mod, scope), mod.text(args[1]))
+    lst.effect = enclosing_effect(mod, call)
+    lst.removed = _removed(ev, mod, lst, args[1], scope)
+    return lst
+
+
+def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list[str]) -> list[Listener]:
+    """Listeners registered through a hook: a library one by name, or the project's own, followed
+    with its arguments bound (`useWindowListener('beforeunload', onUnload)`)."""
+    name = mod.text(fn).split(".")[-1]
+    args = call_args(call)
+    if name in UNLOAD_HOOKS and args and "beforeunload" in events:
+        handler = ev.eval(args[0], mod, None)
+        if isinstance(handler, Func) or not isinstance(ev.eval(fn, mod, None), Func):
+            return [Listener(mod, call, "beforeunload", handler, mod.text(args[0]), effect=call, removed=True)]
+    if not args or not any(isinstance(ev.eval(a, mod, None), Str) and ev.eval(a, mod, None).text in events
+                           for a in args):
+        return []
+    callee = ev.eval(fn, mod, None)
+    if not isinstance(callee, Func):
+        if name in LISTENER_HOOKS and len(args) >= 2:
+            event = ev.eval(args[0], mod, None)
+            if isinstance(event, Str) and event.text in events:
+                return [Listener(mod, call, event.text, ev.eval(args[1], mod, None), mod.text(args[1]),
+                                 effect=call, removed=True)]
+        return []
+    scope = ev.bind(callee, [Thunk(a, mod, None) for a in args])
+    inner_mod, node = callee.module, callee.node
+    found = []
+    for inner in inner_mod.calls:
+        if not (node.start_byte <= inner.start_byte and inner.end_byte <= node.end_byte):
+            continue
+        inner_fn = inner.child_by_field_name("function")
+        if inner_fn is None or not _listener_target(inner_mod, inner_fn, "addEventListener"):
+            continue
+        lst = _direct_listener(ev, inner_mod, inner, scope, events)
+        if lst is not None:
+            lst.module, lst.node = mod, call  # reported where the app uses the hook
+            found.append(lst)
+    return found
 
 
 def enclosing_effect(mod: Module, node: Any) -> Any:
@@ -174,14 +224,14 @@ def _direct_returns(body: Any):
                 stack.append(c)
 
 
-def _same_handler(ev: Evaluator, a_mod: Module, a: Any, b_mod: Module, b: Any) -> bool:
+def _same_handler(ev: Evaluator, a_mod: Module, a: Any, b_mod: Module, b: Any, scope: Any = None) -> bool:
     if a_mod.text(a) == b_mod.text(b) and a.type == "identifier":
         return True
-    va, vb = ev.eval(a, a_mod, None), ev.eval(b, b_mod, None)
+    va, vb = ev.eval(a, a_mod, scope), ev.eval(b, b_mod, scope)
     return isinstance(va, Func) and isinstance(vb, Func) and va.key == vb.key
 
 
-def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any) -> bool:
+def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any, scope: Any = None) -> bool:
     if lst.effect is None:
         return False
     for node, m in _cleanup_calls(ev, mod, lst.effect):
@@ -192,8 +242,9 @@ def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any) -> bo
             continue
         args = call_args(node)
         if len(args) >= 2:
-            event = ev.eval(args[0], m, None)
-            if isinstance(event, Str) and event.text == lst.event and _same_handler(ev, mod, handler_node, m, args[1]):
+            event = ev.eval(args[0], m, scope)
+            if isinstance(event, Str) and event.text == lst.event and \
+                    _same_handler(ev, mod, handler_node, m, args[1], scope):
                 return True
     return False
 

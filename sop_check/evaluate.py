@@ -603,6 +603,9 @@ class Evaluator:
                 return v if isinstance(v, Str) else Str(HOLE)
             if short == "stringify":
                 return Str(HOLE)
+            if short in ("useRef", "createRef") and args:
+                # `ref.current` reads back what the ref was created with (the usual handler-ref idiom).
+                return Obj({"current": Thunk(args[0], mod, scope)}, open=False, node=node, module=mod)
             # An unknown wrapper around a function (`withSentry(handler)`) is taken to call it.
             for a in args:
                 inner = self.eval(a, mod, scope, depth + 1)

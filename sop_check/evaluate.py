@@ -341,13 +341,33 @@ class Evaluator:
                 return value
         return None
 
-    def _jsx_usages(self, comp: str):
+    def context_value(self, ctx_node: Any, mod: Module, depth: int) -> Value | None:
+        """What `useContext(Ctx)` returns: the `value` of a rendered `<Ctx.Provider value={…}>`
+        (or React 19's `<Ctx value={…}>`), evaluated where the provider renders it."""
+        if ctx_node.type != "identifier" or depth > MAX_DEPTH // 2:
+            return None
+        name = mod.text(ctx_node)
+        for user, el, attrs in self._jsx_usages(name, provider=True):
+            value_node = attrs.get("value")
+            if value_node is not None:
+                value = self.eval(value_node, user, None, depth + 1)
+                if not isinstance(value, Unknown):
+                    return value
+        return None
+
+    def _jsx_usages(self, comp: str, provider: bool = False):
         from sop_check.index import jsx_tag
 
         for user in self.index.evidence_modules((comp.lower(),)):
             for el in user.jsx:
                 tag = jsx_tag(user, el)
-                if tag is not None and tag.split(".")[-1] == comp:
+                if tag is None:
+                    continue
+                if provider:
+                    hit = tag in (comp, f"{comp}.Provider")
+                else:
+                    hit = tag.split(".")[-1] == comp
+                if hit:
                     yield user, el, _jsx_attr_nodes(user, el)
 
     def _decl_value(self, decl: Any, name: str, mod: Module, scope: Scope | None, depth: int) -> Value:
@@ -603,6 +623,10 @@ class Evaluator:
                 return v if isinstance(v, Str) else Str(HOLE)
             if short == "stringify":
                 return Str(HOLE)
+            if short in ("useContext", "use") and args:
+                provided = self.context_value(args[0], mod, depth + 1)
+                if provided is not None:
+                    return provided
             if short in ("useRef", "createRef") and args:
                 # `ref.current` reads back what the ref was created with (the usual handler-ref idiom).
                 return Obj({"current": Thunk(args[0], mod, scope)}, open=False, node=node, module=mod)

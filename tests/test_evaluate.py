@@ -111,3 +111,32 @@ def test_workspace_package_paths_are_repo_relative(tmp_path: Path) -> None:
     data = json.loads(CliRunner().invoke(main, ["check", str(project), "--format", "json"], env={"CI": ""}).stdout)
     paths = [f["path"] for a in data["apps"] for r in a["results"] for f in r["findings"] + r["evidence"]]
     assert paths and not any(".." in p for p in paths), paths
+
+
+def test_use_context_reads_the_provided_value(tmp_path: Path) -> None:
+    from helpers import verdicts
+    from sop_check_rules._examples import client_project
+
+    files = client_project("""'use client';
+import { useTavus } from './TavusProvider';
+export default function Avatar() {
+  const { endSession } = useTavus();
+  return <button onClick={() => endSession()}>End Session</button>;
+}
+""")
+    files["components/TavusProvider.tsx"] = """'use client';
+import { createContext, useContext } from 'react';
+const TavusContext = createContext({ endSession: async () => {} });
+export function TavusProvider({ children }: { children: React.ReactNode }) {
+  const endSession = async () => { await fetch('/api/tavus/end', { method: 'POST', body: '{}' }); };
+  return <TavusContext.Provider value={{ endSession }}>{children}</TavusContext.Provider>;
+}
+export const useTavus = () => useContext(TavusContext);
+"""
+    files["app/page.tsx"] = ("import Avatar from '../components/Avatar';\nimport { TavusProvider } from '../components/TavusProvider';\n"
+                             "export default function Page() { return <TavusProvider><Avatar /></TavusProvider>; }\n")
+    write(tmp_path, files)
+    assert verdicts(tmp_path, "TAV005")["TAV005"].status.value == "pass"
+    provider = tmp_path / "components" / "TavusProvider.tsx"
+    provider.write_text(provider.read_text().replace("await fetch('/api/tavus/end', { method: 'POST', body: '{}' });", ""))
+    assert verdicts(tmp_path, "TAV005")["TAV005"].status.value == "fail"

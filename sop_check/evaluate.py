@@ -112,6 +112,45 @@ class External:
     name: str
 
 
+HTTP_CLIENTS = ("axios", "ky", "ofetch", "got", "http", "api", "client")
+
+
+class HttpClient:
+    """An HTTP client made by `axios.create(config)` / `ky.create(config)`: base URL and default headers."""
+
+    def __init__(self, config: "Obj | None", ev: "Evaluator") -> None:
+        self.config = config
+        self.ev = ev
+
+    def _get(self, *names: str) -> Value:
+        if self.config is None:
+            return Unknown("client options built at run time")
+        for n in names:
+            if n in self.config.props:
+                return self.ev.force(self.config.props[n])
+        return Null()
+
+    def apply(self, url: Value, opts: Value) -> tuple[Value, Value]:
+        """The request as the client sends it: base URL prepended, default headers merged under its own."""
+        base = self._get("baseURL", "prefixUrl", "baseUrl")
+        if isinstance(url, Str) and "://" not in url.text:
+            if isinstance(base, Str):
+                url = Str(base.text.rstrip("/") + "/" + url.text.lstrip("/"))
+            elif not isinstance(base, Null):
+                url = Str(HOLE + url.text)
+        headers = self._get("headers")
+        if isinstance(headers, Obj):
+            merged = dict(headers.props)
+            own = self.ev.get_prop(opts, "headers") if isinstance(opts, Obj) else None
+            if isinstance(own, Obj):
+                merged.update(own.props)
+            new_opts = dict(opts.props) if isinstance(opts, Obj) else {}
+            new_opts["headers"] = Thunk(None, headers.module, None,
+                                        value=Obj(merged, headers.open, headers.node, headers.module))
+            opts = Obj(new_opts, isinstance(opts, Obj) and opts.open)
+        return url, opts
+
+
 @record
 class Namespace:
     path: str  # app-relative module path of `import * as ns`
@@ -623,6 +662,10 @@ class Evaluator:
                 return v if isinstance(v, Str) else Str(HOLE)
             if short == "stringify":
                 return Str(HOLE)
+            if short in ("create", "extend") and callee.name.split(":")[0] in HTTP_CLIENTS:
+                # `axios.create({ baseURL, headers })`: a client whose requests carry both.
+                config = self.eval(args[0], mod, scope, depth + 1) if args else Null()
+                return HttpClient(config if isinstance(config, Obj) else None, self)
             if short in ("useContext", "use") and args:
                 provided = self.context_value(args[0], mod, depth + 1)
                 if provided is not None:
@@ -765,14 +808,15 @@ class Evaluator:
             url = self.eval(args[0], mod, scope) if args else Unknown("sendBeacon without a URL")
             return Request("beacon", call, mod, scope, url, None, "POST", via)
         head, _, verb = name.rpartition(".")
-        if head.split(".")[-1] in ("axios", "ky", "ofetch", "got", "http", "api", "client") and \
-                verb in ("get", "post", "put", "patch", "delete"):
-            base = self.eval(fn_node.child_by_field_name("object"), mod, scope) if \
-                fn_node.type == "member_expression" else None
-            if isinstance(base, External) or base is None:
+        if verb in ("get", "post", "put", "patch", "delete") and fn_node.type == "member_expression":
+            base = self.eval(fn_node.child_by_field_name("object"), mod, scope)
+            library = isinstance(base, External) and head.split(".")[-1] in HTTP_CLIENTS
+            if library or isinstance(base, HttpClient):
                 url = self.eval(args[0], mod, scope) if args else Unknown("no URL")
                 opts_i = 2 if verb in ("post", "put", "patch") else 1
                 opts = self.eval(args[opts_i], mod, scope) if len(args) > opts_i else None
+                if isinstance(base, HttpClient):
+                    url, opts = base.apply(url, opts)
                 return Request("axios", call, mod, scope, url, opts, verb.upper(), via)
         return None
 

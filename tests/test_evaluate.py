@@ -140,3 +140,21 @@ export const useTavus = () => useContext(TavusContext);
     provider = tmp_path / "components" / "TavusProvider.tsx"
     provider.write_text(provider.read_text().replace("await fetch('/api/tavus/end', { method: 'POST', body: '{}' });", ""))
     assert verdicts(tmp_path, "TAV005")["TAV005"].status.value == "fail"
+
+
+def test_axios_instance_with_base_url_and_headers(tmp_path: Path) -> None:
+    from helpers import verdicts
+
+    write(tmp_path, {"package.json": PKG,
+                     "lib/tavus.ts": "import axios from 'axios';\nexport const tavus = axios.create({\n"
+                                     "  baseURL: 'https://tavusapi.com/v2',\n"
+                                     "  headers: { 'x-api-key': process.env.TAVUS_API_KEY as string },\n});\n",
+                     "app/api/tavus/end/route.ts": "import { tavus } from '../../../../lib/tavus';\n"
+                     "export async function POST(req: Request) {\n  const { conversation_id } = await req.json();\n"
+                     "  if (!conversation_id) return Response.json({ error: 'Missing ID' }, { status: 400 });\n"
+                     "  await tavus.post(`/conversations/${conversation_id}/end`);\n  return Response.json({ ok: true });\n}\n"})
+    r = verdicts(tmp_path, "TAV002")["TAV002"]
+    assert r.status.value == "pass", (r.message, [f.message for f in r.findings], r.unresolved)
+    lib = tmp_path / "lib" / "tavus.ts"
+    lib.write_text(lib.read_text().replace("'x-api-key'", "Authorization"))
+    assert verdicts(tmp_path, "TAV002")["TAV002"].status.value == "fail"

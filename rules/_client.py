@@ -152,8 +152,10 @@ def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list
         handler = ev.eval(args[0], mod, None)
         if isinstance(handler, Func) or not isinstance(ev.eval(fn, mod, None), Func):
             return [Listener(mod, call, "beforeunload", handler, mod.text(args[0]), effect=call, removed=True)]
-    if not args or not any(isinstance(ev.eval(a, mod, None), Str) and ev.eval(a, mod, None).text in events
-                           for a in args):
+    # Cheap syntactic gate first: evaluating every argument of every call is what costs.
+    if not args or not any(e in mod.text(a) for a in args[:3] for e in events):
+        return []
+    if not any(isinstance(v, Str) and v.text in events for v in (ev.eval(a, mod, None) for a in args[:3])):
         return []
     callee = ev.eval(fn, mod, None)
     if not isinstance(callee, Func):

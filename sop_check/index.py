@@ -470,9 +470,10 @@ class AppIndex:
         wanted = tuple(n.lower() for n in needles)
         if any(n not in self.needles for n in wanted):
             wanted = ()  # a needle nobody declared: the prefilter cannot answer for it
-        for f in sorted(self.reachable()):
-            if not f.endswith(CODE_EXTENSIONS) or not self.is_evidence(f):
-                continue
+        if "evidence-files" not in self.memo:
+            self.memo["evidence-files"] = [f for f in sorted(self.reachable())
+                                           if f.endswith(CODE_EXTENSIONS) and self.is_evidence(f)]
+        for f in self.memo["evidence-files"]:
             if wanted and self.prefilter:
                 facts = self.facts(f)
                 if facts is None or not any(n in facts.needles for n in wanted):

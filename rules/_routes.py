@@ -79,20 +79,25 @@ def page_extensions(index: AppIndex) -> tuple[str, ...] | None:
     return None
 
 
+def all_routes(index: AppIndex) -> list[RouteFile]:
+    """Every route file of the app with the URL it serves (computed once per app)."""
+    if "routes" not in index.memo:
+        exts = page_extensions(index)
+        found = []
+        for f in index.files:
+            if not f.endswith((".py",) + APP_ROUTE_EXTS) or "api" not in f and "route" not in f:
+                continue
+            r = route_url(f, exts if exts is not None and not f.endswith(".py") else None)
+            if r is not None and not index.not_evidence(f):
+                found.append(r)
+        index.memo["routes"] = sorted(found, key=lambda r: ({"app": 0, "pages": 1, "python": 2}[r.kind], r.path))
+    return index.memo["routes"]
+
+
 def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
     """Every file that would serve `url` (there should be one)."""
     url = url.rstrip("/") or "/"
-    exts = page_extensions(index)
-    out = []
-    for f in index.files:
-        r = route_url(f, exts if exts is not None and not f.endswith(".py") else None)
-        if r is not None and r.url == url and not index.not_evidence(f):
-            out.append(r)
-    return sorted(out, key=lambda r: ({"app": 0, "pages": 1, "python": 2}[r.kind], r.path))
-
-
-def served_paths(index: AppIndex) -> set[str]:
-    return {r.url for r in (route_url(f) for f in index.files) if r is not None}
+    return [r for r in all_routes(index) if r.url == url]
 
 
 @record

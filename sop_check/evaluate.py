@@ -397,7 +397,7 @@ class Evaluator:
     def _jsx_usages(self, comp: str, provider: bool = False):
         from sop_check.index import jsx_tag
 
-        for user in self.index.evidence_modules((comp.lower(),)):
+        for user in self.index.evidence_modules(words=(comp,)):
             for el in user.jsx:
                 tag = jsx_tag(user, el)
                 if tag is None:

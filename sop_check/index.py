@@ -465,11 +465,16 @@ class AppIndex:
             return False
         return app_path in self.reachable()
 
-    def evidence_modules(self, needles: Iterable[str] = ()) -> Iterator[Module]:
-        """Parsed modules that are evidence and (when prefiltering) hold one of `needles`."""
+    def evidence_modules(self, needles: Iterable[str] = (), words: Iterable[str] = ()) -> Iterator[Module]:
+        """Parsed modules that are evidence and (when prefiltering) hold one of `needles`.
+
+        `words` narrows further, before any parse: the file's bytes must contain one of them
+        (case-insensitive), e.g. the words an End control's label or name must contain.
+        """
         wanted = tuple(n.lower() for n in needles)
         if any(n not in self.needles for n in wanted):
             wanted = ()  # a needle nobody declared: the prefilter cannot answer for it
+        gate = tuple(w.lower().encode() for w in words)
         if "evidence-files" not in self.memo:
             self.memo["evidence-files"] = [f for f in sorted(self.reachable())
                                            if f.endswith(CODE_EXTENSIONS) and self.is_evidence(f)]
@@ -478,13 +483,17 @@ class AppIndex:
                 facts = self.facts(f)
                 if facts is None or not any(n in facts.needles for n in wanted):
                     continue
+            if gate and self.prefilter and f not in self._modules:
+                data = self.read_bytes(f)
+                if data is None or not any(w in data.lower() for w in gate):
+                    continue
             mod = self.module(f)
             if mod is not None:
                 yield mod
 
     def component_used(self, name: str) -> Location | None:
         """Where a JSX element `<name ...>` is rendered in shipping code, if anywhere."""
-        for mod in self.evidence_modules((name.lower(),)):
+        for mod in self.evidence_modules(words=(name,)):
             for el in mod.jsx:
                 tag = jsx_tag(mod, el)
                 if tag == name or (tag is not None and tag.endswith("." + name)):

@@ -97,7 +97,7 @@ UNLOAD_HOOKS = ("useBeforeUnload", "unstable_useBeforeUnload")  # handler only; 
 
 
 def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[Listener]:
-    needles = tuple(events) + tuple(f"on{e}" for e in events) + ("usebeforeunload",)
+    needles = tuple(events) + tuple(f"on{e}" for e in events)
     out: list[Listener] = []
     for mod in index.evidence_modules(needles):
         for call in mod.calls:

@@ -472,9 +472,11 @@ class AppIndex:
         (case-insensitive), e.g. the words an End control's label or name must contain.
         """
         wanted = tuple(n.lower() for n in needles)
-        if any(n not in self.needles for n in wanted):
-            wanted = ()  # a needle nobody declared: the prefilter cannot answer for it
         gate = tuple(w.lower().encode() for w in words)
+        if any(n not in self.needles for n in wanted):
+            # A needle no selected rule declared: the byte facts cannot answer, read the bytes.
+            gate = gate + tuple(n.encode() for n in wanted) if not gate else gate
+            wanted = ()
         if "evidence-files" not in self.memo:
             self.memo["evidence-files"] = [f for f in sorted(self.reachable())
                                            if f.endswith(CODE_EXTENSIONS) and self.is_evidence(f)]

@@ -214,7 +214,8 @@ def test_malformed_metadata(good: Path) -> None:
 
 
 def test_syntax_error_elsewhere_leaves_verdicts(good: Path) -> None:
-    (good / "components" / "Broken.tsx").write_text("export default function ( { return <div> }\n")
+    # It holds a needle (an End button), so the rules parse it and meet the error.
+    (good / "components" / "Broken.tsx").write_text("export default function ( { return <button onClick={x}>End</button> }\n")
     page = good / "app" / "page.tsx"
     page.write_text("import Broken from '../components/Broken';\n" + page.read_text())
     code, data, _ = check(good)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sop_check.evaluate import Evaluator, Str, env_name
+from sop_check.evaluate import Evaluator, Obj, Str, env_name
 from sop_check.index import descendants
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
@@ -90,11 +90,29 @@ and call Tavus only from a route handler or server action.
             if in_client:
                 for call in mod.calls:
                     req = ev.as_request(call, mod, None)
-                    if req is not None and isinstance(req.url, Str) and ctx.options["tavus-host"] in req.url.text:
-                        findings.append(self.finding(f"client code calls {ctx.options['tavus-host']} directly "
-                                                     f"({mod.path}), which needs the key in the browser",
+                    if req is None:
+                        continue
+                    problem = _client_request_problem(ev, req, ctx.options)
+                    if problem:
+                        findings.append(self.finding(f"{problem} ({mod.path}): the key is in the browser",
                                                      req.location, "call your own route handler instead"))
         if findings:
             return self.failed("the Tavus key can reach the browser", findings)
         return self.passed("the Tavus key stays on the server",
                            [Evidence(f"{len(client)} client module(s) checked", index.location("package.json"))])
+
+
+def _client_request_problem(ev: Evaluator, req, options) -> str | None:
+    """Why a request made in the browser means the Tavus key is there too, or None."""
+    header = options.get("api-key-header", "x-api-key").lower()
+    if isinstance(req.options, Obj):
+        headers = ev.get_prop(req.options, "headers")
+        if isinstance(headers, Obj) and any(k.lower() == header for k in headers.props):
+            return f"client code sends the {options.get('api-key-header', 'x-api-key')} header"
+    if isinstance(req.url, Str):
+        text = req.url.text
+        if options["tavus-host"] in text:
+            return f"client code calls {options['tavus-host']} directly"
+        if text.startswith("\x00") and "/v2/conversations" in text:
+            return "client code calls the Tavus API (…/v2/conversations) directly"
+    return None

@@ -77,7 +77,7 @@ Add the properties to the create-conversation body.
         for mod in index.evidence_modules(("tavus",)):
             for call in mod.calls:
                 req = ev.as_request(call, mod, None)
-                if req is None or not isinstance(req.url, Str) or req.url.text.rstrip("/") != create:
+                if req is None or not _creates(req.url, create):
                     continue
                 if req.method != "POST":
                     continue
@@ -131,3 +131,14 @@ def _body(ev: Evaluator, req, call: Any, mod) -> Any:
             return ev.eval(args[0], where, scope) if args else Unknown("empty JSON.stringify")
         return ev.eval(node, where, scope)
     return Unknown("a body built too indirectly")
+
+
+def _creates(url: Any, create: str) -> bool:
+    """The create-conversation endpoint, also behind a base URL read at run time (`${base}/v2/conversations`)."""
+    if not isinstance(url, Str):
+        return False
+    text = url.text.split("?")[0].rstrip("/")
+    if text == create:
+        return True
+    path = "/" + create.split("://", 1)[-1].split("/", 1)[-1]
+    return text.startswith("\x00") and text.endswith(path)

@@ -130,3 +130,20 @@ def test_tracked_env_file_fails_even_when_ignored_later(tmp_path: Path) -> None:
     (project / ".gitignore").write_text(".env*.local\n")
     r = verdicts(project, "TAV102")["TAV102"]
     assert r.status.value == "fail" and "tracked" in r.findings[0].message
+
+
+def test_key_fetched_from_an_api_and_sent_from_the_browser_fails(tmp_path: Path) -> None:
+    files = {"components/A.tsx": """'use client';
+export async function start() {
+  const config = await (await fetch('/api/config')).json();
+  return fetch(`${config.tavus_base_url}/v2/conversations`, {
+    method: 'POST',
+    headers: { 'x-api-key': config.tavus_api_key },
+    body: JSON.stringify({ persona_id: config.persona, properties: { max_call_duration: 60, participant_left_timeout: 5 } }),
+  });
+}
+"""}
+    status, messages = _status(tmp_path, files, "TAV101")
+    assert status == "fail" and any("x-api-key" in m for m in messages)
+    files["app/page.tsx"] = "import { start } from '../components/A';\nexport default function P() { return null; }\n"
+    assert _status(tmp_path / "b", files, "TAV104")[0] == "pass"  # found behind the run-time base URL

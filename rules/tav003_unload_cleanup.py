@@ -74,6 +74,8 @@ owns the conversation.
             Status.FAIL, "never removed"),
         Example(project(AVATAR.replace("'/api/tavus/end'", "'/api/tavus/stop'")), Status.FAIL,
                 "posts elsewhere"),
+        Example(project(AVATAR.replace("        method: 'POST',\n", "")), Status.FAIL,
+                "a GET to a POST-only route"),
         Example(project(AVATAR.replace("window.addEventListener('beforeunload'", "window.addEventListener('resize'")
                         .replace("removeEventListener('beforeunload'", "removeEventListener('resize'")),
                 Status.FAIL, "no unload listener"),
@@ -156,6 +158,15 @@ def analyse_unload(ctx) -> UnloadAnalysis:
         elif not served:
             problems.append((f"the {lst.event} handler calls {route}, but no route serves it", lst.location,
                              "create the end route (TAV001)"))
+        elif not any(r.method == "POST" for r in reach.end_requests):
+            r = reach.end_requests[0]
+            method = r.method if isinstance(r.method, str) else "a method chosen at run time"
+            if isinstance(r.method, str):
+                problems.append((f"the {lst.event} handler calls {route} with {method}, but the end route serves "
+                                 "POST", r.location, "add method: 'POST' (fetch defaults to GET)"))
+            else:
+                out.unresolved.append(f"{r.location}: the method of the unload request ({r.method.reason})")
+                continue
         if problems:
             out.findings.extend(problems)
         elif lst.event in required:

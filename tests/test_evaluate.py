@@ -158,3 +158,21 @@ def test_axios_instance_with_base_url_and_headers(tmp_path: Path) -> None:
     lib = tmp_path / "lib" / "tavus.ts"
     lib.write_text(lib.read_text().replace("'x-api-key'", "Authorization"))
     assert verdicts(tmp_path, "TAV002")["TAV002"].status.value == "fail"
+
+
+def test_a_function_only_defined_in_the_handler_is_not_a_call(tmp_path: Path) -> None:
+    from helpers import verdicts
+
+    write(tmp_path, {"package.json": PKG, "app/api/tavus/end/route.ts": """export async function POST(req: Request) {
+  const { conversation_id } = await req.json();
+  if (!conversation_id) return Response.json({ error: 'Missing ID' }, { status: 400 });
+  const end = () => fetch(`https://tavusapi.com/v2/conversations/${conversation_id}/end`, {
+    method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY! } });
+  return Response.json({ ok: true });
+}
+"""})
+    r = verdicts(tmp_path, "TAV002")["TAV002"]
+    assert r.status.value == "fail"
+    route = tmp_path / "app" / "api" / "tavus" / "end" / "route.ts"
+    route.write_text(route.read_text().replace("  return Response.json({ ok: true });", "  await end();\n  return Response.json({ ok: true });"))
+    assert verdicts(tmp_path, "TAV002")["TAV002"].status.value == "pass"

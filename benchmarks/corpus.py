@@ -191,6 +191,18 @@ def build(out: Path, scale: float, *, typical_only: bool = False, git: bool = Tr
     return out
 
 
+def recipe_digest(scale: float | None) -> str:
+    """What a corpus is made of: this generator, the Tavus example app it copies, and the scale.
+
+    A corpus cached under benchmarks/.corpus is rebuilt when this changes, so an edited
+    generator or example never benchmarks yesterday's files.
+    """
+    h = hashlib.sha256(Path(__file__).read_bytes())
+    h.update(tree_digest(ROOT / "examples" / "tavus-avatar-app").encode())
+    h.update(repr(scale).encode())
+    return h.hexdigest()
+
+
 def tree_digest(root: Path) -> str:
     h = hashlib.sha256()
     for p in sorted(root.rglob("*")):

@@ -58,46 +58,45 @@ def child_env() -> dict[str, str]:
 TIME = "/usr/bin/time" if Path("/usr/bin/time").exists() else None
 
 
-def run_once(cmd: list[str], cwd: Path) -> tuple[float, float, float, int, bytes]:
-    """(wall s, CPU s, peak RSS MB, exit code, stdout) of one whole process.
+def run_once(cmd: list[str], cwd: Path) -> tuple[float, float, float, int, bytes, str]:
+    """(wall s, CPU s, peak RSS MB, exit code, stdout, stderr) of one whole process.
 
     Peak RSS comes from GNU time's %M when present: `wait4` on a forked child also
     counts the parent's pages from before the exec.
     """
     full = [TIME, "-f", "%M", *cmd] if TIME else cmd
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(full, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=child_env())
     out, err = proc.communicate()
     wall = time.perf_counter() - start
+    # Deltas taken around this one child: earlier children (corpus builds, git) are not billed to it.
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = usage.ru_utime + usage.ru_stime - run_once.cpu_seen  # type: ignore[attr-defined]
-    run_once.cpu_seen = usage.ru_utime + usage.ru_stime  # type: ignore[attr-defined]
-    rss = usage.ru_maxrss / 1024
-    if TIME:
-        try:
-            rss = int(err.decode().strip().splitlines()[-1]) / 1024
-        except (ValueError, IndexError):
-            pass
-    return wall, cpu, rss, proc.returncode, out
+    cpu = (usage.ru_utime + usage.ru_stime) - (before.ru_utime + before.ru_stime)
+    rss = usage.ru_maxrss / 1024  # fallback only: the maximum over every child so far
+    lines = err.decode(errors="replace").strip().splitlines()
+    if TIME and lines and lines[-1].isdigit():
+        rss = int(lines.pop()) / 1024
+    return wall, cpu, rss, proc.returncode, out, "\n".join(lines)
 
-
-run_once.cpu_seen = 0.0  # type: ignore[attr-defined]
 
 
 def measure(tool: str, corpus: str, cmd: list[str] | None, reps: int, cwd: Path = ROOT,
             warm_up: bool = True) -> tuple[Measure, bytes]:
     m = Measure(tool, corpus)
     if cmd is None:
-        m.note = "missing"
+        m.note = "missing (not in benchmarks/.peers-venv; run --setup-peers)"
         return m, b""
     if warm_up:
         run_once(cmd, cwd)  # warm-up: file cache, bytecode
     walls, cpus, rss, out = [], [], [], b""
     for _ in range(reps):
-        wall, cpu, peak, _code, out = run_once(cmd, cwd)
+        wall, cpu, peak, code, out, err = run_once(cmd, cwd)
         walls.append(wall)
         cpus.append(cpu)
         rss.append(peak)
+        if code not in (0, 1):  # 0 clean, 1 findings (rg: no match); anything else is a failure
+            m.note = f"FAILED (exit {code}): {err.splitlines()[-1][:200] if err else 'no message'}"
     m.wall_median, m.wall_min = statistics.median(walls), min(walls)
     m.cpu_median, m.rss_mb, m.runs, m.samples = statistics.median(cpus), max(rss), reps, walls
     return m, out
@@ -122,34 +121,60 @@ def commands(path: Path) -> dict[str, list[str] | None]:
 
 
 def verdicts_ok(out: bytes, *, typical: bool) -> str:
-    """'' when sop-check judged the corpus right, else what was wrong."""
+    """'' when sop-check judged a generated corpus right, else what was wrong.
+
+    Right means: the one Tavus app is found and passes the SOP rules; every other app is
+    recognised as not using Tavus and all its rules are skipped.
+    """
     try:
-        data = json.loads(out)
-    except ValueError:
-        return "sop-check printed no JSON"
-    problems = []
-    for app in data["apps"]:
-        statuses = {r["rule"]: r["status"] for r in app["results"]}
-        is_tavus = typical or app["root"].endswith("tavus-app")
-        if is_tavus:
+        apps = json.loads(out)["apps"]
+        judged = [(a["root"], bool(a["uses_tavus"]), {r["rule"]: r["status"] for r in a["results"]}) for a in apps]
+    except (ValueError, KeyError, TypeError):
+        return "sop-check printed no report in the expected JSON shape"
+    problems, tavus_seen = [], 0
+    for root, uses_tavus, statuses in judged:
+        if typical or root.endswith("tavus-app"):
+            tavus_seen += 1
             bad = {r: s for r, s in statuses.items() if r in SOP_RULES and s != "pass"}
-            if bad:
-                problems.append(f"{app['root']}: {bad}")
-        elif app["uses_tavus"]:
-            problems.append(f"{app['root']} was taken for a Tavus app")
+            if bad or not uses_tavus:
+                problems.append(f"{root}: {bad or 'not taken for a Tavus app'}")
+        elif uses_tavus or set(statuses.values()) - {"skip"}:
+            problems.append(f"{root} was taken for a Tavus app")
+    if tavus_seen != 1:
+        problems.append(f"{tavus_seen} Tavus apps reported, expected 1")
     return "; ".join(problems)
 
 
-def ensure_corpus(name: str, scale: float | None) -> Path:
-    out = CORPORA / name
-    if not (out / ".git").exists():
+def peer_hits(tool: str, out: bytes) -> str:
+    """How much a peer found: a peer whose rules silently match nothing would look fast for free."""
+    try:
+        if tool == "ripgrep":
+            return f"{len(out.splitlines())} files"
+        if tool == "ast-grep":
+            return f"{len(json.loads(out or b'[]'))} matches"
+        if tool == "semgrep":
+            return f"{len(json.loads(out)['results'])} matches"
+    except (ValueError, KeyError, TypeError):
+        return "unreadable output"
+    return ""
+
+
+def ensure_corpus(corpora: Path, name: str, scale: float | None) -> Path:
+    """The corpus `name`, built again when its recipe changed since it was cached."""
+    out = corpora / name
+    stamp = corpora / f"{name}.recipe"
+    recipe = corpus_mod.recipe_digest(scale)
+    fresh = (out / ".git").exists() and stamp.exists() and stamp.read_text() == recipe
+    if not fresh:
+        print(f"  building corpus {name} in {out}", file=sys.stderr)
         corpus_mod.build(out, scale or 1.0, typical_only=scale is None)
+        stamp.write_text(recipe)
     return out
 
 
 def fmt(x: float | None, unit: str = "s") -> str:
     if x is None:
-        return "missing"
+        return "-"  # the note column says why: missing peer, not run, ...
     return f"{x * 1000:.0f} ms" if unit == "s" and x < 10 else (f"{x:.1f} s" if unit == "s" else f"{x:.0f} MB")
 
 
@@ -163,6 +188,8 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--corpus", type=Path, help="also measure this tree")
     ap.add_argument("--json", type=Path, help="write every figure as JSON here")
+    ap.add_argument("--corpora-dir", type=Path, default=CORPORA,
+                    help="where generated corpora are cached (default benchmarks/.corpus)")
     ap.add_argument("--quick", action="store_true", help="1/10 corpus and the typical app, one run, no Semgrep")
     ap.add_argument("--setup-peers", action="store_true", help="create benchmarks/.peers-venv with the peers")
     ap.add_argument("--semgrep-reps", type=int, default=1, help="runs of Semgrep on corpora over 5 MB (slow)")
@@ -176,34 +203,39 @@ def main() -> int:
                    env=child_env(), check=False, stdout=subprocess.DEVNULL)
     scales = [0.1] if args.quick else [float(s) for s in args.scales.split(",")]
     reps = 1 if args.quick else args.reps
-    corpora: list[tuple[str, Path, bool]] = [("typical", ensure_corpus("typical", None), True)]
-    corpora += [(f"scale-{s:g}", ensure_corpus(f"scale-{s:g}", s), False) for s in scales]
+    args.corpora_dir.mkdir(parents=True, exist_ok=True)
+    # (name, path, kind): verdicts are checked on generated corpora only, not on --corpus trees.
+    corpora: list[tuple[str, Path, str]] = [("typical", ensure_corpus(args.corpora_dir, "typical", None), "typical")]
+    corpora += [(f"scale-{s:g}", ensure_corpus(args.corpora_dir, f"scale-{s:g}", s), "monorepo") for s in scales]
     if args.corpus:
-        corpora.append((args.corpus.name, args.corpus.resolve(), False))
+        corpora.append((args.corpus.name, args.corpus.resolve(), "own"))
     results: list[Measure] = []
     sizes: dict[str, tuple[int, int]] = {}
     wrong: dict[str, str] = {}
-    for name, path, typical in corpora:
+    for name, path, kind in corpora:
         sizes[name] = corpus_mod.stats(path)
         for tool, cmd in commands(path).items():
             big = sizes[name][1] >= 5e6
             if tool == "semgrep" and (args.quick or sizes[name][1] > args.semgrep_max_mb * 1e6):
-                m, out = Measure(tool, name, note="not run (over --semgrep-max-mb)" if not args.quick else "missing"), b""
+                m = Measure(tool, name, note="not run (--quick)" if args.quick else "not run (over --semgrep-max-mb)")
                 results.append(m)
                 continue
             n = reps if tool != "semgrep" or not big else min(reps, args.semgrep_reps)
             m, out = measure(tool, name, cmd, n, warm_up=tool != "semgrep" or not big)
-            if tool == "sop-check":
-                wrong[name] = verdicts_ok(out, typical=typical) if name != args.corpus and not (
-                    args.corpus and name == args.corpus.name) else ""
+            if cmd and n < reps:
+                m.note = " ".join(filter(None, [m.note, f"{n} cold run(s) only (--semgrep-reps)"]))
+            if cmd and tool in ("ripgrep", "ast-grep", "semgrep"):
+                m.note = " ".join(filter(None, [peer_hits(tool, out), m.note]))
+            if tool == "sop-check" and kind != "own":
+                wrong[name] = verdicts_ok(out, typical=kind == "typical")
                 if wrong[name]:
-                    m.note = "WRONG VERDICTS: " + wrong[name]
+                    m.note = " ".join(filter(None, [m.note, "WRONG VERDICTS: " + wrong[name]]))
             results.append(m)
             print(f"  {name:<10} {tool:<15} {fmt(m.wall_median)} {m.note}", file=sys.stderr)
     biggest = f"scale-{max(scales):g}"
     if not args.quick and "scale-3" in sizes:
         for jobs in (1, 2):
-            cmd = commands(CORPORA / "scale-3")["sop-check"] + ["--no-prefilter", "--jobs", str(jobs)]
+            cmd = commands(args.corpora_dir / "scale-3")["sop-check"] + ["--no-prefilter", "--jobs", str(jobs)]
             m, _ = measure(f"sop-check --no-prefilter --jobs {jobs}", "scale-3", cmd, max(1, min(reps, 3)))
             results.append(m)
             print(f"  scale-3    jobs={jobs}         {fmt(m.wall_median)}", file=sys.stderr)
@@ -235,7 +267,7 @@ def render(results: list[Measure], sizes: dict[str, tuple[int, int]], scales: li
     for r in results:
         n, size = sizes.get(r.corpus, (0, 0))
         lines.append(f"| {r.corpus} | {n} | {size / 1e6:.1f} | {r.tool} | {fmt(r.wall_median)} | {fmt(r.wall_min)} | "
-                     f"{fmt(r.cpu_median)} | {fmt(r.rss_mb, 'MB') if r.rss_mb else 'missing'} | {r.note} |")
+                     f"{fmt(r.cpu_median)} | {fmt(r.rss_mb, 'MB') if r.rss_mb else '-'} | {r.note} |")
     lines += ["", "| ratio | value | target | met |", "|---|---|---|---|"]
 
     def row(label: str, value: float | None, target: str, ok: bool | None) -> None:

@@ -9,6 +9,7 @@ its code, name, severity and documentation, the options it reads from the pack
 from __future__ import annotations
 
 from dataclasses import field
+from sop_check import REPOSITORY_URL
 from sop_check.records import record
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -55,7 +56,7 @@ class Rule:
             summary=cls.summary,
             severity=cls.severity,
             docs=cls.docs.strip(),
-            help_uri=f"https://github.com/sop-check/sop-check/blob/main/docs/rules.md#{cls.code.lower()}",
+            help_uri=f"{REPOSITORY_URL}/blob/main/docs/rules.md#{cls.code.lower()}",
             preview=cls.preview,
             tags=cls.tags,
         )

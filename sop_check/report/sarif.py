@@ -9,10 +9,11 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from sop_check import REPOSITORY_URL
 from sop_check.model import AppReport, Finding, Location, Report, RuleResult, Severity, Status
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-INFO_URI = "https://github.com/sop-check/sop-check"
+INFO_URI = REPOSITORY_URL
 
 
 def _uri(path: str) -> str:

@@ -37,7 +37,7 @@ def main() -> None:
 @main.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "sarif", "github", "junit"]), help="Output format.")
+              type=click.Choice(["text", "json", "sarif", "github", "junit", "markdown"]), help="Output format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
 @click.option("--select", help="Comma-separated rule codes or prefixes to run (overrides config).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")

@@ -7,7 +7,8 @@ from typing import Any, Callable
 from sop_check.model import Report
 
 
-_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit"}
+_MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit",
+            "markdown": "markdown"}
 
 
 def _renderer(fmt: str) -> Callable[..., str]:
@@ -32,9 +33,15 @@ def github_step_summary(report: Report) -> str:
 
 
 def summary_counts(report: Report) -> dict[str, int]:
-    counts = {"apps": len(report.apps), "rules": 0, "pass": 0, "fail": 0, "unknown": 0, "skip": 0, "error": 0,
-              "findings": 0, "suppressed": 0}
-    for _, r in report.all_results():
+    """Apps and rule results counted apart: rule results of skipped apps are not counted (a
+    monorepo's 39 apps without Tavus are 39 skipped apps, not 273 skipped rule results)."""
+    skipped_apps = [app for app in report.apps if app.skipped_reason]
+    counts = {"apps": len(report.apps), "apps_checked": len(report.apps) - len(skipped_apps),
+              "apps_skipped": len(skipped_apps), "rules": 0, "pass": 0, "fail": 0, "unknown": 0, "skip": 0,
+              "error": 0, "findings": 0, "suppressed": 0}
+    for app, r in report.all_results():
+        if app.skipped_reason:
+            continue
         counts["rules"] += 1
         counts[r.status.value] += 1
         counts["findings"] += len(r.active_findings)

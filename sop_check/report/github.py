@@ -43,25 +43,46 @@ def render(report: Report) -> str:
     return "\n".join(errors + warnings + notes) + ("\n" if errors or warnings or notes else "")
 
 
+_ICONS = {Status.PASS: "✅ pass", Status.FAIL: "❌ fail", Status.UNKNOWN: "❔ unknown", Status.SKIP: "⏭ skip",
+          Status.ERROR: "💥 error"}
+
+
+def _cell(text: str) -> str:
+    """Table cell text: no column breaks, no line breaks, and `<button>` shown, not parsed as HTML."""
+    return text.replace("|", "\\|").replace("\n", " ").replace("<", "&lt;")
+
+
 def step_summary(report: Report) -> str:
-    icons = {Status.PASS: "✅ pass", Status.FAIL: "❌ fail", Status.UNKNOWN: "❔ unknown", Status.SKIP: "⏭ skip",
-             Status.ERROR: "💥 error"}
-    out = ["## sop-check: Tavus CVI SOP", ""]
-    for app in report.apps:
-        out.append(f"### app `{app.root}`" + (f" (skipped: {app.skipped_reason})" if app.skipped_reason else ""))
-        if app.skipped_reason:
-            out.append("")
-            continue
-        out += ["", "| rule | name | status | message |", "|---|---|---|---|"]
+    """The job summary, ordered as the text report: the apps that use Tavus first, the others in
+    one collapsed list, an app x rule matrix when several apps were checked, then the counts."""
+    from sop_check.report.overview import group_apps, matrix, rule_codes, without_tavus_line
+    from sop_check.report.text import summary_line
+
+    groups = group_apps(report)
+    out = ["## sop-check: Tavus CVI SOP", "", f"**{summary_line(report, groups)}**", ""]
+    for app in groups.checked:
+        out += [f"### app `{app.root}`", "", "| rule | name | status | message |", "|---|---|---|---|"]
         for r in app.results:
-            msg = r.message.replace("|", "\\|").replace("\n", " ")
-            out.append(f"| {r.rule} | {r.name} | {icons[r.status]} | {msg} |")
+            out.append(f"| {r.rule} | {r.name} | {_ICONS[r.status]} | {_cell(r.message)} |")
         findings = [(r, f) for r in app.results for f in r.findings]
         if findings:
             out += ["", "Findings:", ""]
             for r, f in findings:
                 mark = f" _(suppressed: {f.suppression.reason})_" if f.suppression else ""
-                out.append(f"- `{f.location}` **{r.rule}** {f.message}{mark}")
+                out.append(f"- `{f.location}` **{r.rule}** {_cell(f.message)}{mark}")
+        out.append("")
+    for app in groups.skipped_other:
+        out += [f"### app `{app.root}` (skipped: {app.skipped_reason})", ""]
+    if groups.without_tavus:
+        out += [f"<details><summary>{without_tavus_line(len(groups.without_tavus))}</summary>", ""]
+        out += [f"- `{a.root}`" for a in groups.without_tavus] + ["", "</details>", ""]
+    if len(groups.checked) > 1:
+        codes = rule_codes(groups.checked)
+        out += ["### app × rule", "", "| app | " + " | ".join(codes) + " |",
+                "|---|" + "---|" * len(codes)]
+        for root, statuses in matrix(groups.checked):
+            cells = " | ".join(_ICONS[s].split()[0] if s else "–" for s in statuses)
+            out.append(f"| `{root}` | {cells} |")
         out.append("")
     out.append(f"_sop-check {report.tool_version}, rule pack {report.pack_version} ({report.sop_version}), "
                f"config: {report.config_path or 'defaults'}_")

@@ -28,6 +28,21 @@ def _codes(value: str | None) -> list[str] | None:
     return [c.strip().upper() for c in value.split(",") if c.strip()]
 
 
+FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab")
+
+
+def _extra_outputs(_ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]) -> list[tuple[str, Path]]:
+    """`FORMAT=FILE` pairs: one run, several reports (the GitHub Action writes SARIF and JSON beside
+    its annotations; GitLab jobs write Code Quality and JUnit beside the log)."""
+    pairs = []
+    for value in values:
+        fmt, sep, target = value.partition("=")
+        if not sep or fmt not in FORMATS or not target:
+            raise click.BadParameter(f"'{value}' is not FORMAT=FILE with FORMAT one of {', '.join(FORMATS)}")
+        pairs.append((fmt, Path(target)))
+    return pairs
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="sop-check")
 def main() -> None:
@@ -37,8 +52,10 @@ def main() -> None:
 @main.command()
 @click.argument("path", default=".", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "json", "sarif", "github", "junit", "markdown"]), help="Output format.")
+              type=click.Choice(FORMATS), help="Output format.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
+@click.option("--extra-output", "extra_outputs", multiple=True, metavar="FORMAT=FILE", callback=_extra_outputs,
+              help="Also write the report of this run as FORMAT to FILE (repeatable), e.g. sarif=sop-check.sarif.")
 @click.option("--select", help="Comma-separated rule codes or prefixes to run (overrides config).")
 @click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
 @click.option("--app", "apps", multiple=True, type=click.Path(path_type=Path),
@@ -64,7 +81,8 @@ def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore:
           apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
           vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
           preview: bool, exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
-          no_prefilter: bool, jobs: int | None, quiet: bool, verbose: bool, color: bool | None) -> None:
+          no_prefilter: bool, jobs: int | None, quiet: bool, verbose: bool, color: bool | None,
+          extra_outputs: list[tuple[str, Path]]) -> None:
     """Audit PATH (default: the current folder), one app or a monorepo."""
     from sop_check.run import CheckRequest, execute
 
@@ -74,7 +92,7 @@ def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore:
         require_vercel=require_vercel, staged=staged or os.environ.get("PRE_COMMIT") == "1",
         strict=strict, preview=preview, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
         report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet, verbose=verbose,
-        color=color,
+        color=color, extra_outputs=extra_outputs,
     )
     sys.exit(execute(request))
 

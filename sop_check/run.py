@@ -22,6 +22,7 @@ class CheckRequest:
     path: Path
     fmt: str = "text"
     output: Path | None = None
+    extra_outputs: list[tuple[str, Path]] = field(default_factory=list)  # (format, file): more reports of this run
     select: list[str] | None = None
     ignore: list[str] | None = None
     apps: list[Path] = field(default_factory=list)
@@ -116,6 +117,8 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         return EXIT_USAGE
     report.options = {"strict": settings.strict, "ci": settings.ci, "staged": settings.staged}
     _emit(report, req, env)
+    if not _write_extra_outputs(report, req):
+        return EXIT_USAGE
     code = exit_code(report, strict=settings.strict, exit_zero=req.exit_zero)
     return code
 
@@ -141,3 +144,16 @@ def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:
                 fh.write(github_step_summary(report))
         except OSError as exc:
             click.echo(f"sop-check: warning: cannot write the job summary ({exc.strerror})", err=True)
+
+
+def _write_extra_outputs(report: Any, req: CheckRequest) -> bool:
+    from sop_check.report import render
+
+    for fmt, target in req.extra_outputs:
+        try:
+            target.write_text(render(fmt, report), encoding="utf-8")
+        except OSError as exc:
+            click.echo(f"sop-check: error: cannot write the {fmt} report to {target} "
+                       f"({(exc.strerror or str(exc)).lower()})", err=True)
+            return False
+    return True

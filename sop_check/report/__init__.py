@@ -8,14 +8,15 @@ from sop_check.model import Report
 
 
 _MODULES = {"text": "text", "json": "json_report", "sarif": "sarif", "github": "github", "junit": "junit",
-            "markdown": "markdown"}
+            "markdown": "markdown", "gitlab": "gitlab"}
 
 
 def _renderer(fmt: str) -> Callable[..., str]:
     """Import only the reporter asked for: start-up stays lean."""
     import importlib
 
-    return importlib.import_module(f"sop_check.report.{_MODULES[fmt]}").render
+    renderer: Callable[..., str] = importlib.import_module(f"sop_check.report.{_MODULES[fmt]}").render
+    return renderer
 
 
 def render(fmt: str, report: Report, **kwargs: Any) -> str:

@@ -144,5 +144,25 @@ def init(target: Path, force: bool) -> None:
     click.echo(f"wrote {target}")
 
 
+@main.command()
+@click.option("--pyproject", is_flag=True, help="The schema of a pyproject.toml holding [tool.sop-check].")
+@click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the schema to FILE instead of stdout.")
+def schema(pyproject: bool, output: Path | None) -> None:
+    """Print the JSON Schema of the configuration, for editors (Taplo / Even Better TOML)."""
+    import json
+
+    from sop_check.config_schema import installed_schema
+
+    text = json.dumps(installed_schema(pyproject), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _fail_usage(f"cannot write {output} ({(exc.strerror or str(exc)).lower()})")
+    click.echo(f"wrote {output}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

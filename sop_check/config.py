@@ -8,11 +8,14 @@ Where: `--config FILE`; else walking up from PATH, the first folder holding
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import tomllib
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path
 from typing import Any, Iterable, Mapping
+
+from sop_check.config_keys import TOP_LEVEL_KEYS, VERCEL_TARGETS
 
 CONFIG_NAMES = ("sop-check.toml", ".sop-check.toml")
 
@@ -146,24 +149,8 @@ def _has_our_table(path: Path) -> bool:
     return "[tool.sop-check" in text
 
 
-_TOP_KEYS = {
-    "select": "a list of rule codes or prefixes",
-    "extend-select": "a list of rule codes or prefixes",
-    "ignore": "a list of rule codes or prefixes",
-    "apps": "a list of app folders",
-    "exclude": "a list of gitignore-style patterns",
-    "options": "a table of shared options",
-    "rule-options": "a table of rule code -> options",
-    "severity": 'a table of rule code -> "error" or "warning"',
-    "env-from-process": "true or false",
-    "strict": "true or false",
-    "require-vercel": "true or false",
-    "vercel": "true, or a table {enabled, reason, project, team, targets}",
-    "waivers": "a list of tables {rule, path, reason, until}",
-    "max-file-size": "a positive number of bytes",
-    "jobs": "a number of worker processes (0: automatic)",
-    "preview": "true or false",
-}
+# Top-level keys and the words their errors use: the table shared with the JSON Schema.
+_TOP_KEYS = {key.name: key.allowed for key in TOP_LEVEL_KEYS}
 
 
 def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_options: Pack) -> Config:
@@ -199,7 +186,7 @@ def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, A
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f"{name}: '{key}' must be {_TOP_KEYS[key]}, got {_kind(value)}")
         for v in value:
-            if v != "ALL" and not any(c.startswith(v) for c in codes):
+            if v != "ALL" and not (v and any(c.startswith(v) for c in codes)):  # "" would select everything
                 raise ConfigError(f"{name}: unknown rule code '{v}' in '{key}'; known codes: {', '.join(codes)}")
         return list(value)
 
@@ -293,6 +280,11 @@ def _vercel(value: Any, name: str) -> VercelConfig:
     for key in value:
         if key not in allowed:
             raise ConfigError(f"{name}: vercel: key '{key}' is not allowed; allowed keys: {', '.join(sorted(allowed))}")
+    for key in ("reason", "project", "team"):
+        if key in value and not isinstance(value[key], str):
+            raise ConfigError(f"{name}: vercel.{key} must be a string, got {_kind(value[key])}")
+    if not isinstance(value.get("targets", []), list):
+        raise ConfigError(f"{name}: vercel.targets must be a list, got {_kind(value['targets'])}")
     cfg = VercelConfig(enabled=value.get("enabled"), reason=str(value.get("reason", "")),
                        project=value.get("project"), team=value.get("team"),
                        targets=list(value.get("targets", [])))
@@ -301,7 +293,7 @@ def _vercel(value: Any, name: str) -> VercelConfig:
     if cfg.enabled is False and not cfg.reason.strip():
         raise ConfigError(f"{name}: vercel.enabled = false needs a non-empty vercel.reason")
     for t in cfg.targets:
-        if t not in ("production", "preview", "development"):
+        if t not in VERCEL_TARGETS:
             raise ConfigError(f"{name}: vercel.targets: '{t}' is not one of production, preview, development")
     return cfg
 
@@ -318,7 +310,7 @@ def _waivers(value: Any, name: str, known: Mapping[str, Any], cfg: Config) -> li
         if extra:
             raise ConfigError(f"{where}: key '{sorted(extra)[0]}' is not allowed; allowed keys: rule, path, reason, until")
         rule, path, reason = w.get("rule"), w.get("path"), w.get("reason")
-        if rule not in known:
+        if not isinstance(rule, str) or rule not in known:  # a list here raised TypeError
             raise ConfigError(f"{where}: unknown rule code {rule!r}; known codes: {', '.join(sorted(known))}")
         if not isinstance(path, str) or not path:
             raise ConfigError(f"{where}: 'path' must be a path or glob relative to the repository root")
@@ -327,11 +319,13 @@ def _waivers(value: Any, name: str, known: Mapping[str, Any], cfg: Config) -> li
         until = w.get("until")
         if until is not None:
             if isinstance(until, str):
+                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until):  # fromisoformat also takes 20270131
+                    raise ConfigError(f"{where}: 'until' must be a date YYYY-MM-DD, got {until!r}")
                 try:
                     until = _dt.date.fromisoformat(until)
                 except ValueError:
                     raise ConfigError(f"{where}: 'until' must be a date YYYY-MM-DD, got {until!r}") from None
-            elif not isinstance(until, _dt.date):
+            elif not isinstance(until, _dt.date) or isinstance(until, _dt.datetime):
                 raise ConfigError(f"{where}: 'until' must be a date YYYY-MM-DD")
             if until < _dt.date.today():
                 cfg.warnings.append(f"{where}: waiver for {rule} expired on {until}; it no longer applies")

@@ -57,9 +57,3 @@ def matrix(apps: tuple[AppReport, ...]) -> list[tuple[str, list[Status | None]]]
         rows.append((app.root, [by_code.get(c) for c in codes]))
     return rows
 
-
-def app_status(app: AppReport) -> Status:
-    """The worst verdict of an app, for its heading: error > fail > unknown > pass > skip."""
-    order = (Status.ERROR, Status.FAIL, Status.UNKNOWN, Status.PASS, Status.SKIP)
-    present = {r.status for r in app.results}
-    return next((s for s in order if s in present), Status.SKIP)

@@ -10,6 +10,7 @@ from typing import Any
 from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, call_args
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
 from sop_check.model import Location
+from sop_check.nextconfig import read_next_config
 
 from sop_check_rules._routes import routes_at
 from sop_check_rules._urls import calls_route, path_of
@@ -28,7 +29,7 @@ class EndReach:
     calls: list[tuple[Any, Module]] = field(default_factory=list)  # every call the function can make
 
 
-def end_reach(ev: Evaluator, func: Func, route: str, base_path: str = "") -> EndReach:
+def end_reach(ev: Evaluator, func: Func, route: str, base_path: str | None = "") -> EndReach:
     reach = ev.reach(func)
     out = EndReach(unresolved=list(reach.unresolved), calls=list(reach.calls))
     for r in reach.requests:
@@ -39,6 +40,8 @@ def end_reach(ev: Evaluator, func: Func, route: str, base_path: str = "") -> End
             out.other_requests.append(r)
         else:
             reason = r.url.reason if isinstance(r.url, Unknown) else f"URL {r.url.shown()}"
+            if base_path is None and not isinstance(r.url, Unknown):
+                reason += ", and next.config's basePath (which prefixes the route) is not a literal"
             out.unresolved.append(f"{r.location}: request URL ({reason})")
     return out
 
@@ -49,18 +52,10 @@ def describe_request(r: Request) -> str:
     return f"{kind} to {url} at {r.location}"
 
 
-def base_path(index: AppIndex) -> str:
-    """`basePath` from next.config.* when it is a plain string there; '' otherwise."""
-    for name in ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"):
-        if not index.has_file(name):
-            continue
-        mod = index.module(name)
-        if mod is None:
-            continue
-        m = re.search(rb"""basePath\s*:\s*['"]([^'"]*)['"]""", mod.source)
-        if m:
-            return m.group(1).decode("utf-8", "replace").rstrip("/")
-    return ""
+def base_path(index: AppIndex) -> str | None:
+    """`basePath` as Next.js reads it from next.config.*; None when it is not a literal there."""
+    config = read_next_config(index)
+    return config.base_path.rstrip("/") if config.base_path_known else None
 
 
 def route_served(index: AppIndex, route: str) -> bool:

@@ -6,98 +6,35 @@ client rules (a request must go to a path that is served).
 
 from __future__ import annotations
 
-import re
-from sop_check.records import record
-from pathlib import PurePosixPath
 from typing import Any
 
 from sop_check.evaluate import Evaluator, Func, Unknown
 from sop_check.index import AppIndex
+from sop_check.records import record
+from sop_check.routes import RouteFile, route_shape, route_table
 
-APP_ROUTE_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mts", ".mjs")
-PAGES_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs")
-
-
-@record(frozen=True)
-class RouteFile:
-    path: str  # app-relative
-    kind: str  # "app", "pages" or "python"
-    url: str
+# The route model (which file serves which URL, and why not) is the engine's.
+__all__ = ["RouteFile", "all_routes", "conflicts_at", "routes_at", "route_url"]
 
 
-def _app_url(parts: tuple[str, ...]) -> str | None:
-    """URL of an App Router folder path (segments after `app/`), None if not routable."""
-    segs: list[str] = []
-    for seg in parts:
-        if seg.startswith("_"):
-            return None  # private folder: not routable
-        if (seg.startswith("(") and seg.endswith(")")) or seg.startswith("@"):
-            continue  # route groups and parallel-route slots are not URL segments
-        segs.append(seg)
-    return "/" + "/".join(segs)
-
-
-def route_url(path: str, exts: tuple[str, ...] | None = None) -> RouteFile | None:
-    p = PurePosixPath(path)
-    if exts:
-        # With pageExtensions ["page.ts"], `route.page.ts` is the route file: strip the whole extension.
-        ext = next((e for e in sorted(exts, key=len, reverse=True) if path.endswith(e)), None)
-        if ext is None:
-            return None
-        stem = p.name[: -len(ext)]
-        p = p.with_name(stem + (".ts" if ext.endswith(("ts", "tsx")) else ".js"))
-    parts = p.parts
-    base = parts[1:] if parts and parts[0] == "src" else parts
-    if not base:
-        return None
-    if base[0] == "app" and p.stem == "route" and p.suffix in APP_ROUTE_EXTS:
-        url = _app_url(base[1:-1])
-        return RouteFile(path, "app", url) if url is not None else None
-    if base[0] == "pages" and p.suffix in PAGES_EXTS and len(base) > 1 and base[1] == "api":
-        segs = list(base[1:-1]) + ([] if p.stem == "index" else [p.stem])
-        return RouteFile(path, "pages", "/" + "/".join(segs))
-    if parts[0] == "api" and p.suffix == ".py" and not p.stem.startswith("_"):
-        segs = list(parts[:-1]) + ([] if p.stem == "index" else [p.stem])
-        return RouteFile(path, "python", "/" + "/".join(segs))
-    return None
-
-
-def page_extensions(index: AppIndex) -> tuple[str, ...] | None:
-    """`pageExtensions` from next.config.* when declared as a literal list; None otherwise.
-
-    Next.js only treats `route.<ext>` (and pages/ files) as routes for these
-    extensions, so `route.ts` is not a route when the list is `["page.tsx"]`.
-    """
-    for name in ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts"):
-        if not index.has_file(name):
-            continue
-        data = index.read_bytes(name) or b""
-        m = re.search(rb"pageExtensions\s*:\s*\[([^\]]*)\]", data)
-        if m:
-            exts = re.findall(rb"""['"]([\w.]+)['"]""", m.group(1))
-            return tuple("." + e.decode() for e in exts)
-    return None
+def route_url(path: str) -> RouteFile | None:
+    """The route a file is shaped like (served or not): server code whatever imports it."""
+    return route_shape(path)
 
 
 def all_routes(index: AppIndex) -> list[RouteFile]:
-    """Every route file of the app with the URL it serves (computed once per app)."""
-    if "routes" not in index.memo:
-        exts = page_extensions(index)
-        found = []
-        for f in index.files:
-            if not f.endswith((".py",) + APP_ROUTE_EXTS) or "api" not in f and "route" not in f:
-                continue
-            r = route_url(f, exts if exts is not None and not f.endswith(".py") else None)
-            if r is not None and not index.not_evidence(f):
-                found.append(r)
-        index.memo["routes"] = sorted(found, key=lambda r: ({"app": 0, "pages": 1, "python": 2}[r.kind], r.path))
-    return index.memo["routes"]
+    """Every served route file of the app that is evidence (tests and scripts never are)."""
+    return [r for r in route_table(index).routed() if not index.not_evidence(r.path)]
 
 
 def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
-    """Every file that would serve `url` (there should be one)."""
-    url = url.rstrip("/") or "/"
-    return [r for r in all_routes(index) if r.url == url]
+    """Every file that serves `url` (basePath excluded; there should be one)."""
+    return [r for r in route_table(index).at(url) if not index.not_evidence(r.path)]
+
+
+def conflicts_at(index: AppIndex, url: str) -> list[RouteFile]:
+    """Files that define `url` in both routers (or as page and route): `next build` fails."""
+    return route_table(index).conflicts_at(url)
 
 
 @record
@@ -135,8 +72,10 @@ def exports_summary(mod: Any) -> str:
 
 def expected_route_file(index: AppIndex, url: str) -> str:
     """Where the end route belongs in this app's layout (for a 'missing' finding)."""
+    table = route_table(index)
     tail = url.strip("/")
-    if any(f.startswith("pages/") for f in index.files) and not any(f.startswith("app/") for f in index.files):
-        return f"pages/{tail}.ts"
-    prefix = "src/" if any(f.startswith("src/app/") for f in index.files) else ""
-    return f"{prefix}app/{tail}/route.ts"
+    exts = table.config.page_extensions
+    ext = next((e for e in exts if e.endswith("ts") and not e.endswith("tsx")), exts[0] if exts else "ts")
+    if table.pages_dir and not table.app_dir:
+        return f"{table.pages_dir}/{tail}.{ext}"
+    return f"{table.app_dir or 'app'}/{tail}/route.{ext}"

@@ -29,11 +29,16 @@ def path_of(url: str) -> str:
     return re.split(r"[?#]", url, maxsplit=1)[0]
 
 
-def calls_route(value: object, route: str, base_path: str = "") -> bool | None:
-    """True if the URL value is the route, False if it is some other path, None if unknowable."""
+def calls_route(value: object, route: str, base_path: str | None = "") -> bool | None:
+    """True if the URL value is the route, False if it is some other path, None if unknowable.
+
+    `base_path` None: next.config sets a basePath that could not be read, so a path that
+    ends with the route may or may not be it."""
     if not isinstance(value, Str):
         return None
     path = path_of(value.text).rstrip("/")
+    if base_path is None:
+        return None if path.endswith(route.rstrip("/")) else False
     # With a basePath, Next.js serves the route under it and fetch does not add it for you.
     wanted = {(base_path + route).rstrip("/")}
     if path in wanted:

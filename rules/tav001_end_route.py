@@ -6,7 +6,8 @@ from sop_check.evaluate import Evaluator
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._routes import expected_route_file, post_handler, routes_at
+from sop_check.routes import route_table
+from sop_check_rules._routes import conflicts_at, expected_route_file, post_handler, routes_at
 
 _PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
 _ROUTE = """import { NextResponse } from 'next/server';
@@ -63,7 +64,20 @@ The path is the pack option `end-route`.
     def check(self, ctx) -> RuleResult:
         url = ctx.options["end-route"]
         index = ctx.app
+        conflicts = conflicts_at(index, url)
+        if conflicts:
+            # Both routers (or a page and a route) define the URL: `next build` refuses the app.
+            return self.failed(
+                f"{url} is defined twice, so `next build` fails",
+                [self.finding(f"{r.path}: {r.detail}", index.location(r.path),
+                              "keep one definition of the route (App Router or Pages Router)")
+                 for r in conflicts],
+            )
         routes = routes_at(index, url)
+        config = route_table(index).config
+        if routes and not config.page_extensions_known:
+            return self.unknown(f"could not verify that {url} is served",
+                                [u for u in config.unresolved if u.startswith("pageExtensions")])
         if not routes:
             where = expected_route_file(index, url)
             return self.failed(

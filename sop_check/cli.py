@@ -1,4 +1,4 @@
-"""The command line: `sop-check check`, `rules`, `explain`, `init`.
+"""The command line: `sop-check check`, `rules`, `routes`, `explain`, `init`.
 
 Heavy modules (tree-sitter, the rule pack, reporters) are imported inside the
 commands, so `--version` and `--help` start fast.
@@ -114,6 +114,32 @@ def rules_cmd(fmt: str) -> None:
     for i in infos:
         flag = " (preview)" if i.preview else ""
         click.echo(f"{i.code}  {i.name:<{width}}  {str(i.severity):<7}  {i.summary}{flag}")
+
+
+@main.command("routes")
+@click.argument("path", default=".", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]),
+              help="Output format.")
+@click.option("--app", "apps", multiple=True, type=click.Path(path_type=Path),
+              help="List this app folder's routes (repeatable).")
+@click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
+def routes_cmd(path: Path, fmt: str, apps: tuple[Path, ...], config_file: Path | None) -> None:
+    """Print the route table: URL, methods, file, router, and why a file is not served."""
+    from sop_check.config import ConfigError
+    from sop_check.discover import DiscoveryError
+    from sop_check.routes_report import list_routes
+
+    try:
+        text, diagnostics = list_routes(path, fmt, list(apps), config_file)
+    except ConfigError as exc:
+        click.echo(f"sop-check: config error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    except DiscoveryError as exc:
+        _fail_usage(str(exc))
+        return
+    click.echo(text, nl=not text.endswith("\n"))
+    for d in diagnostics:
+        click.echo(f"sop-check: {d}", err=True)
 
 
 @main.command()

@@ -14,7 +14,7 @@ import posixpath
 import re
 from dataclasses import field
 from sop_check.records import record
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from sop_check.model import Diagnostic, Location
@@ -422,21 +422,13 @@ class AppIndex:
 
     # -- evidence -----------------------------------------------------------
     def entries(self) -> list[str]:
-        """Files Next.js serves on its own: pages, layouts, routes, pages/ files, middleware."""
-        out = []
-        for f in self.code_files():
-            p = PurePosixPath(f)
-            parts = p.parts
-            base = parts[1:] if parts and parts[0] == "src" else parts
-            if not base:
-                continue
-            if base[0] == "app" and p.stem in _APP_ENTRY_STEMS:
-                out.append(f)
-            elif base[0] == "pages" or (len(base) == 1 and p.stem in ("middleware", "instrumentation")):
-                out.append(f)
-            elif base[0] == "api" and f.endswith(".py"):
-                out.append(f)
-        return out
+        """Files Next.js serves on its own: pages, layouts, routes, pages/ files, middleware.
+
+        As Next.js picks them: a root `app/` shadows `src/app/`, private folders and files
+        outside `pageExtensions` are not entries (their imports prove nothing)."""
+        from sop_check.routes import entry_files
+
+        return entry_files(self)
 
     def reachable(self) -> set[str]:
         """Modules reachable from the app's entries through imports (read from bytes, not parsed)."""
@@ -556,9 +548,6 @@ def _error_count(tree: Any) -> int:
                 return count
 
 
-_APP_ENTRY_STEMS = frozenset({
-    "page", "layout", "template", "route", "loading", "error", "not-found", "default", "global-error",
-})
 
 
 def jsx_tag(module: Module, element: Any) -> str | None:

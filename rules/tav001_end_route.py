@@ -80,10 +80,15 @@ The path is the pack option `end-route`.
                                 [u for u in config.unresolved if u.startswith("pageExtensions")])
         if not routes:
             where = expected_route_file(index, url)
+            # A route file Next.js ignores (shadowed src/app/, private folder, pageExtensions) is the
+            # usual cause: name it, at its own location.
+            unserved = [r for r in route_table(index).files if r.url == url.rstrip("/") and not r.routed]
             return self.failed(
                 f"no route serves {url}",
-                [self.finding(f"no route file serves POST {url}", index.location(where),
-                              f"create {where} exporting POST (SOP section 1.A)")],
+                [self.finding(f"{r.path} would serve {url} but is not served ({r.reason}): {r.detail}",
+                              index.location(r.path), f"move it to {where}") for r in unserved]
+                or [self.finding(f"no route file serves POST {url}", index.location(where),
+                                 f"create {where} exporting POST (SOP section 1.A)")],
             )
         ev = Evaluator(index)
         findings, unresolved = [], []

@@ -1,0 +1,446 @@
+"""The framework tier's reusable parts: a real Next.js build, `next start`, headless Chromium.
+
+    toolchain = require_toolchain()                      # skips (one line) when Node, npm or Chromium is missing
+    app = generate_app(AppSpec("demo", source=fixture, files={...}, recorded=("app/api/tavus/end/route.ts",)),
+                       workdir, toolchain)
+    built = build_app(app, toolchain)                    # `next build`; built.ok, built.log, built.seconds
+    table = framework_routes(built, toolchain)           # what Next.js routes, from its manifests
+    with serve(built, toolchain) as running:             # `next start` on 127.0.0.1 behind the DelayProxy
+        with chromium(toolchain) as browser:
+            leave_page(browser, running.origin + "/", prepare, how="close")
+        running.recorded()                               # what the recorded end route received
+
+Nothing here touches a user's project: apps are generated into a temporary folder from a
+fixture, with test-only files (the recorder that wraps a route, an outbound-fetch guard)
+added there. Every process is started in its own group and stopped by that PID; only
+127.0.0.1 is used. Versions are pinned by `tests/e2e/node/package-lock.json`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+import pytest
+
+from delay_proxy import LOOPBACK, DelayProxy, free_port
+
+if TYPE_CHECKING:  # pragma: no cover
+    from playwright.sync_api import Browser, Page
+
+NODE_DIR = Path(__file__).resolve().parent / "node"
+LOCKFILE = NODE_DIR / "package-lock.json"
+CHROMIUM = Path(os.environ.get("SOP_CHECK_E2E_CHROMIUM", "/usr/bin/chromium"))
+# As root on this kind of machine Chromium needs no sandbox, no GPU, and no background
+# traffic (its connections out are refused here); every host but loopback resolves to nothing.
+CHROMIUM_ARGS = (
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-default-apps", "--disable-extensions",
+    "--disable-domain-reliability", "--disable-client-side-phishing-detection", "--no-pings",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+)
+BUILD_TIMEOUT = 300
+RECORD_ENV = "SOP_CHECK_E2E_RECORD"
+
+
+class ToolchainMissing(Exception):
+    """What is missing, in one line."""
+
+
+@dataclass(frozen=True)
+class Toolchain:
+    node: str
+    node_modules: Path  # the cached `npm ci` of tests/e2e/node
+    chromium: Path
+
+    @property
+    def next_cli(self) -> Path:
+        return self.node_modules / "next" / "dist" / "bin" / "next"
+
+
+def _skip_or_fail(message: str) -> None:
+    line = f"framework tier skipped: {message}"
+    if os.environ.get("SOP_CHECK_E2E") == "require":
+        pytest.fail(line.replace("skipped", "required but cannot run"), pytrace=False)
+    pytest.skip(line)
+
+
+def require_toolchain() -> Toolchain:
+    """Node, the pinned Next.js install and Chromium + Playwright, or a skip naming what is missing."""
+    try:
+        return find_toolchain()
+    except ToolchainMissing as exc:
+        _skip_or_fail(str(exc))
+        raise AssertionError("unreachable") from exc
+
+
+def find_toolchain() -> Toolchain:
+    node = shutil.which("node")
+    if node is None:
+        raise ToolchainMissing("Node.js is not installed (Node 20 with npm; see .ci/run)")
+    version = subprocess.run([node, "--version"], capture_output=True, text=True, timeout=30).stdout.strip()
+    major = int(version.lstrip("v").split(".")[0] or 0)
+    if major < 20:
+        raise ToolchainMissing(f"Node.js {version} is too old (Next.js 15.5 here is tested on Node 20)")
+    if not CHROMIUM.exists():
+        raise ToolchainMissing(f"Chromium is not at {CHROMIUM} (`apt-get install -y chromium`)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError as exc:
+        raise ToolchainMissing("the Python package playwright is not installed (`pip install playwright`; "
+                               "no browser download: the system Chromium is used)") from exc
+    return Toolchain(node, install_node_modules(), CHROMIUM)
+
+
+def cache_root() -> Path:
+    explicit = os.environ.get("SOP_CHECK_E2E_CACHE")
+    if explicit:
+        return Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "sop-check-e2e"
+
+
+def install_node_modules() -> Path:
+    """`npm ci` of the committed lockfile into a cache folder keyed on its hash (reused across runs)."""
+    digest = hashlib.sha256(LOCKFILE.read_bytes() + (NODE_DIR / "package.json").read_bytes()).hexdigest()[:16]
+    target = cache_root() / f"node-{digest}"
+    if (target / ".complete").exists():
+        return target / "node_modules"
+    npm = shutil.which("npm")
+    if npm is None:
+        raise ToolchainMissing("npm is not installed (it comes with Node.js)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix="node-", dir=target.parent))
+    try:
+        for name in ("package.json", "package-lock.json"):
+            shutil.copy2(NODE_DIR / name, staging / name)
+        try:
+            done = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"],
+                                  cwd=staging, capture_output=True, text=True, timeout=600,
+                                  env={**_base_env(), "npm_config_update_notifier": "false"})
+        except subprocess.TimeoutExpired as exc:
+            raise ToolchainMissing("`npm ci` did not finish in 10 minutes (is the npm registry reachable?)") from exc
+        if done.returncode != 0:
+            last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+            raise ToolchainMissing(f"`npm ci` of tests/e2e/node failed (npm registry unreachable?): {last}")
+        (staging / ".complete").write_text("npm ci done\n")
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return target / "node_modules"
+
+
+def _base_env() -> dict[str, str]:
+    """What the framework processes get: no secrets of ours, no telemetry."""
+    keep = ("PATH", "HOME", "TMPDIR", "LANG", "LC_ALL")
+    env = {k: os.environ[k] for k in keep if k in os.environ}
+    env["NEXT_TELEMETRY_DISABLED"] = "1"
+    return env
+
+
+# ------------------------------------------------------------------------------- generated apps
+@dataclass(frozen=True)
+class AppSpec:
+    """A Next.js app to build: a fixture folder, plus test-only files, plus route files to record."""
+
+    name: str
+    source: Path | None = None
+    files: Mapping[str, str] = field(default_factory=dict)  # app-relative path -> text (added or replaced)
+    recorded: Sequence[str] = ()  # route files whose requests the recorder writes down
+    next_config: str | None = None  # text of next.config.mjs (None: keep the source's)
+
+
+@dataclass
+class GeneratedApp:
+    spec: AppSpec
+    dir: Path
+
+
+def generate_app(spec: AppSpec, workdir: Path, toolchain: Toolchain) -> GeneratedApp:
+    """Copy the fixture, add the test-only files, link the cached node_modules."""
+    target = workdir / spec.name
+    if target.exists():
+        shutil.rmtree(target)
+    if spec.source is not None:
+        shutil.copytree(spec.source, target, ignore=shutil.ignore_patterns("node_modules", ".next", "expected.toml"))
+    target.mkdir(parents=True, exist_ok=True)
+    # Dependencies come from the pinned install, whatever the fixture's package.json says.
+    pinned = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]
+    (target / "package.json").write_text(json.dumps({"name": spec.name, "private": True, "dependencies": pinned},
+                                                    indent=2) + "\n")
+    if spec.next_config is not None:
+        for old in target.glob("next.config.*"):
+            old.unlink()
+        (target / "next.config.mjs").write_text(spec.next_config)
+    for rel, text in spec.files.items():
+        path = target / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    for rel in spec.recorded:
+        wrap_with_recorder(target, rel)
+    _write_fetch_guard(target)
+    (target / "node_modules").symlink_to(toolchain.node_modules, target_is_directory=True)
+    return GeneratedApp(spec, target)
+
+
+def _typed(path: Path) -> bool:
+    return path.suffix in (".ts", ".tsx", ".mts")
+
+
+def wrap_with_recorder(app_dir: Path, rel: str) -> None:
+    """Test-only: move the route file aside and put a wrapper in its place that appends each request
+    (method, URL, body) as a JSON line to $SOP_CHECK_E2E_RECORD before calling the real handler."""
+    original = app_dir / rel
+    if not original.exists():
+        raise FileNotFoundError(f"cannot record {rel}: no such file in the generated app")
+    stem, ext = original.name.split(".", 1)
+    moved = original.with_name(f"{stem}.e2e-user.{ext}")  # not route.<ext>: never routed itself
+    original.rename(moved)
+    user = f"./{moved.name.rsplit('.', 1)[0]}"
+    typed = _typed(original)
+    wrapper = _pages_wrapper(user, rel, typed) if rel.startswith(("pages/", "src/pages/")) \
+        else _app_wrapper(user, rel, typed)
+    original.write_text(_recorder_function(rel, typed) + wrapper)
+
+
+def _recorder_function(rel: str, typed: bool) -> str:
+    arg = "entry: Record<string, unknown>" if typed else "entry"
+    return (
+        "import { appendFileSync } from 'node:fs';\n\n"
+        "// Test-only recorder (sop-check e2e): each request to this route, as one JSON line.\n"
+        f"const recordRequest = ({arg}) => {{\n"
+        f"  const file = process.env.{RECORD_ENV};\n"
+        f"  if (file) appendFileSync(file, JSON.stringify({{ route: {json.dumps(rel)}, at: Date.now(), ...entry }}) + '\\n');\n"
+        "};\n\n"
+    )
+
+
+def _app_wrapper(user: str, rel: str, typed: bool) -> str:
+    sig = "request: Request, context: unknown): Promise<Response>" if typed else "request, context)"
+    lookup = "(user as Record<string, unknown>).POST" if typed else "user.POST"
+    call = "(handler as (r: Request, c: unknown) => Promise<Response>)" if typed else "handler"
+    return (
+        f"export * from '{user}';\n"
+        f"import * as user from '{user}';\n\n"
+        f"export async function POST({sig} {{\n"
+        "  const body = await request.clone().text();\n"
+        "  recordRequest({ method: request.method, url: request.url, body });\n"
+        f"  const handler = {lookup};\n"
+        "  if (typeof handler !== 'function') return new Response(null, { status: 405 });\n"
+        f"  return {call}(request, context);\n"
+        "}\n"
+    )
+
+
+def _pages_wrapper(user: str, rel: str, typed: bool) -> str:
+    sig = "req: any, res: any" if typed else "req, res"
+    return (
+        f"import userHandler from '{user}';\n\n"
+        f"export default async function handler({sig}) {{\n"
+        "  const body = typeof req.body === 'string' ? req.body : JSON.stringify(req.body);\n"
+        "  recordRequest({ method: req.method, url: req.url, body });\n"
+        "  return userHandler(req, res);\n"
+        "}\n"
+    )
+
+
+_GUARD = """// Test-only (sop-check e2e): the generated app may call nothing but loopback. A route that
+// would call an outside API (Tavus) gets a 599 answer instead of a connection out.
+export async function register(){ret} {{
+  const real = globalThis.fetch;
+  globalThis.fetch = (async (input{any}, init{any}) => {{
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    if (url.hostname !== '127.0.0.1' && url.hostname !== 'localhost') {{
+      return new Response(JSON.stringify({{ blocked: url.hostname }}), {{ status: 599 }});
+    }}
+    return real(input, init);
+  }}){cast};
+}}
+"""
+
+
+def _write_fetch_guard(app_dir: Path) -> None:
+    src = (app_dir / "src" / "app").is_dir() or (app_dir / "src" / "pages").is_dir()
+    src = src and not (app_dir / "app").is_dir() and not (app_dir / "pages").is_dir()
+    typed = (app_dir / "tsconfig.json").exists()
+    folder = app_dir / "src" if src else app_dir
+    for existing in folder.glob("instrumentation.*"):
+        raise FileExistsError(f"{existing} exists: the fetch guard cannot be installed")
+    name = "instrumentation.ts" if typed else "instrumentation.js"
+    (folder / name).write_text(_GUARD.format(ret=": Promise<void>" if typed else "",
+                                             any=": any" if typed else "",
+                                             cast=" as typeof fetch" if typed else ""))
+
+
+# ------------------------------------------------------------------------------- build
+@dataclass
+class BuiltApp:
+    app: GeneratedApp
+    ok: bool
+    log: str
+    seconds: float
+
+    @property
+    def dir(self) -> Path:
+        return self.app.dir
+
+
+def build_app(app: GeneratedApp, toolchain: Toolchain) -> BuiltApp:
+    """`next build` (production, telemetry off). A failed build is a result, not an exception."""
+    start = time.monotonic()
+    try:
+        done = subprocess.run([toolchain.node, str(toolchain.next_cli), "build"], cwd=app.dir, capture_output=True,
+                              text=True, timeout=BUILD_TIMEOUT, env=_base_env())
+        ok, log = done.returncode == 0, done.stdout + done.stderr
+    except subprocess.TimeoutExpired as exc:
+        ok, log = False, f"next build timed out after {BUILD_TIMEOUT} s\n{exc.stdout or ''}"
+    return BuiltApp(app, ok, log, time.monotonic() - start)
+
+
+@dataclass(frozen=True)
+class FrameworkRoute:
+    url: str  # basePath included
+    router: str  # "app" or "pages"
+    file: str  # app-relative source
+    methods: tuple[str, ...]  # exported handlers; ("*",) for a Pages API default export
+    entry: str
+
+
+def framework_routes(built: BuiltApp, toolchain: Toolchain) -> list[FrameworkRoute]:
+    """Every API route Next.js built (duplicates included: see `serving_route`)."""
+    assert built.ok, f"{built.app.spec.name}: next build failed:\n{built.log[-3000:]}"
+    done = subprocess.run([toolchain.node, str(NODE_DIR / "route_table.cjs"), str(built.dir)], capture_output=True,
+                          text=True, timeout=120, env={**_base_env(), "NODE_ENV": "production"}, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    data = json.loads(done.stdout)
+    return [FrameworkRoute(r["url"], r["router"], r["file"], tuple(r["methods"]), r["entry"]) for r in data["routes"]]
+
+
+# ------------------------------------------------------------------------------- serve
+@dataclass
+class RunningApp:
+    built: BuiltApp
+    proxy: DelayProxy
+    direct_origin: str
+    record_file: Path
+
+    @property
+    def origin(self) -> str:
+        """Through the delaying proxy: what the browser must use."""
+        return self.proxy.origin
+
+    def recorded(self) -> list[dict[str, Any]]:
+        if not self.record_file.exists():
+            return []
+        return [json.loads(line) for line in self.record_file.read_text().splitlines() if line.strip()]
+
+    def request(self, method: str, path: str, body: bytes | None = None,
+                headers: Mapping[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+        """A direct request to the server (not through the proxy)."""
+        req = urllib.request.Request(self.direct_origin + path, data=body, method=method, headers=dict(headers or {}))
+        try:
+            with urllib.request.urlopen(req, timeout=30) as resp:
+                return resp.status, dict(resp.headers.items()), resp.read()
+        except urllib.error.HTTPError as err:
+            return err.code, dict(err.headers.items()), err.read()
+
+
+@contextmanager
+def serve(built: BuiltApp, toolchain: Toolchain, delay: tuple[float, float] = (0.1, 0.4)) -> Iterator[RunningApp]:
+    """`next start` on 127.0.0.1 behind a DelayProxy; both stopped on exit (by PID)."""
+    assert built.ok, f"{built.app.spec.name}: next build failed:\n{built.log[-3000:]}"
+    port = free_port()
+    record_file = built.dir / "e2e-recorded.jsonl"
+    record_file.unlink(missing_ok=True)
+    log = (built.dir / "e2e-next-start.log").open("w")
+    proc = subprocess.Popen([toolchain.node, str(toolchain.next_cli), "start", "-H", LOOPBACK, "-p", str(port)],
+                            cwd=built.dir, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                            env={**_base_env(), RECORD_ENV: str(record_file)})
+    try:
+        _wait_until_up(f"http://{LOOPBACK}:{port}/", proc, built.dir / "e2e-next-start.log")
+        with DelayProxy(port, delay=delay) as proxy:
+            yield RunningApp(built, proxy, f"http://{LOOPBACK}:{port}", record_file)
+    finally:
+        stop_process(proc)
+        log.close()
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"next start exited ({proc.returncode}):\n{log.read_text()[-2000:]}")
+        try:
+            urllib.request.urlopen(url, timeout=2).close()
+            return
+        except urllib.error.HTTPError:
+            return  # it answers (a 404 is an answer)
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError(f"next start did not answer on {url} within {timeout} s")
+
+
+def stop_process(proc: subprocess.Popen[Any]) -> None:
+    """SIGTERM the process group we started (by its leader's PID), SIGKILL after 10 s."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+# ------------------------------------------------------------------------------- browser
+@contextmanager
+def chromium(toolchain: Toolchain) -> Iterator[Browser]:
+    """Headless system Chromium driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(toolchain.chromium), headless=True,
+                                     args=list(CHROMIUM_ARGS))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+LeaveHow = Literal["close", "navigate"]
+
+
+def leave_page(browser: Browser, url: str, prepare: Callable[[Page], None], how: LeaveHow,
+               settle: Callable[[], None]) -> None:
+    """Open `url`, let `prepare` bring the page to the state under test, then leave it: close the
+    tab running `beforeunload` handlers, or navigate to about:blank. `settle` runs after that,
+    while the browser is still open (it carries keepalive requests and beacons after the page)."""
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(url, wait_until="networkidle")
+        prepare(page)
+        if how == "close":
+            page.close(run_before_unload=True)
+        else:
+            page.goto("about:blank")
+        settle()
+    finally:
+        context.close()

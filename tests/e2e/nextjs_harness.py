@@ -56,7 +56,11 @@ RECORD_ENV = "SOP_CHECK_E2E_RECORD"
 
 
 class ToolchainMissing(Exception):
-    """What is missing, in one line."""
+    """What is missing, in one line. `unreachable`: a registry did not answer (never a failure)."""
+
+    def __init__(self, message: str, unreachable: bool = False) -> None:
+        super().__init__(message)
+        self.unreachable = unreachable
 
 
 @dataclass(frozen=True)
@@ -70,23 +74,24 @@ class Toolchain:
         return self.node_modules / "next" / "dist" / "bin" / "next"
 
 
-def _skip_or_fail(message: str) -> None:
+def _skip_or_fail(message: str, unreachable: bool = False) -> None:
     line = f"framework tier skipped: {message}"
-    if os.environ.get("SOP_CHECK_E2E") == "require":
+    if os.environ.get("SOP_CHECK_E2E") == "require" and not unreachable:
         pytest.fail(line.replace("skipped", "required but cannot run"), pytrace=False)
     pytest.skip(line)
 
 
-def require_toolchain() -> Toolchain:
-    """Node, the pinned Next.js install and Chromium + Playwright, or a skip naming what is missing."""
+def require_toolchain(browser: bool = False) -> Toolchain:
+    """Node and the pinned Next.js install (and with `browser`, Chromium + Playwright), or a skip
+    naming what is missing."""
     try:
-        return find_toolchain()
+        return find_toolchain(browser)
     except ToolchainMissing as exc:
-        _skip_or_fail(str(exc))
+        _skip_or_fail(str(exc), exc.unreachable)
         raise AssertionError("unreachable") from exc
 
 
-def find_toolchain() -> Toolchain:
+def find_toolchain(browser: bool = False) -> Toolchain:
     node = shutil.which("node")
     if node is None:
         raise ToolchainMissing("Node.js is not installed (Node 20 with npm; see .ci/run)")
@@ -94,13 +99,14 @@ def find_toolchain() -> Toolchain:
     major = int(version.lstrip("v").split(".")[0] or 0)
     if major < 20:
         raise ToolchainMissing(f"Node.js {version} is too old (Next.js 15.5 here is tested on Node 20)")
-    if not CHROMIUM.exists():
-        raise ToolchainMissing(f"Chromium is not at {CHROMIUM} (`apt-get install -y chromium`)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError as exc:
-        raise ToolchainMissing("the Python package playwright is not installed (`pip install playwright`; "
-                               "no browser download: the system Chromium is used)") from exc
+    if browser:
+        if not CHROMIUM.exists():
+            raise ToolchainMissing(f"Chromium is not at {CHROMIUM} (`apt-get install -y chromium`)")
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError as exc:
+            raise ToolchainMissing("the Python package playwright is not installed (`pip install playwright`; "
+                                   "no browser download: the system Chromium is used)") from exc
     return Toolchain(node, install_node_modules(), CHROMIUM)
 
 
@@ -131,10 +137,14 @@ def install_node_modules() -> Path:
                                   cwd=staging, capture_output=True, text=True, timeout=600,
                                   env={**_base_env(), "npm_config_update_notifier": "false"})
         except subprocess.TimeoutExpired as exc:
-            raise ToolchainMissing("`npm ci` did not finish in 10 minutes (is the npm registry reachable?)") from exc
+            raise ToolchainMissing("`npm ci` did not finish in 10 minutes (is the npm registry reachable?)",
+                                   unreachable=True) from exc
         if done.returncode != 0:
             last = (done.stderr.strip().splitlines() or ["no output"])[-1]
-            raise ToolchainMissing(f"`npm ci` of tests/e2e/node failed (npm registry unreachable?): {last}")
+            offline = any(code in done.stderr for code in ("ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "ETIMEDOUT",
+                                                           "ECONNRESET", "network"))
+            raise ToolchainMissing(f"`npm ci` of tests/e2e/node failed{' (npm registry unreachable)' if offline else ''}"
+                                   f": {last}", unreachable=offline)
         (staging / ".complete").write_text("npm ci done\n")
         if target.exists():
             shutil.rmtree(target)

@@ -94,7 +94,8 @@ def variant_page(name: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def built_example(toolchain: Toolchain, e2e_workdir: Path) -> BuiltApp:
+def built_example(browser_toolchain: Toolchain, e2e_workdir: Path) -> BuiltApp:
+    toolchain = browser_toolchain
     files = {"app/api/tavus/conversation/route.ts": CONVERSATION_STUB}
     for name in VARIANTS:
         if name != "compliant":
@@ -122,7 +123,8 @@ def test_sop_check_verdicts_of_the_variants(name: str, e2e_workdir: Path) -> Non
 
 
 def test_end_route_receives_the_unload_request_exactly_when_tav003_and_tav004_pass(
-        built_example: BuiltApp, toolchain: Toolchain, e2e_workdir: Path) -> None:
+        built_example: BuiltApp, browser_toolchain: Toolchain, e2e_workdir: Path) -> None:
+    toolchain = browser_toolchain
     verdicts = {name: sop_check_verdicts(name, e2e_workdir) for name in VARIANTS}
     outcomes: dict[tuple[str, LeaveHow, int], bool] = {}
     with serve(built_example, toolchain) as running, chromium(toolchain) as browser:
@@ -152,9 +154,10 @@ def test_end_route_receives_the_unload_request_exactly_when_tav003_and_tav004_pa
 
 
 def test_the_generated_app_runs_the_real_end_route_and_calls_nothing_outside_loopback(
-        built_example: BuiltApp, toolchain: Toolchain) -> None:
+        built_example: BuiltApp, browser_toolchain: Toolchain) -> None:
     """The recorder passes requests on to the example's own handler; its call to Tavus meets the
     test-only fetch guard (599) instead of the network, so the handler answers success: false."""
+    toolchain = browser_toolchain
     with serve(built_example, toolchain) as running:
         status, _, body = running.request("POST", "/api/tavus/end", b"{}", {"content-type": "application/json"})
         assert (status, json.loads(body)) == (400, {"error": "Missing ID"})

@@ -17,8 +17,11 @@ import asyncio
 import random
 import threading
 import time
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 LOOPBACK = "127.0.0.1"
+T = TypeVar("T")
 
 
 class DelayProxy:
@@ -39,8 +42,9 @@ class DelayProxy:
     # -- lifecycle -------------------------------------------------------------
     def __enter__(self) -> DelayProxy:
         self._thread.start()
-        self._server = self._call(asyncio.start_server(self._handle, LOOPBACK, 0))
-        self.port = self._server.sockets[0].getsockname()[1]
+        server = self._call(asyncio.start_server(self._handle, LOOPBACK, 0))
+        self._server = server
+        self.port = int(server.sockets[0].getsockname()[1])
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -70,8 +74,8 @@ class DelayProxy:
         return False
 
     # -- internals -------------------------------------------------------------
-    def _call(self, coro: object) -> object:
-        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)  # type: ignore[arg-type]
+    def _call(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self._loop).result(timeout=10)
 
     async def _shutdown(self, server: asyncio.AbstractServer) -> None:
         server.close()

@@ -318,7 +318,8 @@ def build_app(app: GeneratedApp, toolchain: Toolchain) -> BuiltApp:
                               text=True, timeout=BUILD_TIMEOUT, env=_base_env())
         ok, log = done.returncode == 0, done.stdout + done.stderr
     except subprocess.TimeoutExpired as exc:
-        ok, log = False, f"next build timed out after {BUILD_TIMEOUT} s\n{exc.stdout or ''}"
+        partial = exc.stdout.decode(errors="replace") if isinstance(exc.stdout, bytes) else (exc.stdout or "")
+        ok, log = False, f"next build timed out after {BUILD_TIMEOUT} s\n{partial}"
     return BuiltApp(app, ok, log, time.monotonic() - start)
 
 

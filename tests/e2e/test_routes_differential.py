@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -94,14 +95,15 @@ SRC_CONFIG_NOT_SERVED = {"src/app/api/a/route.ts": "pageExtensions", "src/pages/
 Row = tuple[str, str, str, tuple[str, ...]]
 
 
-def sop_check_routes(app_dir: Path) -> dict:
+def sop_check_routes(app_dir: Path) -> dict[str, Any]:
     result = CliRunner().invoke(main, ["routes", str(app_dir), "--format", "json"], catch_exceptions=False)
     assert result.exit_code == 0, result.output
     (app,) = json.loads(result.stdout)["apps"]
+    assert isinstance(app, dict)
     return app
 
 
-def served_by_sop_check(app: dict) -> set[Row]:
+def served_by_sop_check(app: dict[str, Any]) -> set[Row]:
     assert all(r["methodsComplete"] for r in app["routes"] if r["served"])
     return {(r["url"], r["router"], r["file"], tuple(r["methods"])) for r in app["routes"] if r["served"]}
 

@@ -7,6 +7,7 @@ Users debugging a TAV001 verdict read it; the framework tier compares it with wh
 from __future__ import annotations
 
 import json
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +79,13 @@ def _methods_text(row: RouteRow) -> str:
     return text if row.methods_complete else text + " + ?"
 
 
+def _inert(text: str) -> str:
+    """File names come from the scanned tree: control and bidi characters are shown escaped,
+    so a name cannot move the cursor, clear the screen or fake a line of the report."""
+    return "".join(c if c.isprintable() and not unicodedata.category(c).startswith("C")
+                   else f"\\u{{{ord(c):04x}}}" for c in text)
+
+
 def render_text(apps: list[AppRoutes]) -> str:
     lines: list[str] = []
     for app in apps:
@@ -85,23 +93,24 @@ def render_text(apps: list[AppRoutes]) -> str:
         dirs = ", ".join(f"{d}/" for d in (app.table.app_dir, app.table.pages_dir) if d) or "no app/ or pages/"
         conf = cfg.file or "no next.config"
         base = f'basePath "{cfg.base_path}"' if cfg.base_path else "no basePath"
-        lines.append(f"app {app.root}: {dirs}; {conf}: {base}, pageExtensions {', '.join(cfg.page_extensions)}")
+        lines.append(_inert(f"app {app.root}: {dirs}; {conf}: {base}, pageExtensions {', '.join(cfg.page_extensions)}"))
         for problem in ([cfg.error] if cfg.error else []) + list(cfg.unresolved):
-            lines.append(f"  ! {problem}")
+            lines.append(f"  ! {_inert(problem)}")
         served = [r for r in app.rows if r.served]
         if served:
             width_url = max(len(r.url) for r in served)
             width_m = max(len(_methods_text(r)) for r in served)
             for r in served:
                 note = "" if r.evidence else "  (not evidence: test/script file)"
-                lines.append(f"  {r.url:<{width_url}}  {_methods_text(r):<{width_m}}  {r.router:<6}  {r.file}{note}")
+                lines.append(f"  {_inert(r.url):<{width_url}}  {_methods_text(r):<{width_m}}  {r.router:<6}  "
+                             f"{_inert(r.file)}{note}")
         else:
             lines.append("  (no route is served)")
         skipped = [r for r in app.rows if not r.served]
         if skipped:
             lines.append("  not served:")
             for r in skipped:
-                lines.append(f"    {r.file}  [{r.reason}]  {r.detail}")
+                lines.append(f"    {_inert(r.file)}  [{r.reason}]  {_inert(r.detail)}")
         lines.append("")
     return "\n".join(lines)
 

@@ -222,3 +222,10 @@ def test_a_component_imported_only_from_a_shadowed_src_app_page_is_not_evidence(
                                 env={"CI": ""}, catch_exceptions=False)
     tav003 = json.loads(result.stdout)["apps"][0]["results"][0]
     assert tav003["status"] == "fail", tav003["message"]
+
+
+def test_routes_text_shows_control_characters_in_names_escaped(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"app/api/x\x1b[2J\u202e/route.ts": POST})
+    result = CliRunner().invoke(main, ["routes", str(root)], catch_exceptions=False)
+    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "app/api/x\\u{001b}[2J\\u{202e}/route.ts" in result.stdout

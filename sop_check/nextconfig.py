@@ -1,7 +1,8 @@
 """What `next.config.*` says about routing (`basePath`, `pageExtensions`), read without running it.
 
 Mirrors Next.js 15.5 (`server/config.js`): it loads the first of `next.config.js`,
-`next.config.mjs`, `next.config.ts` in the app folder, and refuses to build when only
+`next.config.mjs`, `next.config.ts` in the app folder or, failing that, in the nearest
+parent folder (it searches upwards; we stop at the repository root), and refuses to build when only
 an unsupported name (`.cjs`, `.cts`, `.mts`, `.json`, `.jsx`, `.tsx`) is there. The
 file is parsed, never executed: a key whose value is not a literal (a variable, an
 env read, a spread) is reported as unresolved, naming the key and the file, so a rule
@@ -56,10 +57,29 @@ def read_next_config(index: AppIndex) -> NextConfig:
     return config
 
 
+def find_up(index: AppIndex, names: tuple[str, ...]) -> str | None:
+    """The first of `names` in the app folder, else in the nearest parent folder that has one
+    (Next.js looks upwards), never above the repository root. App-relative (`../next.config.js`)."""
+    found = next((n for n in names if index.has_file(n)), None)
+    if found is not None:
+        return found
+    try:
+        depth = len(index.root.resolve().relative_to(index.repo_root.resolve()).parts)
+    except ValueError:
+        return None
+    for up in range(1, depth + 1):
+        prefix = "../" * up
+        for name in names:
+            candidate = index.root / (prefix + name)
+            if candidate.is_file() and not candidate.is_symlink():
+                return prefix + name
+    return None
+
+
 def _read(index: AppIndex) -> NextConfig:
-    name = next((n for n in CONFIG_FILES if index.has_file(n)), None)
+    name = find_up(index, CONFIG_FILES)
     if name is None:
-        bad = next((n for n in UNSUPPORTED_CONFIG_FILES if index.has_file(n)), None)
+        bad = find_up(index, UNSUPPORTED_CONFIG_FILES)
         if bad is not None:
             return NextConfig(error=f"Next.js does not load {bad} (only {', '.join(CONFIG_FILES)}): "
                                     "`next build` fails")

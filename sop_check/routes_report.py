@@ -37,6 +37,7 @@ class AppRoutes:
     root: str
     table: RouteTable
     rows: list[RouteRow]
+    config_file: str | None  # repository-relative
 
 
 def app_routes(index: Any) -> AppRoutes:
@@ -52,7 +53,8 @@ def app_routes(index: Any) -> AppRoutes:
             file=index.repo_path(r.path), router=r.kind, served=r.routed, reason=r.reason, detail=r.detail,
             evidence=not index.not_evidence(r.path),
         ))
-    return AppRoutes(index.rel_root, table, rows)
+    config_file = index.repo_path(table.config.file) if table.config.file else None
+    return AppRoutes(index.rel_root, table, rows, config_file)
 
 
 def render_json(apps: list[AppRoutes]) -> str:
@@ -61,7 +63,7 @@ def render_json(apps: list[AppRoutes]) -> str:
         cfg = app.table.config
         out["apps"].append({
             "root": app.root,
-            "config": {"file": cfg.file, "basePath": cfg.base_path, "pageExtensions": list(cfg.page_extensions),
+            "config": {"file": app.config_file, "basePath": cfg.base_path, "pageExtensions": list(cfg.page_extensions),
                        "unresolved": list(cfg.unresolved), "error": cfg.error},
             "appDir": app.table.app_dir, "pagesDir": app.table.pages_dir,
             "routes": [{"url": r.url, "route": r.route, "methods": r.methods, "methodsComplete": r.methods_complete,
@@ -91,7 +93,7 @@ def render_text(apps: list[AppRoutes]) -> str:
     for app in apps:
         cfg = app.table.config
         dirs = ", ".join(f"{d}/" for d in (app.table.app_dir, app.table.pages_dir) if d) or "no app/ or pages/"
-        conf = cfg.file or "no next.config"
+        conf = app.config_file or "no next.config"
         base = f'basePath "{cfg.base_path}"' if cfg.base_path else "no basePath"
         lines.append(_inert(f"app {app.root}: {dirs}; {conf}: {base}, pageExtensions {', '.join(cfg.page_extensions)}"))
         for problem in ([cfg.error] if cfg.error else []) + list(cfg.unresolved):

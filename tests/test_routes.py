@@ -229,3 +229,13 @@ def test_routes_text_shows_control_characters_in_names_escaped(tmp_path: Path) -
     result = CliRunner().invoke(main, ["routes", str(root)], catch_exceptions=False)
     assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
     assert "app/api/x\\u{001b}[2J\\u{202e}/route.ts" in result.stdout
+
+
+def test_an_app_without_next_config_uses_the_nearest_parent_one_as_next_does(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"next.config.js": "module.exports = { basePath: '/up' };\n",
+                               "apps/web/package.json": PKG, "apps/web/app/api/x/route.ts": POST})
+    result = CliRunner().invoke(main, ["routes", str(root), "--app", str(root / "apps" / "web"), "--format", "json"],
+                                catch_exceptions=False)
+    (app,) = json.loads(result.stdout)["apps"]
+    assert app["config"]["file"] == "next.config.js" and app["config"]["basePath"] == "/up"
+    assert [r["url"] for r in app["routes"]] == ["/up/api/x"]

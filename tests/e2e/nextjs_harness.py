@@ -170,15 +170,17 @@ class AppSpec:
 
     name: str
     source: Path | None = None
-    files: Mapping[str, str] = field(default_factory=dict)  # app-relative path -> text (added or replaced)
-    recorded: Sequence[str] = ()  # route files whose requests the recorder writes down
-    next_config: str | None = None  # text of next.config.mjs (None: keep the source's)
+    files: Mapping[str, str] = field(default_factory=dict)  # path in the generated tree -> text (added/replaced)
+    recorded: Sequence[str] = ()  # app-relative route files whose requests the recorder writes down
+    next_config: str | None = None  # text of the app's next.config.mjs (None: keep the source's)
+    app_dir: str = ""  # where in the generated tree the Next.js app is ("" = its root)
 
 
 @dataclass
 class GeneratedApp:
     spec: AppSpec
-    dir: Path
+    tree: Path  # the generated folder
+    dir: Path  # the Next.js app inside it (where `next build` runs)
 
 
 def generate_app(spec: AppSpec, workdir: Path, toolchain: Toolchain) -> GeneratedApp:
@@ -191,21 +193,23 @@ def generate_app(spec: AppSpec, workdir: Path, toolchain: Toolchain) -> Generate
     target.mkdir(parents=True, exist_ok=True)
     # Dependencies come from the pinned install, whatever the fixture's package.json says.
     pinned = json.loads((NODE_DIR / "package.json").read_text())["dependencies"]
-    (target / "package.json").write_text(json.dumps({"name": spec.name, "private": True, "dependencies": pinned},
+    app_dir = target / spec.app_dir
+    app_dir.mkdir(parents=True, exist_ok=True)
+    (app_dir / "package.json").write_text(json.dumps({"name": spec.name, "private": True, "dependencies": pinned},
                                                     indent=2) + "\n")
     if spec.next_config is not None:
-        for old in target.glob("next.config.*"):
+        for old in app_dir.glob("next.config.*"):
             old.unlink()
-        (target / "next.config.mjs").write_text(spec.next_config)
+        (app_dir / "next.config.mjs").write_text(spec.next_config)
     for rel, text in spec.files.items():
         path = target / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
     for rel in spec.recorded:
-        wrap_with_recorder(target, rel)
-    _write_fetch_guard(target)
+        wrap_with_recorder(app_dir, rel)
+    _write_fetch_guard(app_dir)
     (target / "node_modules").symlink_to(toolchain.node_modules, target_is_directory=True)
-    return GeneratedApp(spec, target)
+    return GeneratedApp(spec, target, app_dir)
 
 
 def _typed(path: Path) -> bool:
@@ -327,7 +331,7 @@ def build_app(app: GeneratedApp, toolchain: Toolchain) -> BuiltApp:
 class FrameworkRoute:
     url: str  # basePath included
     router: str  # "app" or "pages"
-    file: str  # app-relative source
+    file: str  # source file, relative to the generated tree (as sop-check reports it)
     methods: tuple[str, ...]  # exported handlers; ("*",) for a Pages API default export
     entry: str
 
@@ -339,7 +343,9 @@ def framework_routes(built: BuiltApp, toolchain: Toolchain) -> list[FrameworkRou
                           text=True, timeout=120, env={**_base_env(), "NODE_ENV": "production"}, check=False)
     assert done.returncode == 0, done.stderr[-3000:]
     data = json.loads(done.stdout)
-    return [FrameworkRoute(r["url"], r["router"], r["file"], tuple(r["methods"]), r["entry"]) for r in data["routes"]]
+    prefix = built.app.spec.app_dir.strip("/") + "/" if built.app.spec.app_dir.strip("/") else ""
+    return [FrameworkRoute(r["url"], r["router"], prefix + r["file"], tuple(r["methods"]), r["entry"])
+            for r in data["routes"]]
 
 
 # ------------------------------------------------------------------------------- serve

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from nextjs_harness import (AppSpec, BuiltApp, FrameworkRoute, Toolchain, build_app, framework_routes,
-                            generate_app, serve)
+from nextjs_harness import (AppSpec, BuiltApp, FrameworkRoute, GeneratedApp, Toolchain, build_app,
+                            framework_routes, generate_app, serve)
 from sop_check.cli import main
 
 POST = "export async function POST() { return Response.json({ ok: 1 }); }\n"
@@ -92,15 +92,23 @@ SRC_CONFIG_NEXT = ("const nextConfig = {\n  basePath: '/base',\n  pageExtensions
                    "export default nextConfig;\n")
 SRC_CONFIG_NOT_SERVED = {"src/app/api/a/route.ts": "pageExtensions", "src/pages/api/c.ts": "pageExtensions"}
 
+# No next.config in the app folder: Next.js finds the parent folder's (it searches upwards).
+PARENT_CONFIG = {
+    "next.config.mjs": "export default { basePath: '/up' };\n",
+    "web/app/api/tavus/end/route.ts": POST,
+    "web/pages/api/y.ts": TYPED_API,
+}
+
 Row = tuple[str, str, str, tuple[str, ...]]
 
 
-def sop_check_routes(app_dir: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(main, ["routes", str(app_dir), "--format", "json"], catch_exceptions=False)
+def sop_check_routes(app: GeneratedApp) -> dict[str, Any]:
+    result = CliRunner().invoke(main, ["routes", str(app.tree), "--app", str(app.dir), "--format", "json"],
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
-    (app,) = json.loads(result.stdout)["apps"]
-    assert isinstance(app, dict)
-    return app
+    (table,) = json.loads(result.stdout)["apps"]
+    assert isinstance(table, dict)
+    return table
 
 
 def served_by_sop_check(app: dict[str, Any]) -> set[Row]:
@@ -131,15 +139,16 @@ def _allow_of(methods: tuple[str, ...]) -> set[str]:
     return set(methods) | {"OPTIONS"} | ({"HEAD"} if "GET" in methods else set())
 
 
-@pytest.mark.parametrize("name, files, next_config, not_served", [
-    ("root-layout", ROOT_LAYOUT, None, ROOT_LAYOUT_NOT_SERVED),
-    ("src-config", SRC_CONFIG, SRC_CONFIG_NEXT, SRC_CONFIG_NOT_SERVED),
+@pytest.mark.parametrize("name, files, next_config, app_dir, not_served", [
+    ("root-layout", ROOT_LAYOUT, None, "", ROOT_LAYOUT_NOT_SERVED),
+    ("src-config", SRC_CONFIG, SRC_CONFIG_NEXT, "", SRC_CONFIG_NOT_SERVED),
+    ("parent-config", PARENT_CONFIG, None, "web", {}),
 ])
 def test_sop_check_routes_equal_what_next_build_routes(name: str, files: dict[str, str], next_config: str | None,
-                                                      not_served: dict[str, str], toolchain: Toolchain,
-                                                      e2e_workdir: Path) -> None:
-    app = generate_app(AppSpec(name, files=files, next_config=next_config), e2e_workdir, toolchain)
-    ours = sop_check_routes(app.dir)
+                                                      app_dir: str, not_served: dict[str, str],
+                                                      toolchain: Toolchain, e2e_workdir: Path) -> None:
+    app = generate_app(AppSpec(name, files=files, next_config=next_config, app_dir=app_dir), e2e_workdir, toolchain)
+    ours = sop_check_routes(app)
     assert {r["file"]: r["reason"] for r in ours["routes"] if not r["served"]} == not_served
     built = build_app(app, toolchain)
     assert built.ok, built.log[-3000:]
@@ -159,7 +168,7 @@ def test_a_conflict_sop_check_reports_is_a_failing_build(name: str, files: dict[
                                                          conflicting: set[str], toolchain: Toolchain,
                                                          e2e_workdir: Path) -> None:
     app = generate_app(AppSpec(f"conflict-{name}", files=files), e2e_workdir, toolchain)
-    ours = sop_check_routes(app.dir)
+    ours = sop_check_routes(app)
     assert {r["file"] for r in ours["routes"] if r["reason"] == "conflict"} == conflicting
     built = build_app(app, toolchain)
     assert not built.ok and build_error in built.log, built.log[-3000:]

@@ -75,9 +75,8 @@ The path is the pack option `end-route`.
             )
         routes = routes_at(index, url)
         config = route_table(index).config
-        if routes and not config.page_extensions_known:
-            return self.unknown(f"could not verify that {url} is served",
-                                [u for u in config.unresolved if u.startswith("pageExtensions")])
+        if routes and config.routing_unresolved:
+            return self.unknown(f"could not verify that {url} is served", config.routing_unresolved)
         if not routes:
             where = expected_route_file(index, url)
             # A route file Next.js ignores (shadowed src/app/, private folder, pageExtensions) is the

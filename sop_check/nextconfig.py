@@ -1,4 +1,4 @@
-"""What `next.config.*` says about routing (`basePath`, `pageExtensions`), read without running it.
+"""What `next.config.*` says about routing (`basePath`, `pageExtensions`, `output`), read without running it.
 
 Mirrors Next.js 15.5 (`server/config.js`): it loads the first of `next.config.js`,
 `next.config.mjs`, `next.config.ts` in the app folder or, failing that, in the nearest
@@ -35,6 +35,7 @@ class NextConfig:
     file: str | None = None  # app-relative config file Next.js loads, None when there is none
     base_path: str = ""
     page_extensions: tuple[str, ...] = DEFAULT_PAGE_EXTENSIONS
+    output: str = ""  # "export": a static export, no server (API routes disabled)
     unresolved: tuple[str, ...] = ()  # keys that could not be read, with the reason
     error: str | None = None  # the config makes `next build` fail
 
@@ -45,6 +46,11 @@ class NextConfig:
     @property
     def page_extensions_known(self) -> bool:
         return not any(u.startswith("pageExtensions") for u in self.unresolved)
+
+    @property
+    def routing_unresolved(self) -> list[str]:
+        """What could change which files are served (pageExtensions, output)."""
+        return [u for u in self.unresolved if u.startswith(("pageExtensions", "output"))]
 
 
 def read_next_config(index: AppIndex) -> NextConfig:
@@ -87,11 +93,12 @@ def _read(index: AppIndex) -> NextConfig:
     mod = index.module(name)
     if mod is None:
         return NextConfig(file=name, unresolved=(f"basePath: cannot read {name}",
-                                                 f"pageExtensions: cannot read {name}"))
+                                                 f"pageExtensions: cannot read {name}", f"output: cannot read {name}"))
     base_path: str = ""
+    output = ""
     exts: tuple[str, ...] = DEFAULT_PAGE_EXTENSIONS
     unresolved: list[str] = []
-    for key, reader in (("basePath", _string), ("pageExtensions", _string_list)):
+    for key, reader in (("basePath", _string), ("pageExtensions", _string_list), ("output", _string)):
         values = [reader(mod, node) for node in _settings(mod, key)]
         if not values:
             continue
@@ -101,10 +108,13 @@ def _read(index: AppIndex) -> NextConfig:
             continue
         if key == "basePath":
             base_path = str(values[0])
+        elif key == "output":
+            output = str(values[0])
         else:
             found = values[0]
             exts = tuple(found) if isinstance(found, tuple) and found else exts
-    return NextConfig(file=name, base_path=base_path, page_extensions=exts, unresolved=tuple(unresolved))
+    return NextConfig(file=name, base_path=base_path, page_extensions=exts, output=output,
+                      unresolved=tuple(unresolved))
 
 
 def _settings(mod: Module, key: str) -> Iterator[Any]:

@@ -15,7 +15,7 @@ the framework tier (`tests/e2e/test_routes_differential.py`):
   the greatest path serves the URL (Next.js keeps the last one it maps);
 - the same URL from both routers, or from an App page and a route handler, fails
   `next build`: both files are reported as a conflict;
-- `basePath` prefixes every URL.
+- `basePath` prefixes every URL; `output: 'export'` disables every API route.
 
 Policy (which URL is the end route) stays in the rule pack; this is mechanism.
 """
@@ -41,7 +41,8 @@ PRIVATE = "private"
 PAGE_EXTENSIONS = "pageExtensions"
 CONFLICT = "conflict"
 DUPLICATE = "duplicate"
-REASONS = (SHADOWED, PRIVATE, PAGE_EXTENSIONS, CONFLICT, DUPLICATE)
+STATIC_EXPORT = "static-export"
+REASONS = (SHADOWED, PRIVATE, PAGE_EXTENSIONS, CONFLICT, DUPLICATE, STATIC_EXPORT)
 
 _CODE_EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".mts", ".cjs", ".cts")
 _APP_ENTRY_STEMS = ("page", "layout", "template", "route", "loading", "error", "not-found", "default",
@@ -167,6 +168,10 @@ def table_of_files(files: list[str], config: NextConfig) -> RouteTable:
             rows.append(_python_row(f))
     rows = _mark_duplicates(rows)
     rows = _mark_conflicts(rows, app_page_urls, pages_urls)
+    if config.output == "export":
+        rows = [RouteFile(r.path, r.kind, r.url, STATIC_EXPORT, "output: 'export' builds static files: Next.js "
+                          "disables API routes, no server answers them") if r.routed and r.kind != "python" else r
+                for r in rows]
     order = {k: i for i, k in enumerate(ROUTERS)}
     rows.sort(key=lambda r: (order[r.kind], r.path))
     return RouteTable(config, app_dir, pages_dir, tuple(rows))

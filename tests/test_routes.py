@@ -239,3 +239,16 @@ def test_an_app_without_next_config_uses_the_nearest_parent_one_as_next_does(tmp
     (app,) = json.loads(result.stdout)["apps"]
     assert app["config"]["file"] == "next.config.js" and app["config"]["basePath"] == "/up"
     assert [r["url"] for r in app["routes"]] == ["/up/api/x"]
+
+
+def test_a_static_export_serves_no_api_route_and_tav001_fails(tmp_path: Path) -> None:
+    root = _project(tmp_path, {"next.config.mjs": "export default { output: 'export' };\n",
+                               "app/api/tavus/end/route.ts": POST, "pages/api/p.ts": API, "api/f.py": "x = 1\n"})
+    app = _routes_json(root)
+    assert {r["file"]: r["reason"] for r in app["routes"]} == {
+        "app/api/tavus/end/route.ts": "static-export", "pages/api/p.ts": "static-export", "api/f.py": None}
+    result = CliRunner().invoke(main, ["check", str(root), "--format", "json", "--select", "TAV001", "--app",
+                                       str(root)], env={"CI": ""}, catch_exceptions=False)
+    tav001 = json.loads(result.stdout)["apps"][0]["results"][0]
+    assert tav001["status"] == "fail"
+    assert "not served (static-export)" in tav001["findings"][0]["message"]

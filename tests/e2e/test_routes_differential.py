@@ -172,3 +172,18 @@ def test_a_conflict_sop_check_reports_is_a_failing_build(name: str, files: dict[
     assert {r["file"] for r in ours["routes"] if r["reason"] == "conflict"} == conflicting
     built = build_app(app, toolchain)
     assert not built.ok and build_error in built.log, built.log[-3000:]
+
+
+def test_a_static_export_serves_none_of_the_routes_sop_check_says_it_does_not(toolchain: Toolchain,
+                                                                             e2e_workdir: Path) -> None:
+    files = {"app/api/tavus/end/route.ts": POST, "pages/api/p.ts": TYPED_API}
+    app = generate_app(AppSpec("static-export", files=files, next_config="export default { output: 'export' };\n"),
+                       e2e_workdir, toolchain)
+    ours = sop_check_routes(app)
+    assert {r["file"]: r["reason"] for r in ours["routes"]} == {f: "static-export" for f in files}
+    built = build_app(app, toolchain)
+    assert built.ok, built.log[-3000:]
+    # What is deployed is out/: pages and assets, and no API route at all.
+    assert "disables API routes" in built.log
+    exported = {p.relative_to(app.dir / "out").as_posix() for p in (app.dir / "out").rglob("*") if p.is_file()}
+    assert exported and not any(p.startswith("api") for p in exported), sorted(exported)

@@ -38,6 +38,7 @@ class DelayProxy:
         self._lock = threading.Lock()
         self.port = 0
         self.dropped = 0  # chunks dropped because the client left first
+        self._last_activity = time.monotonic()
 
     # -- lifecycle -------------------------------------------------------------
     def __enter__(self) -> DelayProxy:
@@ -63,12 +64,13 @@ class DelayProxy:
     def origin(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
-    def wait_settled(self, timeout: float = 10.0) -> bool:
-        """Wait until every held-back chunk was forwarded or dropped."""
+    def wait_settled(self, quiet: float = 0.8, timeout: float = 15.0) -> bool:
+        """Wait until every held-back chunk was forwarded or dropped and the client sent nothing for
+        `quiet` seconds (a request the browser starts just after the page is gone still counts)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             with self._lock:
-                if self._pending == 0:
+                if self._pending == 0 and time.monotonic() - self._last_activity >= quiet:
                     return True
             time.sleep(0.05)
         return False
@@ -85,6 +87,7 @@ class DelayProxy:
     def _count(self, n: int) -> None:
         with self._lock:
             self._pending += n
+            self._last_activity = time.monotonic()
 
     async def _handle(self, client_r: asyncio.StreamReader, client_w: asyncio.StreamWriter) -> None:
         try:

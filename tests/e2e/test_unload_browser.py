@@ -135,8 +135,8 @@ def test_end_route_receives_the_unload_request_exactly_when_tav003_and_tav004_pa
                     before = len(running.recorded())
 
                     def settle() -> None:
-                        assert running.proxy.wait_settled(), "the proxy still holds bytes after 10 s"
-                        time.sleep(0.5)  # the server writes the record after the body arrived
+                        assert running.proxy.wait_settled(), "the browser was still sending after 15 s"
+                        time.sleep(0.3)  # the server writes the record after the body arrived
 
                     leave_page(browser, running.origin + path, start_session, how, settle)
                     new = running.recorded()[before:]

@@ -1,13 +1,13 @@
 """The framework tier's reusable parts: a real Next.js build, `next start`, headless Chromium.
 
-    toolchain = require_toolchain()                      # skips (one line) when Node, npm or Chromium is missing
-    app = generate_app(AppSpec("demo", source=fixture, files={...}, recorded=("app/api/tavus/end/route.ts",)),
-                       workdir, toolchain)
-    built = build_app(app, toolchain)                    # `next build`; built.ok, built.log, built.seconds
-    table = framework_routes(built, toolchain)           # what Next.js routes, from its manifests
-    with serve(built, toolchain) as running:             # `next start` on 127.0.0.1 behind the DelayProxy
-        with chromium(toolchain) as browser:
-            leave_page(browser, running.origin + "/", prepare, how="close")
+    toolchain = require_toolchain(browser=True)          # or a skip (one line) naming what is missing
+    app = generate_app(AppSpec("demo", source=fixture_dir, files={...test-only files...},
+                               recorded=("app/api/tavus/end/route.ts",)), workdir, toolchain)
+    built = build_app(app, toolchain)                    # `next build`: built.ok, built.log, built.seconds
+    table = framework_routes(built, toolchain)           # what Next.js routes: URL, file, exported methods
+    with serve(built, toolchain) as running, chromium(toolchain) as browser:   # 127.0.0.1, behind DelayProxy
+        running.request("POST", "/api/tavus/end", b"{}")  # direct HTTP: (status, headers, body)
+        leave_page(browser, running.origin + "/", prepare, "close", settle=running.proxy.wait_settled)
         running.recorded()                               # what the recorded end route received
 
 Nothing here touches a user's project: apps are generated into a temporary folder from a

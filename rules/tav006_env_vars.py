@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
@@ -151,13 +149,9 @@ def _effective(files, name):
 
 
 def _commented(files, name) -> tuple[object, int] | None:
-    pattern = re.compile(rf"^\s*#\s*(?:export\s+)?{re.escape(name)}\s*[=:]", re.M)
+    # Read from the parsed file, not the disk: under --staged the file may be a staged blob.
     for env in files:
-        try:
-            text = env.path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        m = pattern.search(text)
-        if m:
-            return env, text.count("\n", 0, m.start()) + 1
+        line = env.commented.get(name)
+        if line is not None:
+            return env, line
     return None

@@ -15,8 +15,11 @@ from dataclasses import field
 from sop_check.records import record
 from pathlib import Path, PurePosixPath
 
+from typing import Any
+
 from sop_check import git
 from sop_check.model import Diagnostic
+from sop_check.source import FileSource, IndexSource
 
 # Folders that never hold the project's own source.
 SKIP_DIRS = frozenset({
@@ -25,6 +28,7 @@ SKIP_DIRS = frozenset({
 })
 CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")
 NEXT_CONFIG_NAMES = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
+_MAX_PACKAGE_BYTES = 10_000_000
 
 
 @record
@@ -33,8 +37,11 @@ class App:
     rel_root: str  # relative to the repository root, "/"-separated; "." for the root
     files: list[str] = field(default_factory=list)  # app-relative code and config files
     env_files: list[str] = field(default_factory=list)  # app-relative .env* files at the app root
-    package: dict = field(default_factory=dict)
+    package: dict[str, Any] = field(default_factory=dict)
     named_explicitly: bool = False
+    # False: no package.json here depends on next and there is no next.config.* (a Vite app,
+    # a plain folder). Only rules that do not rely on Next.js conventions can judge it.
+    next_app: bool = True
 
 
 @record
@@ -48,6 +55,8 @@ class Project:
     notices: list[str] = field(default_factory=list)
     # Scan-root-relative files that mention Tavus, when git could answer (None: read the files).
     tavus_files: set[str] | None = None
+    # Where file bytes come from: the work tree, or the git index under --staged.
+    source: FileSource = field(default_factory=FileSource)
 
 
 class DiscoveryError(Exception):
@@ -132,17 +141,23 @@ def _cause(exc: BaseException) -> str:
     return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
-def _read_package(path: Path, diagnostics: list[Diagnostic], repo_root: Path) -> dict | None:
-    try:
-        data = json.loads(path.read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        cause = _cause(exc) if isinstance(exc, OSError) else f"invalid JSON ({str(exc).splitlines()[0][:80]})"
+def _read_package(path: Path, diagnostics: list[Diagnostic], repo_root: Path,
+                  source: FileSource) -> dict[str, Any] | None:
+    data, problem = source.read(path, _MAX_PACKAGE_BYTES)
+    if data is None:
+        cause = (problem or "cannot read").removeprefix("cannot read: ")
         diagnostics.append(Diagnostic(rel(path, repo_root), f"cannot read package.json: {cause}"))
         return None
-    return data if isinstance(data, dict) else None
+    try:
+        pkg = json.loads(data.decode("utf-8"))
+    except ValueError as exc:
+        cause = f"invalid JSON ({str(exc).splitlines()[0][:80]})"
+        diagnostics.append(Diagnostic(rel(path, repo_root), f"cannot read package.json: {cause}"))
+        return None
+    return pkg if isinstance(pkg, dict) else None
 
 
-def _depends_on_next(pkg: dict) -> bool:
+def _depends_on_next(pkg: dict[str, Any]) -> bool:
     for key in ("dependencies", "devDependencies", "peerDependencies"):
         deps = pkg.get(key)
         if isinstance(deps, dict) and "next" in deps:
@@ -152,15 +167,55 @@ def _depends_on_next(pkg: dict) -> bool:
 
 def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path] | None = None,
              exclude: list[str] | None = None) -> Project:
-    scan_root = scan_path.resolve()
-    if not scan_root.exists():
+    requested = scan_path.resolve()
+    if not requested.exists():
         raise DiscoveryError(f"{scan_path}: no such file or directory")
-    if not scan_root.is_dir():
+    if not requested.is_dir():
         raise DiscoveryError(f"{scan_path}: not a directory (give the project folder)")
+    top = git.toplevel(requested)
+    repo_root = top.resolve() if top else None
+    notices: list[str] = []
+    source = _source(repo_root, staged, notices)
+    project = _scan(requested, repo_root, source, staged, explicit_apps, exclude)
+    project.notices[:0] = notices
+    return project
+
+
+def _source(repo_root: Path | None, staged: bool, notices: list[str]) -> FileSource:
+    """The work tree, or under --staged the git index (what the commit will contain)."""
+    if not staged:
+        return FileSource()
+    if repo_root is None:
+        notices.append("--staged outside a git repository: checking the files on disk")
+        return FileSource()
+    entries = git.index_entries(repo_root)
+    if entries is None:
+        notices.append("--staged: git could not read the index; checking the files on disk")
+        return FileSource()
+    return IndexSource(repo_root, entries)
+
+
+def _is_next_app(folder: Path, source: FileSource) -> bool:
+    """A folder whose package.json depends on next, or that holds a next.config.*."""
+    if any(source.is_file(folder / name) for name in NEXT_CONFIG_NAMES):
+        return True
+    package = folder / "package.json"
+    if not source.is_file(package):
+        return False
+    data, _ = source.read(package, _MAX_PACKAGE_BYTES)
+    try:
+        pkg = json.loads(data.decode("utf-8")) if data is not None else None
+    except ValueError:
+        return False
+    return isinstance(pkg, dict) and _depends_on_next(pkg)
+
+
+def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
+          explicit_apps: list[Path] | None, exclude: list[str] | None) -> Project:
+    """List the files under `scan_root` (git, else a walk) and find the apps among them."""
     diagnostics: list[Diagnostic] = []
     notices: list[str] = []
-    top = git.toplevel(scan_root)
-    repo_root = top.resolve() if top else scan_root
+    repo_root = top if top is not None else scan_root
     files: list[str] | None = None
     untracked: list[str] = []
     grep = git.start_grep(scan_root, "tavus", staged=staged) if top is not None else None
@@ -184,27 +239,31 @@ def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path]
         spec = pathspec.GitIgnoreSpec.from_lines(exclude)
         files = [f for f in files if not spec.match_file(f)]
 
-    apps, workspace = _find_apps(scan_root, repo_root, files, diagnostics, explicit_apps)
+    apps, workspace = _find_apps(scan_root, repo_root, files, diagnostics, explicit_apps, source)
     _assign_files(apps, scan_root, files)
     for app in apps:
         app.env_files = _env_files(app.root)
+    if isinstance(source, IndexSource) and top is not None:
+        _staged_env_files(apps, top, source)
     return Project(repo_root=repo_root, scan_root=scan_root, in_git=top is not None, apps=apps,
                    workspace_packages=workspace, diagnostics=diagnostics, notices=notices,
-                   tavus_files=tavus_files)
+                   tavus_files=tavus_files, source=source)
 
 
 def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: list[Diagnostic],
-               explicit: list[Path] | None) -> tuple[list[App], dict[str, Path]]:
+               explicit: list[Path] | None, source: FileSource) -> tuple[list[App], dict[str, Path]]:
     workspace: dict[str, Path] = {}
+    packages: dict[Path, dict[str, Any]] = {}
     found: dict[Path, App] = {}
     config_dirs = {_parent(f) for f in files if _basename(f) in NEXT_CONFIG_NAMES}
     for f in files:
         if _basename(f) != "package.json":
             continue
         folder = scan_root / PurePosixPath(f).parent
-        pkg = _read_package(scan_root / f, diagnostics, repo_root)
+        pkg = _read_package(scan_root / f, diagnostics, repo_root, source)
         if pkg is None:
             pkg = {}
+        packages[folder] = pkg
         name = pkg.get("name")
         if isinstance(name, str):
             workspace[name] = folder
@@ -219,14 +278,32 @@ def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: 
             folder = p.resolve()
             if not folder.is_dir():
                 raise DiscoveryError(f"{p}: --app is not a directory")
-            app = found.get(folder) or App(root=folder, rel_root=rel(folder, repo_root))
+            app = found.get(folder) or App(root=folder, rel_root=rel(folder, repo_root),
+                                          next_app=_is_next_app(folder, source))
             app.named_explicitly = True
             apps.append(app)
         return apps, workspace
     if not found:
-        # No package.json names next: check the folder as one app rather than say nothing.
-        found[scan_root] = App(root=scan_root, rel_root=rel(scan_root, repo_root))
+        # No Next.js app here: the folder is reported as one, marked, so that a Tavus
+        # integration in it is told which SOP items sop-check can still verify.
+        found[scan_root] = App(root=scan_root, rel_root=rel(scan_root, repo_root),
+                               package=packages.get(scan_root, {}), next_app=False)
     return sorted(found.values(), key=lambda a: a.rel_root), workspace
+
+
+def _staged_env_files(apps: list[App], repo_root: Path, source: "IndexSource") -> None:
+    """Under --staged: env files staged in the index, and those git ignores (local secrets, read from disk).
+
+    An env file that is neither (a new `.env.example` not yet added) is not part of the commit.
+    """
+    on_disk = {app.root / name for app in apps for name in app.env_files}
+    untracked = {p for p in on_disk if not source.is_file(p)}  # a tracked one is read from the index
+    ignored = {repo_root / p for p in git.ignored(repo_root, [rel(p, repo_root) for p in sorted(untracked)])}
+    source.allow_from_disk(untracked & ignored)
+    for app in apps:
+        names = {name for name in app.env_files if app.root / name in untracked & ignored}
+        names.update(p.name for p in source.staged_in(app.root) if p.name.startswith(".env"))
+        app.env_files = sorted(names)
 
 
 def _mentioning(root: Path, files: list[str], needle: bytes) -> set[str]:

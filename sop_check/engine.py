@@ -46,6 +46,13 @@ class RunOptions:
 def run_check(path: Path, opts: RunOptions) -> Report:
     project = discover(path, staged=opts.settings.staged, explicit_apps=opts.explicit_apps or None,
                        exclude=opts.exclude or None)
+    try:
+        return _run_project(project, opts)
+    finally:
+        project.source.close()
+
+
+def _run_project(project: Project, opts: RunOptions) -> Report:
     pack_info = opts.pack.get("pack", {})
     report = Report(
         tool_version=__version__,
@@ -69,7 +76,8 @@ def run_check(path: Path, opts: RunOptions) -> Report:
 
         skipped = [str(app.root / f) for app, index in indexes
                    if not using[id(app)] and not app.named_explicitly for f in index.code_files()]
-        pending = start_syntax_pass(skipped, opts.settings.max_file_size, opts.settings.jobs)
+        pending = start_syntax_pass(skipped, opts.settings.max_file_size, opts.settings.jobs,
+                                    project.source if project.source.staged else None)
     for app, index in indexes:
         report.apps.append(_check_app(index, app, opts, report, using[id(app)]))
         report.diagnostics.extend(index.diagnostics)
@@ -97,7 +105,9 @@ def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str
     return AppIndex(
         root=app.root, rel_root=app.rel_root, repo_root=project.repo_root, files=app.files,
         env_names=app.env_files,
-        make_resolver=lambda: ModuleResolver(app.root, project.repo_root, set(app.files), project.workspace_packages),
+        make_resolver=lambda: ModuleResolver(app.root, project.repo_root, set(app.files), project.workspace_packages,
+                                             project.source),
+        source=project.source,
         non_evidence_patterns=list(shared.get("non-evidence", [])), needles=needles,
         max_file_size=opts.settings.max_file_size, prefilter=opts.settings.prefilter,
         git_root=project.repo_root if project.in_git else None,

@@ -39,7 +39,7 @@ def read_source(path: Path, max_size: int) -> tuple[bytes | None, str | None]:
         os.close(fd)
     if len(data) > max_size:
         return None, f"skipped: over the size limit of {max_size} bytes"
-    return _normalise(data)
+    return normalise(data)
 
 
 def _is_regular(mode: int) -> bool:
@@ -47,7 +47,8 @@ def _is_regular(mode: int) -> bool:
     return stat.S_ISREG(mode)
 
 
-def _normalise(data: bytes) -> tuple[bytes | None, str | None]:
+def normalise(data: bytes) -> tuple[bytes | None, str | None]:
+    """Source bytes as UTF-8 (BOM dropped, UTF-16 decoded, bad bytes replaced), or None for binary."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):

@@ -11,6 +11,8 @@ import os
 import subprocess
 from pathlib import Path
 
+from sop_check.records import record
+
 _GIT = ["git", "-c", "core.fsmonitor=false", "-c", "safe.directory=*", "-c", "core.quotepath=off"]
 
 
@@ -54,18 +56,21 @@ def list_files(root: Path, *, staged: bool = False) -> tuple[list[str], list[str
     """
     args = ["ls-files", "-z", "-t", "--cached"]
     if not staged:
-        args += ["--others", "--exclude-standard"]
+        # Deleted in the work tree but still in the index: not there for a work-tree check
+        # (reading it would only say "file disappeared" and turn verdicts into `unknown`).
+        args += ["--deleted", "--others", "--exclude-standard"]
     out = run_git(root, *args)
     if out is None:
         return None
     tracked: set[str] = set()
     untracked: set[str] = set()
+    deleted: set[str] = set()
     for entry in out.split(b"\0"):
         if len(entry) < 3:
             continue
         tag, name = entry[:1], os.fsdecode(entry[2:])
-        (untracked if tag == b"?" else tracked).add(name)
-    return sorted(tracked), sorted(untracked - tracked)
+        (untracked if tag == b"?" else deleted if tag == b"R" else tracked).add(name)
+    return sorted(tracked - deleted), sorted(untracked - tracked)
 
 
 def deleted_files(root: Path) -> set[str]:
@@ -125,3 +130,96 @@ def ignored(root: Path, paths: list[str]) -> set[str]:
     except (OSError, subprocess.SubprocessError):
         return set()
     return {os.fsdecode(n) for n in proc.stdout.split(b"\0") if n}
+
+
+@record(frozen=True)
+class IndexEntry:
+    """A file staged in the index: what a commit made now would contain."""
+
+    mode: str  # "100644"/"100755" a file, "120000" a symbolic link, "160000" a submodule
+    oid: str  # the blob's object name
+
+
+def index_entries(root: Path) -> dict[str, IndexEntry] | None:
+    """The index's merged (stage 0) entries under `root`, keyed by path relative to it.
+
+    None when git cannot answer. Files still in conflict have no stage-0 entry: a commit
+    cannot be made with them, so they hold nothing to read.
+    """
+    out = run_git(root, "ls-files", "-z", "--stage")
+    if out is None:
+        return None
+    entries: dict[str, IndexEntry] = {}
+    for record_ in out.split(b"\0"):
+        meta, tab, name = record_.partition(b"\t")
+        parts = meta.split(b" ")
+        if not tab or len(parts) != 3 or parts[2] != b"0":
+            continue
+        entries[os.fsdecode(name)] = IndexEntry(parts[0].decode("ascii", "replace"), parts[1].decode("ascii", "replace"))
+    return entries
+
+
+class BlobReader:
+    """Reads blobs (staged file contents) through one long-lived `git cat-file --batch` process.
+
+    One process answers every read of a run, asked by object name, so file names never
+    travel through the protocol. A blob over the caller's size limit is never read: the
+    process is stopped and a new one started on the next request. Call `close()` when done.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._broken = False
+
+    def read(self, oid: str, max_size: int) -> tuple[bytes | None, int | None]:
+        """(contents, size); (None, size) when over `max_size`; (None, None) when git cannot answer."""
+        proc = self._process()
+        if proc is None or proc.stdin is None or proc.stdout is None:
+            return None, None
+        try:
+            proc.stdin.write(oid.encode("ascii") + b"\n")
+            proc.stdin.flush()
+            header = proc.stdout.readline()
+            fields = header.split()
+            if len(fields) != 3 or fields[1] != b"blob":
+                return None, None  # "<oid> missing", or not a blob
+            size = int(fields[2])
+            if size > max_size:
+                self._stop()  # the rest of the stream is that blob: never read it
+                return None, size
+            data = proc.stdout.read(size + 1)  # contents, then a newline
+        except (OSError, ValueError):
+            self._stop()
+            self._broken = True
+            return None, None
+        if len(data) != size + 1:
+            self._stop()
+            self._broken = True
+            return None, None
+        return data[:size], size
+
+    def _process(self) -> subprocess.Popen[bytes] | None:
+        if self._proc is None and not self._broken:
+            try:
+                self._proc = subprocess.Popen([*_GIT, "cat-file", "--batch"], cwd=self._root, stdin=subprocess.PIPE,
+                                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+            except OSError:
+                self._broken = True
+        return self._proc
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                if stream is not None:
+                    stream.close()
+            except OSError:
+                pass
+        proc.kill()
+        proc.wait()
+
+    def close(self) -> None:
+        self._stop()

@@ -19,6 +19,7 @@ from typing import Any, Iterable, Iterator
 
 from sop_check.model import Diagnostic, Location
 from sop_check.parse.typescript import CODE_EXTENSIONS
+from sop_check.source import FileSource
 from sop_check.textpos import location_from_bytes
 
 # Function-like nodes: where parameters and bodies live.
@@ -299,6 +300,7 @@ class AppIndex:
     max_file_size: int = 2_000_000
     prefilter: bool = True
     git_root: Path | None = None
+    source: FileSource = field(default_factory=FileSource)  # the work tree, or the index under --staged
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _facts: dict[str, FileFacts | None] = field(default_factory=dict)
     _modules: dict[str, Module | None] = field(default_factory=dict)
@@ -336,10 +338,15 @@ class AppIndex:
 
     # -- bytes --------------------------------------------------------------
     def read_bytes(self, app_path: str) -> bytes | None:
-        """The file's bytes, or None with a diagnostic (unreadable, binary, too large)."""
-        from sop_check.files import read_source
+        """The file's bytes, or None with a diagnostic (unreadable, binary, too large).
 
-        data, problem = read_source(self.root / app_path, self.max_file_size)
+        Only files discovery listed are read (and `../` files the resolver found in the
+        source): a path a rule merely names, such as where a missing route belongs, is
+        absent, not "disappeared".
+        """
+        if app_path not in self._file_set and not app_path.startswith("../"):
+            return None
+        data, problem = self.source.read(self.root / app_path, self.max_file_size)
         if problem:
             self.diagnose(app_path, problem, "notice" if problem.startswith("skipped") else "warning")
         return data
@@ -502,9 +509,7 @@ class AppIndex:
         if name not in self.env_names:
             return None
         if name not in self._env:
-            from sop_check.parse.dotenv import parse_env_file
-
-            env = parse_env_file(self.root / name)
+            env = self.source.read_env(self.root / name)
             for problem in getattr(env, "problems", []):
                 self.diagnose(name, problem)
             self._env[name] = env

@@ -10,17 +10,26 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.source import FileSource
 
 POOL_THRESHOLD = 400  # files; below this a pool costs more than it saves
 
 
-def _check_one(args: tuple[str, int]) -> tuple[str, str | None]:
-    path, max_size = args
+# (path, size limit, and when the main process already read them: the bytes and the read problem)
+Work = tuple[str, int, bytes | None, str | None]
+
+
+def _check_one(args: Work) -> tuple[str, str | None]:
+    path, max_size, data, problem = args
     from sop_check.files import read_source
     from sop_check.parse.typescript import parse
     from sop_check.textpos import location_from_bytes
 
-    data, problem = read_source(Path(path), max_size)
+    if data is None and problem is None:
+        data, problem = read_source(Path(path), max_size)
     if data is None:
         return path, problem
     tree = parse(data, path)
@@ -42,7 +51,7 @@ def _check_one(args: tuple[str, int]) -> tuple[str, str | None]:
 class SyntaxPass:
     """A syntax check of many files, running in a pool (or deferred, for small or single-job runs)."""
 
-    def __init__(self, work: list[tuple[str, int]], workers: int) -> None:
+    def __init__(self, work: list[Work], workers: int) -> None:
         self._work = work
         self._pool = None
         self._async = None
@@ -65,11 +74,20 @@ class SyntaxPass:
         return [(p, m) for p, m in found if m]
 
 
-def start_syntax_pass(paths: list[str], max_size: int, jobs: int) -> SyntaxPass | None:
-    """Start parsing `paths`; `.results()` gives (path, problem) for files that do not parse cleanly."""
+def start_syntax_pass(paths: list[str], max_size: int, jobs: int,
+                      source: FileSource | None = None) -> SyntaxPass | None:
+    """Start parsing `paths`; `.results()` gives (path, problem) for files that do not parse cleanly.
+
+    With a `source` (the git index under --staged) the bytes are read here, in the main
+    process, and shipped to the workers: only this process talks to git.
+    """
     if not paths:
         return None
     workers = jobs or (os.cpu_count() or 1)
     if jobs == 0 and len(paths) < POOL_THRESHOLD:
         workers = 1  # automatic: a pool costs more than it saves on small runs
-    return SyntaxPass([(p, max_size) for p in paths], workers)
+    work: list[Work] = []
+    for p in paths:
+        data, problem = source.read(Path(p), max_size) if source is not None else (None, None)
+        work.append((p, max_size, data, problem))
+    return SyntaxPass(work, workers)

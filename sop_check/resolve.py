@@ -12,18 +12,21 @@ import posixpath
 from pathlib import Path
 
 from sop_check.parse import jsonc
+from sop_check.source import FileSource
 
+_MAX_CONFIG_BYTES = 1_000_000
 _EXTS = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts")
 _JS_TO_TS = {".js": (".ts", ".tsx"), ".jsx": (".tsx",), ".mjs": (".mts",), ".cjs": (".cts",)}
 
 
 class ModuleResolver:
     def __init__(self, app_root: Path, repo_root: Path, files: set[str],
-                 workspace: dict[str, Path] | None = None) -> None:
+                 workspace: dict[str, Path] | None = None, source: FileSource | None = None) -> None:
         self.app_root = app_root
         self.repo_root = repo_root
         self.files = files
         self.workspace = workspace or {}
+        self.source = source or FileSource()  # the work tree, or the git index under --staged
         self.problems: list[tuple[str, str]] = []  # (app-relative file, one-line cause)
         self.base_url: str | None = None  # app-relative folder
         self.paths: list[tuple[str, list[str]]] = []  # (pattern, app-relative targets)
@@ -33,7 +36,7 @@ class ModuleResolver:
     # -- tsconfig -----------------------------------------------------------
     def _load_tsconfig(self) -> None:
         for name in ("tsconfig.json", "jsconfig.json"):
-            if name in self.files or (self.app_root / name).is_file():
+            if name in self.files or self.source.is_file(self.app_root / name):
                 self._read_config(self.app_root / name, seen=set())
                 return
 
@@ -43,9 +46,14 @@ class ModuleResolver:
             self.problems.append((self._rel(path), "circular 'extends' in tsconfig; ignoring the loop"))
             return
         seen.add(real)
+        raw, problem = self.source.read(path, _MAX_CONFIG_BYTES)
+        if raw is None:
+            cause = (problem or "").removeprefix("cannot read: ")
+            self.problems.append((self._rel(path), f"cannot read tsconfig: {cause}"))
+            return
         try:
-            data = jsonc.loads(path.read_text(encoding="utf-8-sig", errors="replace"))
-        except (OSError, ValueError) as exc:
+            data = jsonc.loads(raw.decode("utf-8", errors="replace"))
+        except ValueError as exc:
             self.problems.append((self._rel(path), f"cannot read tsconfig: {exc}"))
             return
         if not isinstance(data, dict):
@@ -55,8 +63,8 @@ class ModuleResolver:
             if isinstance(ext, str) and ext.startswith("."):
                 target = (path.parent / ext)
                 if target.suffix != ".json":
-                    target = target.with_name(target.name + ".json") if not target.is_file() else target
-                if target.is_file():
+                    target = target.with_name(target.name + ".json") if not self.source.is_file(target) else target
+                if self.source.is_file(target):
                     self._read_config(target, seen)
         opts = data.get("compilerOptions")
         if not isinstance(opts, dict):
@@ -151,7 +159,7 @@ class ModuleResolver:
             target.relative_to(self.repo_root)
         except ValueError:
             return False  # never outside the repository
-        return target.is_file() and "node_modules" not in target.parts
+        return self.source.is_file(target) and "node_modules" not in target.parts
 
 
 def _norm(path: str) -> str:

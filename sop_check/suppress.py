@@ -45,8 +45,8 @@ def parse_directive(comment: str) -> tuple[tuple[str, ...], str] | None:
 
 def directives_in(index: "AppIndex", repo_path: str) -> list[Directive]:
     app_path = _app_path(index, repo_path)
-    if app_path is None:
-        return []
+    if app_path is None or not (index.has_file(app_path) or app_path in index.env_names):
+        return []  # a finding on a missing file (where a route belongs) has no comments to read
     out: list[Directive] = []
     if app_path.endswith((".py",)) or app_path.split("/")[-1].startswith(".env"):
         data = index.read_bytes(app_path) if not app_path.split("/")[-1].startswith(".env") else _read(index, app_path)
@@ -71,9 +71,9 @@ def directives_in(index: "AppIndex", repo_path: str) -> list[Directive]:
 
 
 def _read(index: "AppIndex", app_path: str) -> bytes | None:
-    from sop_check.files import read_source
-
-    data, _ = read_source(index.root / app_path, 1_000_000)
+    if app_path not in index.env_names:
+        return None  # never read a file discovery did not list (a missing file's expected path)
+    data, _ = index.source.read(index.root / app_path, 1_000_000)
     return data
 
 

@@ -24,6 +24,7 @@ _LINE = re.compile(
     r"""(?:^|^)\s*(?:export\s+)?(?P<key>[\w.-]+)(?:\s*=\s*?|:\s+?)(?P<value>\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)""",
     re.MULTILINE,
 )
+_COMMENTED = re.compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[=:]", re.MULTILINE)
 _EXPAND = re.compile(r"(?<!\\)\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}?")
 
 
@@ -77,6 +78,8 @@ class EnvFile:
     name: str
     entries: list[EnvEntry] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # Keys defined only in commented-out lines (`# TAVUS_API_KEY=...`): name -> first such line.
+    commented: dict[str, int] = field(default_factory=dict)
 
     def get(self, key: str) -> EnvEntry | None:
         found = None
@@ -146,6 +149,12 @@ def parse_env_file(path: Path) -> EnvFile:
         cause = "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or "cannot read").lower()
         env.problems.append(f"cannot read: {cause}")
         return env
+    return parse_env_bytes(path, data)
+
+
+def parse_env_bytes(path: Path, data: bytes) -> EnvFile:
+    """An env file from its bytes (read from disk, or a blob staged in the git index)."""
+    env = EnvFile(path=path, name=path.name)
     if len(data) > MAX_ENV_BYTES:
         env.problems.append(f"skipped: larger than {MAX_ENV_BYTES} bytes")
         return env
@@ -162,4 +171,7 @@ def parse_env_file(path: Path) -> EnvFile:
             text = data.decode("utf-8", errors="replace")
     env.entries, problems = parse_env_text(text)
     env.problems.extend(problems)
+    text = text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    for m in _COMMENTED.finditer(text):
+        env.commented.setdefault(m.group(1), text.count("\n", 0, m.start()) + 1)
     return env

@@ -167,17 +167,34 @@ def _depends_on_next(pkg: dict[str, Any]) -> bool:
 
 def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path] | None = None,
              exclude: list[str] | None = None) -> Project:
+    """The apps to check for PATH: the Next.js apps in it, else the one that encloses it.
+
+    A folder inside an app (`components/`) or a file (`app/page.tsx`) checks the enclosing
+    app, as Ruff and ESLint find their project: walking up to the first folder whose
+    package.json depends on next or that holds a next.config.*, never above the git top level.
+    """
     requested = scan_path.resolve()
     if not requested.exists():
         raise DiscoveryError(f"{scan_path}: no such file or directory")
-    if not requested.is_dir():
-        raise DiscoveryError(f"{scan_path}: not a directory (give the project folder)")
-    top = git.toplevel(requested)
+    start = requested if requested.is_dir() else requested.parent
+    top = git.toplevel(start)
     repo_root = top.resolve() if top else None
     notices: list[str] = []
     source = _source(repo_root, staged, notices)
-    project = _scan(requested, repo_root, source, staged, explicit_apps, exclude)
+    enclosing = None
+    if explicit_apps is None and requested.is_file():
+        enclosing = _enclosing_app(start, repo_root, source)
+    project = _scan(enclosing or start, repo_root, source, staged, explicit_apps, exclude)
+    if explicit_apps is None and not requested.is_file() and not any(a.next_app for a in project.apps) \
+            and start != repo_root:
+        enclosing = _enclosing_app(start.parent, repo_root, source)
+        if enclosing is not None:
+            project = _scan(enclosing, repo_root, source, staged, None, exclude)
     project.notices[:0] = notices
+    if enclosing is not None and enclosing != requested:
+        shown, app = rel(requested, project.repo_root), rel(project.scan_root, project.repo_root)
+        where = f"the Next.js app {app}" if app != "." else f"the Next.js app at the root ({project.scan_root.name})"
+        project.notices.insert(0, f"{shown} is inside {where}: checking that app")
     return project
 
 
@@ -208,6 +225,18 @@ def _is_next_app(folder: Path, source: FileSource) -> bool:
     except ValueError:
         return False
     return isinstance(pkg, dict) and _depends_on_next(pkg)
+
+
+def _enclosing_app(folder: Path, repo_root: Path | None, source: FileSource) -> Path | None:
+    """The nearest folder at or above `folder` that is a Next.js app, not above the repository root."""
+    for candidate in (folder, *folder.parents):
+        if repo_root is not None and candidate != repo_root and repo_root not in candidate.parents:
+            return None
+        if _is_next_app(candidate, source):
+            return candidate
+        if candidate == repo_root:
+            return None
+    return None
 
 
 def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,

@@ -86,3 +86,68 @@ def test_route_deleted_on_disk_but_still_in_the_index_fails(tmp_path: Path) -> N
     assert code == 0
 
 
+# -- PATH inside an app ----------------------------------------------------------------------
+
+def _statuses(report: dict[str, Any], app: str = ".") -> dict[str, str]:
+    return {k: r["status"] for k, r in results(report, app).items()}
+
+
+@pytest.mark.parametrize("inside", ["components", "components/InteractiveAvatar.tsx", "app/api/tavus",
+                                    "package.json"])
+def test_path_inside_an_app_checks_the_enclosing_app(tmp_path: Path, inside: str) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    _, whole = check_json(project)
+    code, report = check_json(project / inside)
+    assert [a["root"] for a in report["apps"]] == ["."]
+    assert _statuses(report) == _statuses(whole)
+    assert _statuses(report)["TAV001"] == "pass"  # not "components/app/api/tavus/end/route.ts is missing"
+    if inside != "package.json":
+        assert any(n.startswith(f"{inside} is inside the Next.js app") for n in report["notices"]), report["notices"]
+    assert code == 0
+
+
+def test_path_inside_an_app_from_a_subfolder_as_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    monkeypatch.chdir(project / "components")
+    code, report = check_json(Path("."))
+    assert _statuses(report)["TAV005"] == "pass" and code == 0
+    assert any("is inside the Next.js app" in n for n in report["notices"])
+
+
+@needs_git
+@pytest.mark.parametrize("inside", ["apps/web/components", "apps/web/app/page.tsx"])
+def test_path_inside_a_monorepo_app_checks_that_app_only(tmp_path: Path, inside: str) -> None:
+    repo = copy_fixture("monorepo", tmp_path)
+    git(repo, "init", "-q")
+    code, report = check_json(repo / inside)
+    assert [a["root"] for a in report["apps"]] == ["apps/web"]
+    assert _statuses(report, "apps/web")["TAV001"] == "pass"
+    assert f"{inside} is inside the Next.js app apps/web: checking that app" in report["notices"]
+    assert code == 0
+
+
+@needs_git
+def test_walking_up_stops_at_the_repository_root(tmp_path: Path) -> None:
+    outer = copy_fixture("app-router-compliant", tmp_path)  # a Next.js app around the repository
+    repo = outer / "vendor" / "widget"
+    (repo / "src").mkdir(parents=True)
+    (repo / "src" / "index.ts").write_text("export const x = 1;\n")
+    git(repo, "init", "-q")
+    _, report = check_json(repo / "src")
+    assert [a["root"] for a in report["apps"]] == ["src"]
+    assert not any("is inside the Next.js app" in n for n in report["notices"])
+
+
+def test_folder_holding_apps_is_not_walked_up(tmp_path: Path) -> None:
+    repo = copy_fixture("monorepo", tmp_path)
+    _, report = check_json(repo / "apps")
+    assert sorted(a["root"] for a in report["apps"]) == ["docs", "web"]
+    assert not any("is inside" in n for n in report["notices"])
+
+
+def test_file_outside_any_app_checks_the_folder_it_is_in(tmp_path: Path) -> None:
+    repo = copy_fixture("monorepo", tmp_path)
+    (repo / "README.md").write_text("# monorepo\n")
+    _, report = check_json(repo / "README.md")
+    assert sorted(a["root"] for a in report["apps"]) == ["apps/docs", "apps/web"]
+    assert not any("is inside" in n for n in report["notices"]), report["notices"]

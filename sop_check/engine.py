@@ -145,15 +145,20 @@ def uses_tavus(index: AppIndex, package: Mapping[str, Any], known: set[str] | No
     return False
 
 
+NOT_NEXT = "no Next.js app found here (no package.json depending on next, no next.config.*)"
+
+
 def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, using: bool) -> AppReport:
     app_report = AppReport(root=app.rel_root, uses_tavus=using)
     if not using and not app.named_explicitly:
-        app_report.skipped_reason = "does not use Tavus (no Tavus API, TAVUS_* variable or Tavus package found)"
+        app_report.skipped_reason = (f"{NOT_NEXT}, and nothing here uses Tavus" if not app.next_app else
+                                     "does not use Tavus (no Tavus API, TAVUS_* variable or Tavus package found)")
         for rule in opts.rules:
             app_report.results.append(RuleResult(rule.code, rule.name, _severity(rule, opts), Status.SKIP,
                                                  app_report.skipped_reason))
         return app_report
-    instances = {r.code: r() for r in opts.rules}
+    runnable = opts.rules if app.next_app else _outside_next(app, opts, report, app_report)
+    instances = {r.code: r() for r in runnable}
     results: dict[str, RuleResult] = {}
     running: set[str] = set()
 
@@ -171,10 +176,38 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
     for code in instances:
         result_of(code)
     ordered = [results[c] for c in instances]
+    if not app.next_app:  # the rules that could not run keep their place in the pack's order
+        ordered = sorted(ordered + app_report.results, key=lambda r: [x.code for x in opts.rules].index(r.rule))
     apply_suppressions(ordered, index, opts.waivers, inline=opts.settings.inline_suppressions,
                        unused=report.unused_suppressions if opts.report_unused_ignores else None)
     app_report.results = ordered
     return app_report
+
+
+def _outside_next(app: App, opts: RunOptions, report: Report, app_report: AppReport) -> list[type[Rule]]:
+    """A folder that uses Tavus but is not a Next.js app (a Vite app, a plain folder).
+
+    Every SOP item still applies to it. Rules that do not rely on Next.js conventions (the
+    pack's `outside-next` list) run; the others cannot see routes, pages or client code
+    here and are `unknown`, never a silent pass, with what to verify by hand.
+    """
+    allowed = set(opts.pack.get("outside-next", {}).get("rules", []))
+    runnable = [r for r in opts.rules if r.code in allowed]
+    for rule in opts.rules:
+        if rule.code not in allowed:
+            app_report.results.append(RuleResult(
+                rule.code, rule.name, _severity(rule, opts), Status.UNKNOWN,
+                "not a Next.js app: this SOP item still applies; verify it by hand",
+                unresolved=["the routes, pages and client code of a project that is not a Next.js app "
+                            "(sop-check reads Next.js conventions only)"]))
+    if runnable:
+        judged = f"sop-check can judge only {', '.join(r.code for r in runnable)} here"
+    else:
+        judged = f"sop-check can judge only {', '.join(sorted(allowed))} here (select them, or add --preview)"
+    report.notices.append(f"{app.rel_root}: {NOT_NEXT}, but it uses Tavus, so every SOP item still applies. "
+                          f"{judged}; the others are unknown: verify them by hand, or check the Next.js app "
+                          "that serves the end route (--app DIR)")
+    return runnable
 
 
 def _severity(rule: type[Rule], opts: RunOptions):

@@ -151,3 +151,61 @@ def test_file_outside_any_app_checks_the_folder_it_is_in(tmp_path: Path) -> None
     _, report = check_json(repo / "README.md")
     assert sorted(a["root"] for a in report["apps"]) == ["apps/docs", "apps/web"]
     assert not any("is inside" in n for n in report["notices"]), report["notices"]
+
+
+# -- a folder that is not a Next.js app ------------------------------------------------------
+
+def test_vite_app_using_tavus_is_not_audited_as_a_next_app(tmp_path: Path) -> None:
+    project = copy_fixture("vite-app-with-tavus", tmp_path)
+    result = CliRunner().invoke(main, ["check", str(project), "--format", "json"], env={"CI": ""})
+    report = json.loads(result.stdout)
+    got = results(report)
+    assert got["TAV001"]["status"] == "unknown"
+    assert got["TAV001"]["message"] == "not a Next.js app: this SOP item still applies; verify it by hand"
+    assert got["TAV001"]["findings"] == []  # no "create app/api/tavus/end/route.ts": App Router advice is wrong here
+    assert "route.ts" not in result.stdout and "App Router" not in result.stdout
+    note = next(n for n in report["notices"] if "no Next.js app found here" in n)
+    assert note.startswith(".: no Next.js app found here (no package.json depending on next, no next.config.*), "
+                           "but it uses Tavus, so every SOP item still applies")
+    assert "TAV102, TAV103" in note
+    assert result.exit_code == 1  # unknown does not pass a gate
+
+
+def test_rules_that_do_not_need_next_still_judge_a_vite_app(tmp_path: Path) -> None:
+    project = copy_fixture("vite-app-with-tavus", tmp_path)
+    key = "tvs_" + "9f8e7d6c5b4a39281706f5e4d3c2b1a0"
+    (project / "src" / "tavus.ts").write_text(f"export const TAVUS_API_KEY = '{key}';\n")
+    _, report = check_json(project, "--select", "TAV103,TAV001")
+    got = results(report)
+    assert got["TAV103"]["status"] == "fail"
+    assert [f["path"] for f in got["TAV103"]["findings"]] == ["src/tavus.ts"]
+    assert got["TAV001"]["status"] == "unknown"
+    note = next(n for n in report["notices"] if "no Next.js app found here" in n)
+    assert "sop-check can judge only TAV103 here" in note
+
+
+def test_folder_without_next_or_tavus_says_no_next_app_found(tmp_path: Path) -> None:
+    folder = tmp_path / "lib"
+    (folder / "src").mkdir(parents=True)
+    (folder / "package.json").write_text('{"name": "lib", "dependencies": {"react": "18.0.0"}}')
+    (folder / "src" / "index.ts").write_text("export const x = 1;\n")
+    code, report = check_json(folder)
+    app = report["apps"][0]
+    assert app["skipped_reason"] == ("no Next.js app found here (no package.json depending on next, "
+                                     "no next.config.*), and nothing here uses Tavus")
+    assert code == 0
+
+
+def test_named_non_next_folder_gets_the_same_treatment(tmp_path: Path) -> None:
+    project = copy_fixture("vite-app-with-tavus", tmp_path)
+    _, report = check_json(project, "--app", str(project), "--select", "TAV001")
+    assert results(report)["TAV001"]["status"] == "unknown"
+
+
+def test_next_config_alone_makes_a_next_app(tmp_path: Path) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    (project / "package.json").write_text('{"name": "demo"}')  # next installed globally, say
+    (project / "next.config.mjs").write_text("export default {};\n")
+    _, report = check_json(project, "--select", "TAV001")
+    assert results(report)["TAV001"]["status"] == "pass"
+    assert not any("no Next.js app" in n for n in report["notices"])

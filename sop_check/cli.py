@@ -22,10 +22,22 @@ def _fail_usage(message: str) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _codes(value: str | None) -> list[str] | None:
-    if not value:
+def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> list[str] | None:
+    """`--select`/`--ignore`: codes or prefixes, each of which must match a rule (a usage error otherwise)."""
+    if value is None:
         return None
-    return [c.strip().upper() for c in value.split(",") if c.strip()]
+    codes = [c.strip().upper() for c in value.split(",") if c.strip()]
+    if not codes:
+        raise click.BadParameter("names no rule code (give codes or prefixes such as TAV001,TAV1)")
+    from sop_check.config import selects_nothing
+    from sop_check.registry import all_rules
+
+    known = list(all_rules())
+    for code in codes:
+        problem = selects_nothing(code, known)
+        if problem:
+            raise click.BadParameter(f"{problem}; known codes: {', '.join(known)}, or ALL")
+    return codes
 
 
 FORMATS = ("text", "json", "sarif", "github", "junit", "markdown", "gitlab")
@@ -56,8 +68,8 @@ def main() -> None:
 @click.option("--output", "-o", type=click.Path(path_type=Path), help="Write the report to FILE instead of stdout.")
 @click.option("--extra-output", "extra_outputs", multiple=True, metavar="FORMAT=FILE", callback=_extra_outputs,
               help="Also write the report of this run as FORMAT to FILE (repeatable), e.g. sarif=sop-check.sarif.")
-@click.option("--select", help="Comma-separated rule codes or prefixes to run (overrides config).")
-@click.option("--ignore", help="Comma-separated rule codes or prefixes to skip.")
+@click.option("--select", callback=_codes, help="Comma-separated rule codes or prefixes to run (overrides config).")
+@click.option("--ignore", callback=_codes, help="Comma-separated rule codes or prefixes to skip.")
 @click.option("--app", "apps", multiple=True, type=click.Path(path_type=Path),
               help="Check this app folder (repeatable); nothing is skipped then.")
 @click.option("--config", "config_file", type=click.Path(path_type=Path), help="Use this config file.")
@@ -77,7 +89,7 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only failing rules and findings.")
 @click.option("--verbose", "-v", is_flag=True, help="Text format: also the evidence behind every verdict.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
-def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore: str | None,
+def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, ignore: list[str] | None,
           apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
           vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
           preview: bool, exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
@@ -87,7 +99,7 @@ def check(path: Path, fmt: str, output: Path | None, select: str | None, ignore:
     from sop_check.run import CheckRequest, execute
 
     request = CheckRequest(
-        path=path, fmt=fmt, output=output, select=_codes(select), ignore=_codes(ignore), apps=list(apps),
+        path=path, fmt=fmt, output=output, select=select, ignore=ignore, apps=list(apps),
         config_file=config_file, env_from_process=env_from_process, vercel=vercel,
         require_vercel=require_vercel, staged=staged or os.environ.get("PRE_COMMIT") == "1",
         strict=strict, preview=preview, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
@@ -151,7 +163,11 @@ def explain(code: str) -> None:
     rules = all_rules()
     rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code.lower()), None)
     if rule is None:
-        _fail_usage(f"unknown rule '{code}'; known rules: {', '.join(rules)}")
+        from sop_check.config import closest_code
+
+        close = closest_code(code, list(rules))
+        hint = f" (did you mean {close}?)" if close else ""
+        _fail_usage(f"unknown rule '{code}'{hint}; known rules: {', '.join(rules)}")
     info = rule.info()
     click.echo(f"# {info.code} {info.name}\n\n{info.summary}\n\nSeverity: {info.severity}\n\n{info.docs}")
 

@@ -41,6 +41,9 @@ class CheckRequest:
     quiet: bool = False
     verbose: bool = False
     color: bool | None = None
+    # A run in which no rule applied to any app exits 1 instead of 0 (always in CI). The gate's
+    # --locked mode sets it: a gate that checked nothing must not pass.
+    fail_if_nothing_checked: bool = False
 
 
 def _pick(flag: Any, configured: Any, default: Any) -> Any:
@@ -68,6 +71,9 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
     except ConfigError as exc:
         click.echo(f"sop-check: config error: {exc}", err=True)
+        return EXIT_USAGE
+    if not codes:
+        click.echo(f"sop-check: error: {_empty_selection(config, rules, req)}", err=True)
         return EXIT_USAGE
     for warning in config.warnings:
         click.echo(f"sop-check: warning: {warning}", err=True)
@@ -116,11 +122,54 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         click.echo(f"sop-check: error: {exc}", err=True)
         return EXIT_USAGE
     report.options = {"strict": settings.strict, "ci": settings.ci, "staged": settings.staged}
+    nothing = nothing_checked(report)
+    gate = req.fail_if_nothing_checked or settings.ci
+    if nothing:
+        report.notices.append(f"nothing was checked: {nothing}" + (
+            "; a gate that checked nothing does not pass (exit 1)" if gate and not req.exit_zero else ""))
     _emit(report, req, env)
+    if nothing and req.fmt != "text":
+        click.echo(f"sop-check: {report.notices[-1]}", err=True)
     if not _write_extra_outputs(report, req):
         return EXIT_USAGE
     code = exit_code(report, strict=settings.strict, exit_zero=req.exit_zero)
+    if nothing and gate and code == 0 and not req.exit_zero:
+        code = EXIT_NOTHING_CHECKED
     return code
+
+
+EXIT_NOTHING_CHECKED = 1  # like `unknown`: the gate could not confirm anything, so it does not pass
+
+
+def nothing_checked(report: Any) -> str | None:
+    """Why no rule applied to any app (every result a skip, or no app at all), or None."""
+    from sop_check.model import Status
+
+    if any(r.status is not Status.SKIP for _, r in report.all_results()):
+        return None
+    if not report.apps:
+        return "no app was found"
+    why = []
+    for app in report.apps:
+        if app.skipped_reason:
+            why.append(f"{app.root}: {app.skipped_reason}")
+        else:
+            skips = "; ".join(f"{r.rule} {r.message}" for r in app.results) or "no rule selected"
+            why.append(f"{app.root}: every rule was skipped ({skips})")
+    return "no rule applies to any app (" + "; ".join(why) + ")"
+
+
+def _empty_selection(config: Any, rules: dict[str, Any], req: CheckRequest) -> str:
+    """Why the selection runs no rule, with the way out: a gate that runs nothing is a usage error."""
+    infos = [r.info() for r in rules.values()]
+    was = config.preview
+    config.preview = True
+    with_preview = config.selected_codes(infos, req.select, req.ignore)
+    config.preview = was
+    if with_preview:
+        return (f"the selection runs no rule: it matches only preview rules ({', '.join(with_preview)}); "
+                "add --preview or name the codes")
+    return "the selection runs no rule: every selected rule is also ignored"
 
 
 def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:

@@ -184,12 +184,14 @@ def _has_our_table(path: Path) -> bool:
 _TOP_KEYS = {key.name: key.allowed for key in TOP_LEVEL_KEYS}
 
 
-def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_options: Pack) -> Config:
+def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_options: Pack,
+                staged: bytes | None = None) -> Config:
+    """`staged`: the file's contents as staged in the git index (`--staged` reads what will be committed)."""
     if path is None:
         return Config()
     name = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = tomllib.loads(staged.decode("utf-8") if staged is not None else path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read ({(exc.strerror or str(exc)).lower()})") from None
     except UnicodeDecodeError:

@@ -140,13 +140,14 @@ class IndexEntry:
     oid: str  # the blob's object name
 
 
-def index_entries(root: Path) -> dict[str, IndexEntry] | None:
-    """The index's merged (stage 0) entries under `root`, keyed by path relative to it.
+def index_entries(root: Path, paths: tuple[str, ...] = ()) -> dict[str, IndexEntry] | None:
+    """The index's merged (stage 0) entries under `root` (or only `paths`), keyed by path relative to it.
 
     None when git cannot answer. Files still in conflict have no stage-0 entry: a commit
     cannot be made with them, so they hold nothing to read.
     """
-    out = run_git(root, "ls-files", "-z", "--stage")
+    literal = ("--literal-pathspecs",) if paths else ()  # a name is a name, never a pattern
+    out = run_git(root, *literal, "ls-files", "-z", "--stage", *(("--", *paths) if paths else ()))
     if out is None:
         return None
     entries: dict[str, IndexEntry] = {}
@@ -223,3 +224,20 @@ class BlobReader:
 
     def close(self) -> None:
         self._stop()
+
+
+def staged_blob(root: Path, relpath: str, max_size: int) -> bytes | None:
+    """The staged contents of one file (`relpath` relative to the top level `root`), or None.
+
+    None when the file is not staged as a regular file, is over `max_size`, or git cannot answer.
+    """
+    entries = index_entries(root, (relpath,))
+    entry = (entries or {}).get(relpath)
+    if entry is None or entry.mode not in ("100644", "100755"):
+        return None
+    reader = BlobReader(root)
+    try:
+        data, _ = reader.read(entry.oid, max_size)
+    finally:
+        reader.close()
+    return data

@@ -66,7 +66,7 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         pack = load_pack()
         config_path = find_config(req.path if req.path.is_dir() else req.path.parent, req.config_file)
         config = load_config(config_path, known_rules={c: r.info() for c, r in rules.items()},
-                             pack_options=pack)
+                             pack_options=pack, staged=_staged_config(config_path, req))
         config.preview = config.preview or req.preview
         codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
     except ConfigError as exc:
@@ -136,6 +136,26 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
     if nothing and gate and code == 0 and not req.exit_zero:
         code = EXIT_NOTHING_CHECKED
     return code
+
+
+def _staged_config(path: Path | None, req: CheckRequest) -> bytes | None:
+    """Under --staged, a config file found in the repository is read as staged (None: read the disk).
+
+    A config named with --config is the user's choice for this run and is read from disk, as
+    is one git does not track (local setup, not part of the commit).
+    """
+    from sop_check import git
+
+    if not req.staged or path is None or req.config_file is not None:
+        return None
+    top = git.toplevel(path.parent)
+    if top is None:
+        return None
+    try:
+        relpath = path.resolve().relative_to(top.resolve()).as_posix()
+    except ValueError:
+        return None
+    return git.staged_blob(top, relpath, 1_000_000)
 
 
 EXIT_NOTHING_CHECKED = 1  # like `unknown`: the gate could not confirm anything, so it does not pass

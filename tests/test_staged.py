@@ -188,3 +188,17 @@ def test_a_plain_git_hook_blocks_a_half_staged_commit(repo: Path) -> None:
     git(repo, "add", AVATAR)
     fixed = git(repo, "commit", "-qm", "keep keepalive", check=False)
     assert fixed.returncode == 0, fixed.stdout + fixed.stderr
+
+
+def test_staged_config_is_read_from_the_index(repo: Path) -> None:
+    good = (repo / AVATAR).read_text()
+    (repo / "sop-check.toml").write_text("select = ['TAV004']\n")
+    git(repo, "add", "sop-check.toml")
+    (repo / "sop-check.toml").write_text("select = ['TAV004']\nignore = ['TAV004']\n")  # unstaged relaxation
+    _stage_edit(repo, AVATAR, staged=good.replace("keepalive: true", "keepalive: false"), worktree=good)
+    code, report = check_json(repo, "--staged")
+    assert statuses(report) == {"TAV004": "fail"} and code == 1
+    # An explicit --config is the user's choice for the run: read from disk.
+    code = CliRunner().invoke(main, ["check", str(repo), "--staged", "--config", str(repo / "sop-check.toml")],
+                              env={"CI": ""}).exit_code
+    assert code == 2  # the disk version ignores the only selected rule: nothing left to run

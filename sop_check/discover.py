@@ -81,7 +81,7 @@ def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[st
 
     out: list[str] = []
     # Each stack entry: folder, its path relative to root, the ignore specs in force there.
-    stack: list[tuple[Path, str, list[tuple[str, object]]]] = [(root, "", [])]
+    stack: list[tuple[Path, str, list[tuple[str, Any]]]] = [(root, "", [])]
     while stack:
         folder, prefix, specs = stack.pop()
         specs = list(specs)
@@ -119,13 +119,13 @@ def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[st
     return out
 
 
-def _ignored(relpath: str, is_dir: bool, specs: list) -> bool:
+def _ignored(relpath: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
     ignored = False
     for prefix, spec in specs:
         if not relpath.startswith(prefix):
             continue
         sub = relpath[len(prefix):] + ("/" if is_dir else "")
-        result = spec.check_file(sub)  # type: ignore[attr-defined]
+        result = spec.check_file(sub)
         if result.include is not None:
             ignored = bool(result.include)
     return ignored
@@ -371,9 +371,9 @@ def _assign_files(apps: list[App], scan_root: Path, files: list[str]) -> None:
         while True:
             cut = folder.rfind("/")
             folder = folder[:cut] if cut >= 0 else ""
-            app = by_prefix.get(folder)
-            if app is not None:
-                app.files.append(f[len(folder) + 1:] if folder else f)
+            owner = by_prefix.get(folder)
+            if owner is not None:
+                owner.files.append(f[len(folder) + 1:] if folder else f)
                 break
             if not folder:
                 break

@@ -7,12 +7,17 @@ import sys
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from sop_check.context import Settings
 from sop_check.model import exit_code
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.config import Config
+    from sop_check.model import Report
+    from sop_check.rule import Rule
 
 EXIT_USAGE = 2
 
@@ -161,7 +166,7 @@ def _staged_config(path: Path | None, req: CheckRequest) -> bytes | None:
 EXIT_NOTHING_CHECKED = 1  # like `unknown`: the gate could not confirm anything, so it does not pass
 
 
-def nothing_checked(report: Any) -> str | None:
+def nothing_checked(report: Report) -> str | None:
     """Why no rule applied to any app (every result a skip, or no app at all), or None."""
     from sop_check.model import Status
 
@@ -179,7 +184,7 @@ def nothing_checked(report: Any) -> str | None:
     return "no rule applies to any app (" + "; ".join(why) + ")"
 
 
-def _empty_selection(config: Any, rules: dict[str, Any], req: CheckRequest) -> str:
+def _empty_selection(config: Config, rules: dict[str, type[Rule]], req: CheckRequest) -> str:
     """Why the selection runs no rule, with the way out: a gate that runs nothing is a usage error."""
     infos = [r.info() for r in rules.values()]
     was = config.preview

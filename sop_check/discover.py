@@ -256,7 +256,8 @@ def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
             files = sorted(listed[0] + listed[1])
             untracked = listed[1]
             if staged:
-                notices.append("pre-commit mode: only files staged for commit count as evidence")
+                notices.append("pre-commit mode: what the commit will contain is checked (the files and contents "
+                               "staged in the git index, not the work tree)")
     tavus_files = git.finish_grep(grep) if files is not None else None
     if tavus_files is not None:
         tavus_files |= _mentioning(scan_root, untracked, b"tavus")

@@ -74,6 +74,8 @@ def test_half_staged_file_is_judged_by_its_staged_version(repo: Path) -> None:
     assert statuses(report) == {"TAV004": "fail"}
     assert findings(report, "TAV004")[0][:2] == (AVATAR, 21)
     assert "does not use keepalive: true" in findings(report, "TAV004")[0][2]
+    assert ("pre-commit mode: what the commit will contain is checked (the files and contents staged in the git "
+            "index, not the work tree)") in report["notices"]
     assert code == 1
     # The work tree itself is fine: outside --staged it passes.
     code, report = check_json(repo, "--select", "TAV004")
@@ -202,3 +204,10 @@ def test_staged_config_is_read_from_the_index(repo: Path) -> None:
     code = CliRunner().invoke(main, ["check", str(repo), "--staged", "--config", str(repo / "sop-check.toml")],
                               env={"CI": ""}).exit_code
     assert code == 2  # the disk version ignores the only selected rule: nothing left to run
+
+
+def test_staged_outside_git_says_it_reads_the_disk(tmp_path: Path) -> None:
+    project = copy_fixture("app-router-compliant", tmp_path)
+    code, report = check_json(project, "--staged", "--select", "TAV004")
+    assert statuses(report) == {"TAV004": "pass"} and code == 0
+    assert "--staged outside a git repository: checking the files on disk" in report["notices"]

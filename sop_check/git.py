@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+import sys
 from pathlib import Path
-
-from sop_check.records import record
+from typing import NamedTuple
 
 _GIT = ["git", "-c", "core.fsmonitor=false", "-c", "safe.directory=*", "-c", "core.quotepath=off"]
 
@@ -132,8 +132,7 @@ def ignored(root: Path, paths: list[str]) -> set[str]:
     return {os.fsdecode(n) for n in proc.stdout.split(b"\0") if n}
 
 
-@record(frozen=True)
-class IndexEntry:
+class IndexEntry(NamedTuple):  # a tuple: one per file of the repository, built fast
     """A file staged in the index: what a commit made now would contain."""
 
     mode: str  # "100644"/"100755" a file, "120000" a symbolic link, "160000" a submodule
@@ -151,12 +150,14 @@ def index_entries(root: Path, paths: tuple[str, ...] = ()) -> dict[str, IndexEnt
     if out is None:
         return None
     entries: dict[str, IndexEntry] = {}
+    encoding, errors = sys.getfilesystemencoding(), sys.getfilesystemencodeerrors()  # os.fsdecode, inlined
     for record_ in out.split(b"\0"):
         meta, tab, name = record_.partition(b"\t")
         parts = meta.split(b" ")
         if not tab or len(parts) != 3 or parts[2] != b"0":
             continue
-        entries[os.fsdecode(name)] = IndexEntry(parts[0].decode("ascii", "replace"), parts[1].decode("ascii", "replace"))
+        entries[name.decode(encoding, errors)] = IndexEntry(parts[0].decode("ascii", "replace"),
+                                                            parts[1].decode("ascii", "replace"))
     return entries
 
 

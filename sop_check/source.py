@@ -49,6 +49,7 @@ class IndexSource(FileSource):
         self._entries = entries
         self._from_disk = from_disk or set()
         self._blobs = git.BlobReader(repo_root)
+        self._by_folder: dict[str, list[str]] | None = None
 
     def allow_from_disk(self, paths: set[Path]) -> None:
         """Files git ignores that still count under --staged (the local `.env.local`)."""
@@ -57,12 +58,15 @@ class IndexSource(FileSource):
     def staged_in(self, folder: Path) -> list[Path]:
         """Files staged directly in `folder` (not in its subfolders)."""
         try:
-            prefix = folder.relative_to(self._repo_root).as_posix()
+            rel = folder.relative_to(self._repo_root).as_posix()
         except ValueError:
             return []
-        prefix = "" if prefix == "." else prefix + "/"
-        return [self._repo_root / name for name in self._entries
-                if name.startswith(prefix) and "/" not in name[len(prefix):]]
+        if self._by_folder is None:  # one pass over the index, however many apps ask
+            self._by_folder = {}
+            for name in self._entries:
+                cut = name.rfind("/")
+                self._by_folder.setdefault(name[:cut] if cut >= 0 else ".", []).append(name)
+        return [self._repo_root / name for name in self._by_folder.get(rel, [])]
 
     def _entry(self, path: Path) -> git.IndexEntry | None:
         try:

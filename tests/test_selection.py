@@ -126,3 +126,9 @@ def test_the_gate_setting_fails_a_run_that_checked_nothing(no_tavus: Path, good:
 def test_something_checked_in_ci_keeps_its_verdicts(good: Path) -> None:
     result = invoke("check", str(good), "--select", "TAV001,TAV004", ci="1")
     assert result.exit_code == 0 and "nothing was checked" not in result.stdout
+
+
+def test_typo_in_a_flag_name_is_a_usage_error_with_a_suggestion(good: Path) -> None:
+    result = invoke("check", str(good), "--selct", "TAV001")
+    assert result.exit_code == 2
+    assert "No such option" in result.output and "'--select'" in result.output.split("--selct")[1]

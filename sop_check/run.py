@@ -175,13 +175,17 @@ def nothing_checked(report: Report) -> str | None:
     if not report.apps:
         return "no app was found"
     why = []
-    for app in report.apps:
+    for app in report.apps[:_NAMED_APPS]:
         if app.skipped_reason:
             why.append(f"{app.root}: {app.skipped_reason}")
         else:
             skips = "; ".join(f"{r.rule} {r.message}" for r in app.results) or "no rule selected"
             why.append(f"{app.root}: every rule was skipped ({skips})")
-    return "no rule applies to any app (" + "; ".join(why) + ")"
+    more = len(report.apps) - _NAMED_APPS
+    return "no rule applies to any app (" + "; ".join(why) + (f"; and {more} more app(s)" if more > 0 else "") + ")"
+
+
+_NAMED_APPS = 3  # a monorepo of fifty apps without Tavus needs one line, not fifty reasons
 
 
 def _empty_selection(config: Config, rules: dict[str, type[Rule]], req: CheckRequest) -> str:

@@ -132,3 +132,14 @@ def test_typo_in_a_flag_name_is_a_usage_error_with_a_suggestion(good: Path) -> N
     result = invoke("check", str(good), "--selct", "TAV001")
     assert result.exit_code == 2
     assert "No such option" in result.output and "'--select'" in result.output.split("--selct")[1]
+
+
+def test_nothing_checked_in_a_large_monorepo_stays_one_short_line(tmp_path: Path) -> None:
+    for i in range(6):
+        app = tmp_path / "apps" / f"app{i}"
+        app.mkdir(parents=True)
+        (app / "package.json").write_text('{"dependencies": {"next": "15.0.0"}}')
+    result = invoke("check", str(tmp_path), ci="1")
+    assert result.exit_code == 1
+    note = next(line for line in result.stdout.splitlines() if line.startswith("note: nothing was checked"))
+    assert note.count("does not use Tavus") == 3 and "; and 3 more app(s))" in note

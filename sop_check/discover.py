@@ -149,11 +149,16 @@ def _read_package(path: Path, diagnostics: list[Diagnostic], repo_root: Path,
         diagnostics.append(Diagnostic(rel(path, repo_root), f"cannot read package.json: {cause}"))
         return None
     try:
-        pkg = json.loads(data.decode("utf-8"))
+        return _package_json(data)
     except ValueError as exc:
         cause = f"invalid JSON ({str(exc).splitlines()[0][:80]})"
         diagnostics.append(Diagnostic(rel(path, repo_root), f"cannot read package.json: {cause}"))
         return None
+
+
+def _package_json(data: bytes) -> dict[str, Any] | None:
+    """A package.json's object (None when it is not an object); ValueError when it is not JSON."""
+    pkg = json.loads(data.decode("utf-8"))
     return pkg if isinstance(pkg, dict) else None
 
 
@@ -221,10 +226,10 @@ def _is_next_app(folder: Path, source: FileSource) -> bool:
         return False
     data, _ = source.read(package, _MAX_PACKAGE_BYTES)
     try:
-        pkg = json.loads(data.decode("utf-8")) if data is not None else None
+        pkg = _package_json(data) if data is not None else None
     except ValueError:
         return False
-    return isinstance(pkg, dict) and _depends_on_next(pkg)
+    return pkg is not None and _depends_on_next(pkg)
 
 
 def _enclosing_app(folder: Path, repo_root: Path | None, source: FileSource) -> Path | None:

@@ -77,7 +77,7 @@ def find_up(index: AppIndex, names: tuple[str, ...]) -> str | None:
         prefix = "../" * up
         for name in names:
             candidate = index.root / (prefix + name)
-            if candidate.is_file() and not candidate.is_symlink():
+            if index.source.is_file(candidate):  # the work tree, or the index under --staged
                 return prefix + name
     return None
 

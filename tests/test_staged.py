@@ -211,3 +211,17 @@ def test_staged_outside_git_says_it_reads_the_disk(tmp_path: Path) -> None:
     code, report = check_json(project, "--staged", "--select", "TAV004")
     assert statuses(report) == {"TAV004": "pass"} and code == 0
     assert "--staged outside a git repository: checking the files on disk" in report["notices"]
+
+
+def test_parent_next_config_counts_only_when_staged(repo: Path) -> None:
+    # A monorepo-style app whose next.config lives in the parent folder (Next.js looks upwards).
+    app = repo / "web"
+    app.mkdir()
+    for name in ("app", "components", "package.json", ".env.example"):
+        (repo / name).rename(app / name)
+    git(repo, "add", "-A")
+    (repo / "next.config.mjs").write_text("export default { basePath: '/docs' };\n")  # on disk, not staged
+    _, worktree = check_json(repo / "web", "--select", "TAV004")
+    _, staged = check_json(repo / "web", "--select", "TAV004", "--staged")
+    assert statuses(staged) == {"TAV004": "pass"}  # the commit has no basePath: /api/tavus/end is served
+    assert statuses(worktree) != {"TAV004": "pass"}  # on disk the basePath moves the route

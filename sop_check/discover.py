@@ -182,9 +182,12 @@ def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path]
     if not requested.exists():
         raise DiscoveryError(f"{scan_path}: no such file or directory")
     start = requested if requested.is_dir() else requested.parent
-    top = git.toplevel(start)
+    probed = git.probe(start)
+    top = probed.top
     repo_root = top.resolve() if top else None
     notices: list[str] = []
+    if probed.problem:
+        notices.append(f"{probed.problem}; walking the folder instead")
     source = _source(repo_root, staged, notices)
     enclosing = None
     if explicit_apps is None and requested.is_file():

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
@@ -69,7 +67,8 @@ Variables) for Production, then redeploy.
         if not token:
             missing.append("VERCEL_TOKEN in the environment")
         if not project:
-            missing.append("the project id (.vercel/project.json from `vercel link`, or [vercel] project in config)")
+            missing.append(where if s.locked else
+                           "the project id (.vercel/project.json from `vercel link`, or [vercel] project in config)")
         if missing:
             what = " and ".join(missing)
             if s.ci or s.require_vercel:
@@ -78,26 +77,32 @@ Variables) for Production, then redeploy.
         return self._verify(ctx, token, project, team, where)
 
     def _project(self, ctx) -> tuple[str | None, str | None, str]:
+        """Project and team: the workflow's VERCEL_PROJECT_ID/VERCEL_ORG_ID first, then (unless
+        --locked: the tree must not choose which project vouches for it) config and .vercel/project.json."""
+        from sop_check.vercel import PROJECT_ENV, TEAM_ENV, read_project_file
+
         s = ctx.settings
-        path = ctx.app.root / ".vercel" / "project.json"
-        project, team = s.vercel_project, s.vercel_team
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if isinstance(data, dict):
-                project = project or data.get("projectId")
-                team = team or data.get("orgId")
-        except (OSError, ValueError):
-            pass
-        where = ".vercel/project.json" if path.is_file() else "package.json"
-        return (str(project) if project else None), (str(team) if team else None), where
+        project = ctx.environ.get(PROJECT_ENV, "").strip() or None
+        team = ctx.environ.get(TEAM_ENV, "").strip() or None
+        if s.locked:
+            return project, team, f"{PROJECT_ENV} (and {TEAM_ENV}) in the workflow's environment: under --locked " \
+                                  "the project is not taken from the repository"
+        project, team = project or s.vercel_project, team or s.vercel_team
+        data, problem = read_project_file(ctx.app.root)
+        if problem:
+            ctx.app.diagnose(".vercel/project.json", problem)
+        project = project or data.get("projectId")
+        team = team or data.get("orgId")
+        where = ".vercel/project.json" if data else "package.json"
+        return project, team, where
 
     def _verify(self, ctx, token: str, project: str, team: str | None, where: str) -> RuleResult:
-        from sop_check.vercel import VercelError, list_env_vars
+        from sop_check.vercel import VercelError, api_base, list_env_vars
 
-        anchor = ctx.app.location(where)
+        anchor = ctx.app.location(where if where.endswith(".json") else "package.json")
         try:
-            envs = list_env_vars(project, token=token, team_id=team, base_url=ctx.options["api-base"],
-                                 timeout=float(ctx.options.get("timeout", 10)))
+            envs = list_env_vars(project, token=token, team_id=team, base_url=api_base(ctx.environ),
+                                 timeout=float(ctx.options.get("timeout", 10)), allow_loopback=True)
         except VercelError as exc:
             return self.unknown("could not read the project's variables from Vercel", [exc.message])
         targets = list(ctx.options.get("targets", ["production"]))

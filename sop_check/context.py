@@ -27,6 +27,7 @@ class Settings:
     prefilter: bool = True
     jobs: int = 0  # 0: automatic
     max_file_size: int = 2_000_000  # bytes; larger files are skipped with a notice
+    locked: bool = False  # --locked: the scanned tree may only make the run stricter (SECURITY.md)
 
 
 class CheckContext:

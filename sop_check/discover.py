@@ -8,7 +8,6 @@ being ignored is exactly what they should be.
 
 from __future__ import annotations
 
-import json
 import os
 import stat
 from dataclasses import field
@@ -19,6 +18,7 @@ from typing import Any
 
 from sop_check import git
 from sop_check.model import Diagnostic
+from sop_check.parse.limits import loads_json
 from sop_check.source import FileSource, IndexSource
 
 # Folders that never hold the project's own source.
@@ -158,7 +158,7 @@ def _read_package(path: Path, diagnostics: list[Diagnostic], repo_root: Path,
 
 def _package_json(data: bytes) -> dict[str, Any] | None:
     """A package.json's object (None when it is not an object); ValueError when it is not JSON."""
-    pkg = json.loads(data.decode("utf-8"))
+    pkg = loads_json(data.decode("utf-8"))  # nesting measured first: no RecursionError
     return pkg if isinstance(pkg, dict) else None
 
 

@@ -19,6 +19,8 @@ def read_source(path: Path, max_size: int) -> tuple[bytes | None, str | None]:
     except OSError as exc:
         return None, _os_cause(exc)
     try:
+        if _through_symlink(fd, path):
+            return None, "cannot read: a folder on its path is a symbolic link (not followed)"
         st = os.fstat(fd)
         if not _is_regular(st.st_mode):
             return None, "skipped: not a regular file"
@@ -40,6 +42,20 @@ def read_source(path: Path, max_size: int) -> tuple[bytes | None, str | None]:
     if len(data) > max_size:
         return None, f"skipped: over the size limit of {max_size} bytes"
     return normalise(data)
+
+
+def _through_symlink(fd: int, path: Path) -> bool:
+    """Was `path` reached through a symbolic link to a folder? (O_NOFOLLOW guards only the last name.)
+
+    Callers build paths from the resolved scan root, so the real path of the open file equals
+    the normalised path unless a folder below the root is a link (into /etc, or out of the repo).
+    """
+    expected = os.path.normpath(os.path.abspath(path))
+    try:
+        actual = os.readlink(f"/proc/self/fd/{fd}")
+    except OSError:
+        actual = os.path.realpath(path)
+    return actual != expected
 
 
 def _is_regular(mode: int) -> bool:

@@ -61,7 +61,11 @@ class ModuleResolver:
         extends = data.get("extends")
         for ext in ([extends] if isinstance(extends, str) else extends if isinstance(extends, list) else []):
             if isinstance(ext, str) and ext.startswith("."):
-                target = (path.parent / ext)
+                target = Path(os.path.normpath(path.parent / ext))
+                if not _inside(target, self.repo_root):
+                    self.problems.append((self._rel(path), f"'extends' points outside the repository ({ext}); "
+                                                           "not read"))
+                    continue
                 if target.suffix != ".json":
                     target = target.with_name(target.name + ".json") if not self.source.is_file(target) else target
                 if self.source.is_file(target):
@@ -160,6 +164,14 @@ class ModuleResolver:
         except ValueError:
             return False  # never outside the repository
         return self.source.is_file(target) and "node_modules" not in target.parts
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
 
 
 def _norm(path: str) -> str:

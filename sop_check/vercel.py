@@ -6,18 +6,39 @@ of a project by id or name"): `GET /v10/projects/{idOrName}/env?teamId=…` with
 Pages are followed through `pagination.next`, passed back as `until`. We never
 ask for decryption: names and targets are all the check needs, and the token
 never appears in a message, an exception or a repr.
+
+Where the token goes is decided by us, never by the scanned tree (SECURITY.md): the
+endpoint is `https://api.vercel.com`, fixed in code; only the test suite moves it, through
+`SOP_CHECK_TEST_VERCEL_API`, and only to a loopback address. Plain http is refused anywhere
+else, and a redirect is never followed (urllib would carry `Authorization` to any host).
+Project and team ids are checked for shape before they go into a URL.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import json
+import os
+import re
 import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
+
 from sop_check.records import record
-from typing import Callable
+from typing import Any, Callable, Mapping, NoReturn
+
+DEFAULT_API = "https://api.vercel.com"
+# For the test suite's fake API only: a loopback URL (the name says so; SECURITY.md).
+TEST_API_ENV = "SOP_CHECK_TEST_VERCEL_API"
+# Trusted ids from the workflow's environment (the names the Vercel CLI uses in CI).
+PROJECT_ENV, TEAM_ENV = "VERCEL_PROJECT_ID", "VERCEL_ORG_ID"
+# A project id (`prj_…`) or name (lowercase letters, digits, `.`, `_`, `-`; at most 100), a team or
+# user id. Nothing that could add a path segment, a query or a host to the URL.
+_PROJECT_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}")
+_TEAM_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
 
 MAX_PAGES = 50
 MAX_RETRY_AFTER = 30.0
@@ -38,8 +59,56 @@ class VercelError(Exception):
         self.transient = transient
 
 
+def valid_project(ref: str) -> bool:
+    return _PROJECT_REF.fullmatch(ref) is not None and ".." not in ref
+
+
+def valid_team(ref: str) -> bool:
+    return _TEAM_REF.fullmatch(ref) is not None
+
+
+def api_base(environ: Mapping[str, str]) -> str:
+    """The API endpoint: Vercel's, or the test suite's loopback fake. Raises VercelError otherwise."""
+    override = environ.get(TEST_API_ENV, "").strip()
+    if not override:
+        return DEFAULT_API
+    check_endpoint(override, allow_loopback=True)
+    if not _is_loopback(urllib.parse.urlsplit(override).hostname or ""):
+        raise VercelError("endpoint", f"{TEST_API_ENV} is for the test suite's fake API and must name a loopback "
+                                      "address (127.0.0.1, ::1, localhost)")
+    return override
+
+
+def check_endpoint(base_url: str, *, allow_loopback: bool = False) -> None:
+    """https only; http only to a loopback host and only when the caller allows it (tests)."""
+    parts = urllib.parse.urlsplit(base_url)
+    host = parts.hostname or ""
+    if parts.username is not None or parts.password is not None or not host:
+        raise VercelError("endpoint", "the Vercel API endpoint must be a plain https URL")
+    if _is_loopback(host) and not allow_loopback:
+        raise VercelError("endpoint", "the Vercel API endpoint may not be a loopback address")
+    if parts.scheme == "https" or (parts.scheme == "http" and allow_loopback and _is_loopback(host)):
+        return
+    raise VercelError("endpoint", "the Vercel API endpoint must use https (the token never travels in clear text)")
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def list_env_vars(project_id: str, *, token: str, team_id: str | None, base_url: str, timeout: float = 10.0,
-                  max_retries: int = 3, sleep: Callable[[float], None] = time.sleep) -> list[VercelEnvVar]:
+                  max_retries: int = 3, sleep: Callable[[float], None] = time.sleep,
+                  allow_loopback: bool = False) -> list[VercelEnvVar]:
+    check_endpoint(base_url, allow_loopback=allow_loopback)
+    if not valid_project(project_id):
+        raise VercelError("project", "the project id or name is not one Vercel could have issued; not used")
+    if team_id is not None and not valid_team(team_id):
+        raise VercelError("team", "the team id is not one Vercel could have issued; not used")
     out: list[VercelEnvVar] = []
     until: str | None = None
     for _ in range(MAX_PAGES):
@@ -90,12 +159,26 @@ def _get_with_retries(url: str, token: str, project_id: str, timeout: float, max
             attempt += 1
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib copies `Authorization` onto a redirect to any host: follow none."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> NoReturn:
+        raise VercelError("redirect", f"the Vercel API answered with a redirect ({code}); not followed, so the "
+                                      "token goes nowhere else")
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects())
+
+
 def _get(url: str, token: str, project_id: str, timeout: float) -> object:
     request = urllib.request.Request(url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json",
                                                    "User-Agent": "sop-check"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - https by configuration
+        with _OPENER.open(request, timeout=timeout) as resp:  # https, checked by check_endpoint
             body = resp.read(20_000_000)
+    except VercelError:
+        raise
     except urllib.error.HTTPError as exc:
         raise _http_error(exc, project_id) from None
     except (socket.timeout, TimeoutError):
@@ -134,3 +217,35 @@ def _http_error(exc: urllib.error.HTTPError, project_id: str) -> VercelError:
     if code >= 500:
         return VercelError("server", f"the Vercel API failed ({code})", transient=True)
     return VercelError("http", f"the Vercel API answered {code}")
+
+
+def read_project_file(app_root: Path) -> tuple[dict[str, str], str | None]:
+    """`projectId` and `orgId` from the app's `.vercel/project.json`, checked for shape.
+
+    ({}, None) when there is no such file; ({}, problem) when it is a symbolic link (not
+    followed: its target could be any file), unreadable, too deep, or holds ids of the wrong shape.
+    """
+    from sop_check.files import read_source
+    from sop_check.parse.limits import loads_json
+
+    path = app_root / ".vercel" / "project.json"
+    if not os.path.lexists(path):
+        return {}, None
+    raw, problem = read_source(path, 64_000)
+    if raw is None:
+        return {}, problem
+    try:
+        data = loads_json(raw.decode("utf-8", "replace"))
+    except ValueError as exc:
+        return {}, f"not valid JSON ({str(exc).splitlines()[0][:80]}); not used"
+    if not isinstance(data, dict):
+        return {}, "not a JSON object; not used"
+    out: dict[str, str] = {}
+    for key, valid in (("projectId", valid_project), ("orgId", valid_team)):
+        value = data.get(key)
+        if value is None:
+            continue
+        if not isinstance(value, str) or not valid(value):
+            return {}, f"'{key}' is not an id Vercel could have issued; the file is not used"
+        out[key] = value
+    return out, None

@@ -10,7 +10,7 @@ import pytest
 from sop_check.context import Settings
 from sop_check.engine import RunOptions, run_check
 from sop_check.registry import all_rules
-from sop_check.vercel import VercelError, list_env_vars
+from sop_check.vercel import TEST_API_ENV, VercelError, list_env_vars
 from helpers import PACK, options_for, write
 from vercel_fake import TOKEN, FakeVercel
 
@@ -22,7 +22,7 @@ ENVS = [{"key": "TAVUS_API_KEY", "target": ["production", "preview"], "type": "e
 def _client(fake: FakeVercel, **kw):
     slept: list[float] = []
     envs = list_env_vars("prj_123", token=kw.pop("token", TOKEN), team_id="team_9", base_url=fake.url,
-                         sleep=slept.append, **kw)
+                         sleep=slept.append, allow_loopback=True, **kw)
     return envs, slept
 
 
@@ -82,12 +82,11 @@ def _run(tmp_path: Path, fake_url: str | None, *, environ: dict[str, str], targe
 
     def opts(code: str) -> dict:
         o = options_for(code)
-        if fake_url:
-            o["api-base"] = fake_url
         if targets:
             o["targets"] = targets
         return o
 
+    environ = {**environ, TEST_API_ENV: fake_url} if fake_url else environ
     report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV007"]], options_for=opts,
                                             settings=Settings(**settings), environ=environ, pack=PACK))
     return report.apps[0].results[0]

@@ -50,7 +50,13 @@ def _strip(text: str) -> str:
 
 def loads(text: str) -> Any:
     """Parse JSONC; raises ValueError with a one-line cause."""
+    from sop_check.parse.limits import json_depth, too_deep
+
+    stripped = _strip(text.lstrip("\ufeff"))
+    problem = too_deep(json_depth(stripped))
+    if problem:
+        raise ValueError(problem)
     try:
-        return json.loads(_strip(text.lstrip("\ufeff")))
+        return json.loads(stripped)
     except json.JSONDecodeError as exc:
         raise ValueError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None

@@ -89,12 +89,15 @@ def main() -> None:
 @click.option("--quiet", "-q", is_flag=True, help="Text format: only failing rules and findings.")
 @click.option("--verbose", "-v", is_flag=True, help="Text format: also the evidence behind every verdict.")
 @click.option("--color/--no-color", default=None, help="Colour the text output (default: on a terminal).")
+@click.option("--locked", is_flag=True, default=False,
+              help="Gate mode: the repository's config and comments may only make the run stricter "
+                   "(also SOP_CHECK_LOCKED=1).")
 def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, ignore: list[str] | None,
           apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
           vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
           preview: bool, exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
           no_prefilter: bool, jobs: int | None, quiet: bool, verbose: bool, color: bool | None,
-          extra_outputs: list[tuple[str, Path]]) -> None:
+          extra_outputs: list[tuple[str, Path]], locked: bool) -> None:
     """Audit PATH (default: the current folder), one app or a monorepo."""
     from sop_check.run import CheckRequest, execute
 
@@ -104,7 +107,7 @@ def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, i
         require_vercel=require_vercel, staged=staged or os.environ.get("PRE_COMMIT") == "1",
         strict=strict, preview=preview, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
         report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet, verbose=verbose,
-        color=color, extra_outputs=extra_outputs,
+        color=color, extra_outputs=extra_outputs, locked=locked,
     )
     sys.exit(execute(request))
 

@@ -8,9 +8,11 @@ Where: `--config FILE`; else walking up from PATH, the first folder holding
 from __future__ import annotations
 
 import datetime as _dt
+import os
 import re
 import tomllib
 from dataclasses import field
+from sop_check.parse.limits import toml_depth, too_deep
 from sop_check.records import record
 from pathlib import Path
 from typing import Any, Iterable, Mapping
@@ -18,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from sop_check.config_keys import TOP_LEVEL_KEYS, VERCEL_TARGETS
 
 CONFIG_NAMES = ("sop-check.toml", ".sop-check.toml")
+MAX_CONFIG_BYTES = 1_000_000
 
 
 class ConfigError(Exception):
@@ -80,6 +83,7 @@ class Config:
     jobs: int | None = None
     preview: bool = False
     warnings: list[str] = field(default_factory=list)
+    source_text: str = ""  # the file as read (staged or on disk): where each key is, for the policy lock
 
     def active_waivers(self, today: _dt.date | None = None) -> list[WaiverConfig]:
         today = today or _dt.date.today()
@@ -155,6 +159,9 @@ def _match(selector: str, codes: list[str]) -> list[str]:
 
 
 def find_config(start: Path, explicit: Path | None = None) -> Path | None:
+    """The config for a run from `start`: `explicit` (trusted: the user named it), else the nearest
+    config file from `start` up to the repository root (a folder holding `.git`); never above it,
+    because a folder above the repository is not the repository's to configure."""
     if explicit is not None:
         if not explicit.is_file():
             raise ConfigError(f"{explicit}: config file not found")
@@ -164,20 +171,37 @@ def find_config(start: Path, explicit: Path | None = None) -> Path | None:
         folder = folder.parent
     for d in (folder, *folder.parents):
         for name in CONFIG_NAMES:
-            if (d / name).is_file():
+            if _candidate(d / name):
                 return d / name
         py = d / "pyproject.toml"
-        if py.is_file() and _has_our_table(py):
+        if _candidate(py) and _has_our_table(py):
             return py
+        if os.path.lexists(d / ".git"):
+            break  # the repository root: its config is the last one that can apply
     return None
 
 
+def repository_boundary(start: Path) -> Path:
+    """The folder at or above `start` that holds `.git`, or `start` itself outside a repository."""
+    folder = start.resolve()
+    for d in (folder, *folder.parents):
+        if os.path.lexists(d / ".git"):
+            return d
+    return folder
+
+
+def _candidate(path: Path) -> bool:
+    """A config file found in the tree; a symbolic link is refused (it could name any file)."""
+    if path.is_symlink():
+        raise ConfigError(f"{path}: the config file is a symbolic link; not followed (name the file with --config)")
+    return path.is_file()
+
+
 def _has_our_table(path: Path) -> bool:
-    try:
-        text = path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
-        return False
-    return "[tool.sop-check" in text
+    from sop_check.files import read_source
+
+    data, _ = read_source(path, MAX_CONFIG_BYTES)
+    return data is not None and b"[tool.sop-check" in data
 
 
 # Top-level keys and the words their errors use: the table shared with the JSON Schema.
@@ -191,7 +215,11 @@ def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_optio
         return Config()
     name = str(path)
     try:
-        data = tomllib.loads(staged.decode("utf-8") if staged is not None else path.read_text(encoding="utf-8"))
+        text = staged.decode("utf-8") if staged is not None else _read_config_text(path)
+        problem = too_deep(toml_depth(text))
+        if problem:
+            raise ConfigError(f"{name}: {problem}")
+        data = tomllib.loads(text)
     except OSError as exc:
         raise ConfigError(f"{name}: cannot read ({(exc.strerror or str(exc)).lower()})") from None
     except UnicodeDecodeError:
@@ -204,7 +232,15 @@ def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_optio
         raise ConfigError(f"{name}: not valid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("sop-check", {})
-    return _validate(data, name, path, known_rules, pack_options)
+    cfg = _validate(data, name, path, known_rules, pack_options)
+    cfg.source_text = text
+    return cfg
+
+
+def _read_config_text(path: Path) -> str:
+    if path.stat().st_size > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES} bytes; not a config file")
+    return path.read_text(encoding="utf-8")
 
 
 def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, Any], pack: Pack) -> Config:
@@ -283,11 +319,19 @@ def _bool(data: dict, key: str, name: str) -> bool | None:
     return data[key]
 
 
+# Keys that decide where a credential goes: never from a file in the scanned tree (SECURITY.md).
+_TRUSTED_ONLY = {
+    "api-base": "the Vercel API endpoint is fixed (the token must not go where the repository says)",
+}
+
+
 def _options(table: Any, allowed: Mapping[str, Any], where: str, name: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"{where} must be a table, got {_kind(table)}")
     out: dict[str, Any] = {}
     for key, value in table.items():
+        if key in _TRUSTED_ONLY:
+            raise ConfigError(f"{where}: '{key}' cannot be set in a config file: {_TRUSTED_ONLY[key]}")
         if key not in allowed:
             choices = ", ".join(sorted(allowed)) or "none"
             raise ConfigError(f"{where}: key '{key}' is not allowed; allowed keys: {choices}")

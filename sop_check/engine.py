@@ -12,7 +12,7 @@ from sop_check.context import CheckContext, Settings
 from sop_check.discover import App, Project, discover
 from sop_check.discover import rel as _rel
 from sop_check.index import AppIndex
-from sop_check.model import AppReport, Report, RuleResult, Status
+from sop_check.model import AppReport, Diagnostic, Relaxation, Report, RuleResult, Status
 from sop_check.resolve import ModuleResolver
 from sop_check.rule import Rule
 from sop_check.suppress import apply_suppressions
@@ -41,6 +41,9 @@ class RunOptions:
     waivers: list[Waiver] = field(default_factory=list)
     config_path: str | None = None
     report_unused_ignores: bool = False
+    relaxations: list[Relaxation] = field(default_factory=list)  # config relaxations in effect (listed)
+    lock_violations: list[Relaxation] = field(default_factory=list)  # --locked: refused, each a LOCK001 finding
+    notes: list[Diagnostic] = field(default_factory=list)  # problems found before discovery (config apps)
 
 
 def run_check(path: Path, opts: RunOptions) -> Report:
@@ -62,9 +65,16 @@ def _run_project(project: Project, opts: RunOptions) -> Report:
         scanned_path=_rel(project.scan_root, project.repo_root),
         config_path=opts.config_path,
         rules=[r.info() for r in opts.rules],
-        diagnostics=list(project.diagnostics),
+        diagnostics=[*opts.notes, *project.diagnostics],
         notices=list(project.notices),
+        relaxations=[_repo_relative(r, project.repo_root) for r in opts.relaxations],
+        locked=opts.settings.locked,
     )
+    opts.lock_violations = [_repo_relative(r, project.repo_root) for r in opts.lock_violations]
+    if report.locked:
+        from sop_check.policy import LOCK_RULE
+
+        report.rules.append(LOCK_RULE)
     needles = _needles(opts.rules)
     indexes = [(app, build_index(project, app, opts, needles)) for app in project.apps]
     using = {id(app): _uses_tavus(index, app, project) for app, index in indexes}
@@ -156,6 +166,8 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
         for rule in opts.rules:
             app_report.results.append(RuleResult(rule.code, rule.name, _severity(rule, opts), Status.SKIP,
                                                  app_report.skipped_reason))
+        if opts.settings.locked:
+            app_report.results.append(_policy_lock([], index, opts.lock_violations))
         return app_report
     runnable = opts.rules if app.next_app else _outside_next(app, opts, report, app_report)
     instances = {r.code: r() for r in runnable}
@@ -178,8 +190,13 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
     ordered = [results[c] for c in instances]
     if not app.next_app:  # the rules that could not run keep their place in the pack's order
         ordered = sorted(ordered + app_report.results, key=lambda r: [x.code for x in opts.rules].index(r.rule))
-    apply_suppressions(ordered, index, opts.waivers, inline=opts.settings.inline_suppressions,
+    locked = opts.settings.locked
+    apply_suppressions(ordered, index, opts.waivers, inline=opts.settings.inline_suppressions and not locked,
                        unused=report.unused_suppressions if opts.report_unused_ignores else None)
+    if locked:
+        ordered.append(_policy_lock(ordered, index, opts.lock_violations))
+    else:
+        report.relaxations.extend(_inline_relaxations(ordered))
     app_report.results = ordered
     return app_report
 
@@ -208,6 +225,44 @@ def _outside_next(app: App, opts: RunOptions, report: Report, app_report: AppRep
                           f"{judged}; the others are unknown: verify them by hand, or check the Next.js app "
                           "that serves the end route (--app DIR)")
     return runnable
+
+
+def _repo_relative(r: Relaxation, root: Path) -> Relaxation:
+    """A relaxation's config path as every path is reported: relative to the repository root."""
+    from sop_check.model import Location
+
+    path = Path(r.location.path)
+    if not path.is_absolute():
+        return r
+    rel_path = _rel(path.resolve(), root)
+    return Relaxation(r.kind, r.subject, r.message, Location(rel_path, r.location.line, r.location.column), r.origin)
+
+
+def _inline_relaxations(results: list[RuleResult]) -> list[Relaxation]:
+    """Each inline suppression in effect, listed so a reviewer sees the gate weakened."""
+    return [Relaxation("suppression", r.rule, f"sop-check-ignore {r.rule}: {f.suppression.reason}",
+                       f.suppression.location or f.location, "repository")
+            for r in results for f in r.findings if f.suppression is not None and f.suppression.kind == "inline"]
+
+
+def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxation]) -> RuleResult:
+    """LOCK001 for one app: the config's refused relaxations and this app's suppression comments."""
+    from sop_check.model import Finding, Severity
+    from sop_check.policy import LOCK_RULE
+    from sop_check.suppress import directive_matches
+
+    attempts = list(config)
+    for directive, finding in directive_matches(results, index):
+        attempts.append(Relaxation("suppression", finding.rule, f"sop-check-ignore {finding.rule} would suppress: "
+                                   f"{finding.message}", directive.location, "repository"))
+    findings = [Finding(rule=LOCK_RULE.code, message=f"refused under --locked: {a.message}", location=a.location,
+                        hint="remove it from the pull request, or put it in a config the workflow names with "
+                             "--config outside the repository") for a in attempts]
+    if findings:
+        return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.FAIL,
+                          f"{len(findings)} attempt(s) to weaken the gate from the repository", findings)
+    return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.PASS,
+                      "the repository's config and comments only make the gate stricter")
 
 
 def _severity(rule: type[Rule], opts: RunOptions):

@@ -139,6 +139,22 @@ class RuleInfo:
     tags: tuple[str, ...] = ()
 
 
+@record(frozen=True)
+class Relaxation:
+    """Something in the scanned tree that makes the gate weaker than its defaults: an ignored rule,
+    a downgraded severity, a waiver, an inline suppression, a custom option (SECURITY.md).
+
+    Without --locked each one in effect is listed in every report; under --locked one from the
+    repository is not applied and fails the run as a `LOCK001` finding at `location`.
+    """
+
+    kind: str  # "ignore", "select", "severity", "waiver", "suppression", "option", "exclude", "apps", ...
+    subject: str  # the rule code or option name it weakens
+    message: str  # one line: what it does to the gate
+    location: Location  # the config line or the comment
+    origin: str = "repository"  # "repository" (hostile) or "--config" (named by the user, trusted)
+
+
 @record
 class Report:
     tool_version: str
@@ -153,6 +169,8 @@ class Report:
     notices: list[str] = field(default_factory=list)
     unused_suppressions: list[Finding] = field(default_factory=list)
     options: dict[str, Any] = field(default_factory=dict)
+    relaxations: list[Relaxation] = field(default_factory=list)  # in effect (applied) in this run
+    locked: bool = False  # --locked: relaxations from the repository were refused (LOCK001)
 
     def all_results(self) -> list[tuple[AppReport, RuleResult]]:
         return [(app, r) for app in self.apps for r in app.results]

@@ -13,6 +13,7 @@ import click
 
 from sop_check.context import Settings
 from sop_check.model import exit_code
+from sop_check.policy import lock_requested
 
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.config import Config
@@ -49,6 +50,14 @@ class CheckRequest:
     # A run in which no rule applied to any app exits 1 instead of 0 (always in CI). The gate's
     # --locked mode sets it: a gate that checked nothing must not pass.
     fail_if_nothing_checked: bool = False
+    locked: bool = False  # --locked / SOP_CHECK_LOCKED=1: the repository may only make the run stricter
+
+
+def say(message: str) -> None:
+    """One line on stderr. It may quote the scanned tree (a config key, a path), so it is made inert."""
+    from sop_check.report.inert import clean, neutralise_commands
+
+    click.echo(neutralise_commands(f"sop-check: {clean(message)}"), err=True)
 
 
 def _pick(flag: Any, configured: Any, default: Any) -> Any:
@@ -75,13 +84,15 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         config.preview = config.preview or req.preview
         codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
     except ConfigError as exc:
-        click.echo(f"sop-check: config error: {exc}", err=True)
+        say(f"config error: {exc}")
         return EXIT_USAGE
     if not codes:
         click.echo(f"sop-check: error: {_empty_selection(config, rules, req)}", err=True)
         return EXIT_USAGE
     for warning in config.warnings:
-        click.echo(f"sop-check: warning: {warning}", err=True)
+        say(f"warning: {warning}")
+    locked = lock_requested(req.locked, env)
+    config, codes, relaxations, refused = _apply_policy(config, pack, codes, req, locked)
 
     vercel_cfg = config.vercel
     settings = Settings(
@@ -97,7 +108,8 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         inline_suppressions=req.inline_suppressions,
         prefilter=req.prefilter,
         jobs=_pick(req.jobs, config.jobs, 0),
-        max_file_size=config.max_file_size or 2_000_000,
+        max_file_size=min(config.max_file_size or 2_000_000, MAX_FILE_SIZE_CAP),
+        locked=locked,
     )
 
     def options_for(code: str) -> dict[str, Any]:
@@ -109,32 +121,36 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         return opts
 
     base = config.path.parent if config.path else Path.cwd()
+    config_apps, notes = _config_apps(config, base, req.path)
     opts = RunOptions(
         rules=[rules[c] for c in codes],
         options_for=options_for,
         settings=settings,
         environ=env,
         pack=pack.raw if hasattr(pack, "raw") else {"pack": {"version": pack.version, "sop": pack.sop}},
-        explicit_apps=list(req.apps) or [base / a for a in config.apps],
+        explicit_apps=list(req.apps) or config_apps,
         exclude=list(config.exclude),
         waivers=[Waiver(w.rule, w.path, w.reason) for w in config.active_waivers()],
         config_path=str(config.path) if config.path else None,
         report_unused_ignores=req.report_unused_ignores,
+        relaxations=relaxations,
+        lock_violations=refused,
+        notes=notes,
     )
     try:
         report = run_check(req.path, opts)
     except DiscoveryError as exc:
-        click.echo(f"sop-check: error: {exc}", err=True)
+        say(f"error: {exc}")
         return EXIT_USAGE
     report.options = {"strict": settings.strict, "ci": settings.ci, "staged": settings.staged}
     nothing = nothing_checked(report)
-    gate = req.fail_if_nothing_checked or settings.ci
+    gate = req.fail_if_nothing_checked or locked or settings.ci
     if nothing:
         report.notices.append(f"nothing was checked: {nothing}" + (
             "; a gate that checked nothing does not pass (exit 1)" if gate and not req.exit_zero else ""))
     _emit(report, req, env)
     if nothing and req.fmt != "text":
-        click.echo(f"sop-check: {report.notices[-1]}", err=True)
+        say(report.notices[-1])
     if not _write_extra_outputs(report, req):
         return EXIT_USAGE
     code = exit_code(report, strict=settings.strict, exit_zero=req.exit_zero)
@@ -201,6 +217,49 @@ def _empty_selection(config: Config, rules: dict[str, type[Rule]], req: CheckReq
     return "the selection runs no rule: every selected rule is also ignored"
 
 
+MAX_FILE_SIZE_CAP = 10_000_000  # a config cannot make us read (and parse) bigger files than this
+
+
+def _apply_policy(config: Any, pack: Any, codes: list[str], req: CheckRequest,
+                  locked: bool) -> tuple[Any, list[str], list[Any], list[Any]]:
+    """(config, codes, relaxations in effect, relaxations refused) for this run (sop_check.policy)."""
+    from sop_check.config import repository_boundary
+    from sop_check.policy import explicit_config_is_trusted, find_relaxations, locked_codes, locked_config
+    from sop_check.registry import all_rules
+
+    if config.path is None:
+        return config, codes, [], []
+    infos = [r.info() for r in all_rules().values()]
+    start = req.path if req.path.is_dir() else req.path.parent
+    trusted = explicit_config_is_trusted(req.config_file, repository_boundary(start))
+    found = find_relaxations(config, pack, infos, config.source_text, cli_select=req.select, cli_ignore=req.ignore,
+                             cli_preview=req.preview, origin="--config" if trusted else "repository")
+    if not locked or trusted:
+        return config, codes, found, []
+    codes = locked_codes(config, infos, req.select, req.ignore, req.preview)
+    return locked_config(config, pack, found), codes, [], found
+
+
+def _config_apps(config: Any, base: Path, scan: Path) -> tuple[list[Path], list[Any]]:
+    """The config's `apps`, each inside the repository; one that resolves outside it is refused."""
+    from sop_check.config import repository_boundary
+    from sop_check.model import Diagnostic
+
+    boundary = repository_boundary(scan if scan.is_dir() else scan.parent)
+    apps: list[Path] = []
+    notes: list[Diagnostic] = []
+    for entry in config.apps:
+        folder = (base / entry).resolve()
+        try:
+            folder.relative_to(boundary)
+        except ValueError:
+            notes.append(Diagnostic(str(config.path.name if config.path else "config"),
+                                    f"apps: '{entry}' resolves outside the repository; not checked"))
+            continue
+        apps.append(folder)
+    return apps, notes
+
+
 def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:
     from sop_check.report import github_step_summary, render
 
@@ -210,11 +269,11 @@ def _emit(report: Any, req: CheckRequest, env: dict[str, str]) -> None:
     kwargs: dict[str, Any] = {"color": bool(color), "quiet": req.quiet, "verbose": req.verbose}
     text = render(req.fmt, report, **kwargs)
     if req.output is not None:
-        req.output.write_text(text, encoding="utf-8")
+        req.output.write_text(text, encoding="utf-8", errors="backslashreplace")
     else:
         click.echo(text, nl=not text.endswith("\n"), color=bool(color))
     for d in report.diagnostics if req.fmt not in ("text",) else []:
-        click.echo(f"sop-check: {d}", err=True)
+        say(f"{d}")
     summary_path = env.get("GITHUB_STEP_SUMMARY")
     if req.fmt == "github" and summary_path:
         try:

@@ -133,3 +133,21 @@ def _collect_unused(index: "AppIndex", cache: dict[str, list[Directive]], unused
             if not d.used:
                 unused.append(Finding(rule=",".join(d.codes), message="unused suppression: it matches no finding",
                                       location=d.location, hint="remove the sop-check-ignore comment"))
+
+
+def directive_matches(results: list[RuleResult], index: "AppIndex") -> list[tuple[Directive, Finding]]:
+    """Inline directives (with a reason) that would suppress a finding, found without applying them:
+    under --locked each one is an attempt to weaken the gate (SECURITY.md)."""
+    cache: dict[str, list[Directive]] = {}
+    out: list[tuple[Directive, Finding]] = []
+    for result in results:
+        for f in result.findings:
+            if f.suppressed:
+                continue
+            if f.location.path not in cache:
+                cache[f.location.path] = directives_in(index, f.location.path)
+            for d in cache[f.location.path]:
+                if result.rule in d.codes and d.line in (f.location.line - 1, f.location.line) and d.reason:
+                    out.append((d, f))
+                    break
+    return out

@@ -72,10 +72,10 @@ def api_base(environ: Mapping[str, str]) -> str:
     override = environ.get(TEST_API_ENV, "").strip()
     if not override:
         return DEFAULT_API
-    check_endpoint(override, allow_loopback=True)
     if not _is_loopback(urllib.parse.urlsplit(override).hostname or ""):
         raise VercelError("endpoint", f"{TEST_API_ENV} is for the test suite's fake API and must name a loopback "
                                       "address (127.0.0.1, ::1, localhost)")
+    check_endpoint(override, allow_loopback=True)
     return override
 
 

@@ -20,17 +20,27 @@ def _renderer(fmt: str) -> Callable[..., str]:
 
 
 def render(fmt: str, report: Report, **kwargs: Any) -> str:
+    """The report in `fmt`, inert: strings from the scanned tree cleaned, no workflow command possible."""
+    from sop_check.report.inert import neutralise_commands, sanitized
+
     renderer = _renderer(fmt)
     if fmt != "text":
         for key in ("color", "quiet", "verbose"):
             kwargs.pop(key, None)
-    return renderer(report, **kwargs)
+    text: str = renderer(sanitized(report), **kwargs)
+    if fmt == "github":
+        return text  # every line is one of our annotations, its data escaped by the reporter
+    return neutralise_commands(text, _COMMAND_STYLE.get(fmt, "text"))
+
+
+_COMMAND_STYLE = {"json": "json", "sarif": "json", "junit": "xml"}
 
 
 def github_step_summary(report: Report) -> str:
     from sop_check.report.github import step_summary
+    from sop_check.report.inert import sanitized
 
-    return step_summary(report)
+    return step_summary(sanitized(report, markdown=True))
 
 
 def summary_counts(report: Report) -> dict[str, int]:

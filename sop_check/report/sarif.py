@@ -11,13 +11,16 @@ from urllib.parse import quote
 
 from sop_check import REPOSITORY_URL
 from sop_check.model import AppReport, Finding, Location, Report, RuleResult, Severity, Status
+from sop_check.report.inert import path_bytes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = REPOSITORY_URL
 
 
 def _uri(path: str) -> str:
-    return quote(path, safe="/")  # spaces, '#' and non-ASCII percent-encoded
+    # Spaces, '#', non-ASCII and a name's undecodable bytes percent-encoded, from the name's bytes
+    # (the report's paths arrive escaped by sop_check.report.inert).
+    return quote(path_bytes(path), safe="/")
 
 
 def _location(loc: Location) -> dict[str, Any]:

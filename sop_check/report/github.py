@@ -40,6 +40,8 @@ def render(report: Report) -> str:
             path = f"{app.root}/package.json" if app.root != "." else "package.json"
             errors.append(_command("error", path, 1, 1, title, f"rule failed to run: {r.message}"))
     notes = [f"::warning file={_escape_prop(d.path)}::{_escape_data(d.message)}" for d in report.diagnostics]
+    notes += [_command("warning", r.location.path, r.location.line, r.location.column, "sop-check policy relaxation",
+                       r.message) for r in report.relaxations]
     return "\n".join(errors + warnings + notes) + ("\n" if errors or warnings or notes else "")
 
 
@@ -83,6 +85,10 @@ def step_summary(report: Report) -> str:
         for root, statuses in matrix(groups.checked):
             cells = " | ".join(_ICONS[s].split()[0] if s else "–" for s in statuses)
             out.append(f"| `{root}` | {cells} |")
+        out.append("")
+    if report.relaxations:
+        out += ["### Policy relaxations", "", "These weaken the gate (`--locked` refuses those from the repository):", ""]
+        out += [f"- `{r.location.path}:{r.location.line}` {r.message}" for r in report.relaxations]
         out.append("")
     out.append(f"_sop-check {report.tool_version}, rule pack {report.pack_version} ({report.sop_version}), "
                f"config: {report.config_path or 'defaults'}_")

@@ -44,6 +44,9 @@ def as_dict(report: Report) -> dict[str, Any]:
         "diagnostics": [{"path": d.path, "message": d.message, "level": d.level} for d in report.diagnostics],
         "notices": list(report.notices),
         "unused_suppressions": [_finding(f) for f in report.unused_suppressions],
+        "policy": {"locked": report.locked, "relaxations": [
+            {"kind": r.kind, "subject": r.subject, "message": r.message, "origin": r.origin, **_loc(r.location)}
+            for r in report.relaxations]},
         "summary": summary_counts(report),
     }
 

@@ -120,6 +120,13 @@ def render(report: Report) -> str:
                      "locations": [_location(Location(path=d.path))]}
                     for d in report.diagnostics if d.path.startswith("" if app.root == "." else app.root + "/")
                 ],
+                # Policy relaxations in effect: each weakens the gate (a reviewer must see them).
+                "toolConfigurationNotifications": [
+                    {"level": "warning", "descriptor": {"id": f"policy-relaxation/{r.kind}"},
+                     "message": {"text": f"policy relaxation: {r.message}"},
+                     "locations": [_location(r.location)]}
+                    for r in report.relaxations
+                ],
             }],
             "results": _results(app, rule_index),
         })

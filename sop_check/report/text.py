@@ -34,6 +34,7 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, verbose:
         out.append(f"note: {n}")
     for f in report.unused_suppressions:
         out.append(f"{f.location} unused sop-check-ignore {f.rule}: {f.message}")
+    out.extend(relaxation_lines(report))
     out.append(_paint(summary_line(report, groups), "1", color))
     if not quiet:
         out.append(provenance(report))
@@ -109,3 +110,12 @@ def summary_line(report: Report, groups: AppGroups | None = None) -> str:
 def provenance(report: Report) -> str:
     return (f"sop-check {report.tool_version}, rule pack {report.pack_version} ({report.sop_version}), "
             f"config: {report.config_path or 'none (defaults)'}")
+
+
+def relaxation_lines(report: Report) -> list[str]:
+    """The policy relaxations in effect: a reviewer must see a change that weakens the gate."""
+    if not report.relaxations:
+        return []
+    head = "policy relaxations (they weaken the gate; --locked refuses those from the repository):"
+    return [head, *(f"  {r.location.path}:{r.location.line}: {r.message}"
+                    for r in report.relaxations)]

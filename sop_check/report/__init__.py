@@ -28,12 +28,10 @@ def render(fmt: str, report: Report, **kwargs: Any) -> str:
         for key in ("color", "quiet", "verbose"):
             kwargs.pop(key, None)
     text: str = renderer(sanitized(report), **kwargs)
-    if fmt == "github":
-        return text  # every line is one of our annotations, its data escaped by the reporter
     return neutralise_commands(text, _COMMAND_STYLE.get(fmt, "text"))
 
 
-_COMMAND_STYLE = {"json": "json", "sarif": "json", "junit": "xml"}
+_COMMAND_STYLE = {"json": "json", "sarif": "json", "junit": "xml", "github": "github"}
 
 
 def github_step_summary(report: Report) -> str:

@@ -118,6 +118,8 @@ _BREAKS = {
     "text": (":\\:", "##\\["),
     "json": ("", "##\\u005b"),  # a JSON line never starts with `::` outside a string: nothing to break
     "xml": ("&#58;:", "##&#91;"),
+    # Every line is one of our annotations (data escaped by the reporter); `##[` is broken anyway.
+    "github": ("", "##\\["),
 }
 
 

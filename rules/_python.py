@@ -84,7 +84,7 @@ class _Facts:
             return self.text(value, local, depth + 1) if value is not None else HOLE
         if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
             base = self.text(node.func.value, local, depth + 1)
-            return re.sub(r"\{[^}]*\}", HOLE, base)
+            return re.sub(r"\{[^{}]*\}", HOLE, base)  # `[^}]*` rescanned to the end from every `{`
         return HOLE
 
     def env_name(self, node: Any, local: Mapping[str, Any], depth: int = 0) -> str | None:

@@ -10,7 +10,6 @@ from sop_check.parse.typescript import CODE_EXTENSIONS
 
 # Values that are obviously not a real key.
 _PLACEHOLDER = re.compile(r"your|xxx|<|>|example|placeholder|dummy|fake|changeme|replace|\.\.\.|\*\*\*|^test", re.I)
-_KEY_NAME = re.compile(r"(tavus.*(key|secret|token))|(^|_)api_?key$|^apikey$|^x-api-key$", re.I)
 
 
 def looks_like_key(value: str) -> bool:
@@ -20,7 +19,19 @@ def looks_like_key(value: str) -> bool:
 
 
 def key_like_name(name: str) -> bool:
-    return bool(_KEY_NAME.search(name))
+    """`TAVUS_API_KEY`, `tavusSecret`, `apiKey`, `x-api-key`... by string search, not a regex: the
+    name can be a megabyte-long computed key, and `tavus.*(key|…)` backtracked over it quadratically."""
+    low = name.lower()
+    tail = low[:-1] if low.endswith("\n") else low  # where a regex `$` would match
+    if tail in ("apikey", "api_key", "x-api-key") or tail.endswith(("_apikey", "_api_key")):
+        return True
+    return any(_tavus_then(line, ("key", "secret", "token")) for line in low.split("\n"))
+
+
+def _tavus_then(line: str, words: tuple[str, ...]) -> bool:
+    """Does `tavus` occur with one of `words` after it? (The first `tavus` leaves the most room.)"""
+    start = line.find("tavus")
+    return start >= 0 and any(w in line[start + 5:] for w in words)
 
 
 def all_modules(index: AppIndex, needles: tuple[str, ...]) -> Iterator[Module]:

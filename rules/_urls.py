@@ -7,10 +7,52 @@ import re
 from sop_check.evaluate import HOLE, Str
 
 
-def template_regex(template: str) -> re.Pattern[str]:
-    """`https://tavusapi.com/v2/conversations/{id}/end` -> a regex; `{id}` takes any non-empty segment."""
-    parts = re.split(r"\{[^}]*\}", template)
-    return re.compile("^" + "[^/?#]+".join(re.escape(p) for p in parts) + r"/?(?:[?#].*)?$")
+def template_regex(template: str) -> "UrlTemplate":
+    """`https://tavusapi.com/v2/conversations/{id}/end` -> a matcher; `{id}` takes any non-empty run of
+    characters other than `/`, `?` and `#`; a trailing `/`, a query or a fragment may follow."""
+    return UrlTemplate(template)
+
+
+class UrlTemplate:
+    """The template matched segment by segment in linear time. The template can come from config and
+    the URL from scanned code: as one regex (`[^/?#]+` per hole) it backtracked polynomially in the
+    number of holes (`{a}x{b}x{c}x{d}` against a long run of `x`)."""
+
+    def __init__(self, template: str) -> None:
+        self.template = template
+        literal = re.sub(r"\{[^{}]*\}", "", template)
+        self.cut_query = "?" not in literal and "#" not in literal
+        self.segments = [_SegmentTemplate(seg) for seg in template.split("/")]
+
+    def match(self, url: str) -> bool:
+        path = url
+        if self.cut_query:
+            cuts = [i for i in (url.find("?"), url.find("#")) if i >= 0]
+            path = url[:min(cuts)] if cuts else url
+        if path.endswith("/") and not self.template.endswith("/"):
+            path = path[:-1]
+        segs = path.split("/")
+        return len(segs) == len(self.segments) and all(t.match(s) for t, s in zip(self.segments, segs))
+
+
+class _SegmentTemplate:
+    def __init__(self, segment: str) -> None:
+        self.literals = re.split(r"\{[^{}]*\}", segment)  # the text between holes; holes are the splits
+
+    def match(self, text: str) -> bool:
+        lits = self.literals
+        if len(lits) == 1:
+            return text == lits[0]
+        first, last = lits[0], lits[-1]
+        if not text.startswith(first) or not text.endswith(last):
+            return False
+        pos, end = len(first), len(text) - len(last)
+        for lit in lits[1:-1]:
+            found = text.find(lit, pos + 1, end)  # the hole before it takes at least one character
+            if found < 0:
+                return False
+            pos = found + len(lit)
+        return end - pos >= 1
 
 
 def host_of(url: str) -> str | None:

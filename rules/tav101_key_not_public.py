@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from sop_check.evaluate import Evaluator, Obj, Str, env_name
 from sop_check.index import descendants
 from sop_check.model import Evidence, RuleResult, Severity, Status
@@ -14,7 +12,16 @@ from sop_check_rules._security import all_modules, client_modules
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 SERVER = ("export async function POST() {\n  return fetch('https://tavusapi.com/v2/conversations', "
           "{ method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY! } });\n}\n")
-_PUBLIC_KEY = re.compile(r"^NEXT_PUBLIC_.*TAVUS.*(KEY|SECRET|TOKEN)|^NEXT_PUBLIC_TAVUS_API", re.I)
+
+
+def _public_key(name: str) -> bool:
+    """A `NEXT_PUBLIC_` name with TAVUS and then KEY/SECRET/TOKEN in it (string search: linear on any name)."""
+    up = name.upper()
+    if not up.startswith("NEXT_PUBLIC_") or "\n" in up:
+        return False
+    rest = up[len("NEXT_PUBLIC_"):]
+    start = rest.find("TAVUS")
+    return rest.startswith("TAVUS_API") or (start >= 0 and any(w in rest[start + 5:] for w in ("KEY", "SECRET", "TOKEN")))
 
 
 class KeyNotPublic(Rule):
@@ -65,7 +72,7 @@ and call Tavus only from a route handler or server action.
         findings = []
         for env in index.env_files():
             for e in env.entries:
-                if _PUBLIC_KEY.search(e.key):
+                if _public_key(e.key):
                     findings.append(self.finding(f"{e.key} in {env.name} is inlined into the browser bundle",
                                                  index.location(env.name, e.line),
                                                  "drop the NEXT_PUBLIC_ prefix and rotate the key"))
@@ -81,7 +88,7 @@ and call Tavus only from a route handler or server action.
                 if not text.startswith(("process.env", "import.meta.env")):
                     continue
                 name = env_name(ev.eval(node, mod, None))
-                if name and _PUBLIC_KEY.search(name):
+                if name and _public_key(name):
                     findings.append(self.finding(f"{name} is read in code: Next.js inlines it into the browser",
                                                  mod.location(node), f"use {key_env} on the server only"))
                 elif name == key_env and in_client:

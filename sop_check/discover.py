@@ -1,7 +1,7 @@
 """Find the files of a project and the Next.js apps in it, reading nothing but names.
 
 Inside git, git lists the files (fast, honours every .gitignore); outside git an
-iterative `os.scandir` walk with pathspec does. Symlinks are never followed (no
+iterative `os.scandir` walk with our gitignore matcher does. Symlinks are never followed (no
 loops, nothing outside the root). Env files are listed separately, ignored or not:
 being ignored is exactly what they should be.
 """
@@ -77,7 +77,8 @@ def _skipped(path: str) -> bool:
 
 def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[str]:
     """Iterative walk (no recursion on the Python stack), no symlinks, honouring .gitignore."""
-    import pathspec
+    from sop_check.files import read_source
+    from sop_check.globs import GitIgnore
 
     out: list[str] = []
     # Each stack entry: folder, its path relative to root, the ignore specs in force there.
@@ -86,12 +87,15 @@ def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[st
         folder, prefix, specs = stack.pop()
         specs = list(specs)
         gi = folder / ".gitignore"
-        try:
-            if gi.is_file() and not gi.is_symlink():
-                lines = gi.read_text(encoding="utf-8", errors="replace").splitlines()
-                specs.append((prefix, pathspec.GitIgnoreSpec.from_lines(lines)))
-        except (OSError, ValueError) as exc:
-            diagnostics.append(Diagnostic(rel(gi, repo_root), f"cannot read .gitignore ({_cause(exc)})"))
+        if os.path.lexists(gi):  # patterns are hostile: linear matchers (sop_check.globs), capped
+            data, problem = read_source(gi, 1_000_000)
+            limits: list[str] = []
+            if data is not None:
+                specs.append((prefix, GitIgnore(data.decode("utf-8", "replace").splitlines(), limit_problem=limits)))
+            if data is None or limits:
+                cause = (problem or "").removeprefix("cannot read: ") if data is None else limits[0]
+                diagnostics.append(Diagnostic(rel(gi, repo_root), f"cannot read .gitignore ({cause})"
+                                              if data is None else f".gitignore: {cause}"))
         try:
             with os.scandir(folder) as it:
                 entries = sorted(it, key=lambda e: e.name)
@@ -124,10 +128,9 @@ def _ignored(relpath: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
     for prefix, spec in specs:
         if not relpath.startswith(prefix):
             continue
-        sub = relpath[len(prefix):] + ("/" if is_dir else "")
-        result = spec.check_file(sub)
-        if result.include is not None:
-            ignored = bool(result.include)
+        decision = spec.decide(relpath[len(prefix):], is_dir)
+        if decision is not None:
+            ignored = decision
     return ignored
 
 
@@ -273,9 +276,10 @@ def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
         files = _walk(scan_root, diagnostics, repo_root)
     files = [f for f in files if not _skipped(f)]
     if exclude:
-        import pathspec
-        spec = pathspec.GitIgnoreSpec.from_lines(exclude)
-        files = [f for f in files if not spec.match_file(f)]
+        from sop_check.globs import GitIgnore
+
+        spec = GitIgnore(exclude)
+        files = [f for f in files if not spec.ignored(f)]
 
     apps, workspace = _find_apps(scan_root, repo_root, files, diagnostics, explicit_apps, source)
     _assign_files(apps, scan_root, files)

@@ -83,7 +83,9 @@ def start_syntax_pass(paths: list[str], max_size: int, jobs: int,
     """
     if not paths:
         return None
-    workers = jobs or (os.cpu_count() or 1)
+    cpus = os.cpu_count() or 1
+    # Never more workers than CPUs, whoever asks (a config in the scanned tree set 40 for 5 files).
+    workers = min(jobs or cpus, cpus, len(paths))
     if jobs == 0 and len(paths) < POOL_THRESHOLD:
         workers = 1  # automatic: a pool costs more than it saves on small runs
     work: list[Work] = []

@@ -20,8 +20,11 @@ from pathlib import Path
 MAX_ENV_BYTES = 1_000_000
 
 # dotenv 16's line grammar: optional `export`, a key, `=` or `:`, then a quoted or bare value.
+# Unlike dotenv's own `^\s*`, the blanks before a key stop at the line end: `\s*` there made
+# every blank line rescan all the blank lines after it (quadratic: 8,000 blank lines took
+# 3 s, 8,000 lines of spaces 14 s). A key found after blank lines starts its own line anyway.
 _LINE = re.compile(
-    r"""(?:^|^)\s*(?:export\s+)?(?P<key>[\w.-]+)(?:\s*=\s*?|:\s+?)(?P<value>\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)""",
+    r"""^[^\S\n]*(?:export\s+)?(?P<key>[\w.-]+)(?:\s*=\s*?|:\s+?)(?P<value>\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?$""",
     re.MULTILINE,
 )
 _COMMENTED = re.compile(r"^[ \t]*#[ \t]*(?:export[ \t]+)?([\w.-]+)[ \t]*[=:]", re.MULTILINE)
@@ -66,6 +69,7 @@ class EnvEntry:
     line: int
     value: Secret
     exported: bool = False
+    expansion_unknown: bool = False  # `${VAR}` expansion over budget: the value is not known
 
     @property
     def empty(self) -> bool:
@@ -108,33 +112,79 @@ def parse_env_text(text: str) -> tuple[list[EnvEntry], list[str]]:
     entries: list[EnvEntry] = []
     problems: list[str] = []
     consumed: set[int] = set()
+    pos, line = 0, 1  # line numbers counted as the matches go: recounting from 0 was quadratic
     for m in _LINE.finditer(text):
         start = m.start("key")
-        line = text.count("\n", 0, start) + 1
+        line += text.count("\n", pos, start)
+        pos = start
         raw = m.group("value") or ""
         line_start = text.rfind("\n", 0, start) + 1
         exported = text[line_start:start].strip().startswith("export")
         entries.append(EnvEntry(m.group("key"), line, Secret(_unquote(raw)), exported))
         for n in range(line, line + raw.count("\n") + 1):
             consumed.add(n)
-    for number, content in enumerate(text.split("\n"), start=1):
-        s = content.strip()
-        if not s or s.startswith("#") or number in consumed:
-            continue
-        problems.append(f"line {number}: not a KEY=value line; ignored")
-    _expand(entries)
+    bad = [number for number, content in enumerate(text.split("\n"), start=1)
+           if content.strip() and not content.strip().startswith("#") and number not in consumed]
+    problems.extend(f"line {number}: not a KEY=value line; ignored" for number in bad[:MAX_LINE_PROBLEMS])
+    if len(bad) > MAX_LINE_PROBLEMS:
+        problems.append(f"and {len(bad) - MAX_LINE_PROBLEMS} more lines that are not KEY=value lines; ignored")
+    problems.extend(_expand(entries))
     return entries, problems
 
 
-def _expand(entries: list[EnvEntry]) -> None:
-    """dotenv-expand: `${VAR}` and `$VAR` refer to earlier keys of the file (empty if unknown)."""
+MAX_LINE_PROBLEMS = 20  # a file of 100,000 bad lines is one problem to fix, not 100,000 diagnostics
+# dotenv-expand substitutes earlier values: `B=${A}${A}`, `C=${B}${B}`... doubles at every line, so
+# a 1 KB file can ask for gigabytes. Over these budgets a value is left unexpanded and unknown.
+MAX_EXPANDED_CHARS = 65_536
+MAX_EXPANSION_DEPTH = 64
+
+
+class _OverBudget(Exception):
+    pass
+
+
+def _expand(entries: list[EnvEntry]) -> list[str]:
+    """dotenv-expand: `${VAR}` and `$VAR` refer to earlier keys of the file (empty if unknown).
+
+    Returns the problems: each value over the size or depth budget is named (never shown) and
+    keeps its text unexpanded, marked `expansion_unknown`.
+    """
     known: dict[str, str] = {}
+    depth: dict[str, int] = {}
+    problems: list[str] = []
     for e in entries:
         raw = e.value.reveal()
+        level = 0
         if "$" in raw:
-            raw = _EXPAND.sub(lambda m: known.get(m.group(1), m.group(2) or ""), raw)
-            e.value = Secret(raw)
+            try:
+                raw, level = _substitute(raw, known, depth)
+                e.value = Secret(raw)
+            except _OverBudget as over:
+                e.expansion_unknown = True
+                if len(problems) < MAX_LINE_PROBLEMS:
+                    problems.append(f"line {e.line}: {e.key} expands {over}; its value is unknown (not expanded)")
         known[e.key] = raw
+        depth[e.key] = level
+    return problems
+
+
+def _substitute(raw: str, known: dict[str, str], depth: dict[str, int]) -> tuple[str, int]:
+    size = len(raw)
+    level = 0
+    parts: list[str] = []
+    pos = 0
+    for m in _EXPAND.finditer(raw):
+        value = known.get(m.group(1), m.group(2) or "")
+        level = max(level, depth.get(m.group(1), 0) + 1)
+        size += len(value) - (m.end() - m.start())
+        if size > MAX_EXPANDED_CHARS:
+            raise _OverBudget(f"to more than {MAX_EXPANDED_CHARS} characters")
+        if level > MAX_EXPANSION_DEPTH:
+            raise _OverBudget(f"through more than {MAX_EXPANSION_DEPTH} levels of references")
+        parts += (raw[pos:m.start()], value)
+        pos = m.end()
+    parts.append(raw[pos:])
+    return "".join(parts), level
 
 
 def parse_env_file(path: Path) -> EnvFile:

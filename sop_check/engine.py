@@ -166,8 +166,9 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
         for rule in opts.rules:
             app_report.results.append(RuleResult(rule.code, rule.name, _severity(rule, opts), Status.SKIP,
                                                  app_report.skipped_reason))
-        if opts.settings.locked:
-            app_report.results.append(_policy_lock([], index, opts.lock_violations))
+        lock = _policy_lock([], index, opts.lock_violations) if opts.settings.locked else None
+        if lock is not None:
+            app_report.results.append(lock)
         return app_report
     runnable = opts.rules if app.next_app else _outside_next(app, opts, report, app_report)
     instances = {r.code: r() for r in runnable}
@@ -193,9 +194,10 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
     locked = opts.settings.locked
     apply_suppressions(ordered, index, opts.waivers, inline=opts.settings.inline_suppressions and not locked,
                        unused=report.unused_suppressions if opts.report_unused_ignores else None)
-    if locked:
-        ordered.append(_policy_lock(ordered, index, opts.lock_violations))
-    else:
+    lock = _policy_lock(ordered, index, opts.lock_violations) if locked else None
+    if lock is not None:
+        ordered.append(lock)
+    if not locked:
         report.relaxations.extend(_inline_relaxations(ordered))
     app_report.results = ordered
     return app_report
@@ -245,8 +247,9 @@ def _inline_relaxations(results: list[RuleResult]) -> list[Relaxation]:
             for r in results for f in r.findings if f.suppression is not None and f.suppression.kind == "inline"]
 
 
-def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxation]) -> RuleResult:
-    """LOCK001 for one app: the config's refused relaxations and this app's suppression comments."""
+def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxation]) -> RuleResult | None:
+    """LOCK001 for one app: the config's refused relaxations and this app's suppression comments
+    (None when nothing was attempted: the lock adds no result to a clean run)."""
     from sop_check.model import Finding, Severity
     from sop_check.policy import LOCK_RULE
     from sop_check.suppress import directive_matches
@@ -258,11 +261,10 @@ def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxa
     findings = [Finding(rule=LOCK_RULE.code, message=f"refused under --locked: {a.message}", location=a.location,
                         hint="remove it from the pull request, or put it in a config the workflow names with "
                              "--config outside the repository") for a in attempts]
-    if findings:
-        return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.FAIL,
-                          f"{len(findings)} attempt(s) to weaken the gate from the repository", findings)
-    return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.PASS,
-                      "the repository's config and comments only make the gate stricter")
+    if not findings:
+        return None
+    return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.FAIL,
+                      f"{len(findings)} attempt(s) to weaken the gate from the repository", findings)
 
 
 def _severity(rule: type[Rule], opts: RunOptions):

@@ -27,18 +27,18 @@ def render(fmt: str, report: Report, **kwargs: Any) -> str:
     if fmt != "text":
         for key in ("color", "quiet", "verbose"):
             kwargs.pop(key, None)
-    text: str = renderer(sanitized(report), **kwargs)
+    text: str = renderer(sanitized(report, markdown=fmt == "markdown"), **kwargs)
     return neutralise_commands(text, _COMMAND_STYLE.get(fmt, "text"))
 
 
-_COMMAND_STYLE = {"json": "json", "sarif": "json", "junit": "xml", "github": "github"}
+_COMMAND_STYLE = {"json": "json", "sarif": "json", "gitlab": "json", "junit": "xml", "github": "github"}
 
 
 def github_step_summary(report: Report) -> str:
     from sop_check.report.github import step_summary
-    from sop_check.report.inert import sanitized
+    from sop_check.report.inert import neutralise_commands, sanitized
 
-    return step_summary(sanitized(report, markdown=True))
+    return neutralise_commands(step_summary(sanitized(report, markdown=True)))
 
 
 def summary_counts(report: Report) -> dict[str, int]:

@@ -18,9 +18,9 @@ def render(report: Report) -> str:
         for name, value in (("sop-check.version", report.tool_version), ("pack.version", report.pack_version),
                             ("sop.version", report.sop_version), ("config", report.config_path or "")):
             ET.SubElement(props, "property", name=name, value=value)
-        for r in report.relaxations:  # listed for a reviewer: each weakens the gate
+        for relax in report.relaxations:  # listed for a reviewer: each weakens the gate
             ET.SubElement(props, "property", name="policy.relaxation",
-                          value=f"{r.location.path}:{r.location.line}: {r.message}")
+                          value=f"{relax.location.path}:{relax.location.line}: {relax.message}")
         for r in app.results:
             counts["tests"] += 1
             first = r.findings[0].location.path if r.findings else None

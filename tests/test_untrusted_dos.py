@@ -113,6 +113,14 @@ def deep_jsx(repo: Path) -> None:
     _import_from_page(repo, "components/Deep")
 
 
+def dotted_paths(repo: Path) -> None:
+    # Folder names that are long runs of dots: the route model's extension regex retried every dot.
+    folder = repo / "pages" / "/".join(["." * 250] * 12)
+    folder.mkdir(parents=True)
+    for i in range(1000):
+        (folder / f"{i}.tsx").write_text("export {};\n")
+
+
 def many_env_problems(repo: Path) -> None:
     (repo / ".env.example").write_text(_fill("not a line\n"))
 
@@ -142,7 +150,7 @@ class handler(BaseHTTPRequestHandler):
 CASES: list[Callable[[Path], None]] = [
     env_blank_lines, env_expansion_bomb, env_unterminated_quotes, import_spaces, long_identifier,
     exclude_backtracking, evidence_globs_from_config, gitignore_backtracking, endpoint_holes, deep_package_json,
-    deep_tsconfig, deep_jsx, many_env_problems,
+    deep_tsconfig, deep_jsx, many_env_problems, dotted_paths,
 ]
 # Relaxing options change verdicts on purpose; the point there is time, not the verdicts.
 _VERDICTS_MAY_CHANGE = {"endpoint_holes", "evidence_globs_from_config", "deep_tsconfig"}

@@ -140,3 +140,11 @@ def test_every_format_lists_relaxations_and_lock_findings(tmp_path: Path, fmt: s
         assert any("LOCK001" in json.dumps(issue) for issue in json.loads(refused.stdout))
     else:
         assert "switches off TAV005" in listed.stdout and "LOCK001" in refused.stdout
+
+
+def test_a_locked_gate_that_checked_nothing_does_not_pass(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "package.json").write_text('{"dependencies": {"next": "15"}}')
+    assert check(empty, "--format", "json", env={"CI": ""}).code == 0
+    assert check(empty, "--format", "json", "--locked", env={"CI": ""}).code == 1

@@ -136,6 +136,22 @@ def test_blob_reads_through_the_helper_run_nothing(tmp_path: Path, attack: Calla
     assert not marker.exists()
 
 
+@pytest.mark.parametrize("attack", [promisor_ext_missing_blob, promisor_ssh_command, promisor_local_uploadpack])
+def test_the_staged_blob_reader_runs_nothing(tmp_path: Path, attack: Callable[[Path, Path], list[str]]) -> None:
+    """What --staged reads file contents with (`BlobReader`, `staged_blob`): a missing blob fetches nothing."""
+    repo = _repo_with_docs(tmp_path)
+    marker = tmp_path / "MARKER"
+    attack(repo, marker)
+    assert sop_git.staged_blob(repo, "docs/notes.md", 1_000_000) is None
+    reader = sop_git.BlobReader(repo)
+    try:
+        oid = git(repo, "ls-files", "-s", "docs/notes.md").stdout.split()[1].decode()
+        assert reader.read(oid, 1_000_000) == (None, None)
+    finally:
+        reader.close()
+    assert not marker.exists()
+
+
 def test_partial_listing_from_a_broken_repo_falls_back_to_the_walk(tmp_path: Path) -> None:
     """`git ls-files` with a missing tree exits 0 with a partial list; its stderr makes it a failure."""
     repo = _repo_with_docs(tmp_path)

@@ -29,8 +29,10 @@ class UrlTemplate:
         if self.cut_query:
             cuts = [i for i in (url.find("?"), url.find("#")) if i >= 0]
             path = url[:min(cuts)] if cuts else url
-        if path.endswith("/") and not self.template.endswith("/"):
-            path = path[:-1]
+        # One `/` may follow the template (`.../end/`), whether or not the template ends with one.
+        return self._segments_match(path) or (path.endswith("/") and self._segments_match(path[:-1]))
+
+    def _segments_match(self, path: str) -> bool:
         segs = path.split("/")
         return len(segs) == len(self.segments) and all(t.match(s) for t, s in zip(self.segments, segs))
 

@@ -180,8 +180,11 @@ def locked_config(config: Config, pack: Pack, relaxations: Iterable[Relaxation])
 
 
 # -- where a key is written -----------------------------------------------------------------
-_HEADER = re.compile(r"\s*(\[\[?)\s*([^\]\n]+?)\s*\]\]?\s*(?:#.*)?$")
-_KEY = re.compile(r"""\s*((?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*'))*)\s*=""")
+# Config lines are hostile: no lazy quantifier before blanks (`[` + 50,000 blanks + `a]` is valid
+# TOML and made `\s*([^\]]+?)\s*\]` quadratic); the name is stripped in Python instead.
+_HEADER = re.compile(r"\s*(\[\[?)([^\]\n]*)\]")
+_PART = r"""(?:[A-Za-z0-9_-]+|"[^"\n]*"|'[^'\n]*')"""
+_KEY = re.compile(rf"\s*({_PART}(?:\s*\.\s*{_PART})*)\s*=")
 
 
 def _path(dotted: str) -> tuple[str, ...]:
@@ -202,7 +205,7 @@ class TomlLines:
         for number, line in enumerate(text.splitlines(), start=1):
             header = _HEADER.match(line)
             if header:
-                table, array = _path(header.group(2)), header.group(1) == "[["
+                table, array = _path(header.group(2).strip()), header.group(1) == "[["
                 self.entries.append((number, table, (), array))
                 continue
             key = _KEY.match(line)

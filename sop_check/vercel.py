@@ -186,7 +186,8 @@ def _get(url: str, token: str, project_id: str, timeout: float) -> object:
     except urllib.error.URLError as exc:
         reason = exc.reason
         if isinstance(reason, (socket.timeout, TimeoutError)):
-            raise VercelError("timeout", f"the Vercel API did not answer within {timeout:g} s", transient=True) from None
+            raise VercelError("timeout", f"the Vercel API did not answer within {timeout:g} s",
+                              transient=True) from None
         raise VercelError("network", f"cannot reach the Vercel API ({type(reason).__name__})", transient=True) from None
     except OSError as exc:
         raise VercelError("network", f"cannot reach the Vercel API ({type(exc).__name__})", transient=True) from None

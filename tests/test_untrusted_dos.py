@@ -113,6 +113,12 @@ def deep_jsx(repo: Path) -> None:
     _import_from_page(repo, "components/Deep")
 
 
+def config_header_blanks(repo: Path) -> None:
+    # Valid TOML: blanks around a table name. The policy lock's line finder reads every line.
+    blanks = " " * 400_000
+    (repo / "sop-check.toml").write_text(f"[{blanks}options{blanks}]\nend-route = \"/api/tavus/end\"\n")
+
+
 def dotted_paths(repo: Path) -> None:
     # Folder names that are long runs of dots: the route model's extension regex retried every dot.
     folder = repo / "pages" / "/".join(["." * 250] * 12)
@@ -150,7 +156,7 @@ class handler(BaseHTTPRequestHandler):
 CASES: list[Callable[[Path], None]] = [
     env_blank_lines, env_expansion_bomb, env_unterminated_quotes, import_spaces, long_identifier,
     exclude_backtracking, evidence_globs_from_config, gitignore_backtracking, endpoint_holes, deep_package_json,
-    deep_tsconfig, deep_jsx, many_env_problems, dotted_paths,
+    deep_tsconfig, deep_jsx, many_env_problems, dotted_paths, config_header_blanks,
 ]
 # Relaxing options change verdicts on purpose; the point there is time, not the verdicts.
 _VERDICTS_MAY_CHANGE = {"endpoint_holes", "evidence_globs_from_config", "deep_tsconfig"}

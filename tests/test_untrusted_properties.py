@@ -51,7 +51,8 @@ def test_env_parsing_is_linear_on_runs(text: str) -> None:
 
 # The regex npm dotenv 16 uses (the old one here): the reference for small inputs, where it is fast.
 _DOTENV_16 = re.compile(
-    r"""(?:^|^)\s*(?:export\s+)?(?P<key>[\w.-]+)(?:\s*=\s*?|:\s+?)(?P<value>\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)""",
+    r"""(?:^|^)\s*(?:export\s+)?(?P<key>[\w.-]+)(?:\s*=\s*?|:\s+?)"""
+    r"""(?P<value>\s*'(?:\\'|[^'])*'|\s*"(?:\\"|[^"])*"|\s*`(?:\\`|[^`])*`|[^#\r\n]+)?\s*(?:#.*)?(?:$|$)""",
     re.MULTILINE)
 
 

@@ -29,7 +29,8 @@ PARSER_STACK_BYTES = 256 * 1024 * 1024  # libcst parses on a thread with this mu
 
 _ESCAPE = re.compile(r"\\.", re.S)
 _JSON_STRING = re.compile(r'"[^"]*"')
-_TOML_SKIP = re.compile(r'"""[^"]*(?:"{1,2}[^"]+)*"""|\'\'\'[^\']*(?:\'{1,2}[^\']+)*\'\'\'|"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*')
+_TOML_SKIP = re.compile(r'"""[^"]*(?:"{1,2}[^"]+)*"""|\'\'\'[^\']*(?:\'{1,2}[^\']+)*\'\'\''
+                        r'|"[^"\n]*"|\'[^\'\n]*\'|#[^\n]*')
 _OPENERS = str.maketrans({"[": "(", "{": "("})
 _CLOSERS = str.maketrans({"]": ")", "}": ")"})
 

@@ -144,17 +144,22 @@ def routes_cmd(path: Path, fmt: str, apps: tuple[Path, ...], config_file: Path |
     from sop_check.discover import DiscoveryError
     from sop_check.routes_report import list_routes
 
+    from sop_check.report.inert import neutralise_commands
+    from sop_check.run import say
+
     try:
         text, diagnostics = list_routes(path, fmt, list(apps), config_file)
     except ConfigError as exc:
-        click.echo(f"sop-check: config error: {exc}", err=True)
+        say(f"config error: {exc}")
         sys.exit(EXIT_USAGE)
     except DiscoveryError as exc:
         _fail_usage(str(exc))
         return
+    # Names from the tree: no line may be a workflow command (`##[...]` counts anywhere in a line).
+    text = neutralise_commands(text, "json" if fmt == "json" else "text")
     click.echo(text, nl=not text.endswith("\n"))
     for d in diagnostics:
-        click.echo(f"sop-check: {d}", err=True)
+        say(f"{d}")
 
 
 @main.command()

@@ -146,3 +146,21 @@ def test_command_breaker_is_lossless_where_the_format_allows(style: str, text: s
         assert json.loads(out) == back
     elif style == "xml":
         assert ET.fromstring(out).text == back
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_the_routes_command_is_inert_too(tmp_path: Path, fmt: str) -> None:
+    from click.testing import CliRunner
+
+    from sop_check.cli import main
+
+    repo = example(tmp_path)
+    route = repo / "app" / "api" / f"x\n{FORGED}\n{LEGACY}{ESC}"
+    route.mkdir(parents=True)
+    (route / "route.ts").write_text("export async function POST() {}\n")
+    result = CliRunner().invoke(main, ["routes", str(repo), "--format", fmt])
+    assert result.exit_code == 0, result.output
+    assert _commands(result.stdout + result.stderr, "text") == [] and "\x1b" not in result.stdout
+    if fmt == "json":
+        urls = [r["url"] for a in json.loads(result.stdout)["apps"] for r in a["routes"]]
+        assert any(FORGED in u for u in urls)  # the value is intact: only its bytes on the wire changed

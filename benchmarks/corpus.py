@@ -163,12 +163,147 @@ def write_tavus_app(root: Path, rng: random.Random) -> None:
     (root / ".env.local").write_text("TAVUS_API_KEY=bench-not-a-key\nTAVUS_PERSONA_ID=bench-persona\n")
 
 
-def build(out: Path, scale: float, *, typical_only: bool = False, git: bool = True) -> Path:
+# --------------------------------------------------------------------------- a page with many handlers
+# Shaped like the slowest public integration seen (issue 13): one ~1,800-line client page with
+# dozens of state hooks and handlers that call each other, template URL constants nested in
+# modules, effects with cleanups that leave the video call, and a few hundred other files.
+HANDLERS = 90
+STATES = 40
+
+
+def handlers_config() -> str:
+    # Nested template constants: each level built from the one before (issue 11's DoS shape, benign size).
+    lines = ["export const ORIGIN = '';", "export const API = `${ORIGIN}/api`;", "export const TAVUS = `${API}/tavus`;"]
+    prev = "TAVUS"
+    for i in range(12):
+        lines.append(f"export const SEG{i} = `${{{prev}}}`;")
+        prev = f"SEG{i}"
+    lines += [f"export const ROUTES = {{\n  end: `${{{prev}}}/end`,\n  start: `${{{prev}}}/conversation`,\n"
+              f"  log: `${{API}}/log`,\n}};",
+              "export const JSON_HEADERS = { 'Content-Type': 'application/json' };",
+              "export const POST = { method: 'POST', headers: JSON_HEADERS };"]
+    return "\n".join(lines) + "\n"
+
+
+def handlers_page(rng: random.Random, comps: list[str]) -> str:
+    out = ["'use client';",
+           "import { useCallback, useEffect, useRef, useState } from 'react';",
+           "import DailyIframe, { DailyCall } from '@daily-co/daily-js';",
+           "import { API, POST, ROUTES } from '@/lib/config';",
+           "import { formatDuration, clamp } from '@/lib/format';"]
+    out += [f"import {c} from '@/components/{c}';" for c in comps]
+    out += ["", "type Conversation = { conversation_id: string; conversation_url: string };", "",
+            "export default function SessionPage() {",
+            "  const [conversation, setConversation] = useState<Conversation | null>(null);",
+            "  const callRef = useRef<DailyCall | null>(null);",
+            "  const timerRef = useRef<number | null>(null);"]
+    out += [f"  const [value{i}, setValue{i}] = useState<number>({i});" for i in range(STATES)]
+    out += ["",
+            "  const endConversation = useCallback(async () => {",
+            "    if (!conversation) return;",
+            "    await fetch(ROUTES.end, { ...POST, body: JSON.stringify({ conversation_id: conversation.conversation_id }) });",
+            "  }, [conversation]);", "",
+            "  const leaveCall = useCallback(async () => {",
+            "    await endConversation();",
+            "    await callRef.current?.leave();",
+            "    callRef.current?.destroy();",
+            "    setConversation(null);",
+            "  }, [endConversation]);", ""]
+    for i in range(HANDLERS):
+        s = i % STATES
+        calls = [f"    handler{j}(x + {k});" for k, j in enumerate(sorted(rng.sample(range(i), min(i, 4))))]
+        extra = []
+        if i % 9 == 4:
+            extra.append(f"    void fetch(`${{API}}/metrics/{i}`, {{ method: 'POST', body: JSON.stringify({{ v: value{s} }}) }});")
+        if i % 23 == 7:
+            extra.append("    void leaveCall();")
+        out += [f"  const handler{i} = useCallback((x: number) => {{",
+                f"    const next = clamp(value{s} + x, 0, {100 + i});",
+                f"    setValue{s}(next);",
+                *calls, *extra,
+                f"    if (timerRef.current) window.clearTimeout(timerRef.current);",
+                f"    console.debug('handler{i}', formatDuration(next));",
+                f"  }}, [value{s}]);", ""]
+    out += ["  useEffect(() => {",
+            "    const onUnload = () => {",
+            "      if (!conversation) return;",
+            "      fetch(ROUTES.end, { ...POST, keepalive: true,",
+            "        body: JSON.stringify({ conversation_id: conversation.conversation_id }) });",
+            "    };",
+            "    window.addEventListener('beforeunload', onUnload);",
+            "    return () => window.removeEventListener('beforeunload', onUnload);",
+            "  }, [conversation]);", ""]
+    for i in range(20):
+        out += ["  useEffect(() => {",
+                f"    const onKey{i} = (e: KeyboardEvent) => handler{(i * 5) % HANDLERS}(e.key.length);",
+                f"    window.addEventListener('keydown', onKey{i});",
+                f"    const t{i} = window.setInterval(() => handler{(i * 7) % HANDLERS}({i}), 1000);",
+                "    return () => {",
+                f"      window.removeEventListener('keydown', onKey{i});",
+                f"      window.clearInterval(t{i});",
+                *(["      void leaveCall();"] if i % 10 == 3 else []),
+                "    };",
+                f"  }}, [handler{(i * 5) % HANDLERS}]);", ""]
+    out += ["  useEffect(() => {",
+            "    const call = DailyIframe.createCallObject();",
+            "    callRef.current = call;",
+            "    call.on('left-meeting', () => { void endConversation(); });",
+            "    return () => { void leaveCall(); };",
+            "  }, [endConversation, leaveCall]);", "",
+            "  const start = async () => {",
+            "    const res = await fetch(ROUTES.start, POST);",
+            "    setConversation(await res.json());",
+            "  };", "",
+            "  if (!conversation) return <button onClick={start}>Start Session</button>;",
+            "  return (",
+            "    <div className=\"session\">",
+            "      <iframe src={conversation.conversation_url} allow=\"camera; microphone\" title=\"Tavus\" />"]
+    for i in range(HANDLERS):
+        s = i % STATES
+        out += ["      <section className=\"row\">",
+                f"        <span>{{value{s}}}</span>",
+                f"        <button className=\"btn\" onClick={{() => handler{i}({i})}}>Step {i}</button>",
+                f"        <input type=\"range\" value={{value{s}}} onChange={{(e) => handler{i}(Number(e.target.value))}} />",
+                "      </section>"]
+    out += [f"      <{c} label=\"{c}\" />" for c in comps]
+    out += ["      <button onClick={leaveCall}>End Session</button>",
+            "      <button aria-label=\"Leave\" onClick={() => leaveCall()}><svg /></button>",
+            "    </div>", "  );", "}"]
+    return "\n".join(out) + "\n"
+
+
+def write_handlers_app(root: Path, rng: random.Random) -> None:
+    """The slow public app's shape: a few hundred files around one page with many handlers."""
+    write_app(root, rng, "handlers-app", 700, big=False)
+    example = ROOT / "examples" / "tavus-avatar-app"
+    for src in (example / "app" / "api").rglob("*"):
+        if src.is_file():
+            dest = root / src.relative_to(example)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+    pkg = json.loads((root / "package.json").read_text())
+    pkg["dependencies"]["@daily-co/daily-js"] = "0.72.0"
+    (root / "package.json").write_text(json.dumps(pkg, indent=2) + "\n")
+    (root / "lib").mkdir(exist_ok=True)
+    (root / "lib" / "config.ts").write_text(handlers_config())
+    (root / "lib" / "format.ts").write_text(
+        "export const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));\n"
+        "export function formatDuration(s: number) { return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`; }\n")
+    comps = sorted(p.stem for p in (root / "components").glob("*.tsx"))[:25]
+    (root / "app" / "page.tsx").write_text(handlers_page(rng, comps))
+    shutil.copyfile(example / ".gitignore", root / ".gitignore")
+    (root / ".env.local").write_text("TAVUS_API_KEY=bench-not-a-key\nTAVUS_PERSONA_ID=bench-persona\n")
+
+
+def build(out: Path, scale: float, *, typical_only: bool = False, git: bool = True,
+          handlers: bool = False) -> Path:
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
     rng = random.Random(20261124)
-    if typical_only:
+    if handlers:
+        write_handlers_app(out, rng)
+    elif typical_only:
         write_tavus_app(out, rng)
     else:
         (out / "package.json").write_text(json.dumps({"name": "bench-monorepo", "private": True,
@@ -223,10 +358,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--typical", action="store_true", help="only the Tavus app, as its own repository")
+    parser.add_argument("--handlers", action="store_true", help="the many-handlers app (one ~1,800-line page)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
-    out = args.out or ROOT / "benchmarks" / ".corpus" / ("typical" if args.typical else f"scale-{args.scale:g}")
-    build(out, args.scale, typical_only=args.typical)
+    name = "handlers" if args.handlers else "typical" if args.typical else f"scale-{args.scale:g}"
+    out = args.out or ROOT / "benchmarks" / ".corpus" / name
+    build(out, args.scale, typical_only=args.typical, handlers=args.handlers)
     n, size = stats(out)
     print(f"{out}: {n} files, {size / 1e6:.1f} MB, digest {tree_digest(out)[:16]}")
 

@@ -7,7 +7,8 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any
 
-from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, call_args
+from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, call_args,
+                                returns, shown)
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
@@ -195,7 +196,7 @@ def _cleanup_calls(ev: Evaluator, mod: Module, effect: Any) -> list[tuple[Any, M
     if body is None or body.type != "statement_block":
         return []
     out: list[tuple[Any, Module]] = []
-    for ret in _direct_returns(body):
+    for ret in returns(body):
         inner = [c for c in ret.named_children if c.type != "comment"]
         if not inner:
             continue
@@ -208,17 +209,6 @@ def _cleanup_calls(ev: Evaluator, mod: Module, effect: Any) -> list[tuple[Any, M
             for call, cm in ev.reach(value).calls:
                 out.append((call, cm))
     return out
-
-
-def _direct_returns(body: Any):
-    stack = [body]
-    while stack:
-        n = stack.pop()
-        for c in n.named_children:
-            if c.type == "return_statement":
-                yield c
-            elif c.type not in FUNCTION_TYPES:
-                stack.append(c)
 
 
 def _same_handler(ev: Evaluator, a_mod: Module, a: Any, b_mod: Module, b: Any, scope: Any = None) -> bool:
@@ -267,7 +257,8 @@ def keepalive(ev: Evaluator, r: Request) -> bool | Unknown:
     if opts is None or isinstance(opts, Null):
         return False
     if not isinstance(opts, Obj):
-        return opts if isinstance(opts, Unknown) else Unknown("request options built at run time")
+        return opts if isinstance(opts, Unknown) else Unknown(UnknownKind.RUNTIME_VALUE,
+                                                              "request options built at run time")
     value = ev.get_prop(opts, "keepalive")
     if isinstance(value, Bool):
         return value.value
@@ -275,7 +266,7 @@ def keepalive(ev: Evaluator, r: Request) -> bool | Unknown:
         return False
     if isinstance(value, Unknown):
         return value
-    return Unknown("keepalive is set from a value that is not a boolean literal")
+    return Unknown(UnknownKind.RUNTIME_VALUE, "keepalive is set from a value that is not a boolean literal")
 
 
 # ---------------------------------------------------------------------------- controls
@@ -325,7 +316,7 @@ def _label(ev: Evaluator, mod: Module, el: Any, attrs: dict[str, Any]) -> str:
         if v is not None and v is not True:
             value = ev.eval(v, mod, None)
             if isinstance(value, Str):
-                parts.append(value.text.replace("\x00", " "))
+                parts.append(shown(value.text, " "))
     if el.type == "jsx_element":
         # Text children and strings in `{...}` children; never attributes of nested elements
         # (`<PhoneOff className="h-4 w-4" />` says nothing about the label).
@@ -448,7 +439,7 @@ def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location
             if body.type != "statement_block":  # `useEffect(() => () => cleanup(), [])`
                 returned = [body]
             else:
-                returned = [c for ret in _direct_returns(body) for c in ret.named_children if c.type != "comment"][:4]
+                returned = [c for ret in returns(body) for c in ret.named_children if c.type != "comment"][:4]
             for node in returned:
                 value = ev.eval(node, mod, None)
                 if isinstance(value, Func):

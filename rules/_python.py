@@ -13,9 +13,8 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any, Mapping
 
+from sop_check.evaluate import HOLE
 from sop_check_rules._urls import host_of, template_regex
-
-HOLE = "\x00"
 
 
 @record

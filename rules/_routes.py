@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Func, Unknown
+from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
 from sop_check.index import AppIndex
 from sop_check.records import record
 from sop_check.routes import RouteFile, route_shape, route_table
@@ -54,10 +54,10 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
     if isinstance(value, Func):
         return Handler(value, None)
     if isinstance(value, Unknown):
-        if value.reason.startswith("no export") and mod.has_errors:
+        if value.kind is UnknownKind.NO_EXPORT and mod.has_errors:
             return Handler(None, f"{route.path} has a syntax error; the {name} export may be in the broken part",
                            unresolved=True)
-        if value.reason.startswith("no export"):
+        if value.kind is UnknownKind.NO_EXPORT:
             others = sorted(k for k in mod.exports if k.isupper())
             which = f"; it exports only {', '.join(others)}" if others else ""
             what = "no POST handler is exported" if route.kind == "app" else "no default-export handler"

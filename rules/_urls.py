@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sop_check.evaluate import HOLE, Str
+from sop_check.evaluate import Str, has_hole, hole_parts, starts_with_hole, without_holes
 
 
 def template_regex(template: str) -> "UrlTemplate":
@@ -68,7 +68,7 @@ def path_of(url: str) -> str:
     if "://" in url:
         rest = url.split("://", 1)[1]
         url = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
-    elif url.startswith(HOLE) and "/" in url:
+    elif starts_with_hole(url) and "/" in url:
         url = url[url.index("/"):]  # `${origin}/api/...` or `${base}/api/...`
     return re.split(r"[?#]", url, maxsplit=1)[0]
 
@@ -87,11 +87,12 @@ def calls_route(value: object, route: str, base_path: str | None = "") -> bool |
     wanted = {(base_path + route).rstrip("/")}
     if path in wanted:
         return True
-    if HOLE in path:
+    if has_hole(path):
         # `${BASE}/tavus/end` with BASE unknown could still be the route; a hole in
         # the middle of a known different path is not.
-        tail = path.split(HOLE)[-1]
-        if any(w.endswith(tail) and tail for w in wanted) and path.split(HOLE)[0] in ("", "/"):
+        parts = hole_parts(path)
+        tail = parts[-1]
+        if any(w.endswith(tail) and tail for w in wanted) and parts[0] in ("", "/"):
             return None
-        return None if not path.replace(HOLE, "") else False
+        return None if not without_holes(path) else False
     return False

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from sop_check.evaluate import Evaluator
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
@@ -89,7 +88,7 @@ The path is the pack option `end-route`.
                 or [self.finding(f"no route file serves POST {url}", index.location(where),
                                  f"create {where} exporting POST (SOP section 1.A)")],
             )
-        ev = Evaluator(index)
+        ev = ctx.evaluator
         findings, unresolved = [], []
         for route in routes:
             if route.kind == "python":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, env_name
+from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, env_name, has_hole
 from sop_check.index import FUNCTION_TYPES, descendants
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
@@ -90,7 +90,7 @@ POST to the end endpoint with the key from the environment.
         route = routes[0]
         if route.kind == "python":
             return self._python(ctx, route.path)
-        ev = Evaluator(index)
+        ev = ctx.evaluator
         handler = post_handler(ev, route)
         if handler.func is None:
             if handler.unresolved:
@@ -143,7 +143,7 @@ POST to the end endpoint with the key from the environment.
     def _wrong_url(self, r: Request, opts: dict) -> str:
         text = r.url.shown() if isinstance(r.url, Str) else "?"
         host = host_of(r.url.text) if isinstance(r.url, Str) else None
-        if host and host != opts["tavus-host"] and "\x00" not in host:
+        if host and host != opts["tavus-host"] and not has_hole(host):
             return f"the upstream request goes to {host}, not {opts['tavus-host']}"
         if r.method == "DELETE" or not text.rstrip("/").endswith("/end"):
             return f"{r.method if isinstance(r.method, str) else ''} {text} deletes or reads the conversation; " \

@@ -117,13 +117,13 @@ class UnloadAnalysis:
 
 def analyse_unload(ctx) -> UnloadAnalysis:
     key = f"unload:{ctx.options['end-route']}"
+    ev = ctx.evaluator  # also when the analysis is shared: its verdict rests on the evaluator's budget
     if key in ctx.app.memo:
         return ctx.app.memo[key]
     index = ctx.app
     route = ctx.options["end-route"]
     required = list(ctx.options.get("events", ["beforeunload"]))
     events = required + list(ctx.options.get("also-accepted-events", []))
-    ev = Evaluator(index)
     bp = base_path(index)
     out = UnloadAnalysis(route)
     out.ev = ev

@@ -80,7 +80,7 @@ Render a visible End Session button whose handler calls the end route
         index = ctx.app
         route = ctx.options["end-route"]
         labels = list(ctx.options.get("labels", []))
-        ev = Evaluator(index)
+        ev = ctx.evaluator
         bp = base_path(index)
         findings, unresolved = [], []
         for control in end_controls(index, ev, labels):

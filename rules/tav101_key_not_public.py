@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sop_check.evaluate import Evaluator, Obj, Str, env_name
+from sop_check.evaluate import Evaluator, Obj, Str, env_name, starts_with_hole
 from sop_check.index import descendants
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
@@ -78,7 +78,7 @@ and call Tavus only from a route handler or server action.
                                                  "drop the NEXT_PUBLIC_ prefix and rotate the key"))
         key_env = ctx.options.get("api-key-env", "TAVUS_API_KEY")
         client = client_modules(index)
-        ev = Evaluator(index)
+        ev = ctx.evaluator
         for mod in all_modules(index, ("tavus",)):
             in_client = mod.path in client
             for node in descendants(mod.root, frozenset({"member_expression", "subscript_expression"})):
@@ -120,6 +120,6 @@ def _client_request_problem(ev: Evaluator, req, options) -> str | None:
         text = req.url.text
         if options["tavus-host"] in text:
             return f"client code calls {options['tavus-host']} directly"
-        if text.startswith("\x00") and "/v2/conversations" in text:
+        if starts_with_hole(text) and "/v2/conversations" in text:
             return "client code calls the Tavus API (…/v2/conversations) directly"
     return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Obj, Str, Thunk, Unknown, call_args
+from sop_check.evaluate import Evaluator, Obj, Str, Thunk, Unknown, UnknownKind, VarBinding, call_args, starts_with_hole
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
@@ -69,7 +69,7 @@ Add the properties to the create-conversation body.
 
     def check(self, ctx) -> RuleResult:
         index = ctx.app
-        ev = Evaluator(index)
+        ev = ctx.evaluator
         create = ctx.options["create-endpoint"].rstrip("/")
         required = list(ctx.options.get("required-properties", []))
         any_of = list(ctx.options.get("any-of-properties", []))
@@ -112,25 +112,25 @@ def _body(ev: Evaluator, req, call: Any, mod) -> Any:
     """The object sent as JSON: fetch's `body: JSON.stringify(x)` (x followed through variables) or axios data."""
     if req.kind == "axios":
         args = call_args(call)
-        return ev.eval(args[1], mod, req.scope) if len(args) > 1 else Unknown("no request data")
+        return ev.eval(args[1], mod, req.scope) if len(args) > 1 else Unknown(UnknownKind.MISSING, "no request data")
     if not isinstance(req.options, Obj) or "body" not in req.options.props:
-        return Unknown("no body")
+        return Unknown(UnknownKind.MISSING, "no body")
     thunk: Thunk = req.options.props["body"]
     node, scope, where = thunk.node, thunk.scope, thunk.module
     for _ in range(10):
         if node is None:
-            return Unknown("a body built at run time")
+            return Unknown(UnknownKind.RUNTIME_VALUE, "a body built at run time")
         if node.type in ("identifier", "shorthand_property_identifier"):
             decl = ev.find_decl(where.text(node), node, where)
-            if decl is None or decl[0] != "var" or decl[1].child_by_field_name("value") is None:
-                return Unknown("a body built at run time")
-            node = decl[1].child_by_field_name("value")
+            if not isinstance(decl, VarBinding) or decl.node.child_by_field_name("value") is None:
+                return Unknown(UnknownKind.RUNTIME_VALUE, "a body built at run time")
+            node = decl.node.child_by_field_name("value")
             continue
         if node.type == "call_expression" and where.text(node.child_by_field_name("function")).endswith("stringify"):
             args = call_args(node)
-            return ev.eval(args[0], where, scope) if args else Unknown("empty JSON.stringify")
+            return ev.eval(args[0], where, scope) if args else Unknown(UnknownKind.MISSING, "empty JSON.stringify")
         return ev.eval(node, where, scope)
-    return Unknown("a body built too indirectly")
+    return Unknown(UnknownKind.INDIRECT, "a body built too indirectly")
 
 
 def _creates(url: Any, create: str) -> bool:
@@ -141,4 +141,4 @@ def _creates(url: Any, create: str) -> bool:
     if text == create:
         return True
     path = "/" + create.split("://", 1)[-1].split("/", 1)[-1]
-    return text.startswith("\x00") and text.endswith(path)
+    return starts_with_hole(text) and text.endswith(path)

@@ -88,7 +88,7 @@ leaves the call.
     def check(self, ctx) -> RuleResult:
         index = ctx.app
         route = ctx.options["end-route"]
-        ev = Evaluator(index)
+        ev = ctx.evaluator
         bp = base_path(index)
         methods = set(ctx.options.get("leave-methods", []))
         # Places that end the session by definition, and places that do when they leave the call.

@@ -6,8 +6,11 @@ from sop_check.records import record
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.evaluate import Evaluator
     from sop_check.index import AppIndex
     from sop_check.model import RuleResult
+
+_EVALUATOR = "evaluator"  # where the app's evaluator lives in `AppIndex.memo` (released with the index)
 
 
 @record
@@ -46,7 +49,43 @@ class CheckContext:
         self.settings = settings
         self.environ = environ
         self._result_of = result_of
+        self._evaluator: Evaluator | None = None
 
     def result_of(self, code: str) -> "RuleResult | None":
         """The verdict of another rule on the same app (run on demand; None if not selected)."""
         return self._result_of(code)
+
+    @property
+    def evaluator(self) -> "Evaluator":
+        """The app's one evaluator, built on first use and shared by every rule (its memo too).
+
+        The first access from a rule starts that rule's step budget.
+        """
+        if self._evaluator is None:
+            self._evaluator = app_evaluator(self.app)
+            self._evaluator.start_rule()
+        return self._evaluator
+
+    def settle(self, result: "RuleResult") -> "RuleResult":
+        """A verdict that rests on an analysis cut short by the step budget is `unknown`, never a
+        pass, a fail or a skip: the part not analysed could have changed it."""
+        from sop_check.model import Status
+
+        ev = self._evaluator
+        if ev is None or not ev.exhausted or result.status in (Status.UNKNOWN, Status.ERROR):
+            return result
+        result.unresolved = [f"analysis budget exceeded ({ev.budget.allowance} steps): the code is too "
+                             "large or too indirect to follow within the limit", *result.unresolved]
+        result.status = Status.UNKNOWN
+        result.message = f"could not finish the analysis: {result.message}"
+        return result
+
+
+def app_evaluator(app: "AppIndex") -> "Evaluator":
+    """The evaluator of an app, shared through the index's memo so it is released with the index."""
+    from sop_check.evaluate import Evaluator
+
+    ev = app.memo.get(_EVALUATOR)
+    if not isinstance(ev, Evaluator):
+        ev = app.memo[_EVALUATOR] = Evaluator(app)
+    return ev

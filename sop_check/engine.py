@@ -286,6 +286,7 @@ def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, result_of) -> RuleR
         cause = str(exc).splitlines()[0][:200] if str(exc) else ""
         result = RuleResult(rule.code, rule.name, severity, Status.ERROR,
                             f"rule failed: {type(exc).__name__}{': ' + cause if cause else ''}")
+    result = ctx.settle(result)  # an analysis cut short by the step budget decides nothing
     result.severity = severity
     return result
 

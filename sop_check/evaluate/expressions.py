@@ -1,0 +1,251 @@
+"""One function per expression form: literals, templates, operators, members, objects, calls.
+
+Each takes the evaluator, the node, its module and the call scope, and returns a value;
+`evaluate_node` picks one by node type. Sub-expressions go back through `ev.eval`, so
+they are memoised and counted against the budget.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from sop_check.evaluate import libraries
+from sop_check.evaluate.syntax import call_args, is_process_env
+from sop_check.evaluate.values import (HOLE, Bool, EnvDefault, EnvRef, Func, Null, Num, Obj, Scope, Str, Thunk,
+                                       Unknown, UnknownKind, Value, as_text, text_value)
+from sop_check.index import FUNCTION_TYPES, Module, string_value
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+    from sop_check.evaluate.interpreter import Evaluator
+
+Handler = Callable[["Evaluator", "Node", Module, "Scope | None"], Value]
+_TYPE_NODES = frozenset({"type_annotation", "type_identifier", "predefined_type", "generic_type", "object_type",
+                         "union_type", "literal_type", "type_arguments", "array_type", "comment"})
+
+
+def evaluate_node(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    if mod.in_error(node):
+        return Unknown(UnknownKind.SYNTAX_ERROR, f"syntax error in {mod.path} at line {mod.location(node).line}")
+    t = node.type
+    handler = HANDLERS.get(t)
+    if handler is not None:
+        return handler(ev, node, mod, scope)
+    if t in FUNCTION_TYPES or t == "class":
+        return Func(node, mod, scope)
+    return Unknown(UnknownKind.UNMODELLED, f"cannot evaluate a {t.replace('_', ' ')}")
+
+
+def _string(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return Str(string_value(mod, node))
+
+
+def _template(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    kids = node.named_children
+    if len(kids) == 1 and kids[0].type == "template_substitution" and kids[0].named_children:
+        return ev.eval(kids[0].named_children[0], mod, scope)  # `${x}` is x
+    out = []
+    for child in kids:
+        if child.type in ("string_fragment", "escape_sequence"):
+            out.append(mod.text(child))
+        elif child.type == "template_substitution":
+            inner = child.named_children[0] if child.named_children else None
+            part = ev.eval(inner, mod, scope) if inner is not None else Null()
+            if _too_large(part):
+                return part
+            out.append(as_text(part))
+    return text_value("".join(out))
+
+
+def _number(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    try:
+        return Num(float(mod.text(node).replace("_", "")))
+    except ValueError:
+        return Unknown(UnknownKind.UNMODELLED, "a number literal")
+
+
+def _true(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return Bool(True)
+
+
+def _false(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return Bool(False)
+
+
+def _null(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return Null()
+
+
+def _identifier(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    name = mod.text(node)
+    if name == "undefined":
+        return Null()
+    return ev.lookup(name, node, mod, scope)
+
+
+def _paren(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    inner = [c for c in node.named_children if c.type != "comment"]
+    return ev.eval(inner[-1], mod, scope) if inner else Unknown(UnknownKind.MISSING, "empty parentheses")
+
+
+def _wrapped(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    # `x!`, `x as T`, `x satisfies T`, `<T>x`, `await x`: the value of x.
+    inner = [c for c in node.named_children if c.type not in _TYPE_NODES]
+    if not inner:
+        return Unknown(UnknownKind.MISSING, "empty expression")
+    return ev.eval(inner[0], mod, scope)
+
+
+def _operand(ev: Evaluator, node: Node, field: str, mod: Module, scope: Scope | None) -> Value:
+    child = node.child_by_field_name(field)
+    return ev.eval(child, mod, scope) if child is not None else Unknown(UnknownKind.MISSING, "a missing operand")
+
+
+def _binary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    op_node = node.child_by_field_name("operator")
+    op = mod.text(op_node) if op_node is not None else ""
+    left = _operand(ev, node, "left", mod, scope)
+    if op in ("||", "??"):
+        # `process.env.KEY || ''` is the env read; `process.env.BASE || 'https://…'` is that
+        # default unless configured: keep both facts.
+        if isinstance(left, EnvRef):
+            right = _operand(ev, node, "right", mod, scope)
+            if isinstance(right, Str) and right.text:
+                return EnvDefault(right.text, left.name)
+            return left
+        if isinstance(left, (Func, Obj)) or (isinstance(left, Str) and left.text):
+            return left
+        return _operand(ev, node, "right", mod, scope)
+    right = _operand(ev, node, "right", mod, scope)
+    if op == "+" and (isinstance(left, Str) or isinstance(right, Str)):
+        if _too_large(left) or _too_large(right):
+            return left if _too_large(left) else right
+        return text_value(as_text(left) + as_text(right))
+    if op == "&&":
+        return right
+    return Unknown(UnknownKind.RUNTIME_VALUE, f"the result of '{op}'")
+
+
+def _too_large(value: Value) -> bool:
+    """A part too large to be meant is not a hole (an unknown origin): the whole string is unknown."""
+    return isinstance(value, Unknown) and value.kind is UnknownKind.TOO_LARGE
+
+
+def _ternary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    cons = _operand(ev, node, "consequence", mod, scope)
+    alt = _operand(ev, node, "alternative", mod, scope)
+    if cons == alt:
+        return cons
+    if isinstance(cons, Str) and isinstance(alt, Str):
+        return Str(HOLE)
+    return Unknown(UnknownKind.RUNTIME_VALUE, "a value chosen at run time (conditional expression)")
+
+
+def _member(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    obj_node = node.child_by_field_name("object")
+    prop_node = node.child_by_field_name("property")
+    if obj_node is None or prop_node is None:
+        return Unknown(UnknownKind.UNMODELLED, "member access")
+    prop = mod.text(prop_node)
+    if is_process_env(obj_node, mod):
+        return EnvRef(prop)
+    return ev.get_prop(ev.eval(obj_node, mod, scope), prop)
+
+
+def _subscript(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    obj_node = node.child_by_field_name("object")
+    index = node.child_by_field_name("index")
+    if obj_node is None or index is None:
+        return Unknown(UnknownKind.UNMODELLED, "subscript")
+    key = ev.eval(index, mod, scope)
+    if not (isinstance(key, Str) and key.exact):
+        return Unknown(UnknownKind.RUNTIME_VALUE, "a property chosen at run time")
+    if is_process_env(obj_node, mod):
+        return EnvRef(key.text)
+    return ev.get_prop(ev.eval(obj_node, mod, scope), key.text)
+
+
+def _object(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    props: dict[str, Thunk] = {}
+    open_ = False
+    for child in node.named_children:
+        t = child.type
+        if t == "pair":
+            key_node = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            key = _prop_key(ev, key_node, mod, scope)
+            if key is None:
+                open_ = True
+            elif value is not None:
+                props[key] = Thunk(value, mod, scope)
+        elif t == "shorthand_property_identifier":
+            props[mod.text(child)] = Thunk(child, mod, scope)
+        elif t == "method_definition":
+            name = child.child_by_field_name("name")
+            if name is not None:
+                props[mod.text(name).strip("'\"")] = Thunk(None, mod, scope, value=ev.function(child, mod, scope))
+        elif t == "spread_element":
+            inner = child.named_children[0] if child.named_children else None
+            spread = ev.eval(inner, mod, scope) if inner is not None else Unknown(UnknownKind.MISSING, "spread")
+            if isinstance(spread, Obj):
+                props.update(spread.props)
+                open_ = open_ or spread.open
+            elif not isinstance(spread, Null):
+                open_ = True
+    return Obj(props, open_, node, mod)
+
+
+def _prop_key(ev: Evaluator, key_node: Node | None, mod: Module, scope: Scope | None) -> str | None:
+    if key_node is None:
+        return None
+    if key_node.type in ("property_identifier", "identifier", "number"):
+        return mod.text(key_node)
+    if key_node.type == "string":
+        return string_value(mod, key_node)
+    if key_node.type == "computed_property_name" and key_node.named_children:
+        v = ev.eval(key_node.named_children[0], mod, scope)
+        if isinstance(v, Str) and v.exact:
+            return v.text
+    return None
+
+
+def _call(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return ev.call_value(node, mod, scope)
+
+
+def _new(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    ctor = node.child_by_field_name("constructor")
+    name = mod.text(ctor) if ctor is not None else ""
+    return libraries.construct(ev, name, call_args(node), mod, scope)
+
+
+def _array(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return Unknown(UnknownKind.UNMODELLED, "an array")
+
+
+HANDLERS: dict[str, Handler] = {
+    "string": _string,
+    "template_string": _template,
+    "number": _number,
+    "true": _true,
+    "false": _false,
+    "null": _null,
+    "undefined": _null,
+    "identifier": _identifier,
+    "shorthand_property_identifier": _identifier,
+    "parenthesized_expression": _paren,
+    "non_null_expression": _wrapped,
+    "as_expression": _wrapped,
+    "satisfies_expression": _wrapped,
+    "type_assertion": _wrapped,
+    "await_expression": _wrapped,
+    "binary_expression": _binary,
+    "ternary_expression": _ternary,
+    "member_expression": _member,
+    "subscript_expression": _subscript,
+    "object": _object,
+    "call_expression": _call,
+    "new_expression": _new,
+    "array": _array,
+}

@@ -1,0 +1,294 @@
+"""The interpreter: the value of an expression, a name, a property, a call.
+
+One `Evaluator` serves every rule of an app (through `CheckContext.evaluator`), so a
+constant or a handler is evaluated once per (node, scope) whichever rule asks. The
+bookkeeping that makes that safe (memo, cycle and depth cuts, the step budget) is in
+`state`; the expression forms in `expressions`; what library calls return in
+`libraries`; exports in `modules`; JSX props and context in `jsx`; what a function
+can reach in `reach`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Callable, Hashable
+
+from sop_check.evaluate import jsx, libraries, modules, reach
+from sop_check.evaluate.expressions import evaluate_node
+from sop_check.evaluate.scopes import (Binding, ClassBinding, FunctionBinding, ImportedBinding, OpaqueBinding,
+                                       ParamBinding, Scopes, VarBinding, bind, destructured_prop)
+from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH, Budget, Memo
+from sop_check.evaluate.syntax import CallIndex, call_args, returned_expression, returns
+from sop_check.evaluate.values import (EnvRef, External, Func, HttpClient, Namespace, Null, Obj, Scope, Str,
+                                       Thunk, Unknown, UnknownKind, Value, budget_exceeded)
+from sop_check.index import AppIndex, Module
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+    from sop_check.evaluate.libraries import Request
+    from sop_check.evaluate.reach import Reach
+
+
+class Evaluator:
+    def __init__(self, index: AppIndex, steps: int = DEFAULT_STEPS) -> None:
+        self.index = index
+        self.scopes = Scopes()
+        self.calls = CallIndex()
+        self.budget = Budget(steps)
+        self.memo: Memo[Value] = Memo()
+        self.cache: dict[Hashable, Any] = {}  # other per-app results (summaries, JSX usages), by tagged key
+        self._binds: dict[Hashable, Scope] = {}
+        self._active: list[tuple[Func, int]] = []  # functions being called, with the memo level of each call
+
+    # ------------------------------------------------------------------ budget
+    def start_rule(self, steps: int | None = None) -> None:
+        """A rule begins: it gets a fresh step allowance (see `state.Budget`)."""
+        self.budget.start_rule(steps)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.budget.exhausted
+
+    def spend(self, steps: int) -> bool:
+        """Charge work done outside `eval` (scanning calls, JSX); False once the budget is gone."""
+        if self.budget.spend(steps):
+            return True
+        self.memo.cut_all()
+        return False
+
+    # ------------------------------------------------------------------ memoised evaluation
+    def eval(self, node: Node, mod: Module, scope: Scope | None = None) -> Value:
+        """The value of an expression node, evaluated with the parameter bindings of `scope`."""
+        if scope is not None:
+            scope = self.relevant(scope, node, mod)
+        key = (mod.path, node.id, scope)
+        memo = self.memo
+        hit = memo.values.get(key)
+        if hit is not None:
+            return hit
+        return self.memoised(key, lambda: evaluate_node(self, node, mod, scope),
+                             lambda: _what(node, mod))
+
+    def memoised(self, key: Hashable, compute: Callable[[], Value], what: Callable[[], str]) -> Value:
+        memo = self.memo
+        if key in memo.values:
+            return memo.values[key]
+        level = memo.level_of(key)
+        if level is not None:
+            memo.cut_at(level)
+            return Unknown(UnknownKind.CYCLE, f"{what()} is defined in terms of itself")
+        if memo.depth >= MAX_DEPTH:
+            memo.cut_all()
+            name = what()
+            if name.startswith("'"):
+                return Unknown(UnknownKind.INDIRECT, f"{name} is defined too indirectly to follow")
+            return Unknown(UnknownKind.TOO_DEEP, "expression nests too deeply to follow")
+        if not self.spend(1):
+            return budget_exceeded()
+        level = memo.enter(key)
+        try:
+            value = compute()
+        except BaseException:
+            memo.cut_all()
+            memo.leave(key, level, budget_exceeded())
+            raise
+        memo.leave(key, level, value)
+        return value
+
+    def force(self, thunk: Thunk) -> Value:
+        if thunk.node is None:
+            base: Value = thunk.value if thunk.value is not None else Null()
+        else:
+            base = self.eval(thunk.node, thunk.module, thunk.scope)
+        if thunk.prop is not None:
+            return self.get_prop(base, thunk.prop)
+        return base
+
+    # ------------------------------------------------------------------ names
+    def find_decl(self, name: str, at: Node, mod: Module) -> Binding | None:
+        """The declaration of `name` visible at `at` (see `scopes.Scopes.find`)."""
+        return self.scopes.find(name, at, mod)
+
+    def lookup(self, name: str, at: Node, mod: Module, scope: Scope | None) -> Value:
+        decl = self.scopes.find(name, at, mod)
+        if decl is None:
+            return External(name)
+        if isinstance(decl, ParamBinding):
+            thunk = scope.lookup(decl.function.id, name) if scope is not None else None
+            if thunk is not None:
+                return self.force(thunk)
+            from_jsx = jsx.prop_from_jsx(self, decl.function, decl.node, name, mod)
+            if from_jsx is not None:
+                return from_jsx
+            return Unknown(UnknownKind.PARAMETER, f"parameter '{name}' (its value comes from the caller)")
+        if isinstance(decl, ImportedBinding):
+            return modules.import_value(self, mod, decl.binding)
+        if isinstance(decl, FunctionBinding):
+            return self.function(decl.node, mod, scope)
+        if isinstance(decl, ClassBinding):
+            return External(name)
+        if isinstance(decl, VarBinding):
+            return self.decl_value(decl.node, name, mod, scope)
+        assert isinstance(decl, OpaqueBinding)
+        return Unknown(UnknownKind.RUNTIME_BINDING, f"'{name}' is bound at run time")
+
+    def decl_value(self, decl: Node, name: str, mod: Module, scope: Scope | None) -> Value:
+        """The value a declaration gives `name`: a function, a variable's initialiser, a destructured part."""
+        t = decl.type
+        if t in ("function_declaration", "generator_function_declaration"):
+            return self.function(decl, mod, scope)
+        if t != "variable_declarator":
+            return External(name)
+        pattern = decl.child_by_field_name("name")
+        value = decl.child_by_field_name("value")
+        if value is None:
+            return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' is declared without a value")
+        if pattern is not None and pattern.type == "identifier":
+            return self.eval(value, mod, scope)
+        if pattern is not None and pattern.type == "object_pattern":
+            prop = destructured_prop(pattern, name, mod)
+            if prop is None:
+                return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' comes from a rest pattern")
+            return self.get_prop(self.eval(value, mod, scope), prop)
+        return Unknown(UnknownKind.STATE, f"'{name}' is destructured from an array (a state value or setter)")
+
+    def relevant(self, scope: Scope | None, node: Node, mod: Module) -> Scope | None:
+        """The part of a scope chain `node` can depend on: from the innermost call whose function's
+        parameters it uses (see `Scopes.free_params`). Other calls' bindings cannot change its
+        value; dropping them lets the same code, evaluated from different callers, share one memo
+        entry (memoisation per node and the bindings it uses)."""
+        if scope is None:
+            return None
+        free = self.scopes.free_params(node, mod)
+        s: Scope | None = scope
+        while s is not None and s.fn_id not in free:
+            s = s.parent
+        return s
+
+    def thunk(self, node: Node, mod: Module, scope: Scope | None) -> Thunk:
+        """An argument to evaluate later, holding only the bindings it can depend on."""
+        return Thunk(node, mod, self.relevant(scope, node, mod))
+
+    def function(self, node: Node, mod: Module, scope: Scope | None) -> Func:
+        """A function value closing over the calls whose parameters it uses."""
+        return Func(node, mod, self.relevant(scope, node, mod))
+
+    def module_export(self, path: str, name: str) -> Value:
+        """The value a module exports under `name` (follows re-exports and `export *`)."""
+        return modules.module_export(self, path, name)
+
+    # ------------------------------------------------------------------ properties
+    def get_prop(self, obj: Value, prop: str) -> Value:
+        if isinstance(obj, Obj):
+            thunk = obj.props.get(prop)
+            if thunk is None:
+                if obj.open:
+                    return Unknown(UnknownKind.OPEN_OBJECT, f"property '{prop}' of an object with unknown spread")
+                return Null()
+            return self.force(thunk)
+        if isinstance(obj, Namespace):
+            return self.module_export(obj.path, prop)
+        if isinstance(obj, External):
+            if obj.name in ("process.env", "import.meta.env"):
+                return EnvRef(prop)  # `const { KEY } = process.env`
+            return External(f"{obj.name}.{prop}")
+        if isinstance(obj, EnvRef):
+            return Unknown(UnknownKind.RUNTIME_VALUE, f"a property of env var {obj.name}")
+        if isinstance(obj, Unknown):
+            # `env.TAVUS_API_KEY` from a validated env module (t3-env, zod): the name is the env var.
+            return Unknown(obj.kind, obj.reason, env=prop if prop.isupper() else None)
+        if isinstance(obj, Null):
+            return Unknown(UnknownKind.RUNTIME_VALUE, f"property '{prop}' of null")
+        return Unknown(UnknownKind.UNMODELLED, f"property '{prop}'")
+
+    # ------------------------------------------------------------------ calls
+    def call_value(self, node: Node, mod: Module, scope: Scope | None) -> Value:
+        """The value a call returns, as far as it can be known."""
+        fn_node = node.child_by_field_name("function")
+        if fn_node is None:
+            return Unknown(UnknownKind.UNMODELLED, "a call")
+        callee = self.eval(fn_node, mod, scope)
+        if isinstance(callee, External):
+            return libraries.library_call(self, libraries.CallSite(callee, node, mod, scope, call_args(node)))
+        if isinstance(callee, Func):
+            return self.return_value(callee, [self.thunk(a, mod, scope) for a in call_args(node)], (node, mod))
+        if isinstance(callee, (Str, Unknown)):
+            return Unknown(UnknownKind.CALL_RESULT, f"the result of calling {mod.text(fn_node)[:60]}")
+        return Unknown(UnknownKind.CALL_RESULT, "the result of a call")
+
+    def bind(self, func: Func, args: list[Thunk]) -> Scope:
+        """The scope of calling `func` with `args`; the same call site in the same scope gives the same Scope."""
+        key = (func.key, func.scope, tuple(_thunk_key(a) for a in args))
+        scope = self._binds.get(key)
+        if scope is None:
+            scope = self._binds[key] = bind(func, args)
+        return scope
+
+    def return_value(self, func: Func, args: list[Thunk], site: tuple[Node, Module] | None = None) -> Value:
+        """What calling `func` with `args` returns; `site` is the call, to tell recursion from `f(f(x))`."""
+        level = self._recursion(func, site)
+        if level is not None:
+            self.memo.cut_at(level)
+            return Unknown(UnknownKind.CYCLE, "a recursive call")
+        self._active.append((func, self.memo.depth))
+        try:
+            return self._return_value(func, self.bind(func, args))
+        finally:
+            self._active.pop()
+
+    def _recursion(self, func: Func, site: tuple[Node, Module] | None) -> int | None:
+        """The memo level of the call `site` recurses into, if it does: `func` is being called
+        already and the site lies inside that call or a function it called. (`f(f(x))` is not
+        recursion: the inner call sits outside f.)"""
+        if site is None:
+            return None
+        node, mod = site
+        for i in range(len(self._active) - 1, -1, -1):
+            if self._active[i][0].key != func.key:
+                continue
+            for active, _ in self._active[i:]:
+                if active.module is mod and active.node.start_byte <= node.start_byte and \
+                        node.end_byte <= active.node.end_byte:
+                    return self._active[i][1]
+            return None
+        return None
+
+    def _return_value(self, func: Func, scope: Scope) -> Value:
+        body = func.node.child_by_field_name("body")
+        if body is None:
+            return Unknown(UnknownKind.MISSING, "a function without a body")
+        if body.type != "statement_block":
+            return self.eval(body, func.module, scope)
+        found = list(returns(body))
+        if not found:
+            return Null()
+        last = returned_expression(found[-1])
+        return Null() if last is None else self.eval(last, func.module, scope)
+
+    # ------------------------------------------------------------------ requests and reachability
+    def as_request(self, call: Node, mod: Module, scope: Scope | None = None) -> Request | None:
+        """The network request a call makes (fetch, sendBeacon, an HTTP client), or None."""
+        return libraries.as_request(self, call, mod, scope)
+
+    def callee_functions(self, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], str | None]:
+        return reach.callee_functions(self, call, mod, scope)
+
+    def reach(self, func: Func, args: list[Thunk] | None = None, *, max_depth: int = reach.MAX_CALL_DEPTH) -> Reach:
+        """Every request `func` can make, following calls into other functions and modules."""
+        return reach.reach(self, func, args or [], max_depth)
+
+    def apply_client(self, client: HttpClient, url: Value, opts: Value | None,
+                     mod: Module) -> tuple[Value, Value | None]:
+        return libraries.apply_client(self, client, url, opts, mod)
+
+
+def _thunk_key(t: Thunk) -> Hashable:
+    if t.node is None:
+        return ("value", id(t.value), t.prop)
+    return (t.module.path, t.node.id, t.scope, t.prop)
+
+
+def _what(node: Node, mod: Module) -> str:
+    if node.type == "identifier":
+        return f"'{mod.text(node)[:40]}'"
+    return f"the {node.type.replace('_', ' ')} at line {node.start_point.row + 1}"

@@ -1,0 +1,168 @@
+"""Values that arrive through JSX: a component's props, and what a context provider gives.
+
+A component's parameter has no caller in the code; its value comes from the places
+that render it (`<EndButton onEnd={end} />`). `useContext(Ctx)` reads the `value` of a
+rendered `<Ctx.Provider value={…}>` (or React 19's `<Ctx value={…}>`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable, Iterator
+
+from sop_check.evaluate.scopes import destructured_prop
+from sop_check.evaluate.state import MAX_DEPTH
+from sop_check.evaluate.values import Func, Obj, Thunk, Unknown, Value
+from sop_check.index import Module, jsx_tag
+from sop_check.records import record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+    from sop_check.evaluate.interpreter import Evaluator
+
+
+@record
+class Usage:
+    """One place a component (or provider) is rendered, with its attributes' value nodes."""
+
+    module: Module
+    element: Node
+    attrs: dict[str, Node]
+
+
+def prop_from_jsx(ev: Evaluator, fn: Node, param: Node, name: str, mod: Module) -> Value | None:
+    """A component's prop, from the places that render it: `<EndButton onEnd={end} />`.
+
+    Returns the first usage's value that is a function, or None when the
+    function is not a component or no usage says.
+    """
+    if _too_deep(ev):
+        return None
+    comp = component_name(fn, mod)
+    if comp is None:
+        return None
+    params = fn.child_by_field_name("parameters")
+    first = params.named_children[0] if params is not None and params.named_children else None
+    if first is None or first.id != param.id:
+        return None  # only the props object (first parameter) comes from JSX
+    pat = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") \
+        else first
+    prop = name
+    if pat is not None and pat.type == "object_pattern":
+        prop = destructured_prop(pat, name, mod) or name
+    elif pat is not None and pat.type == "identifier":
+        # `props` itself: the attributes of the first place that renders the component.
+        for use in usages(ev, comp):
+            return Obj({k: Thunk(v, use.module, None) for k, v in use.attrs.items()}, open=True,
+                       node=use.element, module=use.module)
+        return None
+    for use in usages(ev, comp):
+        value_node = use.attrs.get(prop)
+        if value_node is None:
+            continue
+        value = ev.eval(value_node, use.module, None)
+        if isinstance(value, Func):
+            return value
+    return None
+
+
+def context_value(ev: Evaluator, ctx_node: Node, mod: Module) -> Value | None:
+    """What `useContext(Ctx)` returns: the `value` of a rendered provider, evaluated where it renders."""
+    if ctx_node.type != "identifier" or _too_deep(ev):
+        return None
+    for use in usages(ev, mod.text(ctx_node), provider=True):
+        value_node = use.attrs.get("value")
+        if value_node is not None:
+            value = ev.eval(value_node, use.module, None)
+            if not isinstance(value, Unknown):
+                return value
+    return None
+
+
+def _too_deep(ev: Evaluator) -> bool:
+    """Props and context start new chains of evaluation: only from the shallower half of the stack."""
+    if ev.memo.depth > MAX_DEPTH // 2:
+        ev.memo.cut_all()  # what we would have found depends on how deep we are
+        return True
+    return False
+
+
+def usages(ev: Evaluator, comp: str, provider: bool = False) -> Iterable[Usage]:
+    """Where shipping code renders `<comp …>` (or its provider); each module scanned once per app,
+    and only as far as a caller reads (files are parsed on demand)."""
+    key = ("jsx-usages", comp, provider)
+    found = ev.cache.get(key)
+    if not isinstance(found, _Pulled):
+        found = ev.cache[key] = _Pulled(_scan(ev, comp, provider))
+    return found
+
+
+def _scan(ev: Evaluator, comp: str, provider: bool) -> Iterator[Usage]:
+    for user in ev.index.evidence_modules(words=(comp,)):
+        if not ev.spend(len(user.jsx)):
+            return  # the budget is gone: the evaluator answers unknown from now on
+        for el in user.jsx:
+            tag = jsx_tag(user, el)
+            if tag is None:
+                continue
+            hit = tag in (comp, f"{comp}.Provider") if provider else tag.split(".")[-1] == comp
+            if hit:
+                yield Usage(user, el, jsx_attr_nodes(user, el))
+
+
+class _Pulled:
+    """A lazily computed sequence, kept as far as it has been read."""
+
+    def __init__(self, source: Iterator[Usage]) -> None:
+        self._source: Iterator[Usage] | None = source
+        self._items: list[Usage] = []
+
+    def __iter__(self) -> Iterator[Usage]:
+        i = 0
+        while True:
+            if i < len(self._items):
+                yield self._items[i]
+                i += 1
+                continue
+            if self._source is None:
+                return
+            item = next(self._source, None)
+            if item is None:
+                self._source = None
+                return
+            self._items.append(item)
+
+
+def component_name(fn: Node, mod: Module) -> str | None:
+    """The name a function is rendered under, if it looks like a React component."""
+    name_node = fn.child_by_field_name("name")
+    parent = fn.parent
+    if name_node is None and parent is not None and parent.type == "variable_declarator":
+        name_node = parent.child_by_field_name("name")
+    if name_node is None and parent is not None and parent.type == "arguments":
+        call = parent.parent  # forwardRef(function ...) / memo(...)
+        decl = call.parent if call is not None else None
+        if decl is not None and decl.type == "variable_declarator":
+            name_node = decl.child_by_field_name("name")
+    if name_node is None:
+        return None
+    name = mod.text(name_node)
+    return name if name[:1].isupper() else None
+
+
+def jsx_attr_nodes(mod: Module, el: Node) -> dict[str, Node]:
+    """name -> value node of an element's attributes that have a value (`{x}` unwrapped)."""
+    opening = el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
+    out: dict[str, Node] = {}
+    if opening is None:
+        return out
+    for attr in opening.named_children:
+        if attr.type == "jsx_attribute" and len(attr.named_children) > 1:
+            value = attr.named_children[1]
+            if value.type == "jsx_expression":
+                inner = [c for c in value.named_children if c.type != "comment"]
+                if not inner:
+                    continue
+                value = inner[0]
+            out[mod.text(attr.named_children[0])] = value
+    return out

@@ -1,0 +1,273 @@
+"""What library code does, as tables: supporting another library means editing this module only.
+
+- `CALL_MODELS`: what a call to a library function returns, by the function's last name
+  (React hooks that hand back their argument, `useMemo`, `useRef`, `useContext`, string
+  helpers, HTTP client factories such as `axios.create`).
+- `CONSTRUCTORS`: what `new X(…)` gives (`URL`, `Headers`, `Map`).
+- Requests: `fetch`, `navigator.sendBeacon` and the verbs of HTTP clients (axios, ky, …),
+  with the client's base URL and default headers applied.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from sop_check.evaluate import jsx
+from sop_check.evaluate.syntax import call_args
+from sop_check.evaluate.values import (HOLE, External, Func, HttpClient, Null, Obj, Scope, Str, Thunk, Unknown,
+                                       UnknownKind, Value, as_text)
+from sop_check.index import Module
+from sop_check.model import Location
+from sop_check.records import record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+    from sop_check.evaluate.interpreter import Evaluator
+
+
+@record
+class CallSite:
+    """A call of something from a package or a global: `useCallback(fn, deps)`, `axios.create({…})`."""
+
+    callee: External
+    node: Node
+    module: Module
+    scope: Scope | None
+    args: list[Node]
+
+    @property
+    def short(self) -> str:
+        """The function's own name: `react:useCallback` -> useCallback, `axios:default.create` -> create."""
+        return self.callee.name.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+
+    @property
+    def package(self) -> str:
+        return self.callee.name.split(":")[0]
+
+    @property
+    def root(self) -> str:
+        """The global or import it is reached from: `Math.max` -> Math, `react:default.useState` -> react."""
+        return self.callee.name.split(":")[0].split(".")[0]
+
+
+CallModel = Callable[["Evaluator", CallSite], "Value | None"]  # None: no opinion, use the default
+
+
+# ---------------------------------------------------------------------------- calls
+# Library functions that hand back the function they are given (React hooks and friends).
+PASS_THROUGH = frozenset({"useCallback", "useEvent", "useEffectEvent", "useStableCallback", "useMemoizedFn",
+                          "useLatestCallback", "memo", "forwardRef", "debounce", "throttle"})
+TEXT_OF_ARGUMENT = frozenset({"String", "encodeURIComponent", "encodeURI"})
+HTTP_CLIENTS = ("axios", "ky", "ofetch", "got", "http", "api", "client")
+CLIENT_FACTORIES = frozenset({"create", "extend"})
+# Globals whose functions compute plain data: they never hand back a function they are given
+# and never make a request, so their arguments need not be evaluated to know that.
+PLAIN_DATA_GLOBALS = frozenset({"Math", "JSON", "Number", "Date", "console", "parseInt", "parseFloat", "isNaN",
+                                "isFinite", "encodeURIComponent", "encodeURI", "decodeURIComponent", "decodeURI"})
+BASE_URL_OPTIONS = ("baseURL", "prefixUrl", "baseUrl")
+
+
+def _first_argument(ev: Evaluator, site: CallSite) -> Value | None:
+    return ev.eval(site.args[0], site.module, site.scope) if site.args else None
+
+
+def _memo_factory(ev: Evaluator, site: CallSite) -> Value | None:
+    """`useMemo(() => value, deps)` is the factory's return value."""
+    if not site.args:
+        return None
+    inner = ev.eval(site.args[0], site.module, site.scope)
+    return ev.return_value(inner, []) if isinstance(inner, Func) else inner
+
+
+def _text_of_argument(ev: Evaluator, site: CallSite) -> Value | None:
+    if not site.args:
+        return None
+    v = ev.eval(site.args[0], site.module, site.scope)
+    return v if isinstance(v, Str) else Str(HOLE)
+
+
+def _unknown_text(ev: Evaluator, site: CallSite) -> Value | None:
+    return Str(HOLE)  # `JSON.stringify(x)`: some text
+
+
+def _http_client(ev: Evaluator, site: CallSite) -> Value | None:
+    """`axios.create({ baseURL, headers })`: a client whose requests carry both."""
+    if site.package not in HTTP_CLIENTS:
+        return None
+    config = ev.eval(site.args[0], site.module, site.scope) if site.args else Null()
+    return HttpClient(config if isinstance(config, Obj) else None)
+
+
+def _provided_context(ev: Evaluator, site: CallSite) -> Value | None:
+    """`useContext(Ctx)` / `use(Ctx)`: the value a rendered provider gives."""
+    return jsx.context_value(ev, site.args[0], site.module) if site.args else None
+
+
+def _ref(ev: Evaluator, site: CallSite) -> Value | None:
+    """`useRef(x).current` reads back x (the usual handler-ref idiom)."""
+    if not site.args:
+        return None
+    return Obj({"current": Thunk(site.args[0], site.module, site.scope)}, open=False, node=site.node,
+               module=site.module)
+
+
+CALL_MODELS: dict[str, CallModel] = {
+    **{name: _first_argument for name in PASS_THROUGH},
+    "useMemo": _memo_factory,
+    **{name: _text_of_argument for name in TEXT_OF_ARGUMENT},
+    "stringify": _unknown_text,
+    **{name: _http_client for name in CLIENT_FACTORIES},
+    "useContext": _provided_context,
+    "use": _provided_context,
+    "useRef": _ref,
+    "createRef": _ref,
+}
+
+
+def library_call(ev: Evaluator, site: CallSite) -> Value:
+    model = CALL_MODELS.get(site.short)
+    if model is not None:
+        value = model(ev, site)
+        if value is not None:
+            return value
+    # An unknown wrapper around a function (`withSentry(handler)`) is taken to call it.
+    for a in site.args if site.root not in PLAIN_DATA_GLOBALS else ():
+        inner = ev.eval(a, site.module, site.scope)
+        if isinstance(inner, Func):
+            return inner
+    return Unknown(UnknownKind.CALL_RESULT, f"the result of {site.callee.name.replace(':', ' ')}()")
+
+
+# ---------------------------------------------------------------------------- constructors
+def construct(ev: Evaluator, name: str, args: list[Node], mod: Module, scope: Scope | None) -> Value:
+    """`new X(…)`: `Headers`/`Map` are their initialiser, `URL(path, base)` joins."""
+    if name in ("Headers", "Map") and args:
+        return ev.eval(args[0], mod, scope)
+    if name == "URL" and args:
+        path = ev.eval(args[0], mod, scope)
+        if len(args) > 1 and isinstance(path, Str) and path.text.startswith("/"):
+            base = ev.eval(args[1], mod, scope)
+            return Str(_origin(as_text(base)) + path.text)
+        return path
+    return Unknown(UnknownKind.UNMODELLED, f"a new {name or 'object'}")
+
+
+def _origin(url: str) -> str:
+    if "://" in url:
+        scheme, _, rest = url.partition("://")
+        return f"{scheme}://{rest.split('/', 1)[0]}"
+    return url.rstrip("/") if url else HOLE
+
+
+# ---------------------------------------------------------------------------- requests
+FETCH_FUNCTIONS = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch"})
+BEACON = "sendBeacon"
+HTTP_VERBS = {"get": 1, "delete": 1, "post": 2, "put": 2, "patch": 2}  # verb -> index of its options argument
+
+
+@record
+class CallHop:
+    """One call on the way from a handler to a request (evidence, formatted only when shown)."""
+
+    callee: str
+    node: Node
+    module: Module
+
+    def __str__(self) -> str:
+        return f"{self.callee}() at {self.module.location(self.node)}"
+
+
+@record
+class Request:
+    """A network request found in code: `fetch(url, opts)`, `navigator.sendBeacon(url, body)`, axios."""
+
+    kind: str  # "fetch", "beacon", "axios"
+    call: Node
+    module: Module
+    scope: Scope | None
+    url: Value
+    options: Value | None  # Obj, Unknown or None
+    method: str | Unknown  # upper-case
+    via: tuple[CallHop, ...] = ()  # the call chain that reached it, for evidence
+
+    @property
+    def location(self) -> Location:
+        return self.module.location(self.call)
+
+    def reached_via(self, via: tuple[CallHop, ...]) -> Request:
+        return Request(self.kind, self.call, self.module, self.scope, self.url, self.options, self.method, via)
+
+
+def as_request(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> Request | None:
+    if call.type != "call_expression":
+        return None
+    fn_node = call.child_by_field_name("function")
+    if fn_node is None:
+        return None
+    name = mod.text(fn_node).replace("?.", ".").replace(" ", "")
+    args = call_args(call)
+    if name in FETCH_FUNCTIONS and ev.find_decl("fetch", call, mod) is None:
+        url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "fetch without a URL")
+        opts = ev.eval(args[1], mod, scope) if len(args) > 1 else None
+        return Request("fetch", call, mod, scope, url, opts, method_of(ev, opts, "GET"))
+    if name.endswith("navigator." + BEACON) or name == BEACON:
+        url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "sendBeacon without a URL")
+        return Request("beacon", call, mod, scope, url, None, "POST")
+    head, _, verb = name.rpartition(".")
+    if verb in HTTP_VERBS and fn_node.type == "member_expression":
+        obj = fn_node.child_by_field_name("object")
+        base = ev.eval(obj, mod, scope) if obj is not None else Null()
+        library = isinstance(base, External) and head.split(".")[-1] in HTTP_CLIENTS
+        if library or isinstance(base, HttpClient):
+            url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "no URL")
+            at = HTTP_VERBS[verb]
+            opts = ev.eval(args[at], mod, scope) if len(args) > at else None
+            if isinstance(base, HttpClient):
+                url, opts = apply_client(ev, base, url, opts, mod)
+            return Request("axios", call, mod, scope, url, opts, verb.upper())
+    return None
+
+
+def method_of(ev: Evaluator, opts: Value | None, default: str) -> str | Unknown:
+    if opts is None or isinstance(opts, Null):
+        return default
+    if not isinstance(opts, Obj):
+        return Unknown(UnknownKind.RUNTIME_VALUE, "request options built at run time")
+    if "method" not in opts.props:
+        return Unknown(UnknownKind.OPEN_OBJECT, "method from an unknown spread") if opts.open else default
+    m = ev.force(opts.props["method"])
+    if isinstance(m, Str) and m.exact:
+        return m.text.upper()
+    return Unknown(UnknownKind.RUNTIME_VALUE, "method chosen at run time")
+
+
+def _client_option(ev: Evaluator, client: HttpClient, names: tuple[str, ...]) -> Value:
+    if client.config is None:
+        return Unknown(UnknownKind.RUNTIME_VALUE, "client options built at run time")
+    for n in names:
+        if n in client.config.props:
+            return ev.force(client.config.props[n])
+    return Null()
+
+
+def apply_client(ev: Evaluator, client: HttpClient, url: Value, opts: Value | None,
+                 mod: Module) -> tuple[Value, Value | None]:
+    """The request as the client sends it: base URL prepended, default headers merged under its own."""
+    base = _client_option(ev, client, BASE_URL_OPTIONS)
+    if isinstance(url, Str) and "://" not in url.text:
+        if isinstance(base, Str):
+            url = Str(base.text.rstrip("/") + "/" + url.text.lstrip("/"))
+        elif not isinstance(base, Null):
+            url = Str(HOLE + url.text)
+    headers = _client_option(ev, client, ("headers",))
+    if isinstance(headers, Obj):
+        merged = dict(headers.props)
+        own = ev.get_prop(opts, "headers") if isinstance(opts, Obj) else None
+        if isinstance(own, Obj):
+            merged.update(own.props)
+        new_opts = dict(opts.props) if isinstance(opts, Obj) else {}
+        where = headers.module or mod
+        new_opts["headers"] = Thunk(None, where, None, value=Obj(merged, headers.open, headers.node, headers.module))
+        opts = Obj(new_opts, isinstance(opts, Obj) and opts.open)
+    return url, opts

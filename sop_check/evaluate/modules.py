@@ -1,0 +1,79 @@
+"""Names across modules: what a module exports (through re-exports and `export *`) and imports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sop_check.evaluate.values import External, Namespace, Unknown, UnknownKind, Value
+from sop_check.index import ImportBinding, Module
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.evaluate.interpreter import Evaluator
+
+
+
+def module_export(ev: Evaluator, path: str, name: str) -> Value:
+    """The value a module exports under `name` (memoised; a re-export cycle is `Unknown(CYCLE)`)."""
+    return ev.memoised(("export", path, name), lambda: _export(ev, path, name),
+                       lambda: f"the export '{name}' of {path}")
+
+
+def _export(ev: Evaluator, path: str, name: str) -> Value:
+    mod = ev.index.module(path)
+    if mod is None:
+        return Unknown(UnknownKind.UNREADABLE, f"cannot read {path}")
+    entry = mod.exports.get(name)
+    if entry is not None:
+        if entry.source is not None:
+            target = ev.index.resolve_import(path, entry.source)
+            if target is None:
+                return unresolved_import(ev, entry.source, entry.imported or name)
+            if entry.imported == "*":
+                return Namespace(target)
+            return module_export(ev, target, entry.imported or name)
+        if entry.local is not None:
+            return lookup_top(ev, mod, entry.local)
+        if entry.node is not None:
+            return ev.eval(entry.node, mod, None)
+    for star in mod.star_exports:
+        target = ev.index.resolve_import(path, star)
+        if target is not None:
+            value = module_export(ev, target, name)
+            if not _not_there(ev, value, target, name):
+                return value
+    return Unknown(UnknownKind.NO_EXPORT, f"no export '{name}' in {path}")
+
+
+def _not_there(ev: Evaluator, value: Value, target: str, name: str) -> bool:
+    """`export *` from `target` does not provide `name` (also when only a cycle of `export *` led back)."""
+    if not isinstance(value, Unknown):
+        return False
+    if value.kind is UnknownKind.NO_EXPORT:
+        return True
+    mod = ev.index.module(target)
+    return value.kind is UnknownKind.CYCLE and (mod is None or name not in mod.exports)
+
+
+def unresolved_import(ev: Evaluator, spec: str, name: str) -> Value:
+    """A package import is an `External`; a local one that does not resolve is unknown."""
+    if ev.index.is_local_specifier(spec):
+        return Unknown(UnknownKind.UNRESOLVED_IMPORT, f"import '{name}' from '{spec}' does not resolve to a file")
+    return External(f"{spec}:{name}")
+
+
+def lookup_top(ev: Evaluator, mod: Module, name: str) -> Value:
+    """A name at module level: a declaration, an import, or a global."""
+    if name in mod.decls:
+        return ev.decl_value(mod.decls[name], name, mod, None)
+    if name in mod.imports:
+        return import_value(ev, mod, mod.imports[name])
+    return External(name)
+
+
+def import_value(ev: Evaluator, mod: Module, binding: ImportBinding) -> Value:
+    target = ev.index.resolve_import(mod.path, binding.source)
+    if target is None:
+        return unresolved_import(ev, binding.source, binding.name)
+    if binding.name == "*":
+        return Namespace(target)
+    return module_export(ev, target, binding.name)

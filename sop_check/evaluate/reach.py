@@ -1,0 +1,131 @@
+"""What a function can reach: the requests it makes, following calls into functions and modules.
+
+Each (function, call scope) is read once per app into a summary: its calls in source
+order, each with the request it makes or the functions it calls and with what. `reach`
+then walks summaries depth-first, so many handlers sharing helpers cost one read each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import field
+from typing import TYPE_CHECKING, Any
+
+from sop_check.evaluate.libraries import CallHop, Request
+from sop_check.evaluate.syntax import call_args
+from sop_check.evaluate.values import Func, Scope, Thunk, Unknown
+from sop_check.index import Module
+from sop_check.records import record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+    from sop_check.evaluate.interpreter import Evaluator
+
+MAX_CALL_DEPTH = 10
+
+
+@record
+class Reach:
+    """What a function can reach: requests, plus calls that could not be followed."""
+
+    requests: list[Request] = field(default_factory=list)
+    unresolved: list[str] = field(default_factory=list)
+    calls: list[tuple[Any, Module]] = field(default_factory=list)  # every call seen (for other queries)
+    functions: list[Func] = field(default_factory=list)  # every function entered
+
+
+@record
+class CallFacts:
+    """One call inside a function, as far as reachability cares."""
+
+    call: Node
+    request: Request | None = None
+    problem: str | None = None  # why the callee could not be followed (with its location)
+    targets: list[Func] = field(default_factory=list)  # functions it calls (with its arguments)
+    callee: str = ""  # its text, for the evidence chain
+    handed: list[Func] = field(default_factory=list)  # named functions passed to an unknown callee
+
+
+def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], str | None]:
+    """Functions a call may run, and what could not be followed (None if nothing)."""
+    fn_node = call.child_by_field_name("function") if call.type == "call_expression" else None
+    if fn_node is None:
+        return [], None
+    callee = ev.eval(fn_node, mod, scope)
+    if isinstance(callee, Func):
+        return [callee], None
+    if isinstance(callee, Unknown) and callee.kind.reportable:
+        return [], f"{mod.text(fn_node)[:60]}() ({callee.reason})"
+    return [], None
+
+
+def reach(ev: Evaluator, func: Func, args: list[Thunk], max_depth: int = MAX_CALL_DEPTH) -> Reach:
+    """Every request `func` can make, following calls into other functions and modules."""
+    out = Reach()
+    _walk(ev, func, args, out, set(), (), max_depth)
+    if ev.exhausted:
+        out.unresolved.append(f"{func.module.repo_path}:{func.module.location(func.node).line}: "
+                              "analysis budget exceeded")
+    return out
+
+
+def _walk(ev: Evaluator, func: Func, args: list[Thunk], out: Reach, seen: set[tuple[str, int]],
+          via: tuple[CallHop, ...], depth_left: int) -> None:
+    if func.key in seen or depth_left <= 0:
+        return
+    seen.add(func.key)
+    out.functions.append(func)
+    mod = func.module
+    scope = ev.bind(func, args)
+    for facts in summary(ev, func, scope):
+        out.calls.append((facts.call, mod))
+        if facts.request is not None:
+            out.requests.append(facts.request.reached_via(via) if via else facts.request)
+            continue
+        if facts.problem:
+            out.unresolved.append(facts.problem)
+        if facts.targets:
+            passed = [ev.thunk(a, mod, scope) for a in call_args(facts.call)]
+            hop = (CallHop(facts.callee, facts.call, mod),)
+            for target in facts.targets:
+                _walk(ev, target, passed, out, seen, via + hop, depth_left - 1)
+        for handed in facts.handed:
+            _walk(ev, handed, [], out, seen, via, depth_left - 1)
+
+
+def summary(ev: Evaluator, func: Func, scope: Scope) -> list[CallFacts]:
+    """The calls `func` makes when run in `scope`, read once per app for the bindings its body uses."""
+    body = func.node.child_by_field_name("body") or func.node
+    key = ("summary", func.key, ev.relevant(scope, body, func.module))
+    found: list[CallFacts] | None = ev.cache.get(key)
+    if found is not None:
+        return found
+    mod = func.module
+    calls = ev.calls.calls_within(func.node, mod)
+    ev.spend(1 + len(calls))
+    found = [_facts(ev, call, mod, scope) for call in calls]
+    if not ev.exhausted:  # a summary read with the budget gone holds unknowns that are not the code's
+        ev.cache[key] = found
+    return found
+
+
+def _facts(ev: Evaluator, call: Node, mod: Module, scope: Scope) -> CallFacts:
+    req = ev.as_request(call, mod, scope)
+    if req is not None:
+        return CallFacts(call, request=req)
+    if call.type != "call_expression":
+        return CallFacts(call)
+    targets, problem = callee_functions(ev, call, mod, scope)
+    fn = call.child_by_field_name("function")
+    facts = CallFacts(call, targets=targets, callee=mod.text(fn)[:40] if fn is not None else "")
+    if problem:
+        facts.problem = f"{mod.repo_path}:{mod.location(call).line}: {problem}"
+    if not targets:
+        # Functions handed to a call (`then(() => ...)`, `startTransition(() => ...)`) run too;
+        # inline ones are already walked as part of this function (they lie inside it).
+        for a in call_args(call):
+            if a.type == "identifier":
+                v = ev.eval(a, mod, scope)
+                if isinstance(v, Func):
+                    facts.handed.append(v)
+    return facts

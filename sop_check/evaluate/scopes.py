@@ -1,0 +1,298 @@
+"""Which declaration a name refers to, as typed bindings (pyflakes' and LibCST's way).
+
+`Scopes.find(name, at, module)` walks outwards from a node through the syntactic
+scopes (function parameters, blocks, loop heads, catch clauses, the module) and
+answers with one binding: a parameter, a variable, an import, a function, a class,
+or an opaque name bound at run time (a loop variable, a catch parameter). Names are
+compared whole, never as substrings.
+
+`bind(func, args)` is the other half: the parameters of one call bound to its
+argument thunks, as a `Scope` the interpreter looks parameters up in.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Union
+
+from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
+from sop_check.index import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
+from sop_check.records import record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+
+@record(frozen=True)
+class ParamBinding:
+    """A parameter of `function`: its value comes from the call (or from JSX props)."""
+
+    node: Node  # the parameter node
+    function: Node  # the function it belongs to
+
+
+@record(frozen=True)
+class VarBinding:
+    """`const x = …` / `let { a } = …`: the variable declarator."""
+
+    node: Node
+
+
+@record(frozen=True)
+class ImportedBinding:
+    """`import { x } from './m'`."""
+
+    binding: ImportBinding
+
+
+@record(frozen=True)
+class FunctionBinding:
+    """`function f() {}` (also a named function expression's own name)."""
+
+    node: Node
+
+
+@record(frozen=True)
+class ClassBinding:
+    node: Node
+
+
+@record(frozen=True)
+class OpaqueBinding:
+    """A name bound at run time: a loop variable or a catch parameter."""
+
+    node: Node
+
+
+Binding = Union[ParamBinding, VarBinding, ImportedBinding, FunctionBinding, ClassBinding, OpaqueBinding]
+_BLOCKS = frozenset({"statement_block", "program", "switch_body", "class_body"})
+_PARAMETERS = ("required_parameter", "optional_parameter")
+
+
+_NAMES = frozenset({"identifier", "shorthand_property_identifier"})
+_NOTHING: frozenset[int] = frozenset()
+_NO_CUT = 1 << 62  # larger than any nesting level
+
+
+class Scopes:
+    """Name lookup for the modules of one app; each block's declarations and each answer are kept."""
+
+    def __init__(self) -> None:
+        self._blocks: dict[tuple[str, int], dict[str, Binding]] = {}
+        self._found: dict[tuple[str, int, str], Binding | None] = {}
+        self._free: dict[tuple[str, int], frozenset[int]] = {}
+        self._pending: dict[tuple[str, int], int] = {}  # free_params being computed -> nesting level
+        self._lowest_cut = _NO_CUT
+
+    def find(self, name: str, at: Node, mod: Module) -> Binding | None:
+        """The declaration of `name` visible at node `at`, or None (a global)."""
+        key = (mod.path, at.id, name)
+        if key in self._found:
+            return self._found[key]
+        node: Node | None = at
+        hit: Binding | None = None
+        while node is not None and hit is None:
+            hit = self._declared_by(node, name, mod)
+            node = node.parent
+        if hit is None and name in mod.imports:
+            hit = ImportedBinding(mod.imports[name])
+        self._found[key] = hit
+        return hit
+
+    def free_params(self, node: Node, mod: Module) -> frozenset[int]:
+        """Ids of the functions whose parameters the value of `node` can depend on: parameters used
+        in it and not bound inside it, also through local variables and functions it uses.
+
+        The evaluator keeps only those calls' bindings when it evaluates `node`, so code that does
+        not use a caller's arguments is evaluated once, whoever calls.
+        """
+        key = (mod.path, node.id)
+        found = self._free.get(key)
+        if found is not None:
+            return found
+        level = self._pending.get(key)
+        if level is not None:  # a cycle through local definitions: the outer computation has the rest
+            self._lowest_cut = min(self._lowest_cut, level)
+            return _NOTHING
+        level = self._pending[key] = len(self._pending)
+        out: set[int] = set()
+        for ident in descendants(node, _NAMES):
+            binding = self.find(mod.text(ident), ident, mod)
+            if binding is not None:
+                out |= self._free_through(binding, node, mod)
+        del self._pending[key]
+        result = frozenset(out)
+        if self._lowest_cut >= level:  # not cut short by a cycle back to an outer computation
+            self._free[key] = result
+            self._lowest_cut = _NO_CUT
+        if not self._pending:
+            self._lowest_cut = _NO_CUT
+        return result
+
+    def _free_through(self, binding: Binding, within: Node, mod: Module) -> frozenset[int]:
+        if isinstance(binding, ParamBinding):
+            return _NOTHING if _inside(binding.function, within) else frozenset({binding.function.id})
+        if isinstance(binding, (VarBinding, FunctionBinding)):
+            decl = binding.node
+            if _inside(decl, within) or _at_module_level(decl):
+                return _NOTHING
+            source = decl.child_by_field_name("value") if isinstance(binding, VarBinding) else decl
+            return self.free_params(source, mod) if source is not None else _NOTHING
+        return _NOTHING
+
+    def _declared_by(self, node: Node, name: str, mod: Module) -> Binding | None:
+        t = node.type
+        if t in FUNCTION_TYPES:
+            return _function_binding(node, name, mod)
+        if t in _BLOCKS:
+            return self.block_decls(node, mod).get(name)
+        if t == "catch_clause":
+            param = node.child_by_field_name("parameter")
+            if param is not None and _binds(param, name, mod):
+                return OpaqueBinding(param)
+        elif t == "for_in_statement":
+            left = node.child_by_field_name("left")
+            if left is not None and _binds(left, name, mod):
+                return OpaqueBinding(left)
+        elif t == "for_statement":
+            init = node.child_by_field_name("initializer")
+            if init is not None and name in _loop_names(init, mod):
+                return OpaqueBinding(init)
+        return None
+
+    def block_decls(self, block: Node, mod: Module) -> dict[str, Binding]:
+        key = (mod.path, block.id)
+        cached = self._blocks.get(key)
+        if cached is not None:
+            return cached
+        out: dict[str, Binding] = {}
+        for stmt in block.named_children:
+            if stmt.type == "export_statement":
+                stmt = stmt.child_by_field_name("declaration") or stmt
+            t = stmt.type
+            if t in ("function_declaration", "generator_function_declaration", "class_declaration"):
+                n = stmt.child_by_field_name("name")
+                if n is not None:
+                    out[mod.text(n)] = FunctionBinding(stmt) if "function" in t else ClassBinding(stmt)
+            elif t in ("lexical_declaration", "variable_declaration"):
+                for d in stmt.named_children:
+                    n = d.child_by_field_name("name") if d.type == "variable_declarator" else None
+                    if n is not None:
+                        for ident in pattern_names(n):
+                            out[mod.text(ident)] = VarBinding(d)
+        self._blocks[key] = out
+        return out
+
+
+def _inside(inner: Node, outer: Node) -> bool:
+    return outer.start_byte <= inner.start_byte and inner.end_byte <= outer.end_byte
+
+
+def _at_module_level(decl: Node) -> bool:
+    parent = decl.parent
+    if parent is not None and parent.type in ("lexical_declaration", "variable_declaration"):
+        parent = parent.parent
+    if parent is not None and parent.type == "export_statement":
+        parent = parent.parent
+    return parent is not None and parent.type == "program"
+
+
+def _function_binding(fn: Node, name: str, mod: Module) -> Binding | None:
+    params = fn.child_by_field_name("parameters")
+    if params is None:
+        param = fn.child_by_field_name("parameter")  # `x => ...`
+        if param is not None and mod.text(param) == name:
+            return ParamBinding(param, fn)
+    else:
+        for p in params.named_children:
+            if _binds(p, name, mod):
+                return ParamBinding(p, fn)
+    own = fn.child_by_field_name("name")
+    if fn.type in ("function_expression", "function") and own is not None and mod.text(own) == name:
+        return FunctionBinding(fn)
+    return None
+
+
+def _binds(pattern: Node, name: str, mod: Module) -> bool:
+    return any(mod.text(ident) == name for ident in pattern_names(pattern))
+
+
+def _loop_names(init: Node, mod: Module) -> set[str]:
+    """Names a `for (init; …)` head declares or assigns."""
+    if init.type in ("lexical_declaration", "variable_declaration"):
+        return {mod.text(i) for d in init.named_children if d.type == "variable_declarator"
+                for n in [d.child_by_field_name("name")] if n is not None for i in pattern_names(n)}
+    out: set[str] = set()
+    stack = [init]
+    while stack:
+        n = stack.pop()
+        if n.type == "assignment_expression":
+            left = n.child_by_field_name("left")
+            if left is not None and left.type == "identifier":
+                out.add(mod.text(left))
+        elif n.type in ("sequence_expression", "expression_statement"):
+            stack.extend(n.named_children)
+    return out
+
+
+def destructured_prop(pattern: Node, name: str, mod: Module) -> str | None:
+    """The property `name` is taken from in an object pattern (`{ a: name }` -> 'a'), or None."""
+    for child in pattern.named_children:
+        t = child.type
+        if t == "shorthand_property_identifier_pattern" and mod.text(child) == name:
+            return name
+        if t == "object_assignment_pattern":
+            left = child.child_by_field_name("left")
+            if left is not None and mod.text(left) == name:
+                return name
+        if t == "pair_pattern":
+            key = child.child_by_field_name("key")
+            value = child.child_by_field_name("value")
+            if value is not None and key is not None and any(mod.text(i) == name for i in pattern_names(value)):
+                return string_value(mod, key) if key.type == "string" else mod.text(key)
+    return None
+
+
+def parameters(fn: Node) -> list[Node]:
+    """The parameter nodes of a function (`x => …` has one, without parentheses)."""
+    params_node = fn.child_by_field_name("parameters")
+    if params_node is None:
+        single = fn.child_by_field_name("parameter")
+        return [single] if single is not None else []
+    return [p for p in params_node.named_children if p.type != "comment"]
+
+
+def bind(func: Func, args: list[Thunk]) -> Scope:
+    """The scope of one call of `func`: each parameter bound to its argument (or default, or null)."""
+    bindings: dict[str, Thunk] = {}
+    mod = func.module
+    for i, p in enumerate(parameters(func.node)):
+        arg = args[i] if i < len(args) else None
+        pat = p.child_by_field_name("pattern") if p.type in _PARAMETERS else p
+        if pat is None:
+            continue
+        default = None
+        if pat.type == "assignment_pattern":
+            default = pat.child_by_field_name("right")
+            pat = pat.child_by_field_name("left")
+            if pat is None:
+                continue
+        elif p.type in _PARAMETERS and p.child_by_field_name("value"):
+            default = p.child_by_field_name("value")
+        if arg is None and default is not None:
+            arg = Thunk(default, mod, func.scope)
+        if arg is None:
+            arg = Thunk(None, mod, None, value=Null())
+        if pat.type == "identifier":
+            bindings[mod.text(pat)] = arg
+        elif pat.type == "object_pattern":
+            for ident in pattern_names(pat):
+                name = mod.text(ident)
+                prop = destructured_prop(pat, name, mod)
+                if prop is None:
+                    continue
+                if arg.prop is None:
+                    bindings[name] = Thunk(arg.node, arg.module, arg.scope, prop=prop, value=arg.value)
+                else:
+                    bindings[name] = Thunk(None, mod, None,
+                                           value=Unknown(UnknownKind.UNMODELLED, "nested destructuring"))
+    return Scope(func.node, func.module.path, bindings, func.scope)

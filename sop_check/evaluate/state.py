@@ -1,0 +1,93 @@
+"""The evaluator's bookkeeping: memoised results, the evaluation stack, and the step budget.
+
+Memo. A result is stored per key (node, scope) unless it depended on something that
+is not a property of the key alone:
+- a cycle cut: evaluating a key that is already on the stack answers `Unknown(CYCLE)`;
+  every frame above the one that was re-entered depends on that cut, so only that
+  frame (and frames below it) may store what they compute;
+- a depth cut or the budget running out depends on how deep or how late we are:
+  nothing on the stack at that moment stores its result.
+So a stored result is what the key evaluates to wherever it is asked from, and a
+memo hit can never change a verdict.
+
+Budget. Every new evaluation step costs one unit. Rules run in turn, each with its own
+allowance; once any allowance runs out the evaluator answers `Unknown(BUDGET)` for the
+rest of the app (a file that costs that much once costs it again for the next rule),
+and the engine turns the verdict of every rule that used the evaluator since into
+`unknown`, naming the budget.
+"""
+
+from __future__ import annotations
+
+from typing import Generic, Hashable, TypeVar
+
+MAX_DEPTH = 40  # nested evaluations (each one a few Python frames): far past real code
+DEFAULT_STEPS = 200_000  # per rule; the largest real app seen needs a few thousand
+
+T = TypeVar("T")
+_NO_CUT = 1 << 62
+
+
+class Budget:
+    """Steps left for the rule now running; exhausted for good once it reaches zero."""
+
+    def __init__(self, steps: int = DEFAULT_STEPS) -> None:
+        self.allowance = steps
+        self.left = steps
+        self.exhausted = False
+        self.used_total = 0
+
+    def start_rule(self, steps: int | None = None) -> None:
+        """A new rule: a fresh allowance (an exhausted evaluator stays exhausted)."""
+        self.allowance = steps if steps is not None else self.allowance
+        self.left = self.allowance
+
+    def spend(self, steps: int = 1) -> bool:
+        """Take `steps`; False (and exhausted from then on) when there were not enough left."""
+        if self.exhausted:
+            return False
+        self.left -= steps
+        self.used_total += steps
+        if self.left < 0:
+            self.exhausted = True
+            return False
+        return True
+
+
+class Memo(Generic[T]):
+    """Results per key, with the stack of keys being computed (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.values: dict[Hashable, T] = {}
+        self._active: dict[Hashable, int] = {}  # key -> its level on the stack
+        self._lowest_cut = _NO_CUT  # lowest level a pending result depends on
+
+    @property
+    def depth(self) -> int:
+        return len(self._active)
+
+    def level_of(self, key: Hashable) -> int | None:
+        """The stack level of `key` if it is being computed (a cycle), else None."""
+        return self._active.get(key)
+
+    def enter(self, key: Hashable) -> int:
+        level = len(self._active)
+        self._active[key] = level
+        return level
+
+    def cut_at(self, level: int) -> None:
+        """A result now depends on the frame at `level` (a cycle back to it)."""
+        if level < self._lowest_cut:
+            self._lowest_cut = level
+
+    def cut_all(self) -> None:
+        """A result now depends on how deep or late we are: nothing on the stack is stored."""
+        self._lowest_cut = -1
+
+    def leave(self, key: Hashable, level: int, value: T) -> None:
+        del self._active[key]
+        if self._lowest_cut >= level:
+            self.values[key] = value
+            self._lowest_cut = _NO_CUT
+        if not self._active:
+            self._lowest_cut = _NO_CUT

@@ -1,0 +1,90 @@
+"""Small questions about the syntax tree that the evaluator and the rules both ask."""
+
+from __future__ import annotations
+
+import bisect
+from typing import TYPE_CHECKING, Iterator
+
+from sop_check.index import FUNCTION_TYPES, Module
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
+
+
+def call_args(call: Node) -> list[Node]:
+    """The argument nodes of a call (comments left out)."""
+    args = call.child_by_field_name("arguments")
+    if args is None:
+        return []
+    return [a for a in args.named_children if a.type != "comment"]
+
+
+def returns(body: Node) -> Iterator[Node]:
+    """Return statements of a function body, not of functions or classes nested in it."""
+    stack = [body]
+    while stack:
+        n = stack.pop()
+        for c in n.named_children:
+            if c.type == "return_statement":
+                yield c
+            elif c.type not in FUNCTION_TYPES and c.type != "class_declaration":
+                stack.append(c)
+
+
+def returned_expression(ret: Node) -> Node | None:
+    """The expression a `return` statement returns, or None for a bare `return`."""
+    inner = [c for c in ret.named_children if c.type != "comment"]
+    return inner[0] if inner else None
+
+
+def is_process_env(node: Node, mod: Module) -> bool:
+    text = mod.text(node).replace(" ", "")
+    return text in ("process.env", "import.meta.env", "globalThis.process.env")
+
+
+class CallIndex:
+    """Which calls lie inside a function, found by bisecting each module's calls (kept in source order)."""
+
+    def __init__(self) -> None:
+        self._starts: dict[str, list[int]] = {}
+        self._within: dict[tuple[str, int], list[Node]] = {}
+
+    def calls_within(self, fn_node: Node, mod: Module) -> list[Node]:
+        """Calls that run when the function runs, in source order.
+
+        Callbacks handed to a call (`then(() => ...)`, `setTimeout(() => ...)`) count;
+        functions only defined inside it (a hook's returned `end`, a JSX handler) do
+        not: calling the hook does not run them.
+        """
+        key = (mod.path, fn_node.id)
+        found = self._within.get(key)
+        if found is not None:
+            return found
+        starts = self._starts.get(mod.path)
+        if starts is None or len(starts) != len(mod.calls):
+            starts = self._starts[mod.path] = [c.start_byte for c in mod.calls]
+        s, e = fn_node.start_byte, fn_node.end_byte
+        found = []
+        for i in range(bisect.bisect_left(starts, s), bisect.bisect_right(starts, e)):
+            c = mod.calls[i]
+            if c.end_byte <= e and c.id != fn_node.id and runs_with(c, fn_node):
+                found.append(c)
+        self._within[key] = found
+        return found
+
+
+def calls_within(fn_node: Node, mod: Module) -> list[Node]:
+    """`CallIndex.calls_within` without a shared index (for one-off questions)."""
+    return CallIndex().calls_within(fn_node, mod)
+
+
+def runs_with(call: Node, fn_node: Node) -> bool:
+    """Does `call` run when `fn_node` runs (no function boundary between them but callbacks)?"""
+    node = call.parent
+    while node is not None and node.id != fn_node.id:
+        if node.type in FUNCTION_TYPES:
+            parent = node.parent
+            if parent is None or parent.type not in ("arguments", "parenthesized_expression"):
+                return False
+        node = node.parent
+    return True

@@ -33,7 +33,7 @@ def evaluate_node(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -
     if handler is not None:
         return handler(ev, node, mod, scope)
     if t in FUNCTION_TYPES or t == "class":
-        return Func(node, mod, scope)
+        return ev.function(node, mod, scope)
     return Unknown(UnknownKind.UNMODELLED, f"cannot evaluate a {t.replace('_', ' ')}")
 
 
@@ -193,6 +193,8 @@ def _object(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
                 open_ = open_ or spread.open
             elif not isinstance(spread, Null):
                 open_ = True
+    if scope is not None and props:
+        ev.memo.touch(scope)  # the properties' thunks hold this call's frame
     return Obj(props, open_, node, mod)
 
 

@@ -65,6 +65,7 @@ class Evaluator:
         memo = self.memo
         hit = memo.values.get(key)
         if hit is not None:
+            memo.replay(key)
             return hit
         return self.memoised(key, lambda: evaluate_node(self, node, mod, scope),
                              lambda: _what(node, mod))
@@ -72,6 +73,7 @@ class Evaluator:
     def memoised(self, key: Hashable, compute: Callable[[], Value], what: Callable[[], str]) -> Value:
         memo = self.memo
         if key in memo.values:
+            memo.replay(key)
             return memo.values[key]
         level = memo.level_of(key)
         if level is not None:
@@ -114,7 +116,11 @@ class Evaluator:
         if decl is None:
             return External(name)
         if isinstance(decl, ParamBinding):
-            thunk = scope.lookup(decl.function.id, name) if scope is not None else None
+            frame = scope.frame(decl.function.id) if scope is not None else None
+            thunk = None
+            if frame is not None:
+                self.memo.touch(frame)  # the value depends on this call's arguments
+                thunk = frame.bindings.get(name)
             if thunk is not None:
                 return self.force(thunk)
             from_jsx = jsx.prop_from_jsx(self, decl.function, decl.node, name, mod)
@@ -165,13 +171,23 @@ class Evaluator:
             s = s.parent
         return s
 
-    def thunk(self, node: Node, mod: Module, scope: Scope | None) -> Thunk:
-        """An argument to evaluate later, holding only the bindings it can depend on."""
-        return Thunk(node, mod, self.relevant(scope, node, mod))
+    def thunk(self, node: Node, mod: Module, scope: Scope | None, *, kept: bool = False) -> Thunk:
+        """An expression to evaluate later, holding only the bindings it can depend on.
+
+        `kept`: the thunk becomes part of a value (an object's property), so that value depends
+        on the frames it holds; an argument thunk only matters if it is read, which counts then.
+        """
+        relevant = self.relevant(scope, node, mod)
+        if kept and relevant is not None:
+            self.memo.touch(relevant)
+        return Thunk(node, mod, relevant)
 
     def function(self, node: Node, mod: Module, scope: Scope | None) -> Func:
         """A function value closing over the calls whose parameters it uses."""
-        return Func(node, mod, self.relevant(scope, node, mod))
+        relevant = self.relevant(scope, node, mod)
+        if relevant is not None:
+            self.memo.touch(relevant)  # the closure holds that frame
+        return Func(node, mod, relevant)
 
     def module_export(self, path: str, name: str) -> Value:
         """The value a module exports under `name` (follows re-exports and `export *`)."""

@@ -108,8 +108,8 @@ def _ref(ev: Evaluator, site: CallSite) -> Value | None:
     """`useRef(x).current` reads back x (the usual handler-ref idiom)."""
     if not site.args:
         return None
-    return Obj({"current": Thunk(site.args[0], site.module, site.scope)}, open=False, node=site.node,
-               module=site.module)
+    return Obj({"current": ev.thunk(site.args[0], site.module, site.scope, kept=True)}, open=False,
+               node=site.node, module=site.module)
 
 
 CALL_MODELS: dict[str, CallModel] = {
@@ -195,8 +195,10 @@ class Request:
     def location(self) -> Location:
         return self.module.location(self.call)
 
-    def reached_via(self, via: tuple[CallHop, ...]) -> Request:
-        return Request(self.kind, self.call, self.module, self.scope, self.url, self.options, self.method, via)
+    def reached(self, via: tuple[CallHop, ...], scope: Scope | None) -> Request:
+        """The same request, reached through `via` and made in `scope` (a function read once is
+        shared by its call paths: its URL and options did not depend on the path)."""
+        return Request(self.kind, self.call, self.module, scope, self.url, self.options, self.method, via)
 
 
 def as_request(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> Request | None:

@@ -80,7 +80,7 @@ def _walk(ev: Evaluator, func: Func, args: list[Thunk], out: Reach, seen: set[tu
     for facts in summary(ev, func, scope):
         out.calls.append((facts.call, mod))
         if facts.request is not None:
-            out.requests.append(facts.request.reached_via(via) if via else facts.request)
+            out.requests.append(facts.request.reached(via, scope))
             continue
         if facts.problem:
             out.unresolved.append(facts.problem)
@@ -94,18 +94,27 @@ def _walk(ev: Evaluator, func: Func, args: list[Thunk], out: Reach, seen: set[tu
 
 
 def summary(ev: Evaluator, func: Func, scope: Scope) -> list[CallFacts]:
-    """The calls `func` makes when run in `scope`, read once per app for the bindings its body uses."""
-    body = func.node.child_by_field_name("body") or func.node
-    key = ("summary", func.key, ev.relevant(scope, body, func.module))
-    found: list[CallFacts] | None = ev.cache.get(key)
+    """The calls `func` makes when run in `scope`, read once per app.
+
+    A reading that touched nothing of this call's frame (no argument read, no closure or object
+    holding it) holds for every call of the function from the same enclosing frame: it is
+    stored for all of them, so the many paths to a shared helper cost one reading.
+    """
+    shared = ("summary", func.key, scope.parent)
+    own = ("summary", func.key, scope)
+    found: list[CallFacts] | None = ev.cache.get(shared) or ev.cache.get(own)
     if found is not None:
         return found
     mod = func.module
     calls = ev.calls.calls_within(func.node, mod)
     ev.spend(1 + len(calls))
-    found = [_facts(ev, call, mod, scope) for call in calls]
+    ev.memo.start_collecting()
+    try:
+        found = [_facts(ev, call, mod, scope) for call in calls]
+    finally:
+        touched = ev.memo.stop_collecting()
     if not ev.exhausted:  # a summary read with the budget gone holds unknowns that are not the code's
-        ev.cache[key] = found
+        ev.cache[own if any(isinstance(t, Scope) and t.derives_from(scope) for t in touched) else shared] = found
     return found
 
 

@@ -55,11 +55,18 @@ class Budget:
 
 
 class Memo(Generic[T]):
-    """Results per key, with the stack of keys being computed (see the module docstring)."""
+    """Results per key, with the stack of keys being computed (see the module docstring).
+
+    It also records which call frames (scopes) each result touched: read a parameter of, or
+    captured in a closure or thunk. A result is then known to hold for any other frame it did
+    not touch, which is what lets `reach` share one reading of a function across call paths.
+    """
 
     def __init__(self) -> None:
         self.values: dict[Hashable, T] = {}
+        self.touches: dict[Hashable, frozenset[Hashable]] = {}  # frames each stored result touched
         self._active: dict[Hashable, int] = {}  # key -> its level on the stack
+        self._touched: list[set[Hashable] | None] = []  # per frame being computed (and per collector)
         self._lowest_cut = _NO_CUT  # lowest level a pending result depends on
 
     @property
@@ -73,6 +80,7 @@ class Memo(Generic[T]):
     def enter(self, key: Hashable) -> int:
         level = len(self._active)
         self._active[key] = level
+        self._touched.append(None)
         return level
 
     def cut_at(self, level: int) -> None:
@@ -86,8 +94,46 @@ class Memo(Generic[T]):
 
     def leave(self, key: Hashable, level: int, value: T) -> None:
         del self._active[key]
+        touched = self._pop_touched()
         if self._lowest_cut >= level:
             self.values[key] = value
+            if touched:
+                self.touches[key] = frozenset(touched)
             self._lowest_cut = _NO_CUT
         if not self._active:
             self._lowest_cut = _NO_CUT
+
+    # -- touched frames ------------------------------------------------------
+    def touch(self, frame: Hashable) -> None:
+        """The result being computed depends on `frame` (its bindings, or its identity)."""
+        if self._touched:
+            top = self._touched[-1]
+            if top is None:
+                top = self._touched[-1] = set()
+            top.add(frame)
+
+    def replay(self, key: Hashable) -> None:
+        """A stored result is reused: what it touched, the result using it touches too."""
+        found = self.touches.get(key)
+        if found and self._touched:
+            top = self._touched[-1]
+            if top is None:
+                self._touched[-1] = set(found)
+            else:
+                top.update(found)
+
+    def start_collecting(self) -> None:
+        self._touched.append(None)
+
+    def stop_collecting(self) -> set[Hashable]:
+        return self._pop_touched() or set()
+
+    def _pop_touched(self) -> set[Hashable] | None:
+        touched = self._touched.pop()
+        if touched and self._touched:
+            parent = self._touched[-1]
+            if parent is None:
+                self._touched[-1] = set(touched)
+            else:
+                parent.update(touched)
+        return touched

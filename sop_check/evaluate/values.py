@@ -169,12 +169,33 @@ class Scope:
         self.parent = parent
 
     def lookup(self, fn_id: int, name: str) -> Thunk | None:
+        frame = self.frame(fn_id)
+        return frame.bindings.get(name) if frame is not None else None
+
+    def frame(self, fn_id: int) -> Scope | None:
+        """The innermost call of function `fn_id` in this chain."""
         s: Scope | None = self
         while s is not None:
             if s.fn_id == fn_id:
-                return s.bindings.get(name)
+                return s
             s = s.parent
         return None
+
+    def derives_from(self, other: Scope) -> bool:
+        """Is `other` this frame, an enclosing call, or where one of its arguments came from?"""
+        stack: list[Scope] = [self]
+        seen: set[int] = set()
+        while stack:
+            s = stack.pop()
+            if s is other:
+                return True
+            if id(s) in seen:
+                continue
+            seen.add(id(s))
+            if s.parent is not None:
+                stack.append(s.parent)
+            stack.extend(t.scope for t in s.bindings.values() if t.scope is not None)
+        return False
 
     def __repr__(self) -> str:
         return f"Scope({self.fn_id}, {sorted(self.bindings)})"

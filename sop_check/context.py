@@ -31,6 +31,7 @@ class Settings:
     jobs: int = 0  # 0: automatic
     max_file_size: int = 2_000_000  # bytes; larger files are skipped with a notice
     locked: bool = False  # --locked: the scanned tree may only make the run stricter (SECURITY.md)
+    analysis_steps: int | None = None  # evaluator steps per rule; None: the default (sop_check.evaluate.state)
 
 
 class CheckContext:
@@ -63,7 +64,7 @@ class CheckContext:
         """
         if self._evaluator is None:
             self._evaluator = app_evaluator(self.app)
-            self._evaluator.start_rule()
+            self._evaluator.start_rule(self.settings.analysis_steps)
         return self._evaluator
 
     def settle(self, result: "RuleResult") -> "RuleResult":
@@ -72,12 +73,13 @@ class CheckContext:
         from sop_check.model import Status
 
         ev = self._evaluator
-        if ev is None or not ev.exhausted or result.status in (Status.UNKNOWN, Status.ERROR):
+        if ev is None or not ev.exhausted or result.status is Status.ERROR:
             return result
         result.unresolved = [f"analysis budget exceeded ({ev.budget.allowance} steps): the code is too "
                              "large or too indirect to follow within the limit", *result.unresolved]
-        result.status = Status.UNKNOWN
-        result.message = f"could not finish the analysis: {result.message}"
+        if result.status is not Status.UNKNOWN:
+            result.status = Status.UNKNOWN
+            result.message = f"could not finish the analysis: {result.message}"
         return result
 
 

@@ -127,9 +127,13 @@ def _binary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
     return Unknown(UnknownKind.RUNTIME_VALUE, f"the result of '{op}'")
 
 
+_NOT_A_HOLE = frozenset({UnknownKind.TOO_LARGE, UnknownKind.BUDGET})
+
+
 def _too_large(value: Value) -> bool:
-    """A part too large to be meant is not a hole (an unknown origin): the whole string is unknown."""
-    return isinstance(value, Unknown) and value.kind is UnknownKind.TOO_LARGE
+    """A part too large to be meant, or not analysed for lack of budget, is not a hole (an
+    unknown origin, an id): the whole string is unknown."""
+    return isinstance(value, Unknown) and value.kind in _NOT_A_HOLE
 
 
 def _ternary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:

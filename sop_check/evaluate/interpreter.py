@@ -62,25 +62,23 @@ class Evaluator:
         if scope is not None:
             scope = self.relevant(scope, node, mod)
         key = (mod.path, node.id, scope)
-        memo = self.memo
-        hit = memo.values.get(key)
+        hit = self.memo.get(key)
         if hit is not None:
-            memo.replay(key)
             return hit
         return self.memoised(key, lambda: evaluate_node(self, node, mod, scope),
                              lambda: _what(node, mod))
 
     def memoised(self, key: Hashable, compute: Callable[[], Value], what: Callable[[], str]) -> Value:
         memo = self.memo
-        if key in memo.values:
-            memo.replay(key)
-            return memo.values[key]
+        hit = memo.get(key)
+        if hit is not None:
+            return hit
         level = memo.level_of(key)
         if level is not None:
             memo.cut_at(level)
             return Unknown(UnknownKind.CYCLE, f"{what()} is defined in terms of itself")
         if memo.depth >= MAX_DEPTH:
-            memo.cut_all()
+            memo.cut_deep()
             name = what()
             if name.startswith("'"):
                 return Unknown(UnknownKind.INDIRECT, f"{name} is defined too indirectly to follow")

@@ -82,7 +82,7 @@ def context_value(ev: Evaluator, ctx_node: Node, mod: Module) -> Value | None:
 def _too_deep(ev: Evaluator) -> bool:
     """Props and context start new chains of evaluation: only from the shallower half of the stack."""
     if ev.memo.depth > MAX_DEPTH // 2:
-        ev.memo.cut_all()  # what we would have found depends on how deep we are
+        ev.memo.cut_deep()  # what we would have found depends on how deep we are
         return True
     return False
 

@@ -5,10 +5,11 @@ is not a property of the key alone:
 - a cycle cut: evaluating a key that is already on the stack answers `Unknown(CYCLE)`;
   every frame above the one that was re-entered depends on that cut, so only that
   frame (and frames below it) may store what they compute;
-- a depth cut or the budget running out depends on how deep or how late we are:
-  nothing on the stack at that moment stores its result.
-So a stored result is what the key evaluates to wherever it is asked from, and a
-memo hit can never change a verdict.
+- a depth cut depends on how deep we are: such results are stored per (key, depth);
+- the budget running out depends on how late we are: nothing on the stack at that
+  moment stores its result.
+So a stored result is what the key evaluates to wherever it is asked from (at that
+depth), and a memo hit can never change a verdict.
 
 Budget. Every new evaluation step costs one unit. Rules run in turn, each with its own
 allowance; once any allowance runs out the evaluator answers `Unknown(BUDGET)` for the
@@ -54,8 +55,22 @@ class Budget:
         return True
 
 
+class _Frame:
+    """What one computation on the stack depends on, beyond its key."""
+
+    __slots__ = ("touched", "deep")
+
+    def __init__(self) -> None:
+        self.touched: set[Hashable] | None = None  # call frames it read or holds
+        self.deep = False  # it met the depth limit: its result holds at this depth only
+
+
 class Memo(Generic[T]):
     """Results per key, with the stack of keys being computed (see the module docstring).
+
+    A result that met the depth limit somewhere below is kept per (key, depth) instead: the
+    same key at the same depth computes the same thing, so a hostile nest of constants past
+    the limit still costs each (constant, depth) once.
 
     It also records which call frames (scopes) each result touched: read a parameter of, or
     captured in a closure or thunk. A result is then known to hold for any other frame it did
@@ -66,12 +81,23 @@ class Memo(Generic[T]):
         self.values: dict[Hashable, T] = {}
         self.touches: dict[Hashable, frozenset[Hashable]] = {}  # frames each stored result touched
         self._active: dict[Hashable, int] = {}  # key -> its level on the stack
-        self._touched: list[set[Hashable] | None] = []  # per frame being computed (and per collector)
+        self._frames: list[_Frame] = []  # per computation on the stack (and per collector)
         self._lowest_cut = _NO_CUT  # lowest level a pending result depends on
 
     @property
     def depth(self) -> int:
         return len(self._active)
+
+    def get(self, key: Hashable) -> T | None:
+        """The stored result for `key` at the current depth, if any (its touches replayed)."""
+        found = self.values.get(key)
+        if found is None:
+            key = (key, "at depth", len(self._active))
+            found = self.values.get(key)
+            if found is None:
+                return None
+        self._replay(key)
+        return found
 
     def level_of(self, key: Hashable) -> int | None:
         """The stack level of `key` if it is being computed (a cycle), else None."""
@@ -80,7 +106,7 @@ class Memo(Generic[T]):
     def enter(self, key: Hashable) -> int:
         level = len(self._active)
         self._active[key] = level
-        self._touched.append(None)
+        self._frames.append(_Frame())
         return level
 
     def cut_at(self, level: int) -> None:
@@ -88,17 +114,23 @@ class Memo(Generic[T]):
         if level < self._lowest_cut:
             self._lowest_cut = level
 
+    def cut_deep(self) -> None:
+        """A result now depends on how deep we are (the depth limit)."""
+        if self._frames:
+            self._frames[-1].deep = True
+
     def cut_all(self) -> None:
-        """A result now depends on how deep or late we are: nothing on the stack is stored."""
+        """A result now depends on how late we are (the budget): nothing on the stack is stored."""
         self._lowest_cut = -1
 
     def leave(self, key: Hashable, level: int, value: T) -> None:
         del self._active[key]
-        touched = self._pop_touched()
+        frame = self._pop_frame()
         if self._lowest_cut >= level:
-            self.values[key] = value
-            if touched:
-                self.touches[key] = frozenset(touched)
+            stored = (key, "at depth", level) if frame.deep else key
+            self.values[stored] = value
+            if frame.touched:
+                self.touches[stored] = frozenset(frame.touched)
             self._lowest_cut = _NO_CUT
         if not self._active:
             self._lowest_cut = _NO_CUT
@@ -106,34 +138,36 @@ class Memo(Generic[T]):
     # -- touched frames ------------------------------------------------------
     def touch(self, frame: Hashable) -> None:
         """The result being computed depends on `frame` (its bindings, or its identity)."""
-        if self._touched:
-            top = self._touched[-1]
-            if top is None:
-                top = self._touched[-1] = set()
-            top.add(frame)
+        if self._frames:
+            top = self._frames[-1]
+            if top.touched is None:
+                top.touched = set()
+            top.touched.add(frame)
 
-    def replay(self, key: Hashable) -> None:
+    def _replay(self, key: Hashable) -> None:
         """A stored result is reused: what it touched, the result using it touches too."""
         found = self.touches.get(key)
-        if found and self._touched:
-            top = self._touched[-1]
-            if top is None:
-                self._touched[-1] = set(found)
+        if found and self._frames:
+            top = self._frames[-1]
+            if top.touched is None:
+                top.touched = set(found)
             else:
-                top.update(found)
+                top.touched.update(found)
 
     def start_collecting(self) -> None:
-        self._touched.append(None)
+        self._frames.append(_Frame())
 
     def stop_collecting(self) -> set[Hashable]:
-        return self._pop_touched() or set()
+        return self._pop_frame().touched or set()
 
-    def _pop_touched(self) -> set[Hashable] | None:
-        touched = self._touched.pop()
-        if touched and self._touched:
-            parent = self._touched[-1]
-            if parent is None:
-                self._touched[-1] = set(touched)
-            else:
-                parent.update(touched)
-        return touched
+    def _pop_frame(self) -> _Frame:
+        frame = self._frames.pop()
+        if self._frames:
+            parent = self._frames[-1]
+            parent.deep = parent.deep or frame.deep
+            if frame.touched:
+                if parent.touched is None:
+                    parent.touched = set(frame.touched)
+                else:
+                    parent.touched.update(frame.touched)
+        return frame

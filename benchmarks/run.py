@@ -107,7 +107,7 @@ def peer(name: str) -> str | None:
     return str(exe) if exe.exists() else None
 
 
-def commands(path: Path) -> dict[str, list[str] | None]:
+def commands(path: Path, preview: bool = False) -> dict[str, list[str] | None]:
     rg, sg, semgrep = peer("rg"), peer("ast-grep"), peer("semgrep")
     return {
         "ripgrep": [rg, "-i", "-l", "-e", "tavus", "-e", "beforeunload", "-e", "keepalive", str(path)] if rg else None,
@@ -116,7 +116,8 @@ def commands(path: Path) -> dict[str, list[str] | None]:
         "semgrep": [semgrep, "--metrics=off", "--disable-version-check", "--config", str(HERE / "peers/semgrep.yml"),
                     "--json", "-q", str(path)] if semgrep else None,
         "start-up floor": [sys.executable, "-c", "import tree_sitter, tree_sitter_typescript, click"],
-        "sop-check": [sys.executable, "-m", "sop_check", "check", str(path), "--format", "json"],
+        "sop-check": [sys.executable, "-m", "sop_check", "check", str(path), "--format", "json"]
+        + (["--preview"] if preview else []),
     }
 
 
@@ -159,17 +160,27 @@ def peer_hits(tool: str, out: bytes) -> str:
     return ""
 
 
-def ensure_corpus(corpora: Path, name: str, scale: float | None) -> Path:
+def ensure_corpus(corpora: Path, name: str, scale: float | None, handlers: bool = False) -> Path:
     """The corpus `name`, built again when its recipe changed since it was cached."""
     out = corpora / name
     stamp = corpora / f"{name}.recipe"
-    recipe = corpus_mod.recipe_digest(scale)
+    recipe = corpus_mod.recipe_digest(scale) + ("-handlers" if handlers else "")
     fresh = (out / ".git").exists() and stamp.exists() and stamp.read_text() == recipe
     if not fresh:
         print(f"  building corpus {name} in {out}", file=sys.stderr)
-        corpus_mod.build(out, scale or 1.0, typical_only=scale is None)
+        corpus_mod.build(out, scale or 1.0, typical_only=scale is None, handlers=handlers)
         stamp.write_text(recipe)
     return out
+
+
+def rule_times(path: Path, reps: int) -> dict[str, object]:
+    """Per-rule time of an in-process check (benchmarks/rule_times.py), in its own process."""
+    out = subprocess.run([sys.executable, str(HERE / "rule_times.py"), str(path), "--reps", str(reps), "--json"],
+                         capture_output=True, text=True, env=child_env(), cwd=ROOT)
+    try:
+        return json.loads(out.stdout)
+    except ValueError:
+        return {"error": (out.stderr.strip().splitlines() or ["no output"])[-1][:200]}
 
 
 def fmt(x: float | None, unit: str = "s") -> str:
@@ -206,6 +217,9 @@ def main() -> int:
     args.corpora_dir.mkdir(parents=True, exist_ok=True)
     # (name, path, kind): verdicts are checked on generated corpora only, not on --corpus trees.
     corpora: list[tuple[str, Path, str]] = [("typical", ensure_corpus(args.corpora_dir, "typical", None), "typical")]
+    # Shaped like the slowest public integration seen: one ~1,800-line page with many handlers,
+    # 700 files, checked with --preview (TAV105 was where its time went).
+    corpora.append(("handlers", ensure_corpus(args.corpora_dir, "handlers", None, handlers=True), "handlers"))
     corpora += [(f"scale-{s:g}", ensure_corpus(args.corpora_dir, f"scale-{s:g}", s), "monorepo") for s in scales]
     if args.corpus:
         corpora.append((args.corpus.name, args.corpus.resolve(), "own"))
@@ -214,7 +228,7 @@ def main() -> int:
     wrong: dict[str, str] = {}
     for name, path, kind in corpora:
         sizes[name] = corpus_mod.stats(path)
-        for tool, cmd in commands(path).items():
+        for tool, cmd in commands(path, preview=kind == "handlers").items():
             big = sizes[name][1] >= 5e6
             if tool == "semgrep" and (args.quick or sizes[name][1] > args.semgrep_max_mb * 1e6):
                 m = Measure(tool, name, note="not run (--quick)" if args.quick else "not run (over --semgrep-max-mb)")
@@ -227,7 +241,7 @@ def main() -> int:
             if cmd and tool in ("ripgrep", "ast-grep", "semgrep"):
                 m.note = " ".join(filter(None, [peer_hits(tool, out), m.note]))
             if tool == "sop-check" and kind != "own":
-                wrong[name] = verdicts_ok(out, typical=kind == "typical")
+                wrong[name] = verdicts_ok(out, typical=kind in ("typical", "handlers"))
                 if wrong[name]:
                     m.note = " ".join(filter(None, [m.note, "WRONG VERDICTS: " + wrong[name]]))
             results.append(m)
@@ -239,10 +253,11 @@ def main() -> int:
             m, _ = measure(f"sop-check --no-prefilter --jobs {jobs}", "scale-3", cmd, max(1, min(reps, 3)))
             results.append(m)
             print(f"  scale-3    jobs={jobs}         {fmt(m.wall_median)}", file=sys.stderr)
-    report = render(results, sizes, scales, biggest)
+    per_rule = {name: rule_times(path, reps) for name, path, kind in corpora if kind in ("typical", "handlers")}
+    report = render(results, sizes, scales, biggest) + "\n\n" + render_rule_times(per_rule)
     print(report)
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "sizes": sizes,
+        args.json.write_text(json.dumps({"machine": machine(), "sizes": sizes, "rule_times": per_rule,
                                          "results": [asdict(r) for r in results]}, indent=2))
     return 1 if any(wrong.values()) else 0
 
@@ -256,6 +271,21 @@ def machine() -> dict[str, str]:
         pass
     return {"cpus": str(os.cpu_count()), "cpu": cpu, "python": platform.python_version(),
             "system": f"{platform.system()} {platform.release()}"}
+
+
+def render_rule_times(per_rule: dict[str, dict[str, object]]) -> str:
+    """One row per corpus, one column per rule: which rule the time goes to."""
+    codes = sorted({c for f in per_rule.values() for c in dict(f.get("rules", {}) or {})})  # type: ignore[call-overload]
+    lines = ["| per-rule time (in process, --preview) | total | " + " | ".join(codes) + " |",
+             "|---|---|" + "---|" * len(codes)]
+    for name, figures in per_rule.items():
+        if "error" in figures:
+            lines.append(f"| {name} | {figures['error']} |" + " |" * len(codes))
+            continue
+        rules = dict(figures["rules"])  # type: ignore[call-overload]
+        cells = [fmt(rules.get(c)) for c in codes]
+        lines.append(f"| {name} | {fmt(figures['total'])} | " + " | ".join(cells) + " |")  # type: ignore[arg-type]
+    return "\n".join(lines)
 
 
 def render(results: list[Measure], sizes: dict[str, tuple[int, int]], scales: list[float], biggest: str) -> str:
@@ -289,6 +319,10 @@ def render(results: list[Measure], sizes: dict[str, tuple[int, int]], scales: li
     floor = wall("typical", "start-up floor")
     r4 = ratio(wall("typical", "sop-check"), floor)
     row("typical app / start-up floor", r4, "<= 2x", None if r4 is None else r4 <= 2)
+    many = wall("handlers", "sop-check")
+    if many is not None:
+        lines.append(f"| many-handlers app (1,800-line page, --preview), wall | {fmt(many)} | < 1 s | "
+                     f"{'yes' if many < 1 else 'NO'} |")
     rss1 = by.get(("scale-1", "sop-check"))
     rss_t = by.get(("typical", "sop-check"))
     if rss1 and rss1.rss_mb:

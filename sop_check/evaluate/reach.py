@@ -41,8 +41,9 @@ class CallFacts:
     call: Node
     request: Request | None = None
     problem: str | None = None  # why the callee could not be followed (with its location)
-    targets: list[Func] = field(default_factory=list)  # functions it calls (with its arguments)
-    callee: str = ""  # its text, for the evidence chain
+    targets: list[Func] = field(default_factory=list)  # functions it calls
+    args: list[Node] = field(default_factory=list)  # what it passes them
+    hop: tuple[CallHop, ...] = ()  # the call, for the evidence chain
     handed: list[Func] = field(default_factory=list)  # named functions passed to an unknown callee
 
 
@@ -85,10 +86,9 @@ def _walk(ev: Evaluator, func: Func, args: list[Thunk], out: Reach, seen: set[tu
         if facts.problem:
             out.unresolved.append(facts.problem)
         if facts.targets:
-            passed = [ev.thunk(a, mod, scope) for a in call_args(facts.call)]
-            hop = (CallHop(facts.callee, facts.call, mod),)
+            passed = [ev.thunk(a, mod, scope) for a in facts.args]
             for target in facts.targets:
-                _walk(ev, target, passed, out, seen, via + hop, depth_left - 1)
+                _walk(ev, target, passed, out, seen, via + facts.hop, depth_left - 1)
         for handed in facts.handed:
             _walk(ev, handed, [], out, seen, via, depth_left - 1)
 
@@ -126,13 +126,15 @@ def _facts(ev: Evaluator, call: Node, mod: Module, scope: Scope) -> CallFacts:
         return CallFacts(call)
     targets, problem = callee_functions(ev, call, mod, scope)
     fn = call.child_by_field_name("function")
-    facts = CallFacts(call, targets=targets, callee=mod.text(fn)[:40] if fn is not None else "")
+    facts = CallFacts(call, targets=targets, args=call_args(call))
+    if targets:
+        facts.hop = (CallHop(mod.text(fn)[:40] if fn is not None else "", call, mod),)
     if problem:
         facts.problem = f"{mod.repo_path}:{mod.location(call).line}: {problem}"
     if not targets:
         # Functions handed to a call (`then(() => ...)`, `startTransition(() => ...)`) run too;
         # inline ones are already walked as part of this function (they lie inside it).
-        for a in call_args(call):
+        for a in facts.args:
             if a.type == "identifier":
                 v = ev.eval(a, mod, scope)
                 if isinstance(v, Func):

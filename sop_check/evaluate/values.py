@@ -211,6 +211,14 @@ class Thunk:
     prop: str | None = None  # take this property of the node's value (destructuring)
     value: Value | None = None  # used when node is None
 
+    def __init__(self, node: Node | None, module: Module, scope: Scope | None, prop: str | None = None,
+                 value: Value | None = None) -> None:  # written out: thunks are made by the thousand
+        self.node = node
+        self.module = module
+        self.scope = scope
+        self.prop = prop
+        self.value = value
+
     def __repr__(self) -> str:  # keep reprs small
         return f"Thunk({self.node.type if self.node is not None else self.value!r})"
 
@@ -228,6 +236,11 @@ class Func:
     node: Node
     module: Module
     scope: Scope | None
+
+    def __init__(self, node: Node, module: Module, scope: Scope | None) -> None:
+        self.node = node
+        self.module = module
+        self.scope = scope
 
     @property
     def key(self) -> tuple[str, int]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sop_check.evaluate import EnvRef, Evaluator, Func, Obj, Str, Unknown, env_name
+from sop_check.evaluate import EnvRef, Evaluator, Func, Null, Obj, Str, Unknown, env_name
+from sop_check.index import descendants
 
 from helpers import index_for, write
 
@@ -176,3 +177,82 @@ def test_a_function_only_defined_in_the_handler_is_not_a_call(tmp_path: Path) ->
     route = tmp_path / "app" / "api" / "tavus" / "end" / "route.ts"
     route.write_text(route.read_text().replace("  return Response.json({ ok: true });", "  await end();\n  return Response.json({ ok: true });"))
     assert verdicts(tmp_path, "TAV002")["TAV002"].status.value == "pass"
+
+
+def test_loop_variables_are_matched_by_whole_name_not_substring(tmp_path: Path) -> None:
+    """Issue 13: `url` inside `for (const urlList of …)` was taken for the loop variable (unknown)."""
+    from helpers import verdicts
+    from sop_check.evaluate import OpaqueBinding, VarBinding
+    from sop_check_rules._examples import client_project
+
+    avatar = """'use client';
+const url = '/api/tavus/end';
+export default function Avatar({ lists }: { lists: string[][] }) {
+  const endSession = async () => {
+    for (const urlList of lists) {
+      await fetch(url, { method: 'POST', body: JSON.stringify(urlList) });
+    }
+  };
+  return <button onClick={endSession}>End Session</button>;
+}
+"""
+    write(tmp_path, client_project(avatar))
+    result = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert result.status.value == "pass", (result.message, result.unresolved)
+    ev = Evaluator(index_for(tmp_path))
+    mod = ev.index.module("components/Avatar.tsx")
+    fetch = next(c for c in mod.calls if mod.text(c).startswith("fetch("))
+    url_arg, body = fetch.child_by_field_name("arguments").named_children[:2]
+    assert isinstance(ev.find_decl("url", url_arg, mod), VarBinding)
+    assert isinstance(ev.find_decl("urlList", body, mod), OpaqueBinding)
+    assert ev.find_decl("url", mod.root, mod) is not None and ev.find_decl("ur", url_arg, mod) is None
+
+
+def test_bindings_are_typed(tmp_path: Path) -> None:
+    from sop_check.evaluate import (ClassBinding, FunctionBinding, ImportedBinding, OpaqueBinding, ParamBinding,
+                                    VarBinding)
+
+    src = ("import { helper } from './h';\nclass Client {}\nfunction end(id: string, { force }: { force: boolean }) {\n"
+           "  const local = id;\n  try { run(); } catch ({ message }) { log(message, local, force, helper, Client); }\n"
+           "  for (let i = 0, j = 1; i < 2; i++) { use(i, j); }\n}\n")
+    write(tmp_path, {"package.json": PKG, "m.ts": src, "h.ts": "export const helper = 1;\n"})
+    ev = Evaluator(index_for(tmp_path))
+    mod = ev.index.module("m.ts")
+    log = next(c for c in mod.calls if mod.text(c).startswith("log("))
+    use = next(c for c in mod.calls if mod.text(c).startswith("use("))
+    kinds = {name: type(ev.find_decl(name, log, mod)) for name in ("message", "local", "force", "helper", "Client", "end")}
+    assert kinds == {"message": OpaqueBinding, "local": VarBinding, "force": ParamBinding, "helper": ImportedBinding,
+                     "Client": ClassBinding, "end": FunctionBinding}
+    assert isinstance(ev.find_decl("j", use, mod), OpaqueBinding) and ev.find_decl("k", use, mod) is None
+
+
+def test_unknowns_carry_a_kind_that_decides_and_a_reason_for_people(tmp_path: Path) -> None:
+    from sop_check.evaluate import UnknownKind
+
+    src = ("export const p = (x: string) => x;\nexport const s = [1][0];\nexport function f(a: string) { return a; }\n"
+           "export const n = f;\n")
+    write(tmp_path, {"package.json": PKG, "m.ts": src, "broken.ts": "import { y } from './gone';\nexport const z = y;\n"})
+    ev = Evaluator(index_for(tmp_path))
+    missing = ev.module_export("m.ts", "nope")
+    assert isinstance(missing, Unknown) and missing.kind is UnknownKind.NO_EXPORT
+    assert missing.reason == "no export 'nope' in m.ts"  # wording is for people; the kind decides
+    gone = ev.module_export("broken.ts", "z")
+    assert isinstance(gone, Unknown) and gone.kind is UnknownKind.UNRESOLVED_IMPORT and gone.kind.reportable
+    func = ev.module_export("m.ts", "f")
+    param = ev.return_value(func, [])
+    assert isinstance(param, Null)  # an argument not passed is undefined
+    body = func.node.child_by_field_name("body")
+    a_ref = next(n for n in descendants(body, frozenset({"identifier"})) if func.module.text(n) == "a")
+    unbound = ev.eval(a_ref, func.module, None)
+    assert isinstance(unbound, Unknown) and unbound.kind is UnknownKind.PARAMETER and unbound.kind.reportable
+    assert not UnknownKind.STATE.reportable and not UnknownKind.CALL_RESULT.reportable
+
+
+def test_hole_helpers_are_the_one_marker() -> None:
+    from sop_check.evaluate import HOLE, has_hole, hole_parts, shown, starts_with_hole, without_holes
+
+    text = HOLE + "/v2/conversations/" + HOLE + "/end"
+    assert has_hole(text) and starts_with_hole(text) and not starts_with_hole("/x" + HOLE)
+    assert shown(text) == "{…}/v2/conversations/{…}/end" and shown(text, " ") == " /v2/conversations/ /end"
+    assert without_holes(text) == "/v2/conversations//end" and hole_parts(text) == ["", "/v2/conversations/", "/end"]
+    assert Str(text).shown() == shown(text) and not Str(text).exact and Str("/x").exact

@@ -123,7 +123,7 @@ def write_app(root: Path, rng: random.Random, name: str, files: int, big: bool) 
     (root / "tsconfig.json").write_text('{ "compilerOptions": { "paths": { "@/*": ["./*"] } } }\n')
     (root / "app").mkdir(parents=True, exist_ok=True)
     comps = []
-    for i in range(files - 4):
+    for _ in range(files - 4):
         kind = rng.random()
         n = _name(rng)
         if kind < 0.55:
@@ -221,7 +221,7 @@ def handlers_page(rng: random.Random, comps: list[str]) -> str:
                 f"    const next = clamp(value{s} + x, 0, {100 + i});",
                 f"    setValue{s}(next);",
                 *calls, *extra,
-                f"    if (timerRef.current) window.clearTimeout(timerRef.current);",
+                "    if (timerRef.current) window.clearTimeout(timerRef.current);",
                 f"    console.debug('handler{i}', formatDuration(next));",
                 f"  }}, [value{s}]);", ""]
     out += ["  useEffect(() => {",

@@ -384,7 +384,7 @@ def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
 
 def label_matches(label: str, labels: list[str]) -> bool:
     low = label.lower()
-    return any(re.search(rf"(?<![\w-]){re.escape(l.lower())}(?![\w-])", low) for l in labels)
+    return any(re.search(rf"(?<![\w-]){re.escape(word.lower())}(?![\w-])", low) for word in labels)
 
 
 def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Control]:

@@ -254,7 +254,7 @@ def _is_status(num: Any, mod) -> bool:
 
 def _guarded(num: Any, fn_node: Any, mod, opts: dict) -> bool:
     """The 400 is answered in a branch about the id: an `if`/ternary/catch between it and its function."""
-    ids = [i for i in opts.get("id-fields", [])]
+    ids = list(opts.get("id-fields", []))
     node = num.parent
     while node is not None and node.id != fn_node.id and node.type not in FUNCTION_TYPES:
         if node.type == "catch_clause":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sop_check.evaluate import Evaluator, Func, Unknown
+from sop_check.evaluate import Func, Unknown
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 

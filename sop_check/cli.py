@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -17,7 +18,7 @@ from sop_check import __version__
 EXIT_USAGE = 2
 
 
-def _fail_usage(message: str) -> None:
+def _fail_usage(message: str) -> NoReturn:
     click.echo(f"sop-check: error: {message}", err=True)
     sys.exit(EXIT_USAGE)
 

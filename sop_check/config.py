@@ -304,19 +304,20 @@ def _kind(value: Any) -> str:
             dict: "a table"}.get(type(value), type(value).__name__)
 
 
-def _str_list(data: dict, key: str, name: str) -> list[str]:
+def _str_list(data: dict[str, Any], key: str, name: str) -> list[str]:
     value = data.get(key, [])
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{name}: '{key}' must be {_TOP_KEYS[key]}, got {_kind(value)}")
     return list(value)
 
 
-def _bool(data: dict, key: str, name: str) -> bool | None:
+def _bool(data: dict[str, Any], key: str, name: str) -> bool | None:
     if key not in data:
         return None
-    if not isinstance(data[key], bool):
-        raise ConfigError(f"{name}: '{key}' must be true or false, got {_kind(data[key])}")
-    return data[key]
+    value = data[key]
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name}: '{key}' must be true or false, got {_kind(value)}")
+    return value
 
 
 # Keys that decide where a credential goes: never from a file in the scanned tree (SECURITY.md).
@@ -407,7 +408,7 @@ def _waivers(value: Any, name: str, known: Mapping[str, Any], cfg: Config) -> li
                 raise ConfigError(f"{where}: 'until' must be a date YYYY-MM-DD")
             if until < _dt.date.today():
                 cfg.warnings.append(f"{where}: waiver for {rule} expired on {until}; it no longer applies")
-        out.append(WaiverConfig(rule, path, reason, until))
+        out.append(WaiverConfig(str(rule), path, reason, until))
     return out
 
 

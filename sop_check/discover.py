@@ -13,7 +13,6 @@ import stat
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path, PurePosixPath
-
 from typing import Any
 
 from sop_check import git

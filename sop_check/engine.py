@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from sop_check import __version__
 from sop_check.context import CheckContext, Settings
 from sop_check.discover import App, Project, discover
 from sop_check.discover import rel as _rel
 from sop_check.index import AppIndex
-from sop_check.model import AppReport, Diagnostic, Relaxation, Report, RuleResult, Status
+from sop_check.model import AppReport, Diagnostic, Relaxation, Report, RuleResult, Severity, Status
 from sop_check.resolve import ModuleResolver
 from sop_check.rule import Rule
 from sop_check.suppress import apply_suppressions
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.parallel import SyntaxPass
 
 # Bytes that say an app uses Tavus at all.
 TAVUS_NEEDLE = "tavus"
@@ -97,7 +100,7 @@ def _run_project(project: Project, opts: RunOptions) -> Report:
     return report
 
 
-def _collect_syntax_pass(pending, report: Report, project: Project) -> None:
+def _collect_syntax_pass(pending: SyntaxPass, report: Report, project: Project) -> None:
     from sop_check.model import Diagnostic
 
     for path, problem in pending.results():
@@ -267,14 +270,13 @@ def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxa
                       f"{len(findings)} attempt(s) to weaken the gate from the repository", findings)
 
 
-def _severity(rule: type[Rule], opts: RunOptions):
-    from sop_check.model import Severity
-
+def _severity(rule: type[Rule], opts: RunOptions) -> Severity:
     override = opts.options_for(rule.code).get("__severity__")
     return Severity(override) if override else rule.severity
 
 
-def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, result_of) -> RuleResult:
+def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions,
+              result_of: Callable[[str], RuleResult | None]) -> RuleResult:
     ctx = CheckContext(index, opts.options_for(rule.code), opts.settings, opts.environ, result_of)
     severity = _severity(type(rule), opts)
     try:

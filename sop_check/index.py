@@ -420,14 +420,15 @@ class AppIndex:
         """Tests, stories, mocks, scripts…: files that never prove a pass (pack option `non-evidence`)."""
         if self._non_evidence is None:
             self._non_evidence = glob_matcher(self.non_evidence_patterns)
-        return self._non_evidence(app_path)
+        return bool(self._non_evidence(app_path))
 
     def resolve_import(self, from_path: str, specifier: str) -> str | None:
         """App-relative path of the module `specifier` names, or None (a package, or not found)."""
-        return self.resolver.resolve(from_path, specifier)
+        resolved: str | None = self.resolver.resolve(from_path, specifier)
+        return resolved
 
     def is_local_specifier(self, specifier: str) -> bool:
-        return self.resolver.is_local(specifier)
+        return bool(self.resolver.is_local(specifier))
 
     # -- evidence -----------------------------------------------------------
     def entries(self) -> list[str]:
@@ -444,7 +445,7 @@ class AppIndex:
         if self._reachable is not None:
             return self._reachable
         seen: set[str] = set()
-        stack = [e for e in self.entries()]
+        stack = list(self.entries())
         while stack:
             f = stack.pop()
             if f in seen:

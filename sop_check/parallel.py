@@ -66,6 +66,7 @@ class SyntaxPass:
         if self._pool is None:
             found = list(map(_check_one, self._work))
         else:
+            assert self._async is not None  # started with the pool
             try:
                 found = self._async.get()
             finally:

@@ -9,14 +9,25 @@ or `dataclasses.field(default=..., default_factory=...)`.
 
 from __future__ import annotations
 
-from dataclasses import MISSING, Field
-from typing import Any, Callable, TypeVar
+from dataclasses import MISSING, Field, field
+from typing import Any, Callable, TypeVar, dataclass_transform, overload
 
 T = TypeVar("T")
 
 
+@overload
+def record(cls: type[T], /) -> type[T]: ...
+
+
+@overload
+def record(*, frozen: bool = False, eq: bool = True, repr: bool = True) -> Callable[[type[T]], type[T]]: ...
+
+
+# Type checkers read records as dataclasses (fields, keyword arguments, defaults): without this,
+# every record constructor was `Any` to mypy.
+@dataclass_transform(eq_default=True, field_specifiers=(field, Field))
 def record(cls: type[T] | None = None, /, *, frozen: bool = False, eq: bool = True,
-           repr: bool = True) -> Any:  # noqa: A002 - mirrors dataclass's keyword
+           repr: bool = True) -> type[T] | Callable[[type[T]], type[T]]:  # noqa: A002 - mirrors dataclass
     def wrap(klass: type[T]) -> type[T]:
         return _build(klass, frozen=frozen, eq=eq, want_repr=repr)
 
@@ -92,10 +103,10 @@ def _build(klass: type[T], *, frozen: bool, eq: bool, want_repr: bool) -> type[T
         if name in own and isinstance(own[name], Field):
             delattr(klass, name)
     if "__init__" not in own:
-        klass.__init__ = __init__  # type: ignore[misc]
+        klass.__init__ = __init__  # type: ignore[method-assign]  # generated, like dataclass's
     if want_repr and "__repr__" not in own:
-        klass.__repr__ = __repr__  # type: ignore[assignment]
+        klass.__repr__ = __repr__  # type: ignore[method-assign]  # generated, like dataclass's
     if eq and "__eq__" not in own:
-        klass.__eq__ = __eq__  # type: ignore[assignment]
-        klass.__hash__ = __hash__ if frozen else None  # type: ignore[assignment]
+        klass.__eq__ = __eq__  # type: ignore[method-assign]  # generated, like dataclass's
+        klass.__hash__ = __hash__ if frozen else None  # type: ignore[assignment]  # None: unhashable, as dataclass
     return klass

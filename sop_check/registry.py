@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 from functools import lru_cache
+from typing import Any
 
 from sop_check.rule import Rule
 
@@ -34,7 +35,7 @@ def all_rules() -> dict[str, type[Rule]]:
     return dict(sorted(found.items()))
 
 
-def pack_data() -> dict:
+def pack_data() -> dict[str, Any]:
     """rules/pack.toml, read from the installed package (works for non-editable installs)."""
     import tomllib
     from pathlib import Path

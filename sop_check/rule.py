@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from sop_check.model import Evidence, Finding, Location, RuleInfo, RuleResult, Severity, Status
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sop_check.engine import CheckContext
+    from sop_check.context import CheckContext  # not through the engine: that was an import cycle
 
 
 @record(frozen=True)

@@ -118,7 +118,7 @@ def test_github_annotations_and_summary(tmp_path: Path) -> None:
     project = copy_fixture("keepalive-false", tmp_path)
     summary = tmp_path / "summary.md"
     out = invoke("check", str(project), "--format", "github", env={"GITHUB_STEP_SUMMARY": str(summary)}).stdout
-    line = next(l for l in out.splitlines() if "TAV004" in l)
+    line = next(x for x in out.splitlines() if "TAV004" in x)
     assert line.startswith("::error file=components/InteractiveAvatar.tsx,line=22,col=")
     assert "title=TAV004 unload-keepalive::" in line
     assert "| TAV004 | unload-keepalive | ❌ fail |" in summary.read_text()
@@ -129,7 +129,7 @@ def test_junit_parses_with_stdlib_and_junitparser(tmp_path: Path) -> None:
     out = invoke("check", str(project), "--format", "junit").stdout
     root = ET.fromstring(out.encode())
     cases = root.findall(".//testcase")
-    default_rules = [l for l in invoke("rules").output.strip().splitlines() if "(preview)" not in l]
+    default_rules = [x for x in invoke("rules").output.strip().splitlines() if "(preview)" not in x]
     assert len(cases) == len(default_rules)  # preview rules run only when asked for
     failed = [c for c in cases if c.find("failure") is not None]
     assert [c.get("name") for c in failed] == ["TAV004 unload-keepalive"]

@@ -57,7 +57,7 @@ def good(tmp_path: Path) -> Path:
     return copy_fixture("app-router-compliant", tmp_path)
 
 
-ALL_PASS = {c: "pass" for c in ("TAV001", "TAV002", "TAV003", "TAV004", "TAV005", "TAV006")}
+ALL_PASS = dict.fromkeys(("TAV001", "TAV002", "TAV003", "TAV004", "TAV005", "TAV006"), "pass")
 
 
 def _subset(s: dict[str, str]) -> dict[str, str]:

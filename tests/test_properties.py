@@ -50,7 +50,7 @@ def test_env_parse_matches_nextjs_semantics(case) -> None:
     for e in entries:
         got[e.key] = e.value.reveal()
     # `$` expansion aside (none generated), the last definition wins, as in dotenv.
-    assert {k: v for k, v in got.items()} == {k: v for k, v in expected.items() if "$" not in v} | \
+    assert dict(got) == {k: v for k, v in expected.items() if "$" not in v} | \
         {k: got[k] for k, v in expected.items() if "$" in v}
 
 

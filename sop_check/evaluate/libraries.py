@@ -113,11 +113,11 @@ def _ref(ev: Evaluator, site: CallSite) -> Value | None:
 
 
 CALL_MODELS: dict[str, CallModel] = {
-    **{name: _first_argument for name in PASS_THROUGH},
+    **dict.fromkeys(PASS_THROUGH, _first_argument),
     "useMemo": _memo_factory,
-    **{name: _text_of_argument for name in TEXT_OF_ARGUMENT},
+    **dict.fromkeys(TEXT_OF_ARGUMENT, _text_of_argument),
     "stringify": _unknown_text,
-    **{name: _http_client for name in CLIENT_FACTORIES},
+    **dict.fromkeys(CLIENT_FACTORIES, _http_client),
     "useContext": _provided_context,
     "use": _provided_context,
     "useRef": _ref,

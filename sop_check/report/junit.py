@@ -27,7 +27,7 @@ def render(report: Report) -> str:
             attrs = {"classname": f"sop-check.{app.root}", "name": f"{r.rule} {r.name}"}
             if first:
                 attrs["file"] = first
-            case = ET.SubElement(suite, "testcase", **attrs)
+            case = ET.SubElement(suite, "testcase", attrs)
             body = "\n".join(f"{f.location} {f.message}" + (f" (fix: {f.hint})" if f.hint else "")
                              for f in r.active_findings)
             if r.status is Status.FAIL:

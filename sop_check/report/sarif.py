@@ -87,7 +87,7 @@ def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[s
 
 
 def _results(app: AppReport, rule_index: dict[str, int]) -> list[dict[str, Any]]:
-    out = []
+    out: list[dict[str, Any]] = []
     for r in app.results:
         if r.status is Status.FAIL or (r.status is Status.PASS and r.findings):
             out.extend(_result(r, f, app, rule_index) for f in r.findings)

@@ -138,3 +138,30 @@ def test_budget_is_counted_in_steps_and_stays_exhausted(tmp_path: Path) -> None:
     assert isinstance(again, Unknown) and again.kind is UnknownKind.BUDGET
     fresh = Evaluator(index_for(tmp_path))
     assert fresh.module_export("m.ts", "a") == Str("y/x")
+
+
+def test_a_long_chain_of_local_definitions_in_a_handler(tmp_path: Path) -> None:
+    # Deeper than Python's stack if traced recursively: a rule error before the guard.
+    chain = "\n".join(f"    const v{i} = v{i - 1} + '';" for i in range(1, 1500))
+    avatar = AVATAR.replace("  const endSession = async () => {\n",
+                            f"  const endSession = async (id: string) => {{\n    const v0 = id;\n{chain}\n")
+    avatar = avatar.replace("body: '{}'", "body: v1499").replace("onClick={endSession}", "onClick={() => endSession('x')}")
+    write(tmp_path, client_project(avatar))
+    write(tmp_path, {"lib/consts.ts": "export const URL_PART = '/api/tavus/end';\n"})
+    result, elapsed = _timed_tav005(tmp_path)
+    assert elapsed < GENEROUS
+    assert result.status.value == "pass", (result.message, result.unresolved)
+
+
+def test_deep_markup_returned_by_a_helper_a_handler_calls(tmp_path: Path) -> None:
+    depth = 5_000
+    body = "<div>" * depth + "<i onClick={() => note(x)}>{note(x)}</i>" + "</div>" * depth
+    avatar = AVATAR.replace("export default function Avatar() {",
+                            f"function note(v: string) {{ return v; }}\nfunction deep(x: string) {{ return {body}; }}\n"
+                            "export default function Avatar() {").replace(
+        "    await fetch(URL_PART", "    deep('x');\n    await fetch(URL_PART")
+    write(tmp_path, client_project(avatar))
+    write(tmp_path, {"lib/consts.ts": "export const URL_PART = '/api/tavus/end';\n"})
+    result, elapsed = _timed_tav005(tmp_path)
+    assert elapsed < GENEROUS
+    assert result.status.value == "pass", (result.message, result.unresolved)

@@ -255,3 +255,5 @@ HANDLERS: dict[str, Handler] = {
     "new_expression": _new,
     "array": _array,
 }
+# Node types whose value can depend on the call scope (everything else is Unknown in any scope).
+EVALUATED = frozenset(HANDLERS) | FUNCTION_TYPES | {"class"}

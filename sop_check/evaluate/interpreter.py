@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Hashable
 
 from sop_check.evaluate import jsx, libraries, modules, reach
-from sop_check.evaluate.expressions import evaluate_node
-from sop_check.evaluate.scopes import (Binding, ClassBinding, FunctionBinding, ImportedBinding, OpaqueBinding,
-                                       ParamBinding, Scopes, VarBinding, bind, destructured_prop)
+from sop_check.evaluate.expressions import EVALUATED, evaluate_node
+from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
+                                       OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop)
 from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH, Budget, Memo
 from sop_check.evaluate.syntax import CallIndex, call_args, returned_expression, returns
 from sop_check.evaluate.values import (EnvRef, External, Func, HttpClient, Namespace, Null, Obj, Scope, Str,
@@ -32,9 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
 class Evaluator:
     def __init__(self, index: AppIndex, steps: int = DEFAULT_STEPS) -> None:
         self.index = index
-        self.scopes = Scopes()
-        self.calls = CallIndex()
         self.budget = Budget(steps)
+        self.scopes = Scopes(self.budget)
+        self.calls = CallIndex()
         self.memo: Memo[Value] = Memo()
         self.cache: dict[Hashable, Any] = {}  # other per-app results (summaries, JSX usages), by tagged key
         self._binds: dict[Hashable, Scope] = {}
@@ -60,7 +60,8 @@ class Evaluator:
     def eval(self, node: Node, mod: Module, scope: Scope | None = None) -> Value:
         """The value of an expression node, evaluated with the parameter bindings of `scope`."""
         if scope is not None:
-            scope = self.relevant(scope, node, mod)
+            # Forms the interpreter does not evaluate (JSX, statements…) answer the same in any scope.
+            scope = self.relevant(scope, node, mod) if node.type in EVALUATED else None
         key = (mod.path, node.id, scope)
         hit = self.memo.get(key)
         if hit is not None:
@@ -164,6 +165,8 @@ class Evaluator:
         if scope is None:
             return None
         free = self.scopes.free_params(node, mod)
+        if EVERY_CALL in free:
+            return scope
         s: Scope | None = scope
         while s is not None and s.fn_id not in free:
             s = s.parent

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Union
 
+from sop_check.evaluate.state import Budget
 from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
 from sop_check.index import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
 from sop_check.records import record
@@ -70,13 +71,17 @@ _PARAMETERS = ("required_parameter", "optional_parameter")
 
 _NAMES = frozenset({"identifier", "shorthand_property_identifier"})
 _NOTHING: frozenset[int] = frozenset()
+EVERY_CALL = -1  # in a free_params answer: could depend on any call (too deep to tell)
+_EVERYTHING: frozenset[int] = frozenset({EVERY_CALL})
+_MAX_PENDING = 100  # local definitions chained deeper than this are not traced (Python's stack)
 _NO_CUT = 1 << 62  # larger than any nesting level
 
 
 class Scopes:
     """Name lookup for the modules of one app; each block's declarations and each answer are kept."""
 
-    def __init__(self) -> None:
+    def __init__(self, budget: Budget | None = None) -> None:
+        self.budget = budget  # walks are charged to it: a hostile nesting depth must not stall a rule
         self._blocks: dict[tuple[str, int], dict[str, Binding]] = {}
         self._found: dict[tuple[str, int, str], Binding | None] = {}
         self._free: dict[tuple[str, int], frozenset[int]] = {}
@@ -90,9 +95,13 @@ class Scopes:
             return self._found[key]
         node: Node | None = at
         hit: Binding | None = None
+        steps = 0
         while node is not None and hit is None:
             hit = self._declared_by(node, name, mod)
             node = node.parent
+            steps += 1
+        if self.budget is not None:
+            self.budget.spend(steps)
         if hit is None and name in mod.imports:
             hit = ImportedBinding(mod.imports[name])
         self._found[key] = hit
@@ -113,9 +122,14 @@ class Scopes:
         if level is not None:  # a cycle through local definitions: the outer computation has the rest
             self._lowest_cut = min(self._lowest_cut, level)
             return _NOTHING
+        if len(self._pending) >= _MAX_PENDING:
+            return _EVERYTHING  # too deep to trace: keep every binding (never wrong, only less shared)
         level = self._pending[key] = len(self._pending)
         out: set[int] = set()
         for ident in descendants(node, _NAMES):
+            if self.budget is not None and self.budget.exhausted:
+                del self._pending[key]
+                return _EVERYTHING  # not traced to the end: keep every binding
             binding = self.find(mod.text(ident), ident, mod)
             if binding is not None:
                 out |= self._free_through(binding, node, mod)

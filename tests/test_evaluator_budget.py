@@ -154,7 +154,9 @@ def test_a_long_chain_of_local_definitions_in_a_handler(tmp_path: Path) -> None:
 
 
 def test_deep_markup_returned_by_a_helper_a_handler_calls(tmp_path: Path) -> None:
-    depth = 5_000
+    # tree-sitter finds a parent by searching from the root: walking up 20,000 levels that way
+    # took minutes per name looked up.
+    depth = 20_000
     body = "<div>" * depth + "<i onClick={() => note(x)}>{note(x)}</i>" + "</div>" * depth
     avatar = AVATAR.replace("export default function Avatar() {",
                             f"function note(v: string) {{ return v; }}\nfunction deep(x: string) {{ return {body}; }}\n"

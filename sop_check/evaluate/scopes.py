@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Union
 
 from sop_check.evaluate.state import Budget
+from sop_check.evaluate.syntax import ancestors
 from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
 from sop_check.index import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
 from sop_check.records import record
@@ -93,15 +94,14 @@ class Scopes:
         key = (mod.path, at.id, name)
         if key in self._found:
             return self._found[key]
-        node: Node | None = at
         hit: Binding | None = None
-        steps = 0
-        while node is not None and hit is None:
+        chain = [*ancestors(at, mod.root), at] if at.id != mod.root.id else [at]
+        for node in reversed(chain):
             hit = self._declared_by(node, name, mod)
-            node = node.parent
-            steps += 1
+            if hit is not None:
+                break
         if self.budget is not None:
-            self.budget.spend(steps)
+            self.budget.spend(len(chain))
         if hit is None and name in mod.imports:
             hit = ImportedBinding(mod.imports[name])
         self._found[key] = hit

@@ -37,6 +37,20 @@ def returned_expression(ret: Node) -> Node | None:
     return inner[0] if inner else None
 
 
+def ancestors(node: Node, top: Node) -> list[Node]:
+    """The nodes from `top` down to `node`'s parent (empty if `node` is `top` or not under it).
+
+    Found by descending from `top`: tree-sitter has no parent pointers, so each `.parent`
+    searches from the root, and walking up a deep tree that way is quadratic in its depth.
+    """
+    chain: list[Node] = []
+    cur: Node | None = top
+    while cur is not None and cur.id != node.id:
+        chain.append(cur)
+        cur = cur.child_with_descendant(node)
+    return chain if cur is not None else []
+
+
 def is_process_env(node: Node, mod: Module) -> bool:
     text = mod.text(node).replace(" ", "")
     return text in ("process.env", "import.meta.env", "globalThis.process.env")
@@ -80,11 +94,8 @@ def calls_within(fn_node: Node, mod: Module) -> list[Node]:
 
 def runs_with(call: Node, fn_node: Node) -> bool:
     """Does `call` run when `fn_node` runs (no function boundary between them but callbacks)?"""
-    node = call.parent
-    while node is not None and node.id != fn_node.id:
-        if node.type in FUNCTION_TYPES:
-            parent = node.parent
-            if parent is None or parent.type not in ("arguments", "parenthesized_expression"):
-                return False
-        node = node.parent
+    chain = ancestors(call, fn_node)
+    for i in range(len(chain) - 1, 0, -1):  # from the call's parent up to, not including, fn_node
+        if chain[i].type in FUNCTION_TYPES and chain[i - 1].type not in ("arguments", "parenthesized_expression"):
+            return False
     return True

@@ -256,3 +256,30 @@ def test_hole_helpers_are_the_one_marker() -> None:
     assert shown(text) == "{…}/v2/conversations/{…}/end" and shown(text, " ") == " /v2/conversations/ /end"
     assert without_holes(text) == "/v2/conversations//end" and hole_parts(text) == ["", "/v2/conversations/", "/end"]
     assert Str(text).shown() == shown(text) and not Str(text).exact and Str("/x").exact
+
+
+def test_nested_calls_of_one_helper_are_not_recursion(tmp_path: Path) -> None:
+    """`join(join(BASE, '/v2'), '/end')` calls join twice, one inside the other's argument: not a cycle."""
+    src = ("const BASE = 'https://tavusapi.com';\nconst join = (a: string, b: string) => `${a}${b}`;\n"
+           "export const url = join(join(BASE, '/v2'), '/end');\n"
+           "function loop(n: number): string { return loop(n - 1); }\nexport const never = loop(3);\n")
+    write(tmp_path, {"package.json": PKG, "m.ts": src})
+    ev = Evaluator(index_for(tmp_path))
+    assert ev.module_export("m.ts", "url") == Str("https://tavusapi.com/v2/end")
+    never = ev.module_export("m.ts", "never")
+    assert isinstance(never, Unknown) and never.reason == "a recursive call"
+
+
+def test_library_tables_decide_what_a_call_returns(tmp_path: Path) -> None:
+    """Data-computing globals never hand back the function they are given; unknown wrappers do."""
+    src = ("const end = () => fetch('/api/tavus/end', { method: 'POST' });\n"
+           "export const wrapped = withSentry(end);\nexport const mathed = Math.max(end);\n"
+           "export const kept = useCallback(end, []);\nexport const ref = useRef(end).current;\n"
+           "export const text = encodeURIComponent('a b');\n")
+    write(tmp_path, {"package.json": PKG, "m.ts": src})
+    ev = Evaluator(index_for(tmp_path))
+    for name in ("wrapped", "kept", "ref"):
+        assert isinstance(ev.module_export("m.ts", name), Func), name
+    mathed = ev.module_export("m.ts", "mathed")
+    assert isinstance(mathed, Unknown) and mathed.reason == "the result of Math.max()"
+    assert ev.module_export("m.ts", "text") == Str("a b")  # the argument's text (holes for the unknown)

@@ -7,8 +7,8 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any
 
-from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, call_args,
-                                returns, shown)
+from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
+                                call_args, describe, returns, shown)
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
@@ -40,11 +40,20 @@ def end_reach(ev: Evaluator, func: Func, route: str, base_path: str | None = "")
         elif verdict is False:
             out.other_requests.append(r)
         else:
-            reason = r.url.reason if isinstance(r.url, Unknown) else f"URL {r.url.shown()}"
+            reason = _undecided_url(r.url)
             if base_path is None and not isinstance(r.url, Unknown):
                 reason += ", and next.config's basePath (which prefixes the route) is not a literal"
             out.unresolved.append(f"{r.location}: request URL ({reason})")
     return out
+
+
+def _undecided_url(url: Value) -> str:
+    """Why a request's URL could not be matched against the route (it used to crash on a non-string)."""
+    if isinstance(url, Unknown):
+        return url.reason
+    if isinstance(url, Str):
+        return f"URL {url.shown()}"
+    return f"the URL is {describe(url)}, not a string"
 
 
 def describe_request(r: Request) -> str:
@@ -301,7 +310,7 @@ def jsx_attributes(mod: Module, el: Any) -> dict[str, Any]:
         if not kids:
             continue
         name = mod.text(kids[0])
-        value = kids[1] if len(kids) > 1 else True
+        value: Any = kids[1] if len(kids) > 1 else True
         if value is not True and value.type == "jsx_expression":
             inner = [c for c in value.named_children if c.type != "comment"]
             value = inner[0] if inner else True
@@ -337,7 +346,8 @@ def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
     for key in ("hidden", "aria-hidden"):
         if key in attrs:
             v = attrs[key]
-            if v is True or isinstance(ev.eval(v, mod, None), Bool) and ev.eval(v, mod, None).value or \
+            value = None if v is True else ev.eval(v, mod, None)
+            if v is True or isinstance(value, Bool) and value.value or \
                     (not isinstance(v, bool) and mod.text(v).strip("'\"") == "true"):
                 return f"it has the {key} attribute"
     style = attrs.get("style")

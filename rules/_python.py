@@ -54,7 +54,7 @@ class _Facts:
 
     def line(self, node: Any) -> int:
         try:
-            return self.positions[node].start.line
+            return int(self.positions[node].start.line)
         except KeyError:
             return 1
 
@@ -106,7 +106,7 @@ class _Facts:
         return None
 
     def code(self, node: Any) -> str:
-        return self.module.code_for_node(node).strip()
+        return str(self.module.code_for_node(node)).strip()
 
 
 def _facts(index: Any, path: str) -> _Facts | None:
@@ -223,7 +223,7 @@ def _reached(f: _Facts, handler: Any) -> list[Any]:
 
 
 def _calls(f: _Facts, fn: Any) -> list[Any]:
-    cst = f.cst
+    import libcst as cst  # typed: the visitor subclasses it
     found: list[Any] = []
 
     class V(cst.CSTVisitor):
@@ -235,7 +235,7 @@ def _calls(f: _Facts, fn: Any) -> list[Any]:
 
 
 def _locals(f: _Facts, fn: Any) -> dict[str, Any]:
-    cst = f.cst
+    import libcst as cst  # typed: the visitor subclasses it
     local: dict[str, Any] = {}
 
     class V(cst.CSTVisitor):
@@ -295,7 +295,7 @@ def _check_key(f: _Facts, headers: Any, local: dict[str, Any], options: Mapping[
 
 
 def _check_400(f: _Facts, functions: list[Any], out: PyEndCheck) -> None:
-    cst = f.cst
+    import libcst as cst  # typed: the visitor subclasses it
     hits: list[int] = []
 
     class V(cst.CSTVisitor):

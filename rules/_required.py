@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from sop_check.context import CheckContext
 
-def required_env_vars(ctx) -> list[tuple[str, str]]:
+
+def required_env_vars(ctx: CheckContext) -> list[tuple[str, str]]:
     """(name, why) for every variable the app needs, from the pack's `required-env(-if)` options."""
     out = [(name, "required by the SOP") for name in ctx.options.get("required-env", [])]
     for name, trigger in dict(ctx.options.get("required-env-if", {})).items():

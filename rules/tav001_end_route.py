@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sop_check.context import CheckContext
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
@@ -60,7 +61,7 @@ The path is the pack option `end-route`.
         Example({"package.json": _PKG, "lib/tavus.ts": "export const TAVUS = 'tavus';\n"}, Status.FAIL, "no route"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         url = ctx.options["end-route"]
         index = ctx.app
         conflicts = conflicts_at(index, url)

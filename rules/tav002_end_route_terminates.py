@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Mapping
 
-from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, env_name, has_hole
-from sop_check.index import FUNCTION_TYPES, descendants
-from sop_check.model import Evidence, RuleResult, Status
+from sop_check.context import CheckContext
+from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, Value, describe, env_name, has_hole
+from sop_check.index import FUNCTION_TYPES, Module, descendants
+from sop_check.model import Evidence, Finding, Location, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._routes import expected_route_file, post_handler, routes_at
@@ -79,7 +80,7 @@ POST to the end endpoint with the key from the environment.
             Status.FAIL, "no 400 branch"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         url = ctx.options["end-route"]
         index = ctx.app
         routes = routes_at(index, url)
@@ -100,11 +101,13 @@ POST to the end endpoint with the key from the environment.
         return self._judge(ctx, ev, handler.func, route.path)
 
     # -- TypeScript / JavaScript ---------------------------------------------
-    def _judge(self, ctx, ev: Evaluator, handler: Func, route_path: str) -> RuleResult:
+    def _judge(self, ctx: CheckContext, ev: Evaluator, handler: Func, route_path: str) -> RuleResult:
         opts = ctx.options
         reach = ev.reach(handler)
         anchor = handler.module.location(handler.node)
-        findings, unresolved, evidence = [], list(reach.unresolved), []
+        findings: list[Finding] = []
+        unresolved = list(reach.unresolved)
+        evidence: list[Evidence] = []
         if handler.module.has_errors:
             unresolved.insert(0, f"{handler.module.repo_path} has a syntax error; code there is not evidence")
         end_re = template_regex(opts["end-endpoint"])
@@ -117,13 +120,13 @@ POST to the end endpoint with the key from the environment.
                 findings.append(self.finding(self._wrong_url(r, opts), r.location,
                                              f"POST to {opts['end-endpoint']}"))
             elif opaque:
-                unresolved.extend(f"{r.location}: request URL ({r.url.reason})" for r in opaque)
+                unresolved.extend(f"{r.location}: request URL ({_not_a_string(r.url)})" for r in opaque)
             else:
                 findings.append(self.finding(
                     f"the POST handler never calls Tavus's end endpoint ({opts['end-endpoint']})", anchor,
                     "call the end endpoint with fetch (SOP section 1.A); a commented-out call does not count"))
         else:
-            evidence.append(Evidence(f"end request to {upstream.url.shown()}", upstream.location))
+            evidence.append(Evidence(f"end request to {_shown(upstream.url)}", upstream.location))
             self._check_method(upstream, findings, unresolved)
             self._check_key(ev, upstream, opts, findings, unresolved, evidence)
         self._check_400(ev, reach.functions, opts, anchor, findings, unresolved, evidence)
@@ -134,13 +137,13 @@ POST to the end endpoint with the key from the environment.
         return self.passed("the end route POSTs to Tavus's end endpoint with the key from the environment",
                            evidence)
 
-    def _pick_upstream(self, requests: list[Request], end_re: re.Pattern[str], opts: dict) -> Request | None:
+    def _pick_upstream(self, requests: list[Request], end_re: re.Pattern[str], opts: Options) -> Request | None:
         for r in requests:
             if isinstance(r.url, Str) and end_re.match(r.url.text) and host_of(r.url.text) == opts["tavus-host"]:
                 return r
         return None
 
-    def _wrong_url(self, r: Request, opts: dict) -> str:
+    def _wrong_url(self, r: Request, opts: Options) -> str:
         text = r.url.shown() if isinstance(r.url, Str) else "?"
         host = host_of(r.url.text) if isinstance(r.url, Str) else None
         if host and host != opts["tavus-host"] and not has_hole(host):
@@ -150,15 +153,15 @@ POST to the end endpoint with the key from the environment.
                    "the SOP's end call is POST .../end".strip()
         return f"the upstream request to {text} is not the end endpoint"
 
-    def _check_method(self, r: Request, findings: list, unresolved: list) -> None:
+    def _check_method(self, r: Request, findings: list[Finding], unresolved: list[str]) -> None:
         if isinstance(r.method, Unknown):
             unresolved.append(f"{r.location}: {r.method.reason}")
         elif r.method != "POST":
             hint = "add method: 'POST' (fetch defaults to GET)"
             findings.append(self.finding(f"the end request uses {r.method}, not POST", r.location, hint))
 
-    def _check_key(self, ev: Evaluator, r: Request, opts: dict, findings: list, unresolved: list,
-                   evidence: list) -> None:
+    def _check_key(self, ev: Evaluator, r: Request, opts: Options, findings: list[Finding], unresolved: list[str],
+                   evidence: list[Evidence]) -> None:
         header = opts["api-key-header"].lower()
         options = r.options
         if not isinstance(options, Obj):
@@ -200,8 +203,8 @@ POST to the end endpoint with the key from the environment.
             reason = value.reason if isinstance(value, Unknown) else "a value built at run time"
             unresolved.append(f"{r.location}: the x-api-key value ({reason})")
 
-    def _check_400(self, ev: Evaluator, functions: list[Func], opts: dict, anchor, findings: list,
-                   unresolved: list, evidence: list) -> None:
+    def _check_400(self, ev: Evaluator, functions: list[Func], opts: Options, anchor: Location,
+                   findings: list[Finding], unresolved: list[str], evidence: list[Evidence]) -> None:
         for i, func in enumerate(functions):
             mod = func.module
             for num in descendants(func.node, frozenset({"number"})):
@@ -216,7 +219,7 @@ POST to the end endpoint with the key from the environment.
                                      "{ status: 400 })"))
 
     # -- Python (Vercel functions) --------------------------------------------
-    def _python(self, ctx, path: str) -> RuleResult:
+    def _python(self, ctx: CheckContext, path: str) -> RuleResult:
         from sop_check_rules._python import python_end_checks
 
         res = python_end_checks(ctx.app, path, ctx.options)
@@ -229,14 +232,26 @@ POST to the end endpoint with the key from the environment.
         return self.passed("the end route POSTs to Tavus's end endpoint with the key from the environment", evidence)
 
 
-def _looks_tavus(r: Request, opts: dict) -> bool:
+Options = Mapping[str, Any]
+
+
+def _not_a_string(url: Value) -> str:
+    """Why a request's URL is not a known string (it used to crash on a URL that was another value)."""
+    return url.reason if isinstance(url, Unknown) else f"the URL is {describe(url)}, not a string"
+
+
+def _shown(url: Value) -> str:
+    return url.shown() if isinstance(url, Str) else "?"
+
+
+def _looks_tavus(r: Request, opts: Options) -> bool:
     if not isinstance(r.url, Str):
         return False
     t = r.url.text
     return opts["tavus-host"] in t or "/conversations" in t
 
 
-def _is_status(num: Any, mod) -> bool:
+def _is_status(num: Any, mod: Module) -> bool:
     """`{ status: 400 }`, `res.status(400)`, `statusCode = 400`, `new Response(x, { status: 400 })`."""
     parent = num.parent
     if parent is None:
@@ -248,11 +263,12 @@ def _is_status(num: Any, mod) -> bool:
         fn = parent.parent.child_by_field_name("function")
         return fn is not None and re.search(r"(status|sendStatus|writeHead|error|json)$", mod.text(fn)) is not None
     if parent.type == "assignment_expression":
-        return mod.text(parent.child_by_field_name("left")).endswith("statusCode")
+        left = parent.child_by_field_name("left")
+        return left is not None and mod.text(left).endswith("statusCode")
     return False
 
 
-def _guarded(num: Any, fn_node: Any, mod, opts: dict) -> bool:
+def _guarded(num: Any, fn_node: Any, mod: Module, opts: Options) -> bool:
     """The 400 is answered in a branch about the id: an `if`/ternary/catch between it and its function."""
     ids = list(opts.get("id-fields", []))
     node = num.parent

@@ -3,8 +3,9 @@ calls the end route."""
 
 from __future__ import annotations
 
-from sop_check.evaluate import Evaluator, Func
-from sop_check.model import Evidence, RuleResult, Status
+from sop_check.context import CheckContext
+from sop_check.evaluate import Evaluator, Func, Request
+from sop_check.model import Evidence, Location, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._examples import client_project as project
@@ -81,7 +82,7 @@ owns the conversation.
                 Status.FAIL, "no unload listener"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         analysis = analyse_unload(ctx)
         if analysis.good:
             lst = analysis.good[0]
@@ -105,21 +106,22 @@ class UnloadAnalysis:
     def __init__(self, route: str) -> None:
         self.route = route
         self.good: list[Listener] = []
-        self.findings: list[tuple[str, object, str]] = []
+        self.findings: list[tuple[str, Location, str]] = []
         self.unresolved: list[str] = []
         self.listeners: list[Listener] = []
-        self._requests: dict[int, list] = {}  # listener id -> its requests to the end route
+        self._requests: dict[int, list[Request]] = {}  # listener id -> its requests to the end route
         self.ev: Evaluator | None = None
 
-    def requests_of(self, lst: Listener) -> list:
+    def requests_of(self, lst: Listener) -> list[Request]:
         return self._requests.get(id(lst), [])
 
 
-def analyse_unload(ctx) -> UnloadAnalysis:
+def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
     key = f"unload:{ctx.options['end-route']}"
     ev = ctx.evaluator  # also when the analysis is shared: its verdict rests on the evaluator's budget
     if key in ctx.app.memo:
-        return ctx.app.memo[key]
+        shared: UnloadAnalysis = ctx.app.memo[key]
+        return shared
     index = ctx.app
     route = ctx.options["end-route"]
     required = list(ctx.options.get("events", ["beforeunload"]))
@@ -130,7 +132,7 @@ def analyse_unload(ctx) -> UnloadAnalysis:
     served = route_served(index, route)
     for lst in unload_listeners(index, ev, events):
         out.listeners.append(lst)
-        problems: list[tuple[str, object, str]] = []
+        problems: list[tuple[str, Location, str]] = []
         if not isinstance(lst.handler, Func):
             out.unresolved.append(f"{lst.location}: the {lst.event} handler `{lst.handler_text[:40]}` "
                                   f"({getattr(lst.handler, 'reason', 'not a function')})")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sop_check.context import CheckContext
 from sop_check.evaluate import Unknown
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
@@ -50,9 +51,9 @@ Add `keepalive: true` to the fetch options of the unload request.
                 Status.PASS, "shorthand property"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         analysis = analyse_unload(ctx)
-        ev = analysis.ev
+        ev = ctx.evaluator
         findings, unresolved, evidence = [], [], []
         checked = 0
         for lst in analysis.listeners:

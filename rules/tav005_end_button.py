@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sop_check.context import CheckContext
 from sop_check.evaluate import Func, Unknown
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
@@ -76,7 +77,7 @@ Render a visible End Session button whose handler calls the end route
                 Status.FAIL, "icon-only button whose name says something else"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         route = ctx.options["end-route"]
         labels = list(ctx.options.get("labels", []))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from sop_check.model import Evidence, RuleResult, Status
+from typing import TYPE_CHECKING
+
+from sop_check.context import CheckContext
+from sop_check.model import Evidence, Finding, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._required import required_env_vars
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.parse.dotenv import EnvEntry, EnvFile
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 CODE = "export const k = process.env.TAVUS_API_KEY;\n"
@@ -70,7 +76,7 @@ in `.env.example`.
                 environ={"TAVUS_API_KEY": "x", "TAVUS_PERSONA_ID": "y"}),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         required = required_env_vars(ctx)
         findings, evidence = [], []
@@ -92,10 +98,10 @@ in `.env.example`.
                 evidence.append(Evidence(f"{name} is set in the process environment", index.location("package.json")))
                 continue
             entry, env = _effective(local, name)
-            if entry is not None and entry.value:
+            if entry is not None and env is not None and entry.value:
                 evidence.append(Evidence(f"{name} is defined in {env.name}:{entry.line}",
                                          index.location(env.name, entry.line)))
-            elif entry is not None:
+            elif entry is not None and env is not None:
                 findings.append(self.finding(f"{name} is empty in {env.name} ({why})",
                                              index.location(env.name, entry.line), f"give {name} a value"))
             else:
@@ -115,7 +121,8 @@ in `.env.example`.
             return self.failed("required environment variables are missing or not declared", findings, evidence)
         return self.passed("every required environment variable is defined", evidence)
 
-    def _ci(self, ctx, required, templates, from_process, findings) -> RuleResult:
+    def _ci(self, ctx: CheckContext, required: list[tuple[str, str]], templates: list[EnvFile],
+            from_process: set[str], findings: list[Finding]) -> RuleResult:
         index = ctx.app
         if findings:
             return self.failed("the env template does not declare every required variable", findings)
@@ -140,7 +147,7 @@ in `.env.example`.
             "check (TAV007, needs VERCEL_TOKEN)"], evidence=evidence)
 
 
-def _effective(files, name):
+def _effective(files: list[EnvFile], name: str) -> tuple[EnvEntry | None, EnvFile | None]:
     for env in files:
         entry = env.get(name)
         if entry is not None:
@@ -148,7 +155,7 @@ def _effective(files, name):
     return None, None
 
 
-def _commented(files, name) -> tuple[object, int] | None:
+def _commented(files: list[EnvFile], name: str) -> tuple[EnvFile, int] | None:
     # Read from the parsed file, not the disk: under --staged the file may be a staged blob.
     for env in files:
         line = env.commented.get(name)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sop_check.context import CheckContext
 from sop_check.model import Evidence, RuleResult, Status
 from sop_check.rule import Example, Rule
 
@@ -54,7 +55,7 @@ Variables) for Production, then redeploy.
                 settings={"ci": True, "vercel": False, "vercel_reason": "deployed on Netlify"}),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         s = ctx.settings
         if s.vercel is False and not s.require_vercel:
             return self.skipped(f"the Vercel check is disabled in config: {s.vercel_reason}")
@@ -69,14 +70,14 @@ Variables) for Production, then redeploy.
         if not project:
             missing.append(where if s.locked else
                            "the project id (.vercel/project.json from `vercel link`, or [vercel] project in config)")
-        if missing:
+        if missing or not project:  # (no project is always among what is missing)
             what = " and ".join(missing)
             if s.ci or s.require_vercel:
                 return self.unknown("could not check the variables on Vercel", [f"set {what}"])
             return self.skipped(f"not checked: set {what}")
         return self._verify(ctx, token, project, team, where)
 
-    def _project(self, ctx) -> tuple[str | None, str | None, str]:
+    def _project(self, ctx: CheckContext) -> tuple[str | None, str | None, str]:
         """Project and team: the workflow's VERCEL_PROJECT_ID/VERCEL_ORG_ID first, then (unless
         --locked: the tree must not choose which project vouches for it) config and .vercel/project.json."""
         from sop_check.vercel import PROJECT_ENV, TEAM_ENV, read_project_file
@@ -96,7 +97,7 @@ Variables) for Production, then redeploy.
         where = ".vercel/project.json" if data else "package.json"
         return project, team, where
 
-    def _verify(self, ctx, token: str, project: str, team: str | None, where: str) -> RuleResult:
+    def _verify(self, ctx: CheckContext, token: str, project: str, team: str | None, where: str) -> RuleResult:
         from sop_check.vercel import VercelError, api_base, list_env_vars
 
         anchor = ctx.app.location(where if where.endswith(".json") else "package.json")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from sop_check.evaluate import Evaluator, Obj, Str, env_name, starts_with_hole
+from typing import Any, Mapping
+
+from sop_check.context import CheckContext
+from sop_check.evaluate import Evaluator, Obj, Request, Str, env_name, starts_with_hole
 from sop_check.index import descendants
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
@@ -67,7 +70,7 @@ and call Tavus only from a route handler or server action.
                 Status.FAIL, "Tavus called from a module only clients import"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         findings = []
         for env in index.env_files():
@@ -109,7 +112,7 @@ and call Tavus only from a route handler or server action.
                            [Evidence(f"{len(client)} client module(s) checked", index.location("package.json"))])
 
 
-def _client_request_problem(ev: Evaluator, req, options) -> str | None:
+def _client_request_problem(ev: Evaluator, req: Request, options: Mapping[str, Any]) -> str | None:
     """Why a request made in the browser means the Tavus key is there too, or None."""
     header = options.get("api-key-header", "x-api-key").lower()
     if isinstance(req.options, Obj):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sop_check import git
+from sop_check.context import CheckContext
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
@@ -45,7 +46,7 @@ key: it is in the history.
         Example({"package.json": PKG, ".env.local": "TAVUS_API_KEY=x\n"}, Status.SKIP, "outside git"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         if index.git_root is None:
             return self.skipped("not a git repository: nothing can be committed by mistake here")

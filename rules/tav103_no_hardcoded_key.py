@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sop_check.context import CheckContext
 from sop_check.index import descendants
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
@@ -52,7 +53,7 @@ Rotate the key in the Tavus platform, then read it from the environment.
                 Status.FAIL, "literal constant"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         findings = []
         for mod in all_modules(ctx.app, ("tavus", "api-key", "apikey", "api_key")):
             for node in descendants(mod.root, frozenset({"pair", "variable_declarator", "assignment_expression"})):

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Obj, Str, Thunk, Unknown, UnknownKind, VarBinding, call_args, starts_with_hole
+from sop_check.context import CheckContext
+from sop_check.evaluate import (Evaluator, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value, VarBinding, call_args,
+                                starts_with_hole)
+from sop_check.index import Module
 from sop_check.model import Evidence, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
@@ -67,7 +70,7 @@ Add the properties to the create-conversation body.
                 Status.FAIL, "no limits"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         ev = ctx.evaluator
         create = ctx.options["create-endpoint"].rstrip("/")
@@ -108,7 +111,7 @@ Add the properties to the create-conversation body.
         return self.passed("every created conversation has Tavus-side limits", evidence)
 
 
-def _body(ev: Evaluator, req, call: Any, mod) -> Any:
+def _body(ev: Evaluator, req: Request, call: Any, mod: Module) -> Value:
     """The object sent as JSON: fetch's `body: JSON.stringify(x)` (x followed through variables) or axios data."""
     if req.kind == "axios":
         args = call_args(call)

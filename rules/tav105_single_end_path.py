@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
-from sop_check.evaluate import Evaluator, Func, Str, call_args
-from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.context import CheckContext
+from sop_check.evaluate import Evaluator, Func, Str, Value, call_args
+from sop_check.index import AppIndex
+from sop_check.model import Evidence, Location, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._client import (base_path, click_handlers, effect_cleanups, end_controls, end_reach,
@@ -85,7 +87,7 @@ leaves the call.
                 Status.FAIL, "unmounting leaves the call without ending the conversation"),
     )
 
-    def check(self, ctx) -> RuleResult:
+    def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         route = ctx.options["end-route"]
         ev = ctx.evaluator
@@ -137,7 +139,7 @@ leaves the call.
             return self.unknown("could not follow every way out", unresolved, evidence=evidence)
         return self.passed("every way out ends the conversation at Tavus", evidence)
 
-    def _leave_events(self, index, ev: Evaluator, events: set[str]):
+    def _leave_events(self, index: AppIndex, ev: Evaluator, events: set[str]) -> Iterator[tuple[str, Value, Location]]:
         """Handlers of the video call's "I left" events: `call.on('left-meeting', h)`."""
         for mod in index.evidence_modules(("left-meeting",)):
             for call in mod.calls:

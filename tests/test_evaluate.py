@@ -283,3 +283,29 @@ def test_library_tables_decide_what_a_call_returns(tmp_path: Path) -> None:
     mathed = ev.module_export("m.ts", "mathed")
     assert isinstance(mathed, Unknown) and mathed.reason == "the result of Math.max()"
     assert ev.module_export("m.ts", "text") == Str("a b")  # the argument's text (holes for the unknown)
+
+
+def test_a_request_url_that_is_not_a_string_is_unknown_not_a_crash(tmp_path: Path) -> None:
+    """`fetch(endpoints)` with an object: the rules took every non-unknown URL for a string and crashed."""
+    from helpers import verdicts
+    from sop_check_rules._examples import client_project
+
+    avatar = """'use client';
+const endpoints = { end: '/api/tavus/end' };
+export default function Avatar() {
+  const endSession = async () => { await fetch(endpoints, { method: 'POST' }); };
+  return <button onClick={endSession}>End Session</button>;
+}
+"""
+    write(tmp_path, client_project(avatar))
+    result = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert result.status.value == "unknown", result.message
+    assert result.unresolved == ["components/Avatar.tsx:4:42: request URL (the URL is an object, not a string)"]
+    route = ("export async function POST(req: Request) {\n  const { conversation_id } = await req.json();\n"
+             "  if (!conversation_id) return Response.json({ error: 'Missing ID' }, { status: 400 });\n"
+             "  const target = { href: 'https://tavusapi.com/v2/conversations/x/end' };\n"
+             "  await fetch(target, { method: 'POST' });\n  return Response.json({ ok: true });\n}\n")
+    write(tmp_path, {"app/api/tavus/end/route.ts": route})
+    tav002 = verdicts(tmp_path, "TAV002")["TAV002"]
+    assert tav002.status.value == "unknown", tav002.message
+    assert "app/api/tavus/end/route.ts:5:9: request URL (the URL is an object, not a string)" in tav002.unresolved

@@ -32,13 +32,13 @@ from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH
 from sop_check.evaluate.syntax import call_args, calls_within, returned_expression, returns
 from sop_check.evaluate.values import (HOLE, Bool, EnvDefault, EnvRef, External, Func, HttpClient, Namespace, Null,
                                        Num, Obj, Scope, Str, Thunk, Unknown, UnknownKind, Value, as_text,
-                                       env_name, has_hole, hole_parts, shown, starts_with_hole, without_holes)
+                                       describe, env_name, has_hole, hole_parts, shown, starts_with_hole, without_holes)
 
 __all__ = [
     "DEFAULT_STEPS", "HOLE", "HTTP_CLIENTS", "MAX_CALL_DEPTH", "MAX_DEPTH", "PASS_THROUGH",
     "Binding", "Bool", "CallHop", "ClassBinding", "EnvDefault", "EnvRef", "Evaluator", "External", "Func",
     "FunctionBinding", "HttpClient", "ImportedBinding", "Namespace", "Null", "Num", "Obj", "OpaqueBinding",
     "ParamBinding", "Reach", "Request", "Scope", "Str", "Thunk", "Unknown", "UnknownKind", "Value", "VarBinding",
-    "as_text", "call_args", "calls_within", "env_name", "has_hole", "hole_parts", "returned_expression", "returns",
+    "as_text", "call_args", "describe", "calls_within", "env_name", "has_hole", "hole_parts", "returned_expression", "returns",
     "shown", "starts_with_hole", "without_holes",
 ]

@@ -268,6 +268,20 @@ def env_name(value: Value | None) -> str | None:
     return None
 
 
+def describe(value: Value) -> str:
+    """What kind of value this is, for people (`an object`, `a number`)."""
+    if isinstance(value, Unknown):
+        return value.reason
+    return _DESCRIPTIONS.get(type(value), "a value")
+
+
+_DESCRIPTIONS: dict[type, str] = {
+    Str: "a string", EnvDefault: "a string", Num: "a number", Bool: "a boolean", Null: "null or undefined",
+    EnvRef: "an environment variable", External: "a library value", Namespace: "a module namespace",
+    Obj: "an object", Func: "a function", HttpClient: "an HTTP client",
+}
+
+
 def as_text(value: Value) -> str:
     """The value inside a string (template substitution, `+`): a hole when not known."""
     if isinstance(value, Str):

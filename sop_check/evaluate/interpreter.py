@@ -30,6 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 class Evaluator:
+    """Values of expressions and what functions reach, for one app (get it from `ctx.evaluator`)."""
+
     def __init__(self, index: AppIndex, steps: int = DEFAULT_STEPS) -> None:
         self.index = index
         self.budget = Budget(steps)

@@ -271,7 +271,7 @@ def test_locked_is_passed_on_never_dropped(runner_temp: Path, tmp_path: Path) ->
         assert run.outputs["exit-code"] == "0", run.stdout
     else:  # until --locked lands, asking for it is a usage error, not a silent unlocked run
         assert run.outputs["exit-code"] == "2" and "--locked" in run.stdout
-    assert "--locked" in next(l for l in run.stdout.splitlines() if l.startswith("sop-check: check"))
+    assert "--locked" in next(x for x in run.stdout.splitlines() if x.startswith("sop-check: check"))
     bad = run_action(ws, runner_temp, {"python": BASE_PYTHON, "locked": "maybe"})
     assert bad.exit_codes["check"] == 2 and "input 'locked' must be true or false" in bad.stdout
 

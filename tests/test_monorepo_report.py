@@ -57,7 +57,7 @@ def test_one_tavus_app_first_and_the_other_39_in_one_line(one_tavus_app: Path) -
     assert code == 0, out
     assert lines[0] == "app apps/web"
     assert lines.count("39 apps do not use Tavus (--verbose lists them)") == 1
-    assert not [l for l in lines if l.startswith("app apps/app-")]
+    assert not [x for x in lines if x.startswith("app apps/app-")]
     assert "app x rule:" not in lines  # one checked app: its table says it all
     assert lines[-2].startswith("1 app checked, 39 skipped (no Tavus); 7 rule results: 6 passed, 0 failed, "
                                 "0 unknown, 1 skipped, 0 errors; 0 findings"), lines[-2]
@@ -77,11 +77,11 @@ def test_several_tavus_apps_end_with_an_app_by_rule_matrix(two_tavus_apps: Path)
     lines = out.splitlines()
     assert code == 1
     # Tavus apps first, in discovery order, though discovery meets them after 38 others.
-    assert [l for l in lines if l.startswith("app ")] == ["app apps/kiosk", "app apps/web", "app x rule:"]
+    assert [x for x in lines if x.startswith("app ")] == ["app apps/kiosk", "app apps/web", "app x rule:"]
     assert "38 apps do not use Tavus (--verbose lists them)" in lines
     header = lines[lines.index("app x rule:") + 1].split()
     assert header[:8] == ["app", "TAV001", "TAV002", "TAV003", "TAV004", "TAV005", "TAV006", "TAV007"]
-    rows = {l.split()[0]: l.split()[1:] for l in lines[lines.index("app x rule:") + 2:][:2]}
+    rows = {x.split()[0]: x.split()[1:] for x in lines[lines.index("app x rule:") + 2:][:2]}
     assert rows["apps/kiosk"][header.index("TAV004") - 1] == "fail"
     assert rows["apps/kiosk"][header.index("TAV001") - 1] == "pass"
     assert rows["apps/web"][header.index("TAV004") - 1] == "pass"

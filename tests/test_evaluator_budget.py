@@ -167,3 +167,20 @@ def test_deep_markup_returned_by_a_helper_a_handler_calls(tmp_path: Path) -> Non
     result, elapsed = _timed_tav005(tmp_path)
     assert elapsed < GENEROUS
     assert result.status.value == "pass", (result.message, result.unresolved)
+
+
+def test_export_star_cycles_and_long_reexport_chains(tmp_path: Path) -> None:
+    files = {"package.json": '{"dependencies": {"next": "15"}}',
+             "a.ts": "export * from './b';\nexport const here = 'a';\n", "b.ts": "export * from './a';\n"}
+    files.update({f"r{i}.ts": f"export {{ v }} from './r{i + 1}';\n" for i in range(120)})
+    files["r120.ts"] = "export const v = '/api/tavus/end';\n"
+    write(tmp_path, files)
+    ev = Evaluator(index_for(tmp_path))
+    start = time.monotonic()
+    missing = ev.module_export("a.ts", "nothing")  # a -> b -> a: a cycle of `export *` provides nothing
+    assert isinstance(missing, Unknown) and missing.kind is UnknownKind.NO_EXPORT, missing
+    assert ev.module_export("b.ts", "here") == Str("a")
+    assert ev.module_export("r100.ts", "v") == Str("/api/tavus/end")  # 20 hops: followed
+    far = ev.module_export("r0.ts", "v")  # 120 hops: past the depth limit, unknown rather than a stack overflow
+    assert isinstance(far, Unknown) and far.kind is UnknownKind.TOO_DEEP and far.reason.startswith("re-export chain"), far
+    assert time.monotonic() - start < GENEROUS

@@ -68,10 +68,10 @@ class Evaluator:
         hit = self.memo.get(key)
         if hit is not None:
             return hit
-        return self.memoised(key, lambda: evaluate_node(self, node, mod, scope),
-                             lambda: _what(node, mod))
+        return self.memoised(key, lambda: evaluate_node(self, node, mod, scope), _cut(node, mod))
 
-    def memoised(self, key: Hashable, compute: Callable[[], Value], what: Callable[[], str]) -> Value:
+    def memoised(self, key: Hashable, compute: Callable[[], Value], cut: Callable[[bool], Unknown]) -> Value:
+        """`compute()` once per key (see `state`); `cut(cycle)` is the answer at a cycle or past the depth limit."""
         memo = self.memo
         hit = memo.get(key)
         if hit is not None:
@@ -79,13 +79,10 @@ class Evaluator:
         level = memo.level_of(key)
         if level is not None:
             memo.cut_at(level)
-            return Unknown(UnknownKind.CYCLE, f"{what()} is defined in terms of itself")
+            return cut(True)
         if memo.depth >= MAX_DEPTH:
             memo.cut_deep()
-            name = what()
-            if name.startswith("'"):
-                return Unknown(UnknownKind.INDIRECT, f"{name} is defined too indirectly to follow")
-            return Unknown(UnknownKind.TOO_DEEP, "expression nests too deeply to follow")
+            return cut(False)
         if not self.spend(1):
             return budget_exceeded()
         level = memo.enter(key)
@@ -307,7 +304,15 @@ def _thunk_key(t: Thunk) -> Hashable:
     return (t.module.path, t.node.id, t.scope, t.prop)
 
 
-def _what(node: Node, mod: Module) -> str:
-    if node.type == "identifier":
-        return f"'{mod.text(node)[:40]}'"
-    return f"the {node.type.replace('_', ' ')} at line {node.start_point.row + 1}"
+def _cut(node: Node, mod: Module) -> Callable[[bool], Unknown]:
+    def answer(cycle: bool) -> Unknown:
+        if node.type == "identifier":
+            name = mod.text(node)[:40]
+            if cycle:
+                return Unknown(UnknownKind.CYCLE, f"'{name}' is defined in terms of itself")
+            return Unknown(UnknownKind.INDIRECT, f"'{name}' is defined too indirectly to follow")
+        if cycle:
+            where = f"the {node.type.replace('_', ' ')} at line {node.start_point.row + 1}"
+            return Unknown(UnknownKind.CYCLE, f"{where} is defined in terms of itself")
+        return Unknown(UnknownKind.TOO_DEEP, "expression nests too deeply to follow")
+    return answer

@@ -14,8 +14,12 @@ if TYPE_CHECKING:  # pragma: no cover
 
 def module_export(ev: Evaluator, path: str, name: str) -> Value:
     """The value a module exports under `name` (memoised; a re-export cycle is `Unknown(CYCLE)`)."""
-    return ev.memoised(("export", path, name), lambda: _export(ev, path, name),
-                       lambda: f"the export '{name}' of {path}")
+    def cut(cycle: bool) -> Unknown:
+        if cycle:
+            return Unknown(UnknownKind.CYCLE, f"the export '{name}' of {path} is defined in terms of itself")
+        return Unknown(UnknownKind.TOO_DEEP, f"re-export chain too long at {path}")
+
+    return ev.memoised(("export", path, name), lambda: _export(ev, path, name), cut)
 
 
 def _export(ev: Evaluator, path: str, name: str) -> Value:

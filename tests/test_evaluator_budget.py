@@ -184,3 +184,15 @@ def test_export_star_cycles_and_long_reexport_chains(tmp_path: Path) -> None:
     far = ev.module_export("r0.ts", "v")  # 120 hops: past the depth limit, unknown rather than a stack overflow
     assert isinstance(far, Unknown) and far.kind is UnknownKind.TOO_DEEP and far.reason.startswith("re-export chain"), far
     assert time.monotonic() - start < GENEROUS
+
+
+def test_a_shared_analysis_cut_short_leaves_every_rule_using_it_unknown(tmp_path: Path) -> None:
+    # TAV004 reads the unload analysis TAV003 made: cut short there, it decides nothing here either.
+    from test_fixtures import copy_fixture
+
+    project = copy_fixture("app-router-compliant", tmp_path)
+    full = verdicts(project, "TAV003,TAV004")
+    assert full["TAV003"].status.value == full["TAV004"].status.value == "pass"
+    starved = verdicts(project, "TAV003,TAV004", analysis_steps=5)
+    assert starved["TAV003"].status.value == starved["TAV004"].status.value == "unknown"
+    assert all(r.unresolved[0].startswith("analysis budget exceeded") for r in starved.values())

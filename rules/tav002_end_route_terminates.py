@@ -12,7 +12,7 @@ from sop_check.model import Evidence, Finding, Location, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._routes import expected_route_file, post_handler, routes_at
-from sop_check_rules._urls import host_of, template_regex
+from sop_check_rules._urls import UrlTemplate, host_of, template_regex
 
 _PKG = '{"dependencies": {"next": "15.0.0"}}'
 _GOOD = """import { NextResponse } from 'next/server';
@@ -137,7 +137,7 @@ POST to the end endpoint with the key from the environment.
         return self.passed("the end route POSTs to Tavus's end endpoint with the key from the environment",
                            evidence)
 
-    def _pick_upstream(self, requests: list[Request], end_re: re.Pattern[str], opts: Options) -> Request | None:
+    def _pick_upstream(self, requests: list[Request], end_re: UrlTemplate, opts: Options) -> Request | None:
         for r in requests:
             if isinstance(r.url, Str) and end_re.match(r.url.text) and host_of(r.url.text) == opts["tavus-host"]:
                 return r

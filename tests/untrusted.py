@@ -65,7 +65,7 @@ class Run:
         return {k: v for k, v in self.statuses().items() if k in SOP_RULES}
 
 
-ALL_PASS = {code: "pass" for code in SOP_RULES}
+ALL_PASS = dict.fromkeys(SOP_RULES, "pass")
 
 
 def check(project: Path, *args: str, env: dict[str, str] | None = None, bound: float = 30.0,

@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import re
 from dataclasses import field
-from sop_check.records import record
 from typing import Any, Mapping
 
 from sop_check.evaluate import HOLE
-from sop_check_rules._urls import host_of, template_regex
+from sop_check.records import record
+
+from sop_check_rules._urls import host_of, template_regex, wrong_upstream
+
+NO_PYTHON_HANDLER = "it has neither a handler class with do_POST nor a POST route"
 
 
 @record
 class PyEndCheck:
-    findings: list[tuple[str, int, str]] = field(default_factory=list)  # message, line, hint
+    # TAV002's finding kinds with their line and template data: the rule renders them, so the
+    # Python path and the TypeScript path say the same thing in the same words.
+    findings: list[tuple[str, int, dict[str, object]]] = field(default_factory=list)
     unresolved: list[str] = field(default_factory=list)
     evidence: list[tuple[str, int]] = field(default_factory=list)
 
@@ -158,8 +163,8 @@ def python_serves_post(index: Any, path: str, url: str) -> tuple[bool | None, st
         return True, f"POST handler {handlers[0].name.value} at {path}:{f.line(handlers[0])}", f.line(handlers[0])
     gets = [fn for fn in _all_functions(f) if fn.name.value == "do_GET"]
     if gets:
-        return False, f"{path} serves only GET (do_GET); no do_POST", f.line(gets[0])
-    return False, f"{path} has no POST handler (a handler class with do_POST, or a POST route)", 1
+        return False, "it serves only GET (do_GET)", f.line(gets[0])
+    return False, NO_PYTHON_HANDLER, 1
 
 
 def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEndCheck:
@@ -170,7 +175,7 @@ def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEn
         return out
     handlers = _post_handlers(f, options["end-route"])
     if not handlers:
-        out.findings.append(("no POST handler in the Python end route", 1, "add do_POST or a POST route"))
+        out.findings.append(("no-post-handler", 1, {"path": path, "detail": NO_PYTHON_HANDLER}))
         return out
     functions = _reached(f, handlers[0])
     calls = [(fn, c) for fn in functions for c in _calls(f, fn)]
@@ -191,16 +196,15 @@ def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEn
     if upstream is None:
         if related:
             call, method, url = related[0]
-            out.findings.append((f"the upstream request {method} {url.replace(HOLE, '{…}')} is not the end call "
-                                 f"(POST {options['end-endpoint']})", f.line(call), "POST to the end endpoint"))
+            kind, data = wrong_upstream(url, method, options)
+            out.findings.append((kind, f.line(call), data))
         else:
-            out.findings.append(("the POST handler never calls Tavus's end endpoint", f.line(handlers[0]),
-                                 f"POST to {options['end-endpoint']} with x-api-key"))
+            out.findings.append(("never-calls-end", f.line(handlers[0]), {"endpoint": options["end-endpoint"]}))
     else:
         fn, call, method, kwargs, local = upstream
         out.evidence.append(("end request to Tavus", f.line(call)))
         if method != "POST":
-            out.findings.append((f"the end request uses {method}, not POST", f.line(call), "use POST"))
+            out.findings.append(("wrong-method", f.line(call), {"method": method}))
         _check_key(f, kwargs.get("headers"), local, options, f.line(call), out)
     _check_400(f, functions, out)
     return out
@@ -267,12 +271,12 @@ def _http(f: _Facts, call: Any) -> tuple[str | None, Any, dict[str, Any]]:
 def _check_key(f: _Facts, headers: Any, local: dict[str, Any], options: Mapping[str, Any], line: int,
                out: PyEndCheck) -> None:
     cst = f.cst
+    key: dict[str, object] = {"header": options["api-key-header"], "env": options["api-key-env"]}
     if isinstance(headers, cst.Name):
         headers = local.get(headers.value, f.constants.get(headers.value))
     if not isinstance(headers, cst.Dict):
         if headers is None:
-            out.findings.append((f"the end request sends no {options['api-key-header']} header", line,
-                                 "headers={'x-api-key': os.environ['TAVUS_API_KEY']}"))
+            out.findings.append(("no-api-key", line, key))
         else:
             out.unresolved.append(f"line {line}: the request headers are built at run time")
         return
@@ -280,18 +284,18 @@ def _check_key(f: _Facts, headers: Any, local: dict[str, Any], options: Mapping[
     for el in headers.elements:
         if isinstance(el, cst.DictElement) and f.text(el.key, local).lower() == wanted:
             env = f.env_name(el.value, local)
+            text = f.text(el.value, local)
             if env == options["api-key-env"]:
-                out.evidence.append((f"x-api-key from the environment ({env})", line))
-            elif f.text(el.value, local) != HOLE and HOLE not in f.text(el.value, local):
-                out.findings.append((f"x-api-key is a hard-coded string (<redacted, {len(f.text(el.value, local))} "
-                                     "chars>)", line, f"read os.environ['{options['api-key-env']}']"))
+                out.evidence.append((f"{options['api-key-header']} from the environment ({env})", line))
+            elif env is not None and HOLE not in env:
+                out.findings.append(("key-wrong-env", line, {**key, "name": env}))
+            elif HOLE not in text:
+                out.findings.append(("hardcoded-key", line, {**key, "length": len(text)}))
             else:
-                out.unresolved.append(f"line {line}: the x-api-key value could not be resolved")
+                out.unresolved.append(f"line {line}: the {options['api-key-header']} value could not be resolved")
             return
     keys = [f.text(el.key, local).lower() for el in headers.elements if isinstance(el, cst.DictElement)]
-    msg = "the end request authenticates with Authorization: Bearer, not x-api-key" if "authorization" in keys \
-        else f"the end request sends no {options['api-key-header']} header"
-    out.findings.append((msg, line, "Tavus expects the key in the x-api-key header"))
+    out.findings.append(("bearer-auth" if "authorization" in keys else "no-api-key", line, key))
 
 
 def _check_400(f: _Facts, functions: list[Any], out: PyEndCheck) -> None:
@@ -317,5 +321,4 @@ def _check_400(f: _Facts, functions: list[Any], out: PyEndCheck) -> None:
     if hits:
         out.evidence.append(("400 answer when the id is missing", hits[0]))
     else:
-        out.findings.append(("the end route never answers 400 when conversation_id is missing",
-                             f.line(functions[0]), "if not conversation_id: answer 400"))
+        out.findings.append(("no-400", f.line(functions[0]), {}))

@@ -40,7 +40,7 @@ def conflicts_at(index: AppIndex, url: str) -> list[RouteFile]:
 @record
 class Handler:
     func: Func | None
-    problem: str | None  # why there is no handler (a finding), or what could not be resolved
+    problem: str | None  # why there is no handler ("it exports only GET"), or what could not be resolved
     unresolved: bool = False  # True: could not see; False: seen and absent
 
 
@@ -58,10 +58,10 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
             return Handler(None, f"{route.path} has a syntax error; the {name} export may be in the broken part",
                            unresolved=True)
         if value.kind is UnknownKind.NO_EXPORT:
+            if route.kind != "app":
+                return Handler(None, "it has no default export")
             others = sorted(k for k in mod.exports if k.isupper())
-            which = f"; it exports only {', '.join(others)}" if others else ""
-            what = "no POST handler is exported" if route.kind == "app" else "no default-export handler"
-            return Handler(None, what + which)
+            return Handler(None, f"it exports only {', '.join(others)}" if others else "it exports no POST function")
         return Handler(None, f"the {name} export could not be resolved: {value.reason}", unresolved=True)
     return Handler(None, f"the {name} export is not a function", unresolved=True)
 

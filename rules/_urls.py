@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
-from sop_check.evaluate import Str, has_hole, hole_parts, starts_with_hole, without_holes
+from typing import Any, Mapping
+
+from sop_check.evaluate import Str, has_hole, hole_parts, shown, starts_with_hole, without_holes
 
 
 def template_regex(template: str) -> "UrlTemplate":
@@ -96,3 +98,12 @@ def calls_route(value: object, route: str, base_path: str | None = "") -> bool |
             return None
         return None if not without_holes(path) else False
     return False
+
+
+def wrong_upstream(url: str, method: str, options: Mapping[str, Any]) -> tuple[str, dict[str, object]]:
+    """Why a Tavus-looking request of the end route is not the end call, as TAV002's finding
+    kind and data (one answer for the TypeScript and the Python paths)."""
+    host = host_of(url)
+    if host and host != options["tavus-host"] and not has_hole(host):
+        return "wrong-host", {"host": host, "tavus_host": options["tavus-host"], "endpoint": options["end-endpoint"]}
+    return "wrong-endpoint", {"request": f"{method} {shown(url)}".strip(), "endpoint": options["end-endpoint"]}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sop_check.context import CheckContext
-from sop_check.model import Evidence, RuleResult, Status
+from sop_check.model import Evidence, Message, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check.routes import route_table
@@ -27,6 +27,18 @@ class EndRoute(Rule):
     summary = "A POST handler is served at /api/tavus/end"
     needles = ("tavus",)
     tags = ("tavus", "sessions")
+    shared_options = ("end-route",)
+    messages = {
+        "missing-route": Message("no route file serves POST {url}",
+                                 "create {path} exporting POST (SOP section 1.A)"),
+        "route-not-routed": Message("{path} would serve {url} but is not served ({reason}): {detail}",
+                                    "move it to {expected}"),
+        "route-conflict": Message("{path}: {detail}",
+                                  "keep one definition of the route (App Router or Pages Router)"),
+        "no-post-handler": Message("{path} does not answer POST: {detail}",
+                                   "export an async function POST(request) from the route file (a default-export "
+                                   "handler in pages/api, do_POST in a Python function)"),
+    }
     docs = """
 ## What it does
 Looks for the route that ends a Tavus conversation: App Router
@@ -55,10 +67,12 @@ The path is the pack option `end-route`.
         Example({"package.json": _PKG, "src/app/(api)/api/tavus/end/route.ts": _ROUTE}, Status.PASS,
                 "route group under src/"),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts":
-                 "export const GET = async () => Response.json({ tavus: true });\n"}, Status.FAIL, "only GET"),
+                 "export const GET = async () => Response.json({ tavus: true });\n"}, Status.FAIL, "only GET",
+                kinds=("no-post-handler",)),
         Example({"package.json": _PKG, "app/_lib/api/tavus/end/route.ts": _ROUTE}, Status.FAIL,
-                "a private folder is not routable"),
-        Example({"package.json": _PKG, "lib/tavus.ts": "export const TAVUS = 'tavus';\n"}, Status.FAIL, "no route"),
+                "a private folder is not routable", kinds=("missing-route",)),
+        Example({"package.json": _PKG, "lib/tavus.ts": "export const TAVUS = 'tavus';\n"}, Status.FAIL, "no route",
+                kinds=("missing-route",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -69,8 +83,7 @@ The path is the pack option `end-route`.
             # Both routers (or a page and a route) define the URL: `next build` refuses the app.
             return self.failed(
                 f"{url} is defined twice, so `next build` fails",
-                [self.finding(f"{r.path}: {r.detail}", index.location(r.path),
-                              "keep one definition of the route (App Router or Pages Router)")
+                [self.report("route-conflict", index.location(r.path), path=r.path, detail=r.detail)
                  for r in conflicts],
             )
         routes = routes_at(index, url)
@@ -84,13 +97,12 @@ The path is the pack option `end-route`.
             unserved = [r for r in route_table(index).files if r.url == url.rstrip("/") and not r.routed]
             return self.failed(
                 f"no route serves {url}",
-                [self.finding(f"{r.path} would serve {url} but is not served ({r.reason}): {r.detail}",
-                              index.location(r.path), f"move it to {where}") for r in unserved]
-                or [self.finding(f"no route file serves POST {url}", index.location(where),
-                                 f"create {where} exporting POST (SOP section 1.A)")],
+                [self.report("route-not-routed", index.location(r.path), path=r.path, url=url, reason=r.reason,
+                             detail=r.detail, expected=where) for r in unserved]
+                or [self.report("missing-route", index.location(where), url=url, path=where)],
             )
         ev = ctx.evaluator
-        findings, unresolved = [], []
+        verdict = self.verdict()
         for route in routes:
             if route.kind == "python":
                 from sop_check_rules._python import python_serves_post
@@ -100,9 +112,9 @@ The path is the pack option `end-route`.
                 if ok:
                     return self.passed(f"POST {url} is served by {route.path}", [Evidence(message, loc)])
                 if ok is None:
-                    unresolved.append(f"{route.path}: {message}")
+                    verdict.could_not_resolve(f"{route.path}: {message}")
                 else:
-                    findings.append(self.finding(message, loc, "add a do_POST method or a POST route"))
+                    verdict.report("no-post-handler", loc, path=route.path, detail=message)
                 continue
             handler = post_handler(ev, route)
             if handler.func is not None:
@@ -110,10 +122,9 @@ The path is the pack option `end-route`.
                 return self.passed(f"POST {url} is served by {route.path}",
                                    [Evidence(f"POST handler at {loc}", loc)])
             if handler.unresolved:
-                unresolved.append(f"{route.path}: {handler.problem}")
+                verdict.could_not_resolve(f"{route.path}: {handler.problem}")
             else:
-                findings.append(self.finding(f"{route.path}: {handler.problem}", index.location(route.path),
-                                             "export an async function POST(request) from the route file"))
-        if unresolved and not findings:
-            return self.unknown(f"could not verify that {url} serves POST", unresolved)
-        return self.failed(f"{url} has a route file but no POST handler", findings)
+                verdict.report("no-post-handler", index.location(route.path), path=route.path,
+                               detail=handler.problem or "")
+        return verdict.result(passed=f"{url} is served", failed=f"{url} has a route file but no POST handler",
+                              unknown=f"could not verify that {url} serves POST")

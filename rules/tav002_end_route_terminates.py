@@ -6,13 +6,13 @@ import re
 from typing import Any, Mapping
 
 from sop_check.context import CheckContext
-from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, Value, describe, env_name, has_hole
+from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, Value, describe, env_name
 from sop_check.index import FUNCTION_TYPES, Module, descendants
-from sop_check.model import Evidence, Finding, Location, RuleResult, Status
-from sop_check.rule import Example, Rule
+from sop_check.model import Location, Message, RuleResult, Status
+from sop_check.rule import Example, Rule, Verdict
 
 from sop_check_rules._routes import expected_route_file, post_handler, routes_at
-from sop_check_rules._urls import UrlTemplate, host_of, template_regex
+from sop_check_rules._urls import UrlTemplate, host_of, template_regex, wrong_upstream
 
 _PKG = '{"dependencies": {"next": "15.0.0"}}'
 _GOOD = """import { NextResponse } from 'next/server';
@@ -40,6 +40,28 @@ class EndRouteTerminates(Rule):
     summary = "The end route POSTs to Tavus's end endpoint with the key from the environment and answers 400 without an id"
     needles = ("tavus",)
     tags = ("tavus", "sessions", "security")
+    shared_options = ("end-route", "tavus-host", "end-endpoint", "api-key-env", "api-key-header", "id-fields")
+    messages = {
+        "missing-route": Message("no end route at {url}", "create the end route (SOP section 1.A)"),
+        "no-post-handler": Message("{path} does not answer POST: {detail}", "export the POST handler (SOP section 1.A)"),
+        "never-calls-end": Message("the POST handler never calls Tavus's end endpoint ({endpoint})",
+                                   "call the end endpoint (SOP section 1.A); a commented-out call does not count"),
+        "wrong-host": Message("the upstream request goes to {host}, not {tavus_host}", "POST to {endpoint}"),
+        "wrong-endpoint": Message("the upstream request {request} is not Tavus's end call (POST {endpoint})",
+                                  "POST to {endpoint}: DELETE removes the conversation's record, it does not end it"),
+        "wrong-method": Message("the end request uses {method}, not POST",
+                                "send it with method POST (fetch defaults to GET)"),
+        "no-api-key": Message("the end request sends no {header} header",
+                              "send the key in the {header} header, read from the environment ({env})"),
+        "bearer-auth": Message("the end request authenticates with Authorization: Bearer, not {header}",
+                               "Tavus expects the key in the {header} header, read from the environment ({env})"),
+        "key-wrong-env": Message("{header} comes from {name}, not {env}", "read the key from the environment ({env})"),
+        "hardcoded-key": Message("{header} is a hard-coded string (<redacted, {length} chars>)",
+                                 "read the key from the environment ({env}) and rotate the written one"),
+        "no-400": Message("the end route never answers 400 when conversation_id is missing",
+                          "check the id before calling Tavus: if (!conversation_id) return "
+                          "NextResponse.json({{ error: 'Missing ID' }}, {{ status: 400 }})"),
+    }
     docs = """
 ## What it does
 Follows the POST handler of the end route (through wrappers, helpers and
@@ -69,15 +91,17 @@ POST to the end endpoint with the key from the environment.
 """
     examples = (
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD}, Status.PASS, "the SOP handler"),
-        Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _STUB}, Status.FAIL, "a stub"),
+        Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _STUB}, Status.FAIL, "a stub",
+                kinds=("never-calls-end", "no-400")),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace("/end`", "`").replace(
-            "method: 'POST'", "method: 'DELETE'")}, Status.FAIL, "DELETE upstream"),
+            "method: 'POST'", "method: 'DELETE'")}, Status.FAIL, "DELETE upstream",
+            kinds=("wrong-endpoint",)),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
             "'x-api-key': process.env.TAVUS_API_KEY || ''", "Authorization: `Bearer ${process.env.TAVUS_API_KEY}`")},
-            Status.FAIL, "Bearer instead of x-api-key"),
+            Status.FAIL, "Bearer instead of x-api-key", kinds=("bearer-auth",)),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
             "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n", "")},
-            Status.FAIL, "no 400 branch"),
+            Status.FAIL, "no 400 branch", kinds=("no-400",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -86,125 +110,104 @@ POST to the end endpoint with the key from the environment.
         routes = routes_at(index, url)
         if not routes:
             return self.failed(f"no route serves {url}, so nothing ends the conversation (see TAV001)", [
-                self.finding(f"no end route at {url}", index.location(expected_route_file(index, url)),
-                             "create the end route (SOP section 1.A)")])
+                self.report("missing-route", index.location(expected_route_file(index, url)), url=url)])
         route = routes[0]
+        verdict = self.verdict()
         if route.kind == "python":
-            return self._python(ctx, route.path)
-        ev = ctx.evaluator
-        handler = post_handler(ev, route)
-        if handler.func is None:
-            if handler.unresolved:
-                return self.unknown("could not find the POST handler", [f"{route.path}: {handler.problem}"])
-            return self.failed(f"{route.path}: {handler.problem}", [
-                self.finding(handler.problem or "no handler", index.location(route.path), "export POST")])
-        return self._judge(ctx, ev, handler.func, route.path)
+            self._python(ctx, route.path, verdict)
+        else:
+            ev = ctx.evaluator
+            handler = post_handler(ev, route)
+            if handler.func is None:
+                if handler.unresolved:
+                    return self.unknown("could not find the POST handler", [f"{route.path}: {handler.problem}"])
+                return self.failed(f"{route.path} does not answer POST", [
+                    self.report("no-post-handler", index.location(route.path), path=route.path,
+                                detail=handler.problem or "")])
+            self._judge(ctx, ev, handler.func, verdict)
+        return verdict.result(
+            passed="the end route POSTs to Tavus's end endpoint with the key from the environment",
+            failed=f"{route.path} does not end the conversation as the SOP requires",
+            unknown="could not verify the end route's upstream call")
 
     # -- TypeScript / JavaScript ---------------------------------------------
-    def _judge(self, ctx: CheckContext, ev: Evaluator, handler: Func, route_path: str) -> RuleResult:
+    def _judge(self, ctx: CheckContext, ev: Evaluator, handler: Func, verdict: Verdict) -> None:
         opts = ctx.options
         reach = ev.reach(handler)
         anchor = handler.module.location(handler.node)
-        findings: list[Finding] = []
-        unresolved = list(reach.unresolved)
-        evidence: list[Evidence] = []
         if handler.module.has_errors:
-            unresolved.insert(0, f"{handler.module.repo_path} has a syntax error; code there is not evidence")
-        end_re = template_regex(opts["end-endpoint"])
-        upstream = self._pick_upstream(reach.requests, end_re, opts)
+            verdict.could_not_resolve(f"{handler.module.repo_path} has a syntax error; code there is not evidence")
+        verdict.could_not_resolve(*reach.unresolved)
+        upstream = self._pick_upstream(reach.requests, template_regex(opts["end-endpoint"]), opts)
         if upstream is None:
             related = [r for r in reach.requests if _looks_tavus(r, opts)]
             opaque = [r for r in reach.requests if not isinstance(r.url, Str)]
             if related:
                 r = related[0]
-                findings.append(self.finding(self._wrong_url(r, opts), r.location,
-                                             f"POST to {opts['end-endpoint']}"))
+                method = r.method if isinstance(r.method, str) else ""
+                kind, data = wrong_upstream(r.url.text, method, opts)
+                verdict.report(kind, r.location, **data)
             elif opaque:
-                unresolved.extend(f"{r.location}: request URL ({_not_a_string(r.url)})" for r in opaque)
+                verdict.could_not_resolve(*(f"{r.location}: request URL ({_not_a_string(r.url)})" for r in opaque))
             else:
-                findings.append(self.finding(
-                    f"the POST handler never calls Tavus's end endpoint ({opts['end-endpoint']})", anchor,
-                    "call the end endpoint with fetch (SOP section 1.A); a commented-out call does not count"))
+                verdict.report("never-calls-end", anchor, endpoint=opts["end-endpoint"])
         else:
-            evidence.append(Evidence(f"end request to {_shown(upstream.url)}", upstream.location))
-            self._check_method(upstream, findings, unresolved)
-            self._check_key(ev, upstream, opts, findings, unresolved, evidence)
-        self._check_400(ev, reach.functions, opts, anchor, findings, unresolved, evidence)
-        if findings:
-            return self.failed(f"{route_path} does not end the conversation as the SOP requires", findings, evidence)
-        if unresolved:
-            return self.unknown("could not verify the end route's upstream call", unresolved, evidence=evidence)
-        return self.passed("the end route POSTs to Tavus's end endpoint with the key from the environment",
-                           evidence)
+            verdict.saw(f"end request to {_shown(upstream.url)}", upstream.location)
+            self._check_method(upstream, verdict)
+            self._check_key(ev, upstream, opts, verdict)
+        self._check_400(ev, reach.functions, opts, anchor, verdict)
 
-    def _pick_upstream(self, requests: list[Request], end_re: UrlTemplate, opts: Options) -> Request | None:
+    def _pick_upstream(self, requests: list[Request], end_re: UrlTemplate,
+                       opts: Mapping[str, Any]) -> Request | None:
         for r in requests:
             if isinstance(r.url, Str) and end_re.match(r.url.text) and host_of(r.url.text) == opts["tavus-host"]:
                 return r
         return None
 
-    def _wrong_url(self, r: Request, opts: Options) -> str:
-        text = r.url.shown() if isinstance(r.url, Str) else "?"
-        host = host_of(r.url.text) if isinstance(r.url, Str) else None
-        if host and host != opts["tavus-host"] and not has_hole(host):
-            return f"the upstream request goes to {host}, not {opts['tavus-host']}"
-        if r.method == "DELETE" or not text.rstrip("/").endswith("/end"):
-            return f"{r.method if isinstance(r.method, str) else ''} {text} deletes or reads the conversation; " \
-                   "the SOP's end call is POST .../end".strip()
-        return f"the upstream request to {text} is not the end endpoint"
-
-    def _check_method(self, r: Request, findings: list[Finding], unresolved: list[str]) -> None:
+    def _check_method(self, r: Request, verdict: Verdict) -> None:
         if isinstance(r.method, Unknown):
-            unresolved.append(f"{r.location}: {r.method.reason}")
+            verdict.could_not_resolve(f"{r.location}: {r.method.reason}")
         elif r.method != "POST":
-            hint = "add method: 'POST' (fetch defaults to GET)"
-            findings.append(self.finding(f"the end request uses {r.method}, not POST", r.location, hint))
+            verdict.report("wrong-method", r.location, method=r.method)
 
-    def _check_key(self, ev: Evaluator, r: Request, opts: Options, findings: list[Finding], unresolved: list[str],
-                   evidence: list[Evidence]) -> None:
-        header = opts["api-key-header"].lower()
+    def _check_key(self, ev: Evaluator, r: Request, opts: Mapping[str, Any], verdict: Verdict) -> None:
+        header = opts["api-key-header"]
+        key = {"header": header, "env": opts["api-key-env"]}
         options = r.options
         if not isinstance(options, Obj):
             if isinstance(options, Unknown):
-                unresolved.append(f"{r.location}: request options ({options.reason})")
+                verdict.could_not_resolve(f"{r.location}: request options ({options.reason})")
             else:
-                findings.append(self.finding(f"the end request sends no {opts['api-key-header']} header",
-                                             r.location, "add headers: { 'x-api-key': process.env.TAVUS_API_KEY }"))
+                verdict.report("no-api-key", r.location, **key)
             return
         headers = ev.get_prop(options, "headers")
         if isinstance(headers, Unknown):
-            unresolved.append(f"{r.location}: request headers ({headers.reason})")
+            verdict.could_not_resolve(f"{r.location}: request headers ({headers.reason})")
             return
         if not isinstance(headers, Obj):
-            findings.append(self.finding(f"the end request sends no {opts['api-key-header']} header", r.location,
-                                         "add headers: { 'x-api-key': process.env.TAVUS_API_KEY }"))
+            verdict.report("no-api-key", r.location, **key)
             return
         keys = {k.lower(): k for k in headers.props}
-        if header not in keys:
+        if header.lower() not in keys:
             if headers.open:
-                unresolved.append(f"{r.location}: headers come partly from an unknown spread")
-                return
-            bearer = "authorization" in keys
-            msg = "the end request authenticates with Authorization: Bearer, not x-api-key" if bearer else \
-                f"the end request sends no {opts['api-key-header']} header"
-            findings.append(self.finding(msg, r.location, "Tavus expects the key in the x-api-key header"))
+                verdict.could_not_resolve(f"{r.location}: headers come partly from an unknown spread")
+            else:
+                verdict.report("bearer-auth" if "authorization" in keys else "no-api-key", r.location, **key)
             return
-        value = ev.force(headers.props[keys[header]])
+        value = ev.force(headers.props[keys[header.lower()]])
         name = env_name(value)
         if name == opts["api-key-env"]:
-            evidence.append(Evidence(f"x-api-key from the environment ({name})", r.location))
+            verdict.saw(f"{header} from the environment ({name})", r.location)
         elif name is not None:
-            findings.append(self.finding(f"x-api-key comes from {name}, not {opts['api-key-env']}", r.location,
-                                         f"read process.env.{opts['api-key-env']}"))
+            verdict.report("key-wrong-env", r.location, name=name, **key)
         elif isinstance(value, Str) and value.exact:
-            findings.append(self.finding(f"x-api-key is a hard-coded string (<redacted, {len(value.text)} chars>)",
-                                         r.location, f"read the key from process.env.{opts['api-key-env']}"))
+            verdict.report("hardcoded-key", r.location, length=len(value.text), **key)
         else:
             reason = value.reason if isinstance(value, Unknown) else "a value built at run time"
-            unresolved.append(f"{r.location}: the x-api-key value ({reason})")
+            verdict.could_not_resolve(f"{r.location}: the {header} value ({reason})")
 
-    def _check_400(self, ev: Evaluator, functions: list[Func], opts: Options, anchor: Location,
-                   findings: list[Finding], unresolved: list[str], evidence: list[Evidence]) -> None:
+    def _check_400(self, ev: Evaluator, functions: list[Func], opts: Mapping[str, Any], anchor: Location,
+                   verdict: Verdict) -> None:
         for i, func in enumerate(functions):
             mod = func.module
             for num in descendants(func.node, frozenset({"number"})):
@@ -212,27 +215,20 @@ POST to the end endpoint with the key from the environment.
                     continue
                 # In a helper (`badRequest()`), the branch is at the call site: the helper counts.
                 if i > 0 or _guarded(num, func.node, mod, opts):
-                    evidence.append(Evidence("400 answer when the id is missing", mod.location(num)))
+                    verdict.saw("400 answer when the id is missing", mod.location(num))
                     return
-        findings.append(self.finding("the end route never answers 400 when conversation_id is missing", anchor,
-                                     "if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, "
-                                     "{ status: 400 })"))
+        verdict.report("no-400", anchor)
 
     # -- Python (Vercel functions) --------------------------------------------
-    def _python(self, ctx: CheckContext, path: str) -> RuleResult:
+    def _python(self, ctx: CheckContext, path: str, verdict: Verdict) -> None:
         from sop_check_rules._python import python_end_checks
 
         res = python_end_checks(ctx.app, path, ctx.options)
-        findings = [self.finding(m, ctx.app.location(path, line), hint) for m, line, hint in res.findings]
-        evidence = [Evidence(m, ctx.app.location(path, line)) for m, line in res.evidence]
-        if findings:
-            return self.failed(f"{path} does not end the conversation as the SOP requires", findings, evidence)
-        if res.unresolved:
-            return self.unknown("could not verify the end route's upstream call", res.unresolved, evidence=evidence)
-        return self.passed("the end route POSTs to Tavus's end endpoint with the key from the environment", evidence)
-
-
-Options = Mapping[str, Any]
+        for kind, line, data in res.findings:
+            verdict.report(kind, ctx.app.location(path, line), **data)
+        for message, line in res.evidence:
+            verdict.saw(message, ctx.app.location(path, line))
+        verdict.could_not_resolve(*res.unresolved)
 
 
 def _not_a_string(url: Value) -> str:
@@ -244,7 +240,7 @@ def _shown(url: Value) -> str:
     return url.shown() if isinstance(url, Str) else "?"
 
 
-def _looks_tavus(r: Request, opts: Options) -> bool:
+def _looks_tavus(r: Request, opts: Mapping[str, Any]) -> bool:
     if not isinstance(r.url, Str):
         return False
     t = r.url.text
@@ -268,7 +264,7 @@ def _is_status(num: Any, mod: Module) -> bool:
     return False
 
 
-def _guarded(num: Any, fn_node: Any, mod: Module, opts: Options) -> bool:
+def _guarded(num: Any, fn_node: Any, mod: Module, opts: Mapping[str, Any]) -> bool:
     """The 400 is answered in a branch about the id: an `if`/ternary/catch between it and its function."""
     ids = list(opts.get("id-fields", []))
     node = num.parent

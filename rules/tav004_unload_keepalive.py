@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Unknown
-from sop_check.model import Evidence, RuleResult, Status
+from sop_check.model import Message, RuleResult, Status
+from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._client import client_anchor, describe_request, keepalive
+from sop_check_rules._examples import UNLOAD_AVATAR as AVATAR
 from sop_check_rules._examples import client_project as project
-from sop_check_rules.tav003_unload_cleanup import AVATAR, analyse_unload
+from sop_check_rules._unload import analyse_unload
 
 
 class UnloadKeepalive(Rule):
@@ -18,6 +20,19 @@ class UnloadKeepalive(Rule):
     summary = "The request sent on unload uses keepalive: true (or navigator.sendBeacon)"
     needles = ("beforeunload", "pagehide", "onbeforeunload", "keepalive", "sendbeacon")
     tags = ("tavus", "sessions")
+    shared_options = ("end-route", "events", "also-accepted-events")
+    options = (
+        Option("mechanisms", OptionType.STRING_LIST,
+               "Unload request mechanisms that survive the page going away: `fetch-keepalive` "
+               "(fetch with keepalive: true) and `sendBeacon`."),
+    )
+    messages = {
+        "no-keepalive": Message("the unload request ({request}) does not use keepalive: true, so the browser may "
+                                "cancel it", "add keepalive: true to the fetch options, or use navigator.sendBeacon"),
+        "no-unload-request": Message("no unload request to the end route (see TAV003)",
+                                     "send fetch('{route}', {{ method: 'POST', keepalive: true }}) from a "
+                                     "beforeunload listener"),
+    }
     docs = """
 ## What it does
 Takes the requests that the unload listener sends to the end route (see
@@ -43,9 +58,10 @@ Add `keepalive: true` to the fetch options of the unload request.
 """
     examples = (
         Example(project(AVATAR), Status.PASS, "keepalive literal"),
-        Example(project(AVATAR.replace("keepalive: true", "keepalive: false")), Status.FAIL, "keepalive false"),
+        Example(project(AVATAR.replace("keepalive: true", "keepalive: false")), Status.FAIL, "keepalive false",
+                kinds=("no-keepalive",)),
         Example(project(AVATAR.replace("        keepalive: true,\n", "        // keepalive: true,\n")),
-                Status.FAIL, "commented out"),
+                Status.FAIL, "commented out", kinds=("no-keepalive",)),
         Example(project(AVATAR.replace("      fetch('/api/tavus/end', {", "      const keepalive = true;\n"
                                        "      fetch('/api/tavus/end', {").replace("keepalive: true,", "keepalive,")),
                 Status.PASS, "shorthand property"),
@@ -53,31 +69,24 @@ Add `keepalive: true` to the fetch options of the unload request.
 
     def check(self, ctx: CheckContext) -> RuleResult:
         analysis = analyse_unload(ctx)
-        ev = ctx.evaluator
-        findings, unresolved, evidence = [], [], []
-        checked = 0
-        for lst in analysis.listeners:
-            for r in analysis.requests_of(lst):
-                checked += 1
-                verdict = keepalive(ev, r)
-                if verdict is True:
-                    how = "sendBeacon" if r.kind == "beacon" else "keepalive: true"
-                    evidence.append(Evidence(f"{how} on the unload request ({describe_request(r)})", r.location))
-                elif isinstance(verdict, Unknown):
-                    unresolved.append(f"{r.location}: keepalive ({verdict.reason})")
-                else:
-                    findings.append(self.finding(f"the unload request ({describe_request(r)}) does not use "
-                                                 "keepalive: true, so the browser may cancel it", r.location,
-                                                 "add keepalive: true to the fetch options, or use "
-                                                 "navigator.sendBeacon"))
-        if findings:
-            return self.failed("the unload request may be cancelled when the page closes", findings, evidence)
-        if checked == 0:
+        mechanisms = set(ctx.options["mechanisms"])
+        verdict = self.verdict()
+        requests = [r for lst in analysis.listeners for r in analysis.requests_of(lst)]
+        if not requests:
             if analysis.unresolved:
                 return self.unknown("could not find what the unload listener sends", analysis.unresolved)
-            return self.failed("no request to the end route is sent on unload", [self.finding(
-                "no unload request to the end route (see TAV003)", client_anchor(ctx.app),
-                "send fetch(endRoute, { method: 'POST', keepalive: true }) from a beforeunload listener")])
-        if unresolved:
-            return self.unknown("could not verify keepalive on the unload request", unresolved, evidence=evidence)
-        return self.passed("the unload request uses keepalive", evidence)
+            return self.failed("no request to the end route is sent on unload", [
+                self.report("no-unload-request", client_anchor(ctx.app), route=analysis.route)])
+        for r in requests:
+            how = "sendBeacon" if r.kind == "beacon" else "fetch-keepalive"
+            survives = keepalive(analysis.ev, r) if how in mechanisms else False
+            if survives is True:
+                shown = "sendBeacon" if how == "sendBeacon" else "keepalive: true"
+                verdict.saw(f"{shown} on the unload request ({describe_request(r)})", r.location)
+            elif isinstance(survives, Unknown):
+                verdict.could_not_resolve(f"{r.location}: keepalive ({survives.reason})")
+            else:
+                verdict.report("no-keepalive", r.location, request=describe_request(r))
+        return verdict.result(passed="the unload request uses keepalive",
+                              failed="the unload request may be cancelled when the page closes",
+                              unknown="could not verify keepalive on the unload request")

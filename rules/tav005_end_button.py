@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Func, Unknown
-from sop_check.model import Evidence, RuleResult, Status
+from sop_check.model import Evidence, Message, RuleResult, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._examples import client_project as project
@@ -33,6 +33,18 @@ class EndButton(Rule):
     summary = "A visible End Session / Disconnect control calls the end route"
     needles = ("onclick", "button", "onpress")
     tags = ("tavus", "sessions", "ui")
+    shared_options = ("end-route", "labels")
+    messages = {
+        "no-control": Message("no visible control labelled End / Disconnect / Leave / Hang up in the client code "
+                              "pages render",
+                              "render <button onClick={{endSession}}>End Session</button> (SOP section 1.C)"),
+        "no-handler": Message("{control} has no onClick handler", "call the end function from onClick"),
+        "hidden": Message("{control} ends the session but is hidden: {why}", "make the control visible"),
+        "wrong-method": Message("{control} calls the end route with {method}, not POST", "use method: 'POST'"),
+        "never-calls-end": Message("{control} does not call the end route {route} (its handler only changes local "
+                                   "state or leaves the call)",
+                                   "call fetch('{route}', {{ method: 'POST', ... }}) from the handler"),
+    }
     docs = """
 ## What it does
 Finds rendered controls (`<button>`, components named like `*Button`, elements
@@ -61,11 +73,13 @@ Render a visible End Session button whose handler calls the end route
 """
     examples = (
         Example(project(AVATAR), Status.PASS, "named handler"),
-        Example(project(AVATAR.replace("<button onClick={endSession}>", "<button>")), Status.FAIL, "no handler"),
+        Example(project(AVATAR.replace("<button onClick={endSession}>", "<button>")), Status.FAIL, "no handler",
+                kinds=("no-handler",)),
         Example(project(AVATAR.replace("    await fetch('/api/tavus/end', { method: 'POST',\n"
                                        "      body: JSON.stringify({ conversation_id: conversation?.conversation_id }) });\n",
-                                       "")), Status.FAIL, "only clears state"),
-        Example(project(AVATAR.replace("<button onClick", "<button hidden onClick")), Status.FAIL, "hidden"),
+                                       "")), Status.FAIL, "only clears state", kinds=("never-calls-end",)),
+        Example(project(AVATAR.replace("<button onClick", "<button hidden onClick")), Status.FAIL, "hidden",
+                kinds=("hidden",)),
         Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
                                        "<button aria-label=\"Hang up\" onClick={() => endSession()}><Icon /></button>")),
                 Status.PASS, "icon button with aria-label"),
@@ -74,27 +88,30 @@ Render a visible End Session button whose handler calls the end route
                 Status.PASS, "icon-only button named in its class (Tavus CVI components)"),
         Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
                                        "<button className={styles.sendButton} onClick={endSession}><svg /></button>")),
-                Status.FAIL, "icon-only button whose name says something else"),
+                Status.FAIL, "icon-only button whose name says something else", kinds=("no-control",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         route = ctx.options["end-route"]
-        labels = list(ctx.options.get("labels", []))
         ev = ctx.evaluator
         bp = base_path(index)
-        findings, unresolved = [], []
-        for control in end_controls(index, ev, labels):
+        controls = end_controls(index, ev, list(ctx.options["labels"]))
+        if not controls:
+            return self.failed("no End Session / Disconnect control found",
+                               [self.report("no-control", client_anchor(index))])
+        # Any one good control passes: an unresolved one could be it, so it outweighs findings on others.
+        verdict = self.verdict()
+        for control in controls:
             where = f"<{control.tag}> \"{control.label[:40]}\" at {control.location}"
             handler_node = control.attrs.get("onClick") or control.attrs.get("onPress")
             if handler_node is None or handler_node is True:
-                findings.append(self.finding(f"{where} has no onClick handler", control.location,
-                                             "call the end function from onClick"))
+                verdict.report("no-handler", control.location, control=where)
                 continue
             handler = ev.eval(handler_node, control.module, None)
             if not isinstance(handler, Func):
                 reason = handler.reason if isinstance(handler, Unknown) else "not a function"
-                unresolved.append(f"{control.location}: onClick of {where} ({reason})")
+                verdict.could_not_resolve(f"{control.location}: onClick of {where} ({reason})")
                 continue
             reach = end_reach(ev, handler, route, bp)
             posts = [r for r in reach.end_requests if r.method == "POST"]
@@ -103,22 +120,13 @@ Render a visible End Session button whose handler calls the end route
                     Evidence(f"visible control {where}", control.location),
                     Evidence(f"its onClick reaches {describe_request(posts[0])}", posts[0].location)])
             if posts:
-                findings.append(self.finding(f"{where} ends the session but is hidden: {control.hidden}",
-                                             control.location, "make the control visible"))
+                verdict.report("hidden", control.location, control=where, why=control.hidden)
             elif reach.end_requests:
                 r = reach.end_requests[0]
-                findings.append(self.finding(f"{where} calls the end route with {r.method}, not POST", r.location,
-                                             "use method: 'POST'"))
+                verdict.report("wrong-method", r.location, control=where, method=r.method)
             elif reach.unresolved:
-                unresolved.extend(reach.unresolved)
+                verdict.could_not_resolve(*reach.unresolved)
             else:
-                findings.append(self.finding(f"{where} does not call the end route {route} (its handler only "
-                                             "changes local state or leaves the call)", control.location,
-                                             f"call fetch('{route}', {{ method: 'POST', ... }}) from the handler"))
-        if unresolved:
-            return self.unknown("could not verify what the End control calls", unresolved, findings)
-        if findings:
-            return self.failed("no visible End control ends the session", findings)
-        return self.failed("no End Session / Disconnect control found", [self.finding(
-            "no visible control labelled End / Disconnect / Leave / Hang up in the client code pages render",
-            client_anchor(index), "render <button onClick={endSession}>End Session</button> (SOP section 1.C)")])
+                verdict.report("never-calls-end", control.location, control=where, route=route)
+        return verdict.result(passed="an End control ends the session", failed="no visible End control ends the session",
+                              unknown="could not verify what the End control calls", unresolved_first=True)

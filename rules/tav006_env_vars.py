@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sop_check.context import CheckContext
-from sop_check.model import Evidence, Finding, RuleResult, Status
-from sop_check.rule import Example, Rule
+from sop_check.model import Evidence, Message, RuleResult, Status
+from sop_check.options import Option, OptionType
+from sop_check.rule import Example, Rule, Verdict
 
-from sop_check_rules._required import required_env_vars
-
-if TYPE_CHECKING:  # pragma: no cover
-    from sop_check.parse.dotenv import EnvEntry, EnvFile
+from sop_check_rules._required import REQUIRED_ENV_OPTIONS, required_env_vars
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 CODE = "export const k = process.env.TAVUS_API_KEY;\n"
-# Next.js loads these in this order; the first file that defines a key wins.
-PRECEDENCE = (".env.development.local", ".env.local", ".env.development", ".env")
 
 
 class EnvVars(Rule):
@@ -25,6 +21,21 @@ class EnvVars(Rule):
     summary = "TAVUS_API_KEY, TAVUS_PERSONA_ID (and DEMO_ACCESS_TOKEN with AccessGate) are defined"
     needles = ("tavus", "accessgate")
     tags = ("tavus", "configuration")
+    shared_options = REQUIRED_ENV_OPTIONS
+    options = (
+        Option("local-files", OptionType.STRING_LIST,
+               "Env files read locally, in Next.js's order: the first file that defines a key wins."),
+        Option("templates", OptionType.STRING_LIST, "Committed templates that must declare every required variable."),
+    )
+    # In CI without .env.local, a pass of the Vercel check verifies the values.
+    requires = ("TAV007",)
+    messages = {
+        "not-in-template": Message("{template} does not declare {name} ({why})", "add a line `{name}=` to {template}"),
+        "empty-value": Message("{name} is empty in {file} ({why})", "give {name} a value"),
+        "commented-out": Message("{name} is commented out in {file} ({why})", "uncomment {name} and set its value"),
+        "not-defined": Message("{name} is not defined in {files} ({why})",
+                               "add {name}=... to .env.local (or pass --env-from-process in CI)"),
+    }
     docs = """
 ## What it does
 Checks that every required variable (`TAVUS_API_KEY`, `TAVUS_PERSONA_ID`, and
@@ -61,14 +72,14 @@ in `.env.example`.
         Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=p\n"},
                 Status.PASS, "both defined"),
         Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\n# TAVUS_PERSONA_ID=p\n"},
-                Status.FAIL, "commented out"),
+                Status.FAIL, "commented out", kinds=("commented-out",)),
         Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=\n"},
-                Status.FAIL, "empty value"),
+                Status.FAIL, "empty value", kinds=("empty-value",)),
         Example({"package.json": PKG, "lib/t.ts": CODE, ".env.local": "TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=p\n",
                  "app/page.tsx": "import { AccessGate } from '../lib/gate';\n"
                                  "export default function P() { return <AccessGate />; }\n",
                  "lib/gate.tsx": "export function AccessGate() { return null; }\n"},
-                Status.FAIL, "AccessGate needs DEMO_ACCESS_TOKEN"),
+                Status.FAIL, "AccessGate needs DEMO_ACCESS_TOKEN", kinds=("not-defined",)),
         Example({"package.json": PKG, "lib/t.ts": CODE, ".env.example": "TAVUS_API_KEY=\nTAVUS_PERSONA_ID=\n"},
                 Status.UNKNOWN, "CI without secrets", settings={"ci": True}),
         Example({"package.json": PKG, "lib/t.ts": CODE, ".env.example": "TAVUS_API_KEY=\nTAVUS_PERSONA_ID=\n"},
@@ -79,53 +90,48 @@ in `.env.example`.
     def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         required = required_env_vars(ctx)
-        findings, evidence = [], []
-        templates = [index.env_file(n) for n in ctx.options.get("templates", []) if index.env_file(n) is not None]
+        verdict = self.verdict()
+        templates = [e for e in (index.env_file(n) for n in ctx.options["templates"]) if e is not None]
         for tpl in templates:
             declared = tpl.keys()
             for name, why in required:
                 if name not in declared:
-                    findings.append(self.finding(f"{tpl.name} does not declare {name} ({why})",
-                                                 index.location(tpl.name, 1), f"add a line `{name}=` to {tpl.name}"))
-        local = [index.env_file(n) for n in PRECEDENCE if index.env_file(n) is not None]
+                    verdict.report("not-in-template", index.location(tpl.name, 1), template=tpl.name, name=name,
+                                   why=why)
+        local = [e for e in (index.env_file(n) for n in ctx.options["local-files"]) if e is not None]
         from_process = {name for name, _ in required
                         if ctx.settings.env_from_process and ctx.environ.get(name, "").strip()}
         if ctx.settings.ci and index.env_file(".env.local") is None:
-            return self._ci(ctx, required, templates, from_process, findings)
+            return self._ci(ctx, required, templates, from_process, verdict)
         missing = []
         for name, why in required:
             if name in from_process:
-                evidence.append(Evidence(f"{name} is set in the process environment", index.location("package.json")))
+                verdict.saw(f"{name} is set in the process environment", index.location("package.json"))
                 continue
             entry, env = _effective(local, name)
-            if entry is not None and env is not None and entry.value:
-                evidence.append(Evidence(f"{name} is defined in {env.name}:{entry.line}",
-                                         index.location(env.name, entry.line)))
-            elif entry is not None and env is not None:
-                findings.append(self.finding(f"{name} is empty in {env.name} ({why})",
-                                             index.location(env.name, entry.line), f"give {name} a value"))
+            if entry is not None and entry.value:
+                verdict.saw(f"{name} is defined in {env.name}:{entry.line}", index.location(env.name, entry.line))
+            elif entry is not None:
+                verdict.report("empty-value", index.location(env.name, entry.line), name=name, file=env.name, why=why)
             else:
                 missing.append((name, why))
         for name, why in missing:
             hit = _commented(local, name)
             if hit is not None:
                 env, line = hit
-                findings.append(self.finding(f"{name} is commented out in {env.name} ({why})",
-                                             index.location(env.name, line), f"uncomment {name} and set its value"))
+                verdict.report("commented-out", index.location(env.name, line), name=name, file=env.name, why=why)
                 continue
-            where = ".env.local"
-            findings.append(self.finding(f"{name} is not defined in {', '.join(e.name for e in local) or '.env.local'} "
-                                         f"({why})", index.location(where, 1),
-                                         f"add {name}=... to .env.local (or pass --env-from-process in CI)"))
-        if findings:
-            return self.failed("required environment variables are missing or not declared", findings, evidence)
-        return self.passed("every required environment variable is defined", evidence)
+            verdict.report("not-defined", index.location(".env.local", 1), name=name, why=why,
+                           files=", ".join(e.name for e in local) or ".env.local")
+        return verdict.result(passed="every required environment variable is defined",
+                              failed="required environment variables are missing or not declared",
+                              unknown="could not verify the environment variables")
 
-    def _ci(self, ctx: CheckContext, required: list[tuple[str, str]], templates: list[EnvFile],
-            from_process: set[str], findings: list[Finding]) -> RuleResult:
+    def _ci(self, ctx: CheckContext, required: list[tuple[str, str]], templates: list[Any], from_process: set[str],
+            verdict: Verdict) -> RuleResult:
         index = ctx.app
-        if findings:
-            return self.failed("the env template does not declare every required variable", findings)
+        if verdict.findings:
+            return self.failed("the env template does not declare every required variable", verdict.findings)
         names = [n for n, _ in required]
         if not templates:
             return self.unknown("in CI without .env.local, and no committed template declares the variables", [
@@ -147,7 +153,7 @@ in `.env.example`.
             "check (TAV007, needs VERCEL_TOKEN)"], evidence=evidence)
 
 
-def _effective(files: list[EnvFile], name: str) -> tuple[EnvEntry | None, EnvFile | None]:
+def _effective(files: list[Any], name: str) -> tuple[Any, Any]:
     for env in files:
         entry = env.get(name)
         if entry is not None:
@@ -155,7 +161,7 @@ def _effective(files: list[EnvFile], name: str) -> tuple[EnvEntry | None, EnvFil
     return None, None
 
 
-def _commented(files: list[EnvFile], name: str) -> tuple[EnvFile, int] | None:
+def _commented(files: list[Any], name: str) -> tuple[Any, int] | None:
     # Read from the parsed file, not the disk: under --staged the file may be a staged blob.
     for env in files:
         line = env.commented.get(name)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from sop_check.context import CheckContext
-from sop_check.model import Evidence, RuleResult, Status
+from sop_check.model import Message, RuleResult, Status
+from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._required import required_env_vars
+from sop_check_rules._required import REQUIRED_ENV_OPTIONS, required_env_vars
+
+# How long one Vercel API call may take (mechanism, not policy: not settable from a scanned tree).
+TIMEOUT_SECONDS = 10.0
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 CODE = "export const k = process.env.TAVUS_API_KEY;\n"
@@ -17,8 +21,18 @@ class VercelEnv(Rule):
     name = "vercel-env"
     summary = "The required variables exist on Vercel for Production (and Preview when configured)"
     needles = ("tavus",)
-    tested_in = "test_vercel.py"  # needs the Vercel API: passing and failing cases live there
+    tested_in = ("test_vercel.py",)  # needs the Vercel API: passing and failing cases live there
     tags = ("tavus", "configuration", "vercel")
+    shared_options = REQUIRED_ENV_OPTIONS
+    options = (
+        Option("targets", OptionType.STRING_LIST,
+               "Deployment targets that must hold every required variable (production, preview, development); "
+               "also settable as `[vercel] targets`.", config_key="vercel.targets"),
+    )
+    messages = {
+        "missing-on-vercel": Message("{name} is not set on Vercel for {targets} ({why})",
+                                     "add {name} in the Vercel project settings for {targets}"),
+    }
     docs = """
 ## What it does
 With `--vercel` (or `vercel = true` in config) and a token in `VERCEL_TOKEN`,
@@ -103,21 +117,20 @@ Variables) for Production, then redeploy.
         anchor = ctx.app.location(where if where.endswith(".json") else "package.json")
         try:
             envs = list_env_vars(project, token=token, team_id=team, base_url=api_base(ctx.environ),
-                                 timeout=float(ctx.options.get("timeout", 10)), allow_loopback=True)
+                                 timeout=TIMEOUT_SECONDS, allow_loopback=True)
         except VercelError as exc:
             return self.unknown("could not read the project's variables from Vercel", [exc.message])
-        targets = list(ctx.options.get("targets", ["production"]))
+        targets = list(ctx.options["targets"])
         have: dict[str, set[str]] = {}
         for e in envs:
             have.setdefault(e.key, set()).update(e.targets)
-        findings, evidence = [], []
+        verdict = self.verdict()
         for name, why in required_env_vars(ctx):
             lacking = [t for t in targets if t not in have.get(name, set())]
             if lacking:
-                findings.append(self.finding(f"{name} is not set on Vercel for {', '.join(lacking)} ({why})", anchor,
-                                             f"add {name} in the Vercel project settings for {', '.join(lacking)}"))
+                verdict.report("missing-on-vercel", anchor, name=name, targets=", ".join(lacking), why=why)
             else:
-                evidence.append(Evidence(f"{name} is set on Vercel for {', '.join(targets)}", anchor))
-        if findings:
-            return self.failed("required variables are missing on Vercel", findings, evidence)
-        return self.passed(f"every required variable is set on Vercel for {', '.join(targets)}", evidence)
+                verdict.saw(f"{name} is set on Vercel for {', '.join(targets)}", anchor)
+        return verdict.result(passed=f"every required variable is set on Vercel for {', '.join(targets)}",
+                              failed="required variables are missing on Vercel",
+                              unknown="could not verify the variables on Vercel")

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Obj, Request, Str, env_name, starts_with_hole
 from sop_check.index import descendants
-from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._security import all_modules, client_modules
@@ -35,6 +35,19 @@ class KeyNotPublic(Rule):
     preview = True
     needles = ("tavus",)
     tags = ("tavus", "security")
+    shared_options = ("api-key-env", "api-key-header", "tavus-host")
+    messages = {
+        "public-env": Message("{name} in {file} is inlined into the browser bundle",
+                              "drop the NEXT_PUBLIC_ prefix and rotate the key"),
+        "public-env-read": Message("{name} is read in code: Next.js inlines it into the browser",
+                                   "use {env} on the server only"),
+        "key-in-client": Message("{env} is read in client code ({path})",
+                                 "move the Tavus call into a route handler or server action"),
+        "client-sends-key": Message("client code sends the {header} header ({path}): the key is in the browser",
+                                    "call your own route handler instead"),
+        "client-calls-tavus": Message("client code calls {target} directly ({path}): the key is in the browser",
+                                      "call your own route handler instead"),
+    }
     docs = """
 ## What it does
 Fails when the Tavus key can reach the browser: a `NEXT_PUBLIC_`-prefixed Tavus
@@ -60,26 +73,25 @@ and call Tavus only from a route handler or server action.
 """
     examples = (
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": SERVER}, Status.PASS, "server only"),
-        Example({"package.json": PKG, ".env.local": "NEXT_PUBLIC_TAVUS_API_KEY=abc\n"}, Status.FAIL, "public env"),
+        Example({"package.json": PKG, ".env.local": "NEXT_PUBLIC_TAVUS_API_KEY=abc\n"}, Status.FAIL, "public env",
+                kinds=("public-env",)),
         Example({"package.json": PKG, "components/A.tsx": "'use client';\nexport const k = process.env.TAVUS_API_KEY;\n"},
-                Status.FAIL, "key read in a client component"),
+                Status.FAIL, "key read in a client component", kinds=("key-in-client",)),
         Example({"package.json": PKG, "components/A.tsx": "'use client';\nimport { start } from '../lib/tavus';\n"
                                                           "export const go = () => start();\n",
                  "lib/tavus.ts": "export const start = () => fetch('https://tavusapi.com/v2/conversations', "
                                  "{ method: 'POST' });\n"},
-                Status.FAIL, "Tavus called from a module only clients import"),
+                Status.FAIL, "Tavus called from a module only clients import", kinds=("client-calls-tavus",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
-        findings = []
+        verdict = self.verdict()
         for env in index.env_files():
             for e in env.entries:
                 if _public_key(e.key):
-                    findings.append(self.finding(f"{e.key} in {env.name} is inlined into the browser bundle",
-                                                 index.location(env.name, e.line),
-                                                 "drop the NEXT_PUBLIC_ prefix and rotate the key"))
-        key_env = ctx.options.get("api-key-env", "TAVUS_API_KEY")
+                    verdict.report("public-env", index.location(env.name, e.line), name=e.key, file=env.name)
+        key_env = ctx.options["api-key-env"]
         client = client_modules(index)
         ev = ctx.evaluator
         for mod in all_modules(index, ("tavus",)):
@@ -92,37 +104,35 @@ and call Tavus only from a route handler or server action.
                     continue
                 name = env_name(ev.eval(node, mod, None))
                 if name and _public_key(name):
-                    findings.append(self.finding(f"{name} is read in code: Next.js inlines it into the browser",
-                                                 mod.location(node), f"use {key_env} on the server only"))
+                    verdict.report("public-env-read", mod.location(node), name=name, env=key_env)
                 elif name == key_env and in_client:
-                    findings.append(self.finding(f"{key_env} is read in client code ({mod.path})", mod.location(node),
-                                                 "move the Tavus call into a route handler or server action"))
+                    verdict.report("key-in-client", mod.location(node), env=key_env, path=mod.path)
             if in_client:
                 for call in mod.calls:
                     req = ev.as_request(call, mod, None)
                     if req is None:
                         continue
                     problem = _client_request_problem(ev, req, ctx.options)
-                    if problem:
-                        findings.append(self.finding(f"{problem} ({mod.path}): the key is in the browser",
-                                                     req.location, "call your own route handler instead"))
-        if findings:
-            return self.failed("the Tavus key can reach the browser", findings)
-        return self.passed("the Tavus key stays on the server",
-                           [Evidence(f"{len(client)} client module(s) checked", index.location("package.json"))])
+                    if problem is not None:
+                        kind, data = problem
+                        verdict.report(kind, req.location, path=mod.path, **data)
+        verdict.saw(f"{len(client)} client module(s) checked", index.location("package.json"))
+        return verdict.result(passed="the Tavus key stays on the server", failed="the Tavus key can reach the browser",
+                              unknown="could not verify where the Tavus key goes")
 
 
-def _client_request_problem(ev: Evaluator, req: Request, options: Mapping[str, Any]) -> str | None:
-    """Why a request made in the browser means the Tavus key is there too, or None."""
-    header = options.get("api-key-header", "x-api-key").lower()
+def _client_request_problem(ev: Evaluator, req: Request,
+                            options: Mapping[str, Any]) -> tuple[str, dict[str, object]] | None:
+    """Why a request made in the browser means the Tavus key is there too (kind, data), or None."""
+    header = options["api-key-header"]
     if isinstance(req.options, Obj):
         headers = ev.get_prop(req.options, "headers")
-        if isinstance(headers, Obj) and any(k.lower() == header for k in headers.props):
-            return f"client code sends the {options.get('api-key-header', 'x-api-key')} header"
+        if isinstance(headers, Obj) and any(k.lower() == header.lower() for k in headers.props):
+            return "client-sends-key", {"header": header}
     if isinstance(req.url, Str):
         text = req.url.text
         if options["tavus-host"] in text:
-            return f"client code calls {options['tavus-host']} directly"
+            return "client-calls-tavus", {"target": options["tavus-host"]}
         if starts_with_hole(text) and "/v2/conversations" in text:
-            return "client code calls the Tavus API (…/v2/conversations) directly"
+            return "client-calls-tavus", {"target": "the Tavus API (…/v2/conversations)"}
     return None

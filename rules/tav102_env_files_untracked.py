@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sop_check import git
 from sop_check.context import CheckContext
-from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
@@ -17,8 +17,14 @@ class EnvFilesUntracked(Rule):
     severity = Severity.ERROR
     preview = True
     needles = ("tavus",)
-    tested_in = "test_security_rules.py"  # needs git: passing and failing cases live there
+    tested_in = ("test_security_rules.py",)  # needs git: passing and failing cases live there
     tags = ("tavus", "security", "git")
+    messages = {
+        "tracked": Message("{name} holds Tavus variables and is tracked by git",
+                           "git rm --cached {path}, ignore it, and rotate the key"),
+        "not-ignored": Message("{name} holds Tavus variables and is not covered by .gitignore",
+                               "add `.env*.local` (and `.env`) to .gitignore"),
+    }
     docs = """
 ## What it does
 In a git repository, checks every `.env`, `.env.local` and `.env*.local` file in
@@ -61,17 +67,15 @@ key: it is in the history.
         rel = [index.repo_path(n) for n in secret]
         is_tracked = git.tracked(index.git_root, rel)
         is_ignored = git.ignored(index.git_root, rel)
-        findings, evidence = [], []
+        verdict = self.verdict()
         for name, path in zip(secret, rel):
             loc = index.location(name)
             if path in is_tracked:
-                findings.append(self.finding(f"{name} holds Tavus variables and is tracked by git", loc,
-                                             f"git rm --cached {path}, ignore it, and rotate the key"))
+                verdict.report("tracked", loc, name=name, path=path)
             elif path not in is_ignored:
-                findings.append(self.finding(f"{name} holds Tavus variables and is not covered by .gitignore", loc,
-                                             "add `.env*.local` (and `.env`) to .gitignore"))
+                verdict.report("not-ignored", loc, name=name)
             else:
-                evidence.append(Evidence(f"{name} is ignored and untracked", loc))
-        if findings:
-            return self.failed("an env file with the Tavus key can be committed", findings, evidence)
-        return self.passed("env files with Tavus variables are ignored and untracked", evidence)
+                verdict.saw(f"{name} is ignored and untracked", loc)
+        return verdict.result(passed="env files with Tavus variables are ignored and untracked",
+                              failed="an env file with the Tavus key can be committed",
+                              unknown="could not verify how git treats the env files")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.index import descendants
-from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._security import all_modules, key_like_name, looks_like_key, string_literal
@@ -21,6 +21,10 @@ class NoHardcodedKey(Rule):
     preview = True
     needles = ("tavus", "api-key", "apikey", "api_key")
     tags = ("tavus", "security")
+    messages = {
+        "hardcoded-key": Message("{name} is a hard-coded key (<redacted, {length} chars>)",
+                                 "rotate the key and read it from process.env"),
+    }
     docs = """
 ## What it does
 Looks through every source file of the app (tests and scripts included: a key
@@ -48,13 +52,13 @@ Rotate the key in the Tavus platform, then read it from the environment.
         Example({"package.json": PKG, "lib/tavus.ts": "// Tavus API\nexport const h = { 'x-api-key': 'your-api-key-here-xxxx' };\n"},
                 Status.PASS, "placeholder"),
         Example({"package.json": PKG, "lib/tavus.ts": f"// Tavus API\nexport const h = {{ 'x-api-key': '{FAKE}' }};\n"},
-                Status.FAIL, "literal header"),
+                Status.FAIL, "literal header", kinds=("hardcoded-key",)),
         Example({"package.json": PKG, "lib/tavus.ts": f"const TAVUS_API_KEY = \"{FAKE}\";\nexport default TAVUS_API_KEY;\n"},
-                Status.FAIL, "literal constant"),
+                Status.FAIL, "literal constant", kinds=("hardcoded-key",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
-        findings = []
+        verdict = self.verdict()
         for mod in all_modules(ctx.app, ("tavus", "api-key", "apikey", "api_key")):
             for node in descendants(mod.root, frozenset({"pair", "variable_declarator", "assignment_expression"})):
                 if mod.in_error(node):
@@ -71,9 +75,8 @@ Rotate the key in the Tavus platform, then read it from the environment.
                 literal = string_literal(mod, value)
                 if literal is None or not key_like_name(name) or not looks_like_key(literal):
                     continue
-                findings.append(self.finding(f"{name} is a hard-coded key (<redacted, {len(literal)} chars>)",
-                                             mod.location(value), "rotate the key and read it from process.env"))
-        if findings:
-            return self.failed("a Tavus API key is written in the source", findings)
-        return self.passed("no literal API key in the source",
-                           [Evidence("source files with Tavus or API-key code checked", ctx.app.location("package.json"))])
+                verdict.report("hardcoded-key", mod.location(value), name=name, length=len(literal))
+        verdict.saw("source files with Tavus or API-key code checked", ctx.app.location("package.json"))
+        return verdict.result(passed="no literal API key in the source",
+                              failed="a Tavus API key is written in the source",
+                              unknown="could not verify the source for literal keys")

@@ -8,7 +8,8 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import (Evaluator, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value, VarBinding, call_args,
                                 starts_with_hole)
 from sop_check.index import Module
-from sop_check.model import Evidence, RuleResult, Severity, Status
+from sop_check.model import Message, RuleResult, Severity, Status
+from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
@@ -31,6 +32,17 @@ class ConversationTimeouts(Rule):
     preview = True
     needles = ("tavus",)
     tags = ("tavus", "sessions")
+    shared_options = ("create-endpoint",)
+    options = (
+        Option("required-properties", OptionType.STRING_LIST,
+               "Conversation properties every create request must set."),
+        Option("any-of-properties", OptionType.STRING_LIST,
+               "Conversation properties of which the create request must set at least one."),
+    )
+    messages = {
+        "missing-limits": Message("the conversation is created without {missing}",
+                                  "set them under properties in the create request"),
+    }
     docs = """
 ## What it does
 Finds every request that creates a conversation (`POST
@@ -65,50 +77,47 @@ Add the properties to the create-conversation body.
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const BASE = { max_call_duration: 600 };\n"
                  "const PROPS = { ...BASE, participant_absent_timeout: 60 };\n" + ROUTE}, Status.PASS, "spread defaults"),
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = { max_call_duration: 600 };\n"
-                 + ROUTE}, Status.FAIL, "no participant timeout"),
+                 + ROUTE}, Status.FAIL, "no participant timeout", kinds=("missing-limits",)),
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = {};\n" + ROUTE},
-                Status.FAIL, "no limits"),
+                Status.FAIL, "no limits", kinds=("missing-limits",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         ev = ctx.evaluator
         create = ctx.options["create-endpoint"].rstrip("/")
-        required = list(ctx.options.get("required-properties", []))
-        any_of = list(ctx.options.get("any-of-properties", []))
-        findings, unresolved, evidence, seen = [], [], [], 0
+        required = list(ctx.options["required-properties"])
+        any_of = list(ctx.options["any-of-properties"])
+        verdict = self.verdict()
+        seen = 0
         for mod in index.evidence_modules(("tavus",)):
             for call in mod.calls:
                 req = ev.as_request(call, mod, None)
-                if req is None or not _creates(req.url, create):
-                    continue
-                if req.method != "POST":
+                if req is None or not _creates(req.url, create) or req.method != "POST":
                     continue
                 seen += 1
                 body = _body(ev, req, call, mod)
-                if isinstance(body, Unknown) or not isinstance(body, Obj):
-                    unresolved.append(f"{req.location}: the request body ({getattr(body, 'reason', 'not an object')})")
+                if not isinstance(body, Obj):
+                    verdict.could_not_resolve(
+                        f"{req.location}: the request body ({getattr(body, 'reason', 'not an object')})")
                     continue
                 props = ev.get_prop(body, "properties")
                 keys = set(props.props) if isinstance(props, Obj) else set()
                 if isinstance(props, Unknown) or (isinstance(props, Obj) and props.open):
-                    unresolved.append(f"{req.location}: conversation properties built at run time")
+                    verdict.could_not_resolve(f"{req.location}: conversation properties built at run time")
                     continue
                 missing = [k for k in required if k not in keys]
                 if any_of and not keys & set(any_of):
                     missing.append(" or ".join(any_of))
                 if missing:
-                    findings.append(self.finding(f"the conversation is created without {', '.join(missing)}",
-                                                 req.location, "set them under properties in the create request"))
+                    verdict.report("missing-limits", req.location, missing=", ".join(missing))
                 else:
-                    evidence.append(Evidence("conversation created with Tavus-side limits", req.location))
+                    verdict.saw("conversation created with Tavus-side limits", req.location)
         if not seen:
             return self.skipped("no request creates a Tavus conversation in this app")
-        if findings:
-            return self.failed("a conversation can outlive its user", findings, evidence)
-        if unresolved:
-            return self.unknown("could not read the create-conversation body", unresolved, evidence=evidence)
-        return self.passed("every created conversation has Tavus-side limits", evidence)
+        return verdict.result(passed="every created conversation has Tavus-side limits",
+                              failed="a conversation can outlive its user",
+                              unknown="could not read the create-conversation body")
 
 
 def _body(ev: Evaluator, req: Request, call: Any, mod: Module) -> Value:

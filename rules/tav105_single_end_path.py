@@ -8,7 +8,8 @@ from typing import Any, Iterator
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Str, Value, call_args
 from sop_check.index import AppIndex
-from sop_check.model import Evidence, Location, RuleResult, Severity, Status
+from sop_check.model import Location, Message, RuleResult, Severity, Status
+from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._client import (base_path, click_handlers, effect_cleanups, end_controls, end_reach,
@@ -43,6 +44,16 @@ class SingleEndPath(Rule):
     preview = True
     needles = ("leave", "left-meeting", "beforeunload", "onclick", "useeffect")
     tags = ("tavus", "sessions")
+    shared_options = ("end-route", "labels")
+    options = (
+        Option("leave-methods", OptionType.STRING_LIST,
+               "Methods of the Daily call object / Tavus CVI components that leave the video call."),
+        Option("leave-events", OptionType.STRING_LIST, "Video call events that report the local user left."),
+    )
+    messages = {
+        "exit-without-end": Message("{place} ends the session without calling {route}{how}: the conversation keeps "
+                                    "running at Tavus", "call the end route ({route}) there before leaving the call"),
+    }
     docs = """
 ## What it does
 Finds every place in client code that ends a session and checks that each goes
@@ -76,15 +87,15 @@ leaves the call.
                  "components/Call.tsx": CALL}, Status.PASS, "every exit ends the conversation"),
         Example({"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
                  "components/Call.tsx": CALL.replace("    await endConversation();\n", "")},
-                Status.FAIL, "the button only leaves the Daily call"),
+                Status.FAIL, "the button only leaves the Daily call", kinds=("exit-without-end",)),
         Example({"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
                  "components/Call.tsx": CALL.replace("() => { void endConversation(); }", "() => console.log('bye')")},
-                Status.FAIL, "left-meeting handler does not end"),
+                Status.FAIL, "left-meeting handler does not end", kinds=("exit-without-end",)),
         Example({"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
                  "components/Call.tsx": CALL.replace("  return <button", "  useEffect(() => () => { callObject.leave(); }, []);\n"
                                                      "  return <button").replace("import DailyIframe",
                                                                                   "import { useEffect } from 'react';\nimport DailyIframe")},
-                Status.FAIL, "unmounting leaves the call without ending the conversation"),
+                Status.FAIL, "unmounting leaves the call without ending the conversation", kinds=("exit-without-end",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -92,11 +103,11 @@ leaves the call.
         route = ctx.options["end-route"]
         ev = ctx.evaluator
         bp = base_path(index)
-        methods = set(ctx.options.get("leave-methods", []))
+        methods = set(ctx.options["leave-methods"])
         # Places that end the session by definition, and places that do when they leave the call.
-        places: list[tuple[str, Any, Any, bool]] = []  # (what, location, handler, ends the session anyway)
+        places: list[tuple[str, Location, Any, bool]] = []  # (what, location, handler, ends the session anyway)
         labelled = set()
-        for control in end_controls(index, ev, list(ctx.options.get("labels", ["end", "leave", "disconnect"]))):
+        for control in end_controls(index, ev, list(ctx.options["labels"])):
             handler = control.attrs.get("onClick")
             if handler is not None and handler is not True:
                 labelled.add(str(control.location))
@@ -104,40 +115,37 @@ leaves the call.
                                ev.eval(handler, control.module, None), True))
         for lst in unload_listeners(index, ev, ["beforeunload", "pagehide", "unload"]):
             places.append((f"the {lst.event} listener", lst.location, lst.handler, True))
-        for what, handler, loc in self._leave_events(index, ev, set(ctx.options.get("leave-events", []))):
+        for what, handler, loc in self._leave_events(index, ev, set(ctx.options["leave-events"])):
             places.append((what, loc, handler, True))
         for what, handler, loc in click_handlers(index, ev):
             if str(loc) not in labelled:
                 places.append((what, loc, handler, False))
         for func, loc in effect_cleanups(index, ev):
             places.append(("an effect's cleanup (on unmount)", loc, func, False))
-        findings, unresolved, evidence, counted = [], [], [], 0
+        verdict = self.verdict()
+        counted = 0
         for what, loc, value, ends in places:
             if not isinstance(value, Func):
                 if ends:
-                    unresolved.append(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
+                    verdict.could_not_resolve(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
                 continue
             reach = end_reach(ev, value, route, bp)
             leave = _leave_call(reach.calls, methods)
             if not ends and leave is None:
                 continue  # an ordinary handler: it does not end anything
             counted += 1
-            how = f" (it calls {leave})" if leave else ""
             if reach.end_requests:
-                evidence.append(Evidence(f"{what} calls {route}", loc))
+                verdict.saw(f"{what} calls {route}", loc)
             elif reach.unresolved:
-                unresolved.extend(reach.unresolved)
+                verdict.could_not_resolve(*reach.unresolved)
             else:
-                findings.append(self.finding(f"{what} ends the session without calling {route}{how}: the "
-                                             "conversation keeps running at Tavus", loc,
-                                             f"call the end route ({route}) there before leaving the call"))
-        if not counted and not unresolved:
+                verdict.report("exit-without-end", loc, place=what, route=route,
+                               how=f" (it calls {leave})" if leave else "")
+        if not counted and not verdict.unresolved:
             return self.skipped("no place in client code ends a session")
-        if findings:
-            return self.failed("some ways out leave the conversation running", findings, evidence)
-        if unresolved:
-            return self.unknown("could not follow every way out", unresolved, evidence=evidence)
-        return self.passed("every way out ends the conversation at Tavus", evidence)
+        return verdict.result(passed="every way out ends the conversation at Tavus",
+                              failed="some ways out leave the conversation running",
+                              unknown="could not follow every way out")
 
     def _leave_events(self, index: AppIndex, ev: Evaluator, events: set[str]) -> Iterator[tuple[str, Value, Location]]:
         """Handlers of the video call's "I left" events: `call.on('left-meeting', h)`."""

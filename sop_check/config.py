@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from sop_check.config_keys import TOP_LEVEL_KEYS, VERCEL_TARGETS
+from sop_check.options import Option, OptionError, check_table
+from sop_check.options import kind_of as _kind
 
 CONFIG_NAMES = ("sop-check.toml", ".sop-check.toml")
 MAX_CONFIG_BYTES = 1_000_000
@@ -84,6 +86,8 @@ class Config:
     preview: bool = False
     warnings: list[str] = field(default_factory=list)
     source_text: str = ""  # the file as read (staged or on disk): where each key is, for the policy lock
+    # Values of top-level keys that also set a rule option (`vercel.targets` -> TAV007 `targets`).
+    keyed: dict[str, Any] = field(default_factory=dict)
 
     def active_waivers(self, today: _dt.date | None = None) -> list[WaiverConfig]:
         today = today or _dt.date.today()
@@ -119,6 +123,10 @@ class Config:
             opts.update(pack.rule_options.get(code, {}))
             opts.update(self.rule_options.get(code, {}))
         return opts
+
+    def keyed_options(self, declared: Iterable[Option]) -> dict[str, Any]:
+        """Options a rule declares as also set by a top-level key (its `config_key`), when set here."""
+        return {o.name: self.keyed[o.config_key] for o in declared if o.config_key and o.config_key in self.keyed}
 
 
 def selects_nothing(selector: str, codes: Iterable[str]) -> str | None:
@@ -208,9 +216,11 @@ def _has_our_table(path: Path) -> bool:
 _TOP_KEYS = {key.name: key.allowed for key in TOP_LEVEL_KEYS}
 
 
-def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_options: Pack,
-                staged: bytes | None = None) -> Config:
-    """`staged`: the file's contents as staged in the git index (`--staged` reads what will be committed)."""
+def load_config(path: Path | None, *, known_rules: Mapping[str, Any],
+                shared: Mapping[str, Option] | None = None, staged: bytes | None = None) -> Config:
+    """The config at `path`, checked against the rules (`RuleInfo`s: codes and declared options)
+    and the shared option declarations (default: the installed pack's). `staged`: the file's
+    contents as staged in the git index (`--staged` reads what will be committed)."""
     if path is None:
         return Config()
     name = str(path)
@@ -232,7 +242,11 @@ def load_config(path: Path | None, *, known_rules: Mapping[str, Any], pack_optio
         raise ConfigError(f"{name}: not valid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         data = data.get("tool", {}).get("sop-check", {})
-    cfg = _validate(data, name, path, known_rules, pack_options)
+    if shared is None:
+        from sop_check.registry import shared_options
+
+        shared = shared_options()
+    cfg = _validate(data, name, path, known_rules, shared)
     cfg.source_text = text
     return cfg
 
@@ -243,7 +257,8 @@ def _read_config_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, Any], pack: Pack) -> Config:
+def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, Any],
+              shared: Mapping[str, Option]) -> Config:
     cfg = Config(path=path)
     for key in data:
         if key not in _TOP_KEYS:
@@ -266,15 +281,17 @@ def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, A
     cfg.ignore = code_list("ignore")
     cfg.apps = _str_list(data, "apps", name)
     cfg.exclude = _str_list(data, "exclude", name)
-    cfg.options = _options(data.get("options", {}), pack.options, f"{name}: options", name)
+    cfg.options = _options(data.get("options", {}), shared, f"{name}: options")
     rule_opts = data.get("rule-options", {})
     if not isinstance(rule_opts, dict):
         raise ConfigError(f"{name}: 'rule-options' must be {_TOP_KEYS['rule-options']}, got {_kind(rule_opts)}")
     for code, table in rule_opts.items():
         if code not in known:
             raise ConfigError(f"{name}: unknown rule code '{code}' in 'rule-options'; known codes: {', '.join(codes)}")
-        allowed = dict(pack.rule_options.get(code, {}))
-        cfg.rule_options[code] = _options(table, allowed, f"{name}: rule-options.{code}", name)
+        info = known[code]
+        allowed = {n: shared[n] for n in info.shared_options if n in shared}
+        allowed.update((o.name, o) for o in info.options)
+        cfg.rule_options[code] = _options(table, allowed, f"{name}: rule-options.{code}")
     sev = data.get("severity", {})
     if not isinstance(sev, dict):
         raise ConfigError(f"{name}: 'severity' must be {_TOP_KEYS['severity']}, got {_kind(sev)}")
@@ -289,6 +306,8 @@ def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, A
     cfg.require_vercel = _bool(data, "require-vercel", name)
     cfg.preview = bool(_bool(data, "preview", name))
     cfg.vercel = _vercel(data.get("vercel"), name)
+    if cfg.vercel.targets:
+        cfg.keyed["vercel.targets"] = list(cfg.vercel.targets)
     cfg.waivers = _waivers(data.get("waivers", []), name, known, cfg)
     for key, attr, minimum in (("max-file-size", "max_file_size", 1), ("jobs", "jobs", 0)):
         if key in data:
@@ -297,11 +316,6 @@ def _validate(data: dict[str, Any], name: str, path: Path, known: Mapping[str, A
                 raise ConfigError(f"{name}: '{key}' must be {_TOP_KEYS[key]}, got {v!r}")
             setattr(cfg, attr, v)
     return cfg
-
-
-def _kind(value: Any) -> str:
-    return {str: "a string", int: "a number", float: "a number", bool: "a boolean", list: "a list",
-            dict: "a table"}.get(type(value), type(value).__name__)
 
 
 def _str_list(data: dict[str, Any], key: str, name: str) -> list[str]:
@@ -326,23 +340,15 @@ _TRUSTED_ONLY = {
 }
 
 
-def _options(table: Any, allowed: Mapping[str, Any], where: str, name: str) -> dict[str, Any]:
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table, got {_kind(table)}")
-    out: dict[str, Any] = {}
-    for key, value in table.items():
-        if key in _TRUSTED_ONLY:
-            raise ConfigError(f"{where}: '{key}' cannot be set in a config file: {_TRUSTED_ONLY[key]}")
-        if key not in allowed:
-            choices = ", ".join(sorted(allowed)) or "none"
-            raise ConfigError(f"{where}: key '{key}' is not allowed; allowed keys: {choices}")
-        default = allowed[key]
-        if type(value) is not type(default):
-            raise ConfigError(f"{where}: '{key}' must be {_kind(default)}, got {_kind(value)}")
-        if isinstance(default, list) and not all(isinstance(v, str) for v in value):
-            raise ConfigError(f"{where}: '{key}' must be a list of strings")
-        out[key] = value
-    return out
+def _options(table: Any, allowed: Mapping[str, Option], where: str) -> dict[str, Any]:
+    if isinstance(table, dict):
+        for key in table:
+            if key in _TRUSTED_ONLY:
+                raise ConfigError(f"{where}: '{key}' cannot be set in a config file: {_TRUSTED_ONLY[key]}")
+    try:
+        return check_table(table, allowed, where)
+    except OptionError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def _vercel(value: Any, name: str) -> VercelConfig:

@@ -14,7 +14,7 @@ from sop_check.discover import rel as _rel
 from sop_check.index import AppIndex
 from sop_check.model import AppReport, Diagnostic, Relaxation, Report, RuleResult, Severity, Status
 from sop_check.resolve import ModuleResolver
-from sop_check.rule import Rule
+from sop_check.rule import Rule, RuleDefinitionError
 from sop_check.suppress import apply_suppressions
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -174,24 +174,10 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
             app_report.results.append(lock)
         return app_report
     runnable = opts.rules if app.next_app else _outside_next(app, opts, report, app_report)
-    instances = {r.code: r() for r in runnable}
     results: dict[str, RuleResult] = {}
-    running: set[str] = set()
-
-    def result_of(code: str) -> RuleResult | None:
-        if code in results:
-            return results[code]
-        rule = instances.get(code)
-        if rule is None or code in running:
-            return None
-        running.add(code)
-        results[code] = _run_rule(rule, index, opts, result_of)
-        running.discard(code)
-        return results[code]
-
-    for code in instances:
-        result_of(code)
-    ordered = [results[c] for c in instances]
+    for rule_class in run_order(runnable):
+        results[rule_class.code] = _run_rule(rule_class(), index, opts, results)
+    ordered = [results[r.code] for r in runnable]
     if not app.next_app:  # the rules that could not run keep their place in the pack's order
         ordered = sorted(ordered + app_report.results, key=lambda r: [x.code for x in opts.rules].index(r.rule))
     locked = opts.settings.locked
@@ -254,20 +240,48 @@ def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxa
     """LOCK001 for one app: the config's refused relaxations and this app's suppression comments
     (None when nothing was attempted: the lock adds no result to a clean run)."""
     from sop_check.model import Finding, Severity
-    from sop_check.policy import LOCK_RULE
+    from sop_check.policy import LOCK_RULE, REFUSED
     from sop_check.suppress import directive_matches
 
     attempts = list(config)
     for directive, finding in directive_matches(results, index):
         attempts.append(Relaxation("suppression", finding.rule, f"sop-check-ignore {finding.rule} would suppress: "
                                    f"{finding.message}", directive.location, "repository"))
-    findings = [Finding(rule=LOCK_RULE.code, message=f"refused under --locked: {a.message}", location=a.location,
-                        hint="remove it from the pull request, or put it in a config the workflow names with "
-                             "--config outside the repository") for a in attempts]
+    template = LOCK_RULE.messages[REFUSED]
+    findings = [Finding(rule=LOCK_RULE.code, kind=REFUSED, message=template.text.format(relaxation=a.message),
+                        location=a.location, hint=template.hint, data={"relaxation": a.message})
+                for a in attempts]
     if not findings:
         return None
     return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.FAIL,
                       f"{len(findings)} attempt(s) to weaken the gate from the repository", findings)
+
+
+def run_order(rules: list[type[Rule]]) -> list[type[Rule]]:
+    """The selected rules, each after the selected rules it `requires` (stable otherwise).
+
+    A required rule that is not selected is simply absent: `result_of` answers None and the
+    rule decides without it (TAV006 in CI then cannot lean on TAV007).
+    """
+    by_code = {r.code: r for r in rules}
+    done: dict[str, type[Rule]] = {}
+    visiting: set[str] = set()
+
+    def visit(rule: type[Rule]) -> None:
+        if rule.code in done:
+            return
+        if rule.code in visiting:
+            raise RuleDefinitionError(f"rules require each other in a cycle through {rule.code}")
+        visiting.add(rule.code)
+        for code in rule.requires:
+            if code in by_code:
+                visit(by_code[code])
+        visiting.discard(rule.code)
+        done[rule.code] = rule
+
+    for rule in rules:
+        visit(rule)
+    return list(done.values())
 
 
 def _severity(rule: type[Rule], opts: RunOptions) -> Severity:
@@ -275,11 +289,11 @@ def _severity(rule: type[Rule], opts: RunOptions) -> Severity:
     return Severity(override) if override else rule.severity
 
 
-def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions,
-              result_of: Callable[[str], RuleResult | None]) -> RuleResult:
-    ctx = CheckContext(index, opts.options_for(rule.code), opts.settings, opts.environ, result_of)
+def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, results: Mapping[str, RuleResult]) -> RuleResult:
     severity = _severity(type(rule), opts)
     try:
+        ctx = CheckContext(index, rule_options(type(rule), opts.options_for(rule.code)), opts.settings,
+                           opts.environ, _results_for(type(rule), results))
         result = rule.check(ctx)
     except RecursionError:
         result = RuleResult(rule.code, rule.name, severity, Status.ERROR,
@@ -292,3 +306,21 @@ def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions,
     result.severity = severity
     return result
 
+
+def rule_options(rule: type[Rule], merged: Mapping[str, Any]) -> dict[str, Any]:
+    """Exactly the options the rule declares, from the pack's defaults and the config merged."""
+    missing = [n for n in rule.option_names() if n not in merged]
+    if missing:
+        raise RuleDefinitionError(f"{rule.code} declares option(s) {', '.join(missing)} but nothing gives a value")
+    return {n: merged[n] for n in rule.option_names()}
+
+
+def _results_for(rule: type[Rule], results: Mapping[str, RuleResult]) -> Callable[[str], RuleResult | None]:
+    """`ctx.result_of`: the verdicts of the rules this one declares it requires, and no others."""
+
+    def result_of(code: str) -> RuleResult | None:
+        if code not in rule.requires:
+            raise RuleDefinitionError(f"{rule.code} reads the verdict of {code} without declaring it in `requires`")
+        return results.get(code)
+
+    return result_of

@@ -11,6 +11,8 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any
 
+from sop_check.options import Option
+
 
 class Status(str, enum.Enum):
     """The verdict of one rule on one app."""
@@ -66,15 +68,30 @@ class Suppression:
     location: Location | None = None
 
 
+@record(frozen=True)
+class Message:
+    """What a rule says for one kind of finding (ESLint's messageId): templates with `{named}`
+    placeholders for the message and for the fix hint. Written once, whichever code path finds it."""
+
+    text: str
+    hint: str = ""
+
+
 @record
 class Finding:
-    """One located problem. A missing file is a finding at the path where it belongs."""
+    """One located problem. A missing file is a finding at the path where it belongs.
+
+    `kind` is stable (kebab-case, unique within the rule: `bearer-auth`, `no-400`): tests,
+    fixtures and consumers key on it; `message` is its template rendered for people.
+    """
 
     rule: str
+    kind: str
     message: str
     location: Location
     hint: str = ""
     suppression: Suppression | None = None
+    data: dict[str, str] = field(default_factory=dict)  # the values the templates were filled with
 
     @property
     def suppressed(self) -> bool:
@@ -137,6 +154,10 @@ class RuleInfo:
     help_uri: str = ""
     preview: bool = False
     tags: tuple[str, ...] = ()
+    messages: dict[str, Message] = field(default_factory=dict)  # kind -> templates
+    options: tuple[Option, ...] = ()  # its own options ([rule-options.CODE])
+    shared_options: tuple[str, ...] = ()  # shared options ([options]) it reads
+    requires: tuple[str, ...] = ()  # rules whose verdicts it reads
 
 
 @record(frozen=True)

@@ -19,9 +19,10 @@ import re
 from typing import Any, Iterable, Mapping
 
 from sop_check.config import Config, Pack
-from sop_check.model import Location, Relaxation, RuleInfo, Severity
+from sop_check.model import Location, Message, Relaxation, RuleInfo, Severity
 
 LOCK_CODE = "LOCK001"
+REFUSED = "refused-relaxation"  # the one kind of LOCK001 finding
 LOCK_RULE = RuleInfo(
     code=LOCK_CODE,
     name="policy-lock",
@@ -44,6 +45,9 @@ switch off the check that would reject it.
 Remove the relaxation from the pull request, or move it into a config file the workflow
 names with `--config` outside the repository (the workflow is trusted, the PR is not).
 """.strip(),
+    messages={REFUSED: Message("refused under --locked: {relaxation}",
+                               "remove it from the pull request, or put it in a config the workflow names with "
+                               "--config outside the repository")},
 )
 
 DEFAULT_MAX_FILE_SIZE = 2_000_000

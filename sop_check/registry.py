@@ -7,6 +7,7 @@ import pkgutil
 from functools import lru_cache
 from typing import Any
 
+from sop_check.options import Option
 from sop_check.rule import Rule
 
 
@@ -35,6 +36,21 @@ def all_rules() -> dict[str, type[Rule]]:
     return dict(sorted(found.items()))
 
 
+def shared_options() -> dict[str, Option]:
+    """The options several rules share (`[options]`), declared once in the pack."""
+    from sop_check_rules._options import SHARED_OPTIONS
+
+    return {o.name: o for o in SHARED_OPTIONS}
+
+
+def declared_options(rule: type[Rule]) -> dict[str, Option]:
+    """Every option a rule may be given in `[rule-options.CODE]`: its own and the shared ones it reads."""
+    shared = shared_options()
+    out = {name: shared[name] for name in rule.shared_options if name in shared}
+    out.update((o.name, o) for o in rule.options)
+    return out
+
+
 def pack_data() -> dict[str, Any]:
     """rules/pack.toml, read from the installed package (works for non-editable installs)."""
     import tomllib
@@ -46,3 +62,42 @@ def pack_data() -> dict[str, Any]:
     # beside its __init__; importlib.resources would cost more to import than the whole read.
     with open(Path(sop_check_rules.__file__).with_name("pack.toml"), "rb") as fh:
         return tomllib.load(fh)
+
+
+def pack_problems() -> list[str]:
+    """Where the rule declarations and the pack's defaults disagree (empty when consistent).
+
+    Checked by the test suite: every declared option has a default of its type, every default
+    is declared, every required rule exists and no rules require each other in a cycle.
+    """
+    rules = all_rules()
+    shared = shared_options()
+    data = pack_data()
+    problems: list[str] = []
+    defaults: dict[str, Any] = dict(data.get("options", {}))
+    problems += _compare(shared, defaults, "[options]")
+    for code, table in data.get("rule-options", {}).items():
+        if code not in rules:
+            problems.append(f"[rule-options.{code}]: no such rule")
+    for code, rule in rules.items():
+        own = {o.name: o for o in rule.options}
+        problems += _compare(own, dict(data.get("rule-options", {}).get(code, {})), f"[rule-options.{code}]")
+        problems += [f"{code} reads shared option '{n}', which is not declared" for n in rule.shared_options
+                     if n not in shared]
+        problems += [f"{code} option '{n}' shadows the shared option" for n in own if n in shared]
+        problems += [f"{code} requires unknown rule {c}" for c in rule.requires if c not in rules]
+    try:
+        from sop_check.engine import run_order
+
+        run_order(list(rules.values()))
+    except Exception as exc:  # noqa: BLE001 - reported, not raised: this is a consistency report
+        problems.append(str(exc))
+    return problems
+
+
+def _compare(declared: dict[str, Option], defaults: dict[str, Any], where: str) -> list[str]:
+    out = [f"{where} {name}: declared but the pack gives no default" for name in declared if name not in defaults]
+    out += [f"{where} {name}: a default for an option nobody declares" for name in defaults if name not in declared]
+    out += [f"{where} {name}: the default is not {declared[name].type.phrase}" for name, value in defaults.items()
+            if name in declared and not declared[name].type.accepts(value)]
+    return out

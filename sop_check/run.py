@@ -80,7 +80,7 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         pack = load_pack()
         config_path = find_config(req.path if req.path.is_dir() else req.path.parent, req.config_file)
         config = load_config(config_path, known_rules={c: r.info() for c, r in rules.items()},
-                             pack_options=pack, staged=_staged_config(config_path, req))
+                             staged=_staged_config(config_path, req))
         config.preview = config.preview or req.preview
         codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
     except ConfigError as exc:
@@ -116,8 +116,8 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         opts = dict(config.options_for(code, pack)) if code else dict(config.options_for("", pack))
         if code and code in config.severity:
             opts["__severity__"] = config.severity[code]
-        if code == "TAV007" and vercel_cfg.targets:
-            opts["targets"] = list(vercel_cfg.targets)
+        if code in rules:
+            opts.update(config.keyed_options(rules[code].options))
         return opts
 
     base = config.path.parent if config.path else Path.cwd()

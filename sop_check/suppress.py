@@ -131,7 +131,7 @@ def _collect_unused(index: "AppIndex", cache: dict[str, list[Directive]], unused
             directives = directives_in(index, path)
         for d in directives:
             if not d.used:
-                unused.append(Finding(rule=",".join(d.codes), message="unused suppression: it matches no finding",
+                unused.append(Finding(rule=",".join(d.codes), kind="unused-suppression", message="unused suppression: it matches no finding",
                                       location=d.location, hint="remove the sop-check-ignore comment"))
 
 

@@ -1,18 +1,22 @@
-"""Small helpers shared by the tests: write a project, build an index for it."""
+"""Helpers shared by the tests: the pack's options, writing a project, building an index, verdicts."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from sop_check.context import Settings
-from sop_check.engine import RunOptions, build_index, run_check
 from sop_check.discover import discover
+from sop_check.engine import RunOptions, build_index, run_check
+from sop_check.index import AppIndex
+from sop_check.model import RuleResult
 from sop_check.registry import all_rules, pack_data
 
 PACK = pack_data()
 
 
-def options_for(code: str) -> dict:
+def options_for(code: str) -> dict[str, Any]:
+    """The pack's defaults for one rule (shared options, then its own), as a run without config has them."""
     opts = dict(PACK["options"])
     opts.update(PACK.get("rule-options", {}).get(code, {}))
     return opts
@@ -26,7 +30,7 @@ def write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def index_for(root: Path, app: int = 0):
+def index_for(root: Path, app: int = 0) -> AppIndex:
     project = discover(root)
     opts = RunOptions(rules=list(all_rules().values()), options_for=options_for, settings=Settings(),
                       environ={}, pack=PACK)
@@ -34,8 +38,13 @@ def index_for(root: Path, app: int = 0):
     return build_index(project, project.apps[app], opts, needles)
 
 
-def verdicts(root: Path, codes: str, **settings) -> dict[str, object]:
+def verdicts(root: Path, codes: str, **settings: Any) -> dict[str, RuleResult]:
     rules = [r for c, r in all_rules().items() if c in codes.split(",")]
     report = run_check(root, RunOptions(rules=rules, options_for=options_for, settings=Settings(**settings),
                                         environ={}, pack=PACK))
     return {r.rule: r for app in report.apps for r in app.results}
+
+
+def kinds(result: RuleResult) -> list[str]:
+    """The kinds of a result's findings, sorted: what a test pins instead of message wording."""
+    return sorted(f.kind for f in result.findings)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Callable
 
 import pytest
 
-from helpers import verdicts, write
+from helpers import kinds, verdicts, write
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 HANDLER = '''import json
@@ -61,23 +62,33 @@ def test_compliant_python_routes_pass(tmp_path: Path, source: str) -> None:
     assert v["TAV002"].status.value == "pass", [f.message for f in v["TAV002"].findings] + v["TAV002"].unresolved
 
 
-@pytest.mark.parametrize("mutate, fragment", [
-    (lambda s: s.replace('{"x-api-key": api_key}', '{"Authorization": f"Bearer {api_key}"}'), "Bearer"),
+@pytest.mark.parametrize("mutate, kind", [
+    (lambda s: s.replace('{"x-api-key": api_key}', '{"Authorization": f"Bearer {api_key}"}'), "bearer-auth"),
     (lambda s: s.replace("requests.post(f\"{TAVUS}/conversations/{conversation_id}/end\"",
-                         "requests.delete(f\"{TAVUS}/conversations/{conversation_id}\""), "not the end call"),
-    (lambda s: s.replace('api_key = os.environ["TAVUS_API_KEY"]', 'api_key = "abcdef0123456789"'), "hard-coded"),
-    (lambda s: s.replace("self.send_response(400)", "self.send_response(200)"), "400"),
-    (lambda s: s.replace("        r = requests.post", "        # r = requests.post"), "never calls"),
+                         "requests.delete(f\"{TAVUS}/conversations/{conversation_id}\""), "wrong-endpoint"),
+    (lambda s: s.replace("requests.post(f\"{TAVUS}/conversations/{conversation_id}/end\"",
+                         "requests.post(f\"https://evil.example/v2/conversations/{conversation_id}/end\""),
+     "wrong-host"),
+    (lambda s: s.replace("requests.post(f\"{TAVUS}", "requests.put(f\"{TAVUS}"), "wrong-method"),
+    (lambda s: s.replace('api_key = os.environ["TAVUS_API_KEY"]', 'api_key = "abcdef0123456789"'), "hardcoded-key"),
+    (lambda s: s.replace('api_key = os.environ["TAVUS_API_KEY"]', 'api_key = os.environ["OTHER_KEY"]'),
+     "key-wrong-env"),
+    (lambda s: s.replace(', headers={"x-api-key": api_key}', ""), "no-api-key"),
+    (lambda s: s.replace("self.send_response(400)", "self.send_response(200)"), "no-400"),
+    (lambda s: s.replace("        r = requests.post", "        # r = requests.post"), "never-calls-end"),
+    (lambda s: s.replace("def do_POST", "def do_PUT"), "no-post-handler"),
 ])
-def test_python_violations_fail(tmp_path: Path, mutate, fragment: str) -> None:
+def test_python_violations_fail(tmp_path: Path, mutate: Callable[[str], str], kind: str) -> None:
+    """Each mutation of the compliant handler fails with exactly the kind that names it."""
     v = verdicts(_project(tmp_path, mutate(HANDLER)), "TAV002")
     assert v["TAV002"].status.value == "fail"
-    assert any(fragment in f.message for f in v["TAV002"].findings), [f.message for f in v["TAV002"].findings]
-    assert all("abcdef0123456789" not in f.message for f in v["TAV002"].findings)
+    assert kinds(v["TAV002"]) == [kind], [f.message for f in v["TAV002"].findings]
+    assert all("abcdef0123456789" not in f.message + f.hint for f in v["TAV002"].findings)
 
 
 def test_get_only_python_route_fails_and_syntax_error_is_unknown(tmp_path: Path) -> None:
     v = verdicts(_project(tmp_path / "a", HANDLER.replace("do_POST", "do_GET")), "TAV001")
-    assert v["TAV001"].status.value == "fail"
+    assert v["TAV001"].status.value == "fail" and kinds(v["TAV001"]) == ["no-post-handler"]
+    assert v["TAV001"].findings[0].location.line == 11  # at do_GET
     v = verdicts(_project(tmp_path / "b", HANDLER + "\ndef broken(:\n"), "TAV001,TAV002")
     assert v["TAV001"].status.value == "unknown" and v["TAV002"].status.value == "unknown"

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import verdicts, write
+from helpers import kinds, verdicts, write
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 KEY = "tvs_" + "0a1b2c3d4e5f60718293a4b5c6d7e8f9"  # never a literal in this repo (TAV103 on ourselves)
 
 
 def _status(tmp_path: Path, files: dict[str, str], code: str) -> tuple[str, list[str]]:
+    """The status and the findings' messages of one rule on a project."""
     write(tmp_path, {"package.json": PKG, **files})
     r = verdicts(tmp_path, code)[code]
     return r.status.value, [f.message for f in r.findings]
+
+
+def _kinds(tmp_path: Path, files: dict[str, str], code: str) -> tuple[str, list[str]]:
+    """The status and the findings' kinds of one rule on a project."""
+    write(tmp_path, {"package.json": PKG, **files})
+    r = verdicts(tmp_path, code)[code]
+    return r.status.value, kinds(r)
 
 
 def test_key_read_in_module_imported_by_server_and_client_is_not_client(tmp_path: Path) -> None:
@@ -30,8 +38,7 @@ def test_key_read_in_module_imported_only_by_client_fails(tmp_path: Path) -> Non
         "lib/tavus.ts": "export const headers = () => ({ 'x-api-key': process.env.TAVUS_API_KEY! });\n",
         "components/A.tsx": "'use client';\nimport { headers } from '../lib/tavus';\nexport const x = headers;\n",
     }
-    status, messages = _status(tmp_path, files, "TAV101")
-    assert status == "fail" and "client code" in messages[0]
+    assert _kinds(tmp_path, files, "TAV101") == ("fail", ["key-in-client"])
 
 
 def test_key_in_comment_or_server_action_passes(tmp_path: Path) -> None:
@@ -44,7 +51,7 @@ def test_key_in_comment_or_server_action_passes(tmp_path: Path) -> None:
 
 def test_public_key_in_code_fails(tmp_path: Path) -> None:
     files = {"lib/a.ts": "export const k = process.env.NEXT_PUBLIC_TAVUS_API_KEY;\n"}
-    assert _status(tmp_path, files, "TAV101")[0] == "fail"
+    assert _kinds(tmp_path, files, "TAV101") == ("fail", ["public-env-read"])
 
 
 def test_hardcoded_key_never_shown(tmp_path: Path) -> None:
@@ -52,6 +59,7 @@ def test_hardcoded_key_never_shown(tmp_path: Path) -> None:
     status, messages = _status(tmp_path, files, "TAV103")
     assert status == "fail" and KEY not in " ".join(messages) and KEY[:8] not in " ".join(messages)
     assert "<redacted, 36 chars>" in messages[0]
+    assert verdicts(tmp_path, "TAV103")["TAV103"].findings[0].kind == "hardcoded-key"
 
 
 def test_key_like_strings_that_are_not_keys_pass(tmp_path: Path) -> None:
@@ -101,6 +109,7 @@ export default function A() {
     }
     status, messages = _status(tmp_path, files, "TAV105")
     assert status == "fail" and any("beforeunload" in m for m in messages)
+    assert set(kinds(verdicts(tmp_path, "TAV105")["TAV105"])) == {"exit-without-end"}
 
 
 def _git_project(tmp_path: Path, gitignore: str) -> Path:
@@ -117,7 +126,7 @@ def test_env_local_ignored_passes_and_unignored_fails(tmp_path: Path) -> None:
     assert verdicts(ok, "TAV102")["TAV102"].status.value == "pass"
     bad = _git_project(tmp_path / "b", "node_modules/\n")
     r = verdicts(bad, "TAV102")["TAV102"]
-    assert r.status.value == "fail" and "not covered" in r.findings[0].message
+    assert r.status.value == "fail" and kinds(r) == ["not-ignored"]
     negated = _git_project(tmp_path / "c", ".env*\n!.env.local\n")
     assert verdicts(negated, "TAV102")["TAV102"].status.value == "fail"
 
@@ -129,7 +138,7 @@ def test_tracked_env_file_fails_even_when_ignored_later(tmp_path: Path) -> None:
     subprocess.run(["git", "add", ".env.local"], cwd=project, check=True)
     (project / ".gitignore").write_text(".env*.local\n")
     r = verdicts(project, "TAV102")["TAV102"]
-    assert r.status.value == "fail" and "tracked" in r.findings[0].message
+    assert r.status.value == "fail" and kinds(r) == ["tracked"]
 
 
 def test_key_fetched_from_an_api_and_sent_from_the_browser_fails(tmp_path: Path) -> None:
@@ -143,7 +152,7 @@ export async function start() {
   });
 }
 """}
-    status, messages = _status(tmp_path, files, "TAV101")
-    assert status == "fail" and any("x-api-key" in m for m in messages)
+    status, found = _kinds(tmp_path, files, "TAV101")
+    assert status == "fail" and "client-sends-key" in found
     files["app/page.tsx"] = "import { start } from '../components/A';\nexport default function P() { return null; }\n"
     assert _status(tmp_path / "b", files, "TAV104")[0] == "pass"  # found behind the run-time base URL

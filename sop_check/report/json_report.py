@@ -16,7 +16,7 @@ def _loc(loc: Location) -> dict[str, Any]:
 
 
 def _finding(f: Finding) -> dict[str, Any]:
-    return {**_loc(f.location), "rule": f.rule, "message": f.message, "hint": f.hint, "suppressed": f.suppressed,
+    return {**_loc(f.location), "rule": f.rule, "kind": f.kind, "message": f.message, "hint": f.hint, "suppressed": f.suppressed,
             "suppression": {"kind": f.suppression.kind, "reason": f.suppression.reason} if f.suppression else None}
 
 

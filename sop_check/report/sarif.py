@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import string
 from typing import Any
 from urllib.parse import quote
 
 from sop_check import REPOSITORY_URL
-from sop_check.model import AppReport, Finding, Location, Report, RuleResult, Severity, Status
+from sop_check.model import AppReport, Finding, Location, Message, Report, RuleResult, Severity, Status
 from sop_check.report.inert import path_bytes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,6 +43,24 @@ def _fingerprint(rule: str, path: str, message: str) -> str:
     return hashlib.sha256(f"{rule}\0{path}\0{stable}".encode()).hexdigest()[:32]
 
 
+def _message_string(template: str) -> tuple[str, list[str]]:
+    """A `{named}` template as a SARIF message string (`{0}`, `{1}`, literal braces doubled),
+    with the names in argument order."""
+    names: list[str] = []
+    out: list[str] = []
+    for literal, name, _, _ in string.Formatter().parse(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is not None:
+            if name not in names:
+                names.append(name)
+            out.append("{" + str(names.index(name)) + "}")
+    return "".join(out), names
+
+
+def _message_strings(messages: dict[str, Message]) -> dict[str, dict[str, str]]:
+    return {kind: {"text": _message_string(m.text)[0]} for kind, m in sorted(messages.items())}
+
+
 def _rule(info: Any) -> dict[str, Any]:
     return {
         "id": info.code,
@@ -52,6 +71,7 @@ def _rule(info: Any) -> dict[str, Any]:
         "helpUri": info.help_uri or INFO_URI,
         "defaultConfiguration": {"level": "error" if info.severity is Severity.ERROR else "warning"},
         "properties": {"tags": list(info.tags) or ["tavus"], "precision": "high"},
+        "messageStrings": _message_strings(info.messages),
     }
 
 
@@ -59,7 +79,8 @@ def _anchor(app: AppReport) -> Location:
     return Location(path="package.json" if app.root == "." else f"{app.root}/package.json", line=1, column=1)
 
 
-def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[str, int],
+            messages: dict[str, dict[str, Message]]) -> dict[str, Any]:
     if r.status is Status.UNKNOWN:
         detail = "; ".join(r.unresolved[:5])
         text = f"could not verify: {r.message}" + (f" ({detail})" if detail else "")
@@ -72,11 +93,16 @@ def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[s
     if f is not None and f.hint and r.status is not Status.UNKNOWN:
         text = f"{text}. Fix: {f.hint}"
     loc = f.location if f is not None else _anchor(app)
+    message: dict[str, Any] = {"text": text}
+    if f is not None and r.status is not Status.UNKNOWN and f.kind in messages.get(r.rule, {}):
+        # The kind is the message's id (a key of the rule's messageStrings): stable where text is not.
+        names = _message_string(messages[r.rule][f.kind].text)[1]
+        message.update(id=f.kind, arguments=[f.data.get(n, "") for n in names])
     result: dict[str, Any] = {
         "ruleId": r.rule,
         "ruleIndex": rule_index.get(r.rule, 0),
         "level": level,
-        "message": {"text": text},
+        "message": message,
         "locations": [_location(loc)],
         "partialFingerprints": {"sopCheck/v1": _fingerprint(r.rule, loc.path, text if f is None else f.message)},
     }
@@ -86,22 +112,24 @@ def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[s
     return result
 
 
-def _results(app: AppReport, rule_index: dict[str, int]) -> list[dict[str, Any]]:
+def _results(app: AppReport, rule_index: dict[str, int],
+             messages: dict[str, dict[str, Message]]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for r in app.results:
         if r.status is Status.FAIL or (r.status is Status.PASS and r.findings):
-            out.extend(_result(r, f, app, rule_index) for f in r.findings)
+            out.extend(_result(r, f, app, rule_index, messages) for f in r.findings)
         elif r.status is Status.UNKNOWN:
             first = r.findings[0] if r.findings else None
-            out.append(_result(r, first, app, rule_index))
+            out.append(_result(r, first, app, rule_index, messages))
         elif r.status is Status.ERROR:
-            out.append(_result(r, None, app, rule_index))
+            out.append(_result(r, None, app, rule_index, messages))
     return out
 
 
 def render(report: Report) -> str:
     rules = [_rule(i) for i in report.rules]
     rule_index = {i.code: n for n, i in enumerate(report.rules)}
+    messages = {i.code: i.messages for i in report.rules}
     runs = []
     for app in report.apps or [AppReport(root=report.scanned_path, uses_tavus=False)]:
         runs.append({
@@ -128,6 +156,6 @@ def render(report: Report) -> str:
                     for r in report.relaxations
                 ],
             }],
-            "results": _results(app, rule_index),
+            "results": _results(app, rule_index, messages),
         })
     return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": runs}, indent=2, ensure_ascii=False) + "\n"

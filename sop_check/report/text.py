@@ -54,7 +54,8 @@ def _app_block(app: AppReport, *, color: bool, quiet: bool, verbose: bool) -> li
             if quiet and f.suppressed:
                 continue
             mark = f" [suppressed: {f.suppression.reason}]" if f.suppression else ""
-            out.append(f"{f.location} {_paint(r.rule, _COLORS.get(r.status, '0'), color)} {f.message}{mark}")
+            code = _paint(r.rule, _COLORS.get(r.status, '0'), color)
+            out.append(f"{f.location} {code} {f.kind}: {f.message}{mark}")
             if f.hint and not f.suppressed:
                 out.append(f"    fix: {f.hint}")
         if r.status is Status.UNKNOWN:

@@ -1,0 +1,95 @@
+"""The unload listeners of an app and what each does: shared by TAV003 (the listener) and
+TAV004 (its request), computed once per app and set of options."""
+
+from __future__ import annotations
+
+from sop_check.context import CheckContext
+from sop_check.evaluate import Evaluator, Func, Request
+from sop_check.model import Location
+from sop_check.records import record
+
+from sop_check_rules._client import Listener, base_path, describe_request, end_reach, route_served, unload_listeners
+
+
+@record(frozen=True)
+class Problem:
+    """What is wrong with one listener: a TAV003 finding kind, where, and its template data."""
+
+    kind: str
+    location: Location
+    data: dict[str, object]
+
+
+class UnloadAnalysis:
+    """The unload listeners of an app and what each does; shared by TAV003 and TAV004."""
+
+    def __init__(self, route: str, ev: Evaluator) -> None:
+        self.route = route
+        self.ev = ev
+        self.good: list[Listener] = []  # listeners of a required event that do the job
+        self.problems: list[Problem] = []
+        self.unresolved: list[str] = []
+        self.listeners: list[Listener] = []
+        self._requests: dict[int, list[Request]] = {}  # listener id -> its requests to the end route
+
+    def requests_of(self, lst: Listener) -> list[Request]:
+        return self._requests.get(id(lst), [])
+
+
+def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
+    """The app's unload listeners judged against the options of the asking rule (TAV003 and
+    TAV004 both read `end-route`, `events` and `also-accepted-events`), computed once per app."""
+    route = ctx.options["end-route"]
+    required = list(ctx.options["events"])
+    events = required + list(ctx.options["also-accepted-events"])
+    key = f"unload:{route}:{events}:{len(required)}"
+    ev = ctx.evaluator  # also when the analysis is shared: its verdict rests on the evaluator's budget
+    if key in ctx.app.memo:
+        cached: UnloadAnalysis = ctx.app.memo[key]
+        return cached
+    index = ctx.app
+    bp = base_path(index)
+    out = UnloadAnalysis(route, ev)
+    served = route_served(index, route)
+    for lst in unload_listeners(index, ev, events):
+        out.listeners.append(lst)
+        problems: list[Problem] = []
+        if not isinstance(lst.handler, Func):
+            out.unresolved.append(f"{lst.location}: the {lst.event} handler `{lst.handler_text[:40]}` "
+                                  f"({getattr(lst.handler, 'reason', 'not a function')})")
+            continue
+        reach = end_reach(ev, lst.handler, route, bp)
+        out._requests[id(lst)] = reach.end_requests
+        if lst.effect is None:
+            problems.append(Problem("outside-effect", lst.location, {"event": lst.event}))
+        elif not lst.removed:
+            problems.append(Problem("never-removed", lst.location, {"event": lst.event}))
+        if not reach.end_requests:
+            if reach.unresolved:
+                out.unresolved.extend(reach.unresolved)
+                continue
+            if reach.other_requests:
+                r = reach.other_requests[0]
+                problems.append(Problem("calls-other-route", r.location,
+                                        {"event": lst.event, "request": describe_request(r), "route": route}))
+            else:
+                problems.append(Problem("never-calls-end", lst.location, {"event": lst.event, "route": route}))
+        elif not served:
+            problems.append(Problem("route-not-served", lst.location, {"event": lst.event, "route": route}))
+        elif not any(r.method == "POST" for r in reach.end_requests):
+            r = reach.end_requests[0]
+            if isinstance(r.method, str):
+                problems.append(Problem("wrong-method", r.location,
+                                        {"event": lst.event, "route": route, "method": r.method}))
+            else:
+                out.unresolved.append(f"{r.location}: the method of the unload request ({r.method.reason})")
+                continue
+        if problems:
+            out.problems.extend(problems)
+        elif lst.event in required:
+            out.good.append(lst)
+    # A good listener makes the others' problems moot only for the events the SOP names.
+    if out.good:
+        out.problems = []
+    index.memo[key] = out
+    return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,10 @@ from sop_check.model import RuleResult
 from sop_check.registry import all_rules, pack_data
 
 PACK = pack_data()
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# Fixtures keep env files under names git does not ignore; a copy gets the real names.
+RENAMES = {"env.local.fixture": ".env.local", "env.fixture": ".env"}
+META = ("expected.toml", "expected.txt")  # a fixture's own expectations, not part of its project
 
 
 def options_for(code: str) -> dict[str, Any]:
@@ -28,6 +33,18 @@ def write(root: Path, files: dict[str, str]) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
     return root
+
+
+def copy_fixture(name: str, tmp_path: Path) -> Path:
+    """A fixture project copied to `tmp_path/name`, env files renamed, its expectations left out."""
+    target = tmp_path / name
+    shutil.copytree(FIXTURES / name, target)
+    for fixture_name, real in RENAMES.items():
+        for p in list(target.rglob(fixture_name)):
+            p.rename(p.with_name(real))
+    for meta in META:
+        (target / meta).unlink(missing_ok=True)
+    return target
 
 
 def index_for(root: Path, app: int = 0) -> AppIndex:

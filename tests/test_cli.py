@@ -171,15 +171,15 @@ def test_inline_suppression_needs_a_reason_and_unused_ones_are_reported(tmp_path
     project = copy_fixture("keepalive-false", tmp_path)
     avatar = project / "components" / "InteractiveAvatar.tsx"
     text = avatar.read_text()
-    avatar.write_text(text.replace("      // expect: TAV004\n", "      // sop-check-ignore TAV004: the page is a kiosk\n"))
+    avatar.write_text(text.replace("      // expect: TAV004 no-keepalive\n", "      // sop-check-ignore TAV004: the page is a kiosk\n"))
     data = json.loads(invoke("check", str(project), "--format", "json").stdout)
     tav004 = next(r for r in data["apps"][0]["results"] if r["rule"] == "TAV004")
     assert tav004["status"] == "pass" and tav004["findings"][0]["suppressed"]
     assert tav004["findings"][0]["suppression"]["reason"] == "the page is a kiosk"
     assert invoke("check", str(project), "--no-inline-suppressions").exit_code == 1
-    avatar.write_text(text.replace("      // expect: TAV004\n", "      // sop-check-ignore TAV004\n"))
+    avatar.write_text(text.replace("      // expect: TAV004 no-keepalive\n", "      // sop-check-ignore TAV004\n"))
     assert invoke("check", str(project)).exit_code == 1  # no reason: not honoured
-    avatar.write_text(text.replace("      // expect: TAV004\n", "").replace(
+    avatar.write_text(text.replace("      // expect: TAV004 no-keepalive\n", "").replace(
         "export default", "// sop-check-ignore TAV005: nothing here\nexport default"))
     data = json.loads(invoke("check", str(project), "--format", "json", "--report-unused-ignores").stdout)
     assert [f["rule"] for f in data["unused_suppressions"]] == ["TAV005"]

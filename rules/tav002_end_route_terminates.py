@@ -102,6 +102,12 @@ POST to the end endpoint with the key from the environment.
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
             "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n", "")},
             Status.FAIL, "no 400 branch", kinds=("no-400",)),
+        Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
+            "'x-api-key': process.env.TAVUS_API_KEY || '', ", "")}, Status.FAIL, "no key header",
+            kinds=("no-api-key",)),
+        Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
+            "process.env.TAVUS_API_KEY", "process.env.OPENAI_API_KEY")}, Status.FAIL, "the key of another service",
+            kinds=("key-wrong-env",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:

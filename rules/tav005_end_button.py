@@ -89,6 +89,8 @@ Render a visible End Session button whose handler calls the end route
         Example(project(AVATAR.replace("<button onClick={endSession}>End Session</button>",
                                        "<button className={styles.sendButton} onClick={endSession}><svg /></button>")),
                 Status.FAIL, "icon-only button whose name says something else", kinds=("no-control",)),
+        Example(project(AVATAR.replace("{ method: 'POST',", "{ method: 'GET',")), Status.FAIL,
+                "calls the POST-only end route with GET", kinds=("wrong-method",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:

@@ -77,6 +77,8 @@ and call Tavus only from a route handler or server action.
                 kinds=("public-env",)),
         Example({"package.json": PKG, "components/A.tsx": "'use client';\nexport const k = process.env.TAVUS_API_KEY;\n"},
                 Status.FAIL, "key read in a client component", kinds=("key-in-client",)),
+        Example({"package.json": PKG, "lib/tavus.ts": "export const k = process.env.NEXT_PUBLIC_TAVUS_API_KEY;\n"},
+                Status.FAIL, "a public key read anywhere in code", kinds=("public-env-read",)),
         Example({"package.json": PKG, "components/A.tsx": "'use client';\nimport { start } from '../lib/tavus';\n"
                                                           "export const go = () => start();\n",
                  "lib/tavus.ts": "export const start = () => fetch('https://tavusapi.com/v2/conversations', "

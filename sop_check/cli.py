@@ -114,12 +114,20 @@ def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, i
 
 
 @main.command("rules")
-@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json"]))
+@click.option("--format", "fmt", default="text", type=click.Choice(["text", "json", "markdown"]),
+              help="markdown: the rule reference (docs/rules.md), generated from the rule metadata.")
 def rules_cmd(fmt: str) -> None:
     """List the rules of the pack."""
     import json
 
     from sop_check.registry import all_rules
+
+    if fmt == "markdown":
+        from sop_check.docs import rules_markdown
+        from sop_check.registry import pack_data, shared_options
+
+        click.echo(rules_markdown(list(all_rules().values()), shared_options(), pack_data()), nl=False)
+        return
 
     infos = [r.info() for r in all_rules().values()]
     if fmt == "json":

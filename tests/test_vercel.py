@@ -99,7 +99,7 @@ def test_rule_passes_and_fails_by_target(tmp_path: Path) -> None:
         preview = _run(tmp_path / "b", fake.url, environ={"VERCEL_TOKEN": TOKEN}, vercel=True,
                        targets=["production", "preview"])
     assert preview.status.value == "fail"
-    assert [f.message.split(" ")[0] for f in preview.findings] == ["TAVUS_PERSONA_ID"]
+    assert [(f.kind, f.data["name"]) for f in preview.findings] == [("missing-on-vercel", "TAVUS_PERSONA_ID")]
     assert preview.findings[0].location.path == ".vercel/project.json"
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
                                 call_args, describe, returns, shown)
-from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_tag
+from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
 
@@ -291,31 +291,6 @@ class Control:
     @property
     def location(self) -> Location:
         return self.module.location(self.node)
-
-
-def _opening(el: Any) -> Any:
-    return el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
-
-
-def jsx_attributes(mod: Module, el: Any) -> dict[str, Any]:
-    """name -> value node (or True for a bare attribute like `hidden`)."""
-    opening = _opening(el)
-    out: dict[str, Any] = {}
-    if opening is None:
-        return out
-    for attr in opening.named_children:
-        if attr.type != "jsx_attribute":
-            continue
-        kids = attr.named_children
-        if not kids:
-            continue
-        name = mod.text(kids[0])
-        value: Any = kids[1] if len(kids) > 1 else True
-        if value is not True and value.type == "jsx_expression":
-            inner = [c for c in value.named_children if c.type != "comment"]
-            value = inner[0] if inner else True
-        out[name] = value
-    return out
 
 
 def _label(ev: Evaluator, mod: Module, el: Any, attrs: dict[str, Any]) -> str:

@@ -497,11 +497,8 @@ class AppIndex:
 
     def component_used(self, name: str) -> Location | None:
         """Where a JSX element `<name ...>` is rendered in shipping code, if anywhere."""
-        for mod in self.evidence_modules(words=(name,)):
-            for el in mod.jsx:
-                tag = jsx_tag(mod, el)
-                if tag == name or (tag is not None and tag.endswith("." + name)):
-                    return mod.location(el)
+        for mod, el in jsx_usages(self, name):
+            return mod.location(el)
         return None
 
     # -- env files ----------------------------------------------------------
@@ -565,6 +562,37 @@ def jsx_tag(module: Module, element: Any) -> str | None:
         return None
     name = opening.child_by_field_name("name")
     return module.text(name) if name is not None else None
+
+
+def jsx_attributes(module: Module, element: Any) -> dict[str, Any]:
+    """An element's attributes: name -> value node (the expression inside `{...}`), or True for a
+    bare attribute like `hidden` or an empty `{}`."""
+    opening = element if element.type == "jsx_self_closing_element" else element.child_by_field_name("open_tag")
+    out: dict[str, Any] = {}
+    if opening is None:
+        return out
+    for attr in opening.named_children:
+        if attr.type != "jsx_attribute" or not attr.named_children:
+            continue
+        kids = attr.named_children
+        value = kids[1] if len(kids) > 1 else True
+        if value is not True and value.type == "jsx_expression":
+            inner = [c for c in value.named_children if c.type != "comment"]
+            value = inner[0] if inner else True
+        out[module.text(kids[0])] = value
+    return out
+
+
+def jsx_usages(index: AppIndex, name: str, *, provider: bool = False) -> Iterator[tuple[Module, Any]]:
+    """Where shipping code renders `<name ...>` (also `<ns.name>`; with `provider`, exactly `<name>` or
+    `<name.Provider>`): (module, element). Only files that hold the name are parsed."""
+    for module in index.evidence_modules(words=(name,)):
+        for element in module.jsx:
+            tag = jsx_tag(module, element)
+            if tag is None:
+                continue
+            if tag in (name, f"{name}.Provider") if provider else tag.split(".")[-1] == name:
+                yield module, element
 
 
 def descendants(node: Any, types: frozenset[str] | set[str]) -> Iterator[Any]:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from sop_check.evaluate.scopes import destructured_prop
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Func, Obj, Thunk, Unknown, Value
-from sop_check.index import Module, jsx_tag
+from sop_check.index import Module, jsx_attributes, jsx_tag
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -151,18 +151,6 @@ def component_name(fn: Node, mod: Module) -> str | None:
 
 
 def jsx_attr_nodes(mod: Module, el: Node) -> dict[str, Node]:
-    """name -> value node of an element's attributes that have a value (`{x}` unwrapped)."""
-    opening = el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
-    out: dict[str, Node] = {}
-    if opening is None:
-        return out
-    for attr in opening.named_children:
-        if attr.type == "jsx_attribute" and len(attr.named_children) > 1:
-            value = attr.named_children[1]
-            if value.type == "jsx_expression":
-                inner = [c for c in value.named_children if c.type != "comment"]
-                if not inner:
-                    continue
-                value = inner[0]
-            out[mod.text(attr.named_children[0])] = value
-    return out
+    """name -> value node of an element's attributes that have a value (`{x}` unwrapped): the
+    index's one attribute reader, without bare attributes (`hidden`) and empty `{}`."""
+    return {k: v for k, v in jsx_attributes(mod, el).items() if v is not True}

@@ -132,7 +132,8 @@ def rules_cmd(fmt: str) -> None:
     infos = [r.info() for r in all_rules().values()]
     if fmt == "json":
         click.echo(json.dumps([{"code": i.code, "name": i.name, "severity": str(i.severity), "summary": i.summary,
-                                "preview": i.preview} for i in infos], indent=2))
+                                "preview": i.preview, "kinds": list(i.messages), "help_uri": i.help_uri}
+                               for i in infos], indent=2))
         return
     width = max((len(i.name) for i in infos), default=10)
     for i in infos:
@@ -185,8 +186,10 @@ def explain(code: str) -> None:
         close = closest_code(code, list(rules))
         hint = f" (did you mean {close}?)" if close else ""
         _fail_usage(f"unknown rule '{code}'{hint}; known rules: {', '.join(rules)}")
-    info = rule.info()
-    click.echo(f"# {info.code} {info.name}\n\n{info.summary}\n\nSeverity: {info.severity}\n\n{info.docs}")
+    from sop_check.docs import rule_section
+    from sop_check.registry import pack_data, shared_options
+
+    click.echo(rule_section(rule, shared_options(), pack_data()), nl=False)
 
 
 @main.command()

@@ -230,3 +230,16 @@ def test_text_and_json_reports_show_the_kind(tmp_path: Path) -> None:
     _, out = run_cli(project, "--format", "json")
     [finding] = [f for a in json.loads(out)["apps"] for r in a["results"] for f in r["findings"]]
     assert (finding["rule"], finding["kind"], finding["line"]) == ("TAV002", "bearer-auth", 8)
+
+
+def test_rules_command_prints_the_reference_and_explain_prints_one_section() -> None:
+    from click.testing import CliRunner
+
+    from sop_check.cli import main
+
+    runner = CliRunner()
+    reference = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    assert runner.invoke(main, ["rules", "--format", "markdown"]).stdout == reference
+    section = runner.invoke(main, ["explain", "TAV002"]).stdout
+    assert section.startswith("## TAV002 end-route-terminates\n") and section in reference
+    assert "| `bearer-auth` |" in section

@@ -103,6 +103,12 @@ POST to the end endpoint with the key from the environment.
             "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n", "")},
             Status.FAIL, "no 400 branch", kinds=("no-400",)),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
+            "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n", "").replace(
+            "  return NextResponse.json({ success: response.ok });",
+            "  if (!response.ok) return NextResponse.json({ failed: true }, { status: 400 });\n"
+            "  return NextResponse.json({ success: true });")},
+            Status.FAIL, "a 400 only when Tavus fails, not for a missing id", kinds=("no-400",)),
+        Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
             "'x-api-key': process.env.TAVUS_API_KEY || '', ", "")}, Status.FAIL, "no key header",
             kinds=("no-api-key",)),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(

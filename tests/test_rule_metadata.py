@@ -243,3 +243,20 @@ def test_rules_command_prints_the_reference_and_explain_prints_one_section() -> 
     section = runner.invoke(main, ["explain", "TAV002"]).stdout
     assert section.startswith("## TAV002 end-route-terminates\n") and section in reference
     assert "| `bearer-auth` |" in section
+
+
+def test_declared_options_are_honoured_from_config(tmp_path: Path) -> None:
+    """Options that were once in the pack but read by nobody: now declared, each changes a verdict."""
+    project = copy_fixture("client-hook-beacon-compliant", tmp_path)
+    assert _statuses(project)["TAV004"] == ("pass", [])  # its unload request is a sendBeacon
+    (project / "sop-check.toml").write_text('[rule-options.TAV004]\nmechanisms = ["fetch-keepalive"]\n')
+    assert _statuses(project)["TAV004"] == ("fail", ["no-keepalive"])
+    app = copy_fixture("app-router-compliant", tmp_path / "b")
+    (app / "sop-check.toml").write_text('[rule-options.TAV006]\nlocal-files = [".env"]\n')  # .env.local not read
+    assert _statuses(app)["TAV006"] == ("fail", ["not-defined", "not-defined"])
+
+
+def _statuses(project: Path) -> dict[str, tuple[str, list[str]]]:
+    _, out = run_cli(project, "--format", "json")
+    return {r["rule"]: (r["status"], sorted(f["kind"] for f in r["findings"]))
+            for a in json.loads(out)["apps"] for r in a["results"]}

@@ -1,73 +1,48 @@
 """The JSON Schema of the configuration, generated (`sop-check schema`), never written by hand.
 
 Built from the config model (config_keys.TOP_LEVEL_KEYS: keys, shapes, descriptions, defaults),
-the installed rules (codes for select/ignore/severity/waivers, their names and summaries) and
-the rule pack (every option with its default; its type from the default; its description from
-the comment above it in pack.toml). Draft-07 with `definitions`, which Taplo (Even Better TOML)
+the installed rules (codes for select/ignore/severity/waivers, their names and summaries, the
+options each declares: type and description) and the rule pack (every option's default). A
+rule's table lists its own options and the shared ones it reads, as the validator allows. Draft-07 with `definitions`, which Taplo (Even Better TOML)
 understands. Two documents: the table itself (`sop-check.toml`, `.sop-check.toml`) and a
 `pyproject.toml` wrapper that checks only `[tool.sop-check]`.
 """
 
 from __future__ import annotations
 
-import re
-from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from sop_check import REPOSITORY_URL, __version__
 from sop_check.config_keys import TOP_LEVEL_KEYS, VERCEL_TARGETS, ConfigKey, Shape
 from sop_check.model import RuleInfo
+from sop_check.options import Option, OptionType
 
 JsonSchema = dict[str, Any]
 DRAFT = "http://json-schema.org/draft-07/schema#"
 SCHEMA_URL = f"{REPOSITORY_URL}/blob/main/docs/config-schema.json"
 PYPROJECT_SCHEMA_URL = f"{REPOSITORY_URL}/blob/main/docs/pyproject-schema.json"
-_KEY_LINE = re.compile(r"^([A-Za-z0-9_-]+)\s*=")
-_TABLE_LINE = re.compile(r"^\[([^\[\]]+)\]\s*(?:#.*)?$")
 
 
-def pack_descriptions(pack_text: str) -> dict[str, dict[str, str]]:
-    """table name -> key -> the comment block right above the key in pack.toml."""
-    out: dict[str, dict[str, str]] = {}
-    table, comments = "", []
-    for raw in pack_text.splitlines():
-        line = raw.strip()
-        if line.startswith("#"):
-            comments.append(line.lstrip("#").strip())
-            continue
-        header = _TABLE_LINE.match(line)
-        key = _KEY_LINE.match(raw)
-        if header:
-            table = header.group(1).strip()
-        elif key and comments:
-            out.setdefault(table, {})[key.group(1)] = " ".join(comments)
-        if line or header:
-            comments = []
-    return out
+def _value_schema(option: Option) -> JsonSchema:
+    """An option's JSON type, from its declaration (what the validator checks values against)."""
+    kinds: dict[OptionType, JsonSchema] = {
+        OptionType.STRING: {"type": "string"},
+        OptionType.INTEGER: {"type": "integer"},
+        OptionType.NUMBER: {"type": "number"},
+        OptionType.BOOLEAN: {"type": "boolean"},
+        OptionType.STRING_LIST: {"type": "array", "items": {"type": "string"}},
+        OptionType.STRING_TABLE: {"type": "object", "additionalProperties": {"type": "string"}},
+    }
+    return dict(kinds[option.type])
 
 
-def _value_schema(default: object) -> JsonSchema:
-    """An option's type, from its default (what the validator compares values against)."""
-    if isinstance(default, bool):
-        return {"type": "boolean"}
-    if isinstance(default, int):
-        return {"type": "integer"}
-    if isinstance(default, float):
-        return {"type": "number"}
-    if isinstance(default, str):
-        return {"type": "string"}
-    if isinstance(default, list):
-        return {"type": "array", "items": {"type": "string"}}
-    return {"type": "object"}
-
-
-def _options_schema(defaults: Mapping[str, Any], descriptions: Mapping[str, str], title: str) -> JsonSchema:
+def _options_schema(declared: Sequence[Option], defaults: Mapping[str, Any], title: str) -> JsonSchema:
     properties: dict[str, JsonSchema] = {}
-    for name, default in defaults.items():
-        prop = {**_value_schema(default), "default": default}
-        if descriptions.get(name):
-            prop["description"] = descriptions[name]
-        properties[name] = prop
+    for option in declared:
+        prop = {**_value_schema(option), "description": option.description}
+        if option.name in defaults:
+            prop["default"] = defaults[option.name]
+        properties[option.name] = prop
     return {"type": "object", "title": title, "additionalProperties": False, "properties": properties}
 
 
@@ -107,11 +82,10 @@ def _key_schema(key: ConfigKey, rules: Sequence[RuleInfo]) -> JsonSchema:
     return {"type": "array", "items": {"$ref": "#/definitions/waiver"}}
 
 
-def _definitions(rules: Sequence[RuleInfo], pack: Mapping[str, Any],
-                 descriptions: Mapping[str, Mapping[str, str]]) -> JsonSchema:
+def _definitions(rules: Sequence[RuleInfo], pack: Mapping[str, Any], shared: Mapping[str, Option]) -> JsonSchema:
+    shared_defaults = dict(pack.get("options", {}))
     defs: JsonSchema = {
-        "options": _options_schema(pack.get("options", {}), descriptions.get("options", {}),
-                                   "Options shared by the rules"),
+        "options": _options_schema(list(shared.values()), shared_defaults, "Options shared by the rules"),
         "vercel": {
             "type": "object", "additionalProperties": False,
             "properties": {
@@ -138,14 +112,13 @@ def _definitions(rules: Sequence[RuleInfo], pack: Mapping[str, Any],
     }
     rule_options = pack.get("rule-options", {})
     for r in rules:
-        table = f"rule-options.{r.code}"
-        defs[f"rule-options-{r.code}"] = _options_schema(rule_options.get(r.code, {}),
-                                                         descriptions.get(table, {}), _rule_label(r))
+        declared = [shared[n] for n in r.shared_options if n in shared] + list(r.options)
+        defaults = {**shared_defaults, **rule_options.get(r.code, {})}
+        defs[f"rule-options-{r.code}"] = _options_schema(declared, defaults, _rule_label(r))
     return defs
 
 
-def config_schema(rules: Sequence[RuleInfo], pack: Mapping[str, Any], pack_text: str) -> JsonSchema:
-    descriptions = pack_descriptions(pack_text)
+def config_schema(rules: Sequence[RuleInfo], pack: Mapping[str, Any], shared: Mapping[str, Option]) -> JsonSchema:
     properties: dict[str, JsonSchema] = {}
     for key in TOP_LEVEL_KEYS:
         prop = {**_key_schema(key, rules), "description": key.description}
@@ -163,7 +136,7 @@ def config_schema(rules: Sequence[RuleInfo], pack: Mapping[str, Any], pack_text:
         "type": "object",
         "additionalProperties": False,
         "properties": properties,
-        "definitions": _definitions(rules, pack, descriptions),
+        "definitions": _definitions(rules, pack, shared),
     }
 
 
@@ -183,11 +156,8 @@ def pyproject_schema(table: JsonSchema) -> JsonSchema:
 
 def installed_schema(pyproject: bool = False) -> JsonSchema:
     """The schema of the installed sop-check and rule pack."""
-    import sop_check_rules
-
-    from sop_check.registry import all_rules, pack_data
+    from sop_check.registry import all_rules, pack_data, shared_options
 
     rules = [r.info() for r in all_rules().values()]
-    pack_text = Path(sop_check_rules.__file__).with_name("pack.toml").read_text(encoding="utf-8")
-    table = config_schema(rules, pack_data(), pack_text)
+    table = config_schema(rules, pack_data(), shared_options())
     return pyproject_schema(table) if pyproject else table

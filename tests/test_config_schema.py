@@ -58,7 +58,7 @@ def validator_accepts(data: dict[str, Any], tmp: Path) -> bool:
     path = tmp / "sop-check.toml"
     path.write_text("".join(f"{json.dumps(k)} = {toml_value(v)}\n" for k, v in data.items()), encoding="utf-8")
     try:
-        load_config(path, known_rules={c: r.info() for c, r in all_rules().items()}, pack_options=load_pack())
+        load_config(path, known_rules={c: r.info() for c, r in all_rules().items()})
     except ConfigError:
         return False
     return True
@@ -84,9 +84,12 @@ def test_every_key_option_and_rule_is_described_with_the_packs_defaults() -> Non
     options = SCHEMA["definitions"]["options"]["properties"]
     assert {k: v["default"] for k, v in options.items()} == pack.options
     assert options["end-route"]["description"].startswith("The path the client calls to end a session")
-    for code, table in pack.rule_options.items():
+    for code, rule in all_rules().items():
         declared = SCHEMA["definitions"][f"rule-options-{code}"]["properties"]
-        assert {k: v["default"] for k, v in declared.items()} == table
+        # A rule's table: its own options with their defaults, and the shared options it reads.
+        assert set(declared) == set(rule.option_names())
+        for name, default in pack.rule_options.get(code, {}).items():
+            assert declared[name]["default"] == default and declared[name]["description"]
     assert set(props["severity"]["properties"]) == set(all_rules())
     assert "TAV004" in props["select"]["items"]["enum"] and "TAV0" in props["select"]["items"]["enum"]
 
@@ -109,8 +112,7 @@ def test_init_starter_with_everything_switched_on_is_valid(tmp_path: Path) -> No
     pyproject = {"tool": {"sop-check": as_json(data)}, "project": {"name": "x"}}
     assert PYPROJECT_VALIDATOR.is_valid(pyproject)
     (tmp_path / "sop-check.toml").write_text(text, encoding="utf-8")
-    load_config(tmp_path / "sop-check.toml", known_rules={c: r.info() for c, r in all_rules().items()},
-                pack_options=load_pack())
+    load_config(tmp_path / "sop-check.toml", known_rules={c: r.info() for c, r in all_rules().items()})
 
 
 def readme_toml() -> list[str]:
@@ -132,7 +134,7 @@ def test_readme_config_examples_are_valid(tmp_path: Path) -> None:
             path = tmp_path / "sop-check.toml"
         assert not errors, f"{errors[0].message} in\n{text}"
         path.write_text(text, encoding="utf-8")
-        load_config(path, known_rules={c: r.info() for c, r in all_rules().items()}, pack_options=load_pack())
+        load_config(path, known_rules={c: r.info() for c, r in all_rules().items()})
 
 
 def test_the_schema_catches_what_the_validator_refuses() -> None:

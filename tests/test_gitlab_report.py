@@ -109,7 +109,7 @@ def _report(*results: RuleResult) -> Report:
 
 def _finding(line: int, message: str = "the End button does not call the end route", code: str = "TAV005",
              suppressed: bool = False) -> Finding:
-    return Finding(code, message, Location("apps/web/components/Call.tsx", line, 3),
+    return Finding(code, "never-calls-end", message, Location("apps/web/components/Call.tsx", line, 3),
                    suppression=Suppression("inline", "kiosk mode has no End button") if suppressed else None)
 
 

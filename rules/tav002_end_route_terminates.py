@@ -43,7 +43,8 @@ class EndRouteTerminates(Rule):
     shared_options = ("end-route", "tavus-host", "end-endpoint", "api-key-env", "api-key-header", "id-fields")
     messages = {
         "missing-route": Message("no end route at {url}", "create the end route (SOP section 1.A)"),
-        "no-post-handler": Message("{path} does not answer POST: {detail}", "export the POST handler (SOP section 1.A)"),
+        "no-post-handler": Message("{path} does not answer POST: {detail}",
+                                   "export the POST handler (SOP section 1.A)"),
         "never-calls-end": Message("the POST handler never calls Tavus's end endpoint ({endpoint})",
                                    "call the end endpoint (SOP section 1.A); a commented-out call does not count"),
         "wrong-host": Message("the upstream request goes to {host}, not {tavus_host}", "POST to {endpoint}"),
@@ -103,8 +104,8 @@ POST to the end endpoint with the key from the environment.
             "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n", "")},
             Status.FAIL, "no 400 branch", kinds=("no-400",)),
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD.replace(
-            "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n", "").replace(
-            "  return NextResponse.json({ success: response.ok });",
+            "  if (!conversation_id) return NextResponse.json({ error: 'Missing ID' }, { status: 400 });\n",
+            "").replace("  return NextResponse.json({ success: response.ok });",
             "  if (!response.ok) return NextResponse.json({ failed: true }, { status: 400 });\n"
             "  return NextResponse.json({ success: true });")},
             Status.FAIL, "a 400 only when Tavus fails, not for a missing id", kinds=("no-400",)),

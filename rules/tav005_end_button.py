@@ -130,5 +130,6 @@ Render a visible End Session button whose handler calls the end route
                 verdict.could_not_resolve(*reach.unresolved)
             else:
                 verdict.report("never-calls-end", control.location, control=where, route=route)
-        return verdict.result(passed="an End control ends the session", failed="no visible End control ends the session",
+        return verdict.result(passed="an End control ends the session",
+                              failed="no visible End control ends the session",
                               unknown="could not verify what the End control calls", unresolved_first=True)

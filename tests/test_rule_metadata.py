@@ -23,7 +23,6 @@ from sop_check.docs import drifted
 from sop_check.engine import RunOptions, run_check, run_order
 from sop_check.model import Location, Message, RuleResult, Status
 from sop_check.registry import all_rules, pack_problems
-from sop_check.report.sarif import render as render_sarif
 from sop_check.rule import Rule, RuleDefinitionError
 from test_fixtures import CASES, annotations, run_cli
 

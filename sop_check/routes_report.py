@@ -128,7 +128,7 @@ def list_routes(path: Path, fmt: str, apps: list[Path], config_file: Path | None
     rules = all_rules()
     pack = load_pack()
     config_path = find_config(path if path.is_dir() else path.parent, config_file)
-    config = load_config(config_path, known_rules={c: r.info() for c, r in rules.items()}, pack_options=pack)
+    config = load_config(config_path, known_rules={c: r.info() for c, r in rules.items()})
     shared = config.options_for("", pack)
     base = config.path.parent if config.path else Path.cwd()
     project = discover(path, explicit_apps=list(apps) or [base / a for a in config.apps] or None,

@@ -79,6 +79,8 @@ def pack_problems() -> list[str]:
     for code, table in data.get("rule-options", {}).items():
         if code not in rules:
             problems.append(f"[rule-options.{code}]: no such rule")
+    problems += [f"[outside-next] rules: no such rule {code}" for code in data.get("outside-next", {}).get("rules", [])
+                 if code not in rules]
     for code, rule in rules.items():
         own = {o.name: o for o in rule.options}
         problems += _compare(own, dict(data.get("rule-options", {}).get(code, {})), f"[rule-options.{code}]")

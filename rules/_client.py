@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import field
 from sop_check.records import record
-from typing import Any, Iterator
+from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
                                 call_args, describe, returns, shown)

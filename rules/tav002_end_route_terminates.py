@@ -158,7 +158,7 @@ POST to the end endpoint with the key from the environment.
             if related:
                 r = related[0]
                 method = r.method if isinstance(r.method, str) else ""
-                kind, data = wrong_upstream(r.url.text, method, opts)
+                kind, data = wrong_upstream(r.url.text if isinstance(r.url, Str) else "", method, opts)
                 verdict.report(kind, r.location, **data)
             elif opaque:
                 verdict.could_not_resolve(*(f"{r.location}: request URL ({_not_a_string(r.url)})" for r in opaque))

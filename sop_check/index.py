@@ -575,7 +575,7 @@ def jsx_attributes(module: Module, element: Any) -> dict[str, Any]:
         if attr.type != "jsx_attribute" or not attr.named_children:
             continue
         kids = attr.named_children
-        value = kids[1] if len(kids) > 1 else True
+        value: Any = kids[1] if len(kids) > 1 else True
         if value is not True and value.type == "jsx_expression":
             inner = [c for c in value.named_children if c.type != "comment"]
             value = inner[0] if inner else True

@@ -76,7 +76,7 @@ def pack_problems() -> list[str]:
     problems: list[str] = []
     defaults: dict[str, Any] = dict(data.get("options", {}))
     problems += _compare(shared, defaults, "[options]")
-    for code, table in data.get("rule-options", {}).items():
+    for code in data.get("rule-options", {}):
         if code not in rules:
             problems.append(f"[rule-options.{code}]: no such rule")
     problems += [f"[outside-next] rules: no such rule {code}" for code in data.get("outside-next", {}).get("rules", [])

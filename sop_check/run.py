@@ -7,7 +7,7 @@ import sys
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import click
 
@@ -17,6 +17,7 @@ from sop_check.policy import lock_requested
 
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.config import Config
+    from sop_check.engine import RunOptions
     from sop_check.model import Report
     from sop_check.rule import Rule
 
@@ -68,13 +69,17 @@ def _pick(flag: Any, configured: Any, default: Any) -> Any:
     return default
 
 
-def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
+class RunSetupError(Exception):
+    """The config or the rule selection cannot run (exit 2); the message is one line to show."""
+
+
+def plan_run(req: CheckRequest, env: dict[str, str], warn: Callable[[str], None] | None = None) -> RunOptions:
+    """Everything a run needs, from the request, the config and the rule pack: the same for
+    `check` and the language server. Raises RunSetupError for a bad config or an empty selection."""
     from sop_check.config import ConfigError, find_config, load_config, load_pack
-    from sop_check.discover import DiscoveryError
-    from sop_check.engine import RunOptions, Waiver, run_check
+    from sop_check.engine import RunOptions, Waiver
     from sop_check.registry import all_rules
 
-    env = dict(os.environ if environ is None else environ)
     rules = all_rules()
     try:
         pack = load_pack()
@@ -84,13 +89,11 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         config.preview = config.preview or req.preview
         codes = config.selected_codes([r.info() for r in rules.values()], req.select, req.ignore)
     except ConfigError as exc:
-        say(f"config error: {exc}")
-        return EXIT_USAGE
+        raise RunSetupError(f"config error: {exc}") from None
     if not codes:
-        click.echo(f"sop-check: error: {_empty_selection(config, rules, req)}", err=True)
-        return EXIT_USAGE
+        raise RunSetupError(f"error: {_empty_selection(config, rules, req)}")
     for warning in config.warnings:
-        say(f"warning: {warning}")
+        (warn or say)(f"warning: {warning}")
     locked = lock_requested(req.locked, env)
     config, codes, relaxations, refused = _apply_policy(config, pack, codes, req, locked)
 
@@ -137,6 +140,20 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         lock_violations=refused,
         notes=notes,
     )
+    return opts
+
+
+def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
+    from sop_check.discover import DiscoveryError
+    from sop_check.engine import run_check
+
+    env = dict(os.environ if environ is None else environ)
+    try:
+        opts = plan_run(req, env)
+    except RunSetupError as exc:
+        say(str(exc))
+        return EXIT_USAGE
+    settings, locked = opts.settings, opts.settings.locked
     try:
         report = run_check(req.path, opts)
     except DiscoveryError as exc:

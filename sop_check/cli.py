@@ -1,4 +1,4 @@
-"""The command line: `sop-check check`, `rules`, `routes`, `explain`, `init`.
+"""The command line: `sop-check check`, `rules`, `routes`, `explain`, `init`, `schema`, `server`.
 
 Heavy modules (tree-sitter, the rule pack, reporters) are imported inside the
 commands, so `--version` and `--help` start fast.
@@ -224,6 +224,20 @@ def schema(pyproject: bool, output: Path | None) -> None:
     except OSError as exc:
         _fail_usage(f"cannot write {output} ({(exc.strerror or str(exc)).lower()})")
     click.echo(f"wrote {output}")
+
+
+@main.command()
+@click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default and only transport).")
+@click.option("--debounce", type=click.IntRange(min=0, max=10_000), default=300, show_default=True,
+              metavar="MS", help="Quiet time after a change before its app is checked again.")
+def server(stdio: bool, debounce: int) -> None:
+    """Run the language server (LSP over stdio) for editors; needs `pip install 'sop-check[lsp]'`."""
+    try:
+        from sop_check.lsp.server import serve
+    except ImportError as exc:  # pygls is an optional extra: the core install stays lean
+        _fail_usage(f"the language server needs the lsp extra (pip install 'sop-check[lsp]'): {exc}")
+        return
+    serve(debounce=debounce / 1000)
 
 
 if __name__ == "__main__":  # pragma: no cover

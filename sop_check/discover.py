@@ -18,6 +18,7 @@ from typing import Any
 from sop_check import git
 from sop_check.model import Diagnostic
 from sop_check.parse.limits import loads_json
+from sop_check.overlay import Overlay, OverlaySource
 from sop_check.source import FileSource, IndexSource
 
 # Folders that never hold the project's own source.
@@ -173,7 +174,7 @@ def _depends_on_next(pkg: dict[str, Any]) -> bool:
 
 
 def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path] | None = None,
-             exclude: list[str] | None = None) -> Project:
+             exclude: list[str] | None = None, overlay: Overlay | None = None) -> Project:
     """The apps to check for PATH: the Next.js apps in it, else the one that encloses it.
 
     A folder inside an app (`components/`) or a file (`app/page.tsx`) checks the enclosing
@@ -191,6 +192,8 @@ def discover(scan_path: Path, *, staged: bool = False, explicit_apps: list[Path]
     if probed.problem:
         notices.append(f"{probed.problem}; walking the folder instead")
     source = _source(repo_root, staged, notices)
+    if overlay is not None:  # the language server: open buffers win over the disk
+        source = overlay.source(source)
     enclosing = None
     if explicit_apps is None and requested.is_file():
         enclosing = _enclosing_app(start, repo_root, source)
@@ -237,6 +240,12 @@ def _is_next_app(folder: Path, source: FileSource) -> bool:
     return pkg is not None and _depends_on_next(pkg)
 
 
+def enclosing_next_app(folder: Path, boundary: Path | None, source: FileSource | None = None) -> Path | None:
+    """The nearest folder at or above `folder` that is a Next.js app, not above `boundary`
+    (the language server's question for every edited file)."""
+    return _enclosing_app(folder, boundary, source or FileSource())
+
+
 def _enclosing_app(folder: Path, repo_root: Path | None, source: FileSource) -> Path | None:
     """The nearest folder at or above `folder` that is a Next.js app, not above the repository root."""
     for candidate in (folder, *folder.parents):
@@ -273,6 +282,8 @@ def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
         tavus_files |= _mentioning(scan_root, untracked, b"tavus")
     if files is None:
         files = _walk(scan_root, diagnostics, repo_root)
+    if isinstance(source, OverlaySource):
+        files, tavus_files = _with_buffers(source, scan_root, files, tavus_files)
     files = [f for f in files if not _skipped(f)]
     if exclude:
         from sop_check.globs import GitIgnore
@@ -284,11 +295,26 @@ def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
     _assign_files(apps, scan_root, files)
     for app in apps:
         app.env_files = _env_files(app.root)
+        if isinstance(source, OverlaySource):
+            app.env_files = sorted(set(app.env_files) | set(source.env_names(app.root)))
     if isinstance(source, IndexSource) and top is not None:
         _staged_env_files(apps, top, source)
     return Project(repo_root=repo_root, scan_root=scan_root, in_git=top is not None, apps=apps,
                    workspace_packages=workspace, diagnostics=diagnostics, notices=notices,
                    tavus_files=tavus_files, source=source)
+
+
+def _with_buffers(source: OverlaySource, scan_root: Path, files: list[str],
+                  tavus_files: set[str] | None) -> tuple[list[str], set[str] | None]:
+    """The listing and git's Tavus hits as the open buffers make them: a file not saved yet is a
+    file of its app, and a buffer that gained or lost the word decides by its own text."""
+    unsaved = source.overlay.unsaved_files(scan_root)
+    if unsaved:
+        files = sorted(set(files) | set(unsaved))
+    if tavus_files is not None:
+        has, lacks = source.overlay.mentions(scan_root, b"tavus")
+        tavus_files = (tavus_files - lacks) | has
+    return files, tavus_files
 
 
 def _find_apps(scan_root: Path, repo_root: Path, files: list[str], diagnostics: list[Diagnostic],

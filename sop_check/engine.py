@@ -13,6 +13,7 @@ from sop_check.discover import App, Project, discover
 from sop_check.discover import rel as _rel
 from sop_check.index import AppIndex
 from sop_check.model import AppReport, Diagnostic, Relaxation, Report, RuleResult, Severity, Status
+from sop_check.overlay import Overlay
 from sop_check.resolve import ModuleResolver
 from sop_check.rule import Rule, RuleDefinitionError
 from sop_check.suppress import apply_suppressions
@@ -49,9 +50,10 @@ class RunOptions:
     notes: list[Diagnostic] = field(default_factory=list)  # problems found before discovery (config apps)
 
 
-def run_check(path: Path, opts: RunOptions) -> Report:
+def run_check(path: Path, opts: RunOptions, overlay: Overlay | None = None) -> Report:
+    """Check PATH; with `overlay` (the language server's open buffers) those contents win over the disk."""
     project = discover(path, staged=opts.settings.staged, explicit_apps=opts.explicit_apps or None,
-                       exclude=opts.exclude or None)
+                       exclude=opts.exclude or None, overlay=overlay)
     try:
         return _run_project(project, opts)
     finally:

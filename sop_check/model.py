@@ -9,9 +9,12 @@ from __future__ import annotations
 import enum
 from dataclasses import field
 from sop_check.records import record
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sop_check.options import Option
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.fixes import Fix
 
 
 class Status(str, enum.Enum):
@@ -92,6 +95,10 @@ class Finding:
     hint: str = ""
     suppression: Suppression | None = None
     data: dict[str, str] = field(default_factory=dict)  # the values the templates were filled with
+    # The repair, when the rule knows one (sop_check.fixes; `--fix` and the language server apply it).
+    fix: Fix | None = None
+    # Other places that explain this finding (the route it calls, the listener it belongs to).
+    related: tuple[Evidence, ...] = ()
 
     @property
     def suppressed(self) -> bool:

@@ -1,0 +1,209 @@
+"""`sop-check server` end to end: a real LSP client (pytest-lsp) talks to the server over stdio.
+
+The server is started as a subprocess on a copy of the bundled example. Edits are sent as
+didChange without saving: the findings must follow the buffer, not the disk. Waits are
+bounded generously (they prove "does not hang", not a speed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+import sys
+from pathlib import Path
+from typing import Callable
+
+import pytest
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "tavus-avatar-app"
+COMPONENT = "components/InteractiveAvatar.tsx"
+ROUTE = "app/api/tavus/end/route.ts"
+FAKE_FIX_SERVER = Path(__file__).with_name("lsp_fake_fix_server.py")
+WAIT = 60.0  # seconds; a bound on hanging, not a speed target
+
+
+def _server(*args: str) -> ClientServerConfig:
+    return ClientServerConfig(server_command=[sys.executable, *args])
+
+
+async def _start(client: LanguageClient, root: Path) -> None:
+    await client.initialize_session(types.InitializeParams(
+        capabilities=client_capabilities("visual-studio-code"),
+        root_uri=root.as_uri(),
+        workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
+    ))
+
+
+@pytest.fixture()
+def example(tmp_path: Path) -> Path:
+    """A copy of the bundled example (the server reads it; tests change only buffers)."""
+    target = tmp_path / "tavus-avatar-app"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+@pytest_lsp.fixture(config=_server("-m", "sop_check", "server", "--debounce", "50"))
+async def client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
+    await _start(lsp_client, example)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=_server(str(FAKE_FIX_SERVER), "0.05"))
+async def fixing_client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
+    await _start(lsp_client, example)
+    yield
+    await lsp_client.shutdown_session()
+
+
+def _uri(root: Path, rel: str) -> str:
+    return (root / rel).as_uri()
+
+
+def _codes(client: LanguageClient, uri: str) -> list[str | int | None]:
+    return [d.code for d in client.diagnostics.get(uri, [])]
+
+
+async def _until(condition: Callable[[], bool]) -> None:
+    async def poll() -> None:
+        while not condition():
+            await asyncio.sleep(0.02)
+    await asyncio.wait_for(poll(), WAIT)
+
+
+def _open(client: LanguageClient, root: Path, rel: str, text: str | None = None, version: int = 1) -> str:
+    uri = _uri(root, rel)
+    client.text_document_did_open(types.DidOpenTextDocumentParams(text_document=types.TextDocumentItem(
+        uri=uri, language_id="typescriptreact", version=version,
+        text=(root / rel).read_text(encoding="utf-8") if text is None else text)))
+    return uri
+
+
+def _replace_all(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    client.text_document_did_change(types.DidChangeTextDocumentParams(
+        text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+        content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)]))
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """(line, UTF-16 column) of a character offset: what the client expects the range to be."""
+    before = text[:offset]
+    line = before.count("\n")
+    column = before[before.rfind("\n") + 1:]
+    return line, sum(2 if ord(c) > 0xFFFF else 1 for c in column)
+
+
+@pytest.mark.asyncio
+async def test_a_broken_keepalive_in_the_buffer_appears_at_its_range_and_clears_when_fixed(
+        client: LanguageClient, example: Path) -> None:
+    original = (example / COMPONENT).read_text(encoding="utf-8")
+    uri = _open(client, example, COMPONENT, original)
+    env_uri = _uri(example, ".env.local")
+    await _until(lambda: "TAV006" in _codes(client, env_uri))  # the whole app was checked and published
+    assert "TAV004" not in _codes(client, uri)
+
+    broken = original.replace("keepalive: true,", "keepalive: false,")
+    _replace_all(client, uri, broken, 2)  # not saved: the disk still says true
+    await _until(lambda: "TAV004" in _codes(client, uri))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV004"]
+    # The range is the unload request: the fetch call that holds the broken flag, from its first
+    # character to its closing parenthesis, in the client's units.
+    call = broken.index("fetch('/api/tavus/end'", broken.index("handleBeforeUnload"))
+    end = broken.index(")", broken.index("keepalive: false,")) + 1
+    assert (diagnostic.range.start.line, diagnostic.range.start.character) == _position(broken, call)
+    assert (diagnostic.range.end.line, diagnostic.range.end.character) == _position(broken, end)
+    assert diagnostic.severity == types.DiagnosticSeverity.Error
+    assert diagnostic.source == "sop-check"
+    assert "keepalive: true" in diagnostic.message
+    assert diagnostic.code_description is not None
+    assert diagnostic.code_description.href.endswith("docs/rules.md#tav004")
+
+    _replace_all(client, uri, original, 3)
+    await _until(lambda: "TAV004" not in _codes(client, uri))
+    assert list(client.diagnostics[uri]) == []  # cleared: the file has no finding left
+
+
+@pytest.mark.asyncio
+async def test_an_unsaved_route_clears_the_component_diagnostic_that_depended_on_it(
+        client: LanguageClient, example: Path) -> None:
+    route_text = (example / ROUTE).read_text(encoding="utf-8")
+    (example / ROUTE).unlink()  # on disk the app has no end route
+    component = _open(client, example, COMPONENT)
+    route = _uri(example, ROUTE)
+    await _until(lambda: "TAV003" in _codes(client, component))
+    (diagnostic,) = [d for d in client.diagnostics[component] if d.code == "TAV003"]
+    assert "no route serves it" in diagnostic.message
+    assert "TAV001" in _codes(client, route)  # where the missing route belongs
+
+    _open(client, example, ROUTE, route_text)  # a new file in the editor, never saved
+    await _until(lambda: "TAV003" not in _codes(client, component))
+    assert list(client.diagnostics[component]) == []
+    assert list(client.diagnostics[route]) == []
+
+    client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(
+        uri=route)))  # closed without saving: the disk counts again
+    await _until(lambda: "TAV003" in _codes(client, component))
+
+
+@pytest.mark.asyncio
+async def test_a_safe_fix_is_a_quick_fix_whose_edit_clears_the_finding(
+        fixing_client: LanguageClient, example: Path) -> None:
+    client = fixing_client
+    original = (example / COMPONENT).read_text(encoding="utf-8")
+    uri = _open(client, example, COMPONENT, original)
+    broken = original.replace("keepalive: true,", "keepalive: false,")
+    _replace_all(client, uri, broken, 2)
+    await _until(lambda: "TAV004" in _codes(client, uri))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV004"]
+
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    assert actions is not None
+    (action,) = [a for a in actions if isinstance(a, types.CodeAction)]
+    assert action.kind == types.CodeActionKind.QuickFix
+    assert action.title == "set keepalive: true on the unload request (TAV004)"
+    assert action.is_preferred
+    assert action.edit is not None and action.edit.document_changes is not None
+    (change,) = action.edit.document_changes
+    assert isinstance(change, types.TextDocumentEdit)
+    assert change.text_document.uri == uri and change.text_document.version == 2  # the buffer it was made for
+    (edit,) = change.edits
+    assert isinstance(edit, types.TextEdit)
+    at = broken.index("keepalive: false,")
+    assert (edit.range.start.line, edit.range.start.character) == _position(broken, at)
+    assert (edit.range.end.line, edit.range.end.character) == _position(broken, at + len("keepalive: false"))
+    assert edit.new_text == "keepalive: true"
+    assert (example / COMPONENT).read_text(encoding="utf-8") == original  # the server wrote nothing
+
+    # The editor applies the edit to its buffer; the finding goes.
+    _replace_all(client, uri, broken[:at] + edit.new_text + broken[at + len("keepalive: false"):], 3)
+    await _until(lambda: "TAV004" not in _codes(client, uri))
+
+    # An edit made for version 2 is not offered for version 3: the next run offers its own.
+    stale = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    assert not stale
+
+
+@pytest.mark.asyncio
+async def test_a_display_only_fix_shows_on_hover_and_is_never_a_code_action(
+        fixing_client: LanguageClient, example: Path) -> None:
+    client = fixing_client
+    _open(client, example, COMPONENT)
+    env_uri = _uri(example, ".env.local")
+    await _until(lambda: "TAV006" in _codes(client, env_uri))
+    diagnostic = client.diagnostics[env_uri][0]
+    hover = await client.text_document_hover_async(types.HoverParams(
+        text_document=types.TextDocumentIdentifier(uri=env_uri), position=diagnostic.range.start))
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "TAV006" in hover.contents.value and "TAVUS_API_KEY=your-key" in hover.contents.value
+    actions = await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=env_uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic])))
+    assert not actions

@@ -50,10 +50,13 @@ class RunOptions:
     notes: list[Diagnostic] = field(default_factory=list)  # problems found before discovery (config apps)
 
 
-def run_check(path: Path, opts: RunOptions, overlay: Overlay | None = None) -> Report:
-    """Check PATH; with `overlay` (the language server's open buffers) those contents win over the disk."""
+def run_check(path: Path, opts: RunOptions, overlay: Overlay | None = None, only: Path | None = None) -> Report:
+    """Check PATH. The language server adds `overlay` (its open buffers win over the disk) and
+    `only` (of the apps found under PATH, check just the one at this folder)."""
     project = discover(path, staged=opts.settings.staged, explicit_apps=opts.explicit_apps or None,
                        exclude=opts.exclude or None, overlay=overlay)
+    if only is not None:
+        project.apps = [app for app in project.apps if app.root == only]
     try:
         return _run_project(project, opts)
     finally:

@@ -65,7 +65,8 @@ class Overlay:
 
     def mentions(self, scan_root: Path, needle: bytes) -> tuple[set[str], set[str]]:
         """(buffers under `scan_root` whose text contains `needle`, those whose text does not)."""
-        has, lacks = set(), set()
+        has: set[str] = set()
+        lacks: set[str] = set()
         for path, data in self.buffers.items():
             try:
                 rel = path.relative_to(scan_root).as_posix()

@@ -98,30 +98,33 @@ class AppChecker:
         if any(part in SKIP_DIRS for part in path.parts):
             return None
         folder = path.parent
-        named = self._config_apps(path)
-        if named:
-            return AppTarget(max(named, key=lambda p: len(p.parts)), explicit=True)
+        configured = self._config_apps(folder)
+        if configured:  # the config names the apps: a file in none of them is not checked (as by `check`)
+            named = [app for app in configured if app in path.parents]
+            return AppTarget(max(named, key=lambda p: len(p.parts)), explicit=True) if named else None
         source: FileSource = Overlay(snapshot.buffers).source(FileSource()) if snapshot else FileSource()
         root = enclosing_next_app(folder, _repository_root(folder), source)
         return AppTarget(root) if root is not None else None
 
-    def _config_apps(self, path: Path) -> list[Path]:
-        """The config's `apps` that contain `path` (none when the config cannot be read: the run
-        that follows reports why)."""
+    def _config_apps(self, folder: Path) -> list[Path]:
+        """The config's `apps` (none when the config cannot be read: the run that follows says why)."""
         from sop_check.run import RunSetupError
 
         try:
-            apps = self._options(path.parent).explicit_apps
+            return [buffer_key(app) for app in self._options(folder).explicit_apps]
         except RunSetupError:
             return []
-        return [app for app in apps if app == path or app in path.parents]
 
     def check(self, target: AppTarget, snapshot: Snapshot,
               should_stop: Callable[[], bool] = lambda: False) -> AppCheck:
         """Check the app over `snapshot`. Raises RunSetupError (bad config), DiscoveryError (the
         folder is gone) or CheckCancelled (`should_stop` said so while it read)."""
         opts = self._options(target.root)
-        opts.explicit_apps = [target.root] if target.explicit else []
+        if not target.explicit:
+            opts.explicit_apps = []
         overlay = Overlay(snapshot.buffers, should_stop)
-        report = run_check(target.root, opts, overlay)
+        # Discovery covers the repository, as the gate run at its root does (a workspace package
+        # imported from another folder resolves the same); only the target app is checked.
+        scan_root = _repository_root(target.root) or target.root
+        report = run_check(scan_root, opts, overlay, only=target.root)
         return AppCheck(target=target, report=report, snapshot=snapshot, read_digests=dict(overlay.read_digests))

@@ -119,8 +119,8 @@ class SopCheckServer(LanguageServer):
         if path.name in _LAYOUT_NAMES:
             self.apps.clear()
         if path.name in _CONFIG_NAMES:  # the config of any app may have changed
-            for target in list(self.latest):
-                self.scheduler.request(target, delay)
+            for known in list(self.latest):
+                self.scheduler.request(known, delay)
         target = self._app_of(path)
         if target is not None:
             self.scheduler.request(target, delay)
@@ -177,12 +177,16 @@ class SopCheckServer(LanguageServer):
         self.shown_problems.clear()
         previous = self.latest.get(target)
         self.latest[target] = finished
-        stale = set(previous.by_file) - set(finished.by_file) if previous is not None else set()
-        versions = finished.check.snapshot.versions if finished.check is not None else {}
+        assert finished.check is not None
+        snapshot = finished.check.snapshot
+        # Cleared: files that had findings and have none now, and every open file of the app
+        # without findings (the editor learns that it was checked, not merely not yet).
+        clear = set(previous.by_file) if previous is not None else set()
+        clear |= {p for p in snapshot.buffers if target.root in p.parents}
         for path, entries in finished.by_file.items():
-            self._send(path, [e.diagnostic for e in entries], versions.get(path))
-        for path in stale:  # files that no longer have findings
-            self._send(path, [], versions.get(path))
+            self._send(path, [e.diagnostic for e in entries], snapshot.versions.get(path))
+        for path in clear - set(finished.by_file):
+            self._send(path, [], snapshot.versions.get(path))
 
     def _send(self, path: Path, diagnostics: list[types.Diagnostic], version: int | None) -> None:
         uri = self.uris.get(path) or from_fs_path(str(path))

@@ -228,7 +228,7 @@ def schema(pyproject: bool, output: Path | None) -> None:
 
 @main.command()
 @click.option("--stdio", is_flag=True, help="Talk LSP over stdin/stdout (the default and only transport).")
-@click.option("--debounce", type=click.IntRange(min=0, max=10_000), default=300, show_default=True,
+@click.option("--debounce", type=click.IntRange(min=0, max=60_000), default=300, show_default=True,
               metavar="MS", help="Quiet time after a change before its app is checked again.")
 def server(stdio: bool, debounce: int) -> None:
     """Run the language server (LSP over stdio) for editors; needs `pip install 'sop-check[lsp]'`."""

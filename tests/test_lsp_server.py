@@ -30,7 +30,16 @@ def _server(*args: str) -> ClientServerConfig:
     return ClientServerConfig(server_command=[sys.executable, *args])
 
 
+REGISTERED: dict[int, list[types.Registration]] = {}  # client id -> what the server registered
+
+
 async def _start(client: LanguageClient, root: Path) -> None:
+    registered = REGISTERED.setdefault(id(client), [])
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register(params: types.RegistrationParams) -> None:  # as VS Code does: accept, remember
+        registered.extend(params.registrations)
+
     await client.initialize_session(types.InitializeParams(
         capabilities=client_capabilities("visual-studio-code"),
         root_uri=root.as_uri(),
@@ -48,6 +57,14 @@ def example(tmp_path: Path) -> Path:
 
 @pytest_lsp.fixture(config=_server("-m", "sop_check", "server", "--debounce", "50"))
 async def client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
+    await _start(lsp_client, example)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=_server("-m", "sop_check", "server", "--debounce", "60000"))
+async def patient_client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
+    """A server that waits a minute after a change: only a save makes it check sooner."""
     await _start(lsp_client, example)
     yield
     await lsp_client.shutdown_session()
@@ -207,3 +224,39 @@ async def test_a_display_only_fix_shows_on_hover_and_is_never_a_code_action(
         text_document=types.TextDocumentIdentifier(uri=env_uri), range=diagnostic.range,
         context=types.CodeActionContext(diagnostics=[diagnostic])))
     assert not actions
+
+
+@pytest.mark.asyncio
+async def test_a_save_checks_at_once_while_a_change_waits_for_quiet(patient_client: LanguageClient,
+                                                                     example: Path) -> None:
+    client = patient_client
+    original = (example / COMPONENT).read_text(encoding="utf-8")
+    uri = _open(client, example, COMPONENT, original)
+    await _until(lambda: uri in client.diagnostics)  # opening checks at once
+    broken = original.replace("keepalive: true,", "keepalive: false,")
+    _replace_all(client, uri, broken, 2)
+    await asyncio.sleep(0.5)
+    assert "TAV004" not in _codes(client, uri)  # the change waits for a minute of quiet
+    (example / COMPONENT).write_text(broken, encoding="utf-8")
+    client.text_document_did_save(types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
+    await _until(lambda: "TAV004" in _codes(client, uri))
+
+
+@pytest.mark.asyncio
+async def test_a_file_changed_on_disk_is_checked_again_and_its_cleared_findings_published(
+        client: LanguageClient, example: Path) -> None:
+    _open(client, example, COMPONENT)
+    env = example / ".env.local"
+    await _until(lambda: "TAV006" in _codes(client, env.as_uri()))
+    env.write_text("TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=p\n", encoding="utf-8")  # another tool wrote it
+    client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
+        types.FileEvent(uri=env.as_uri(), type=types.FileChangeType.Created)]))
+    await _until(lambda: "TAV006" not in _codes(client, env.as_uri()))
+    assert list(client.diagnostics[env.as_uri()]) == []  # a file that is not open, cleared
+    # The editor sends such events because the server asked for them at start-up.
+    (registration,) = REGISTERED[id(client)]
+    assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES
+    options = registration.register_options  # LSPAny: arrives as plain JSON
+    assert isinstance(options, dict)
+    patterns = [w["globPattern"] for w in options["watchers"]]
+    assert "**/.env*" in patterns and "**/package.json" in patterns

@@ -22,7 +22,7 @@ from lsprotocol import types
 from sop_check.fixes import Applicability, Edit, Fix
 from sop_check.files import read_source
 from sop_check.lsp.checker import AppCheck
-from sop_check.lsp.diagnostics import Published
+from sop_check.lsp.diagnostics import Published, inside
 from sop_check.lsp.positions import byte_position
 from sop_check.overlay import digest
 from sop_check.report.inert import clean
@@ -83,11 +83,11 @@ class ActionBuilder:
     def workspace_edit(self, fix: Fix) -> types.WorkspaceEdit | None:
         by_file: dict[Path, list[Edit]] = {}
         for e in fix.edits:
-            by_file.setdefault(self.check.repo_root / e.path, []).append(e)
+            by_file.setdefault(Path(os.path.normpath(self.check.repo_root / e.path)), []).append(e)
         changes: list[types.TextDocumentEdit | types.CreateFile] = []
         plain: dict[str, list[types.TextEdit]] = {}
         for path, edits in by_file.items():
-            if self.check.target.root not in path.parents:
+            if not inside(self.check.target.root, path):
                 return None  # nothing outside the app is ever edited
             current = self._current(path)
             if current is None:

@@ -20,6 +20,7 @@ the same cleaner as every other output (no control or bidi characters reach the 
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import field
 from pathlib import Path
@@ -109,7 +110,7 @@ class DiagnosticsBuilder:
             info.append(types.DiagnosticRelatedInformation(location=where, message=clean(ev.message)))
         href = self._help.get(code or "")
         diagnostic = types.Diagnostic(
-            range=own, message=clean(message), severity=severity, code=code, source=SOURCE,
+            range=own, message="\n".join(clean(line) for line in message.split("\n")), severity=severity, code=code, source=SOURCE,
             code_description=types.CodeDescription(href=href) if href else None,
             related_information=info[:MAX_RELATED] or None, tags=tags or None,
         )
@@ -161,7 +162,7 @@ class DiagnosticsBuilder:
         prefix = "" if app.root == "." else app.root + "/"
         for candidate in (prefix + name, name):  # app-relative, then repository-relative
             path = self.check.repo_root / candidate
-            if self.check.target.root in path.parents and (path.is_file() or path in self.check.snapshot.buffers):
+            if inside(self.check.target.root, path) and (path.is_file() or path in self.check.snapshot.buffers):
                 return Location(candidate, int(line or 1), int(column or 1))
         return None
 
@@ -175,12 +176,18 @@ class DiagnosticsBuilder:
     def _input_problems(self, app: AppReport | None) -> None:
         root = self.check.target.root
         for d in self.check.report.diagnostics:
-            path = self.check.repo_root / d.path
-            if root in path.parents:
+            if inside(root, self.check.repo_root / d.path):
                 self.add(Location(d.path, 1, 1), d.message, types.DiagnosticSeverity.Information)
 
 
+def inside(root: Path, path: Path) -> bool:
+    """Is `path` (perhaps with `..` in it) inside the folder `root`? Paths from a report are
+    joined to the repository root unresolved; `..` must not walk out of the app."""
+    return Path(os.path.normpath(path)).is_relative_to(root) and Path(os.path.normpath(path)) != root
+
+
 def _with_hint(message: str, hint: str) -> str:
+    """The message, and the fix hint on a line of its own (each line is cleaned on its own)."""
     return f"{message}\nfix: {hint}" if hint else message
 
 

@@ -37,6 +37,9 @@ _SOON = 0.05  # open/close/save: a burst of them (a restored session) becomes on
 # Files whose change can move an app's boundary or its config: forget which app each file is in.
 _LAYOUT_NAMES = frozenset({"package.json", "pyproject.toml", *NEXT_CONFIG_NAMES, *CONFIG_NAMES})
 _CONFIG_NAMES = frozenset({"pyproject.toml", *CONFIG_NAMES})
+# What a check reads from disk: code, env files, package and Next.js config, tsconfig, our config.
+WATCHED = ("**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,py}", "**/.env*", "**/package.json", "**/tsconfig.json",
+           "**/jsconfig.json", "**/{sop-check,.sop-check,pyproject}.toml", "**/.gitignore")
 
 
 class Finished:
@@ -65,6 +68,7 @@ class SopCheckServer(LanguageServer):
     # -- wiring ------------------------------------------------------------------------------
     def _register(self) -> None:
         handlers: list[tuple[str, Any, Callable[[Any], Any]]] = [
+            (types.INITIALIZED, None, self.on_initialized),
             (types.TEXT_DOCUMENT_DID_OPEN, None, self.did_open),
             (types.TEXT_DOCUMENT_DID_CHANGE, None, self.did_change),
             (types.TEXT_DOCUMENT_DID_SAVE, types.SaveOptions(include_text=False), self.did_save),
@@ -80,6 +84,19 @@ class SopCheckServer(LanguageServer):
 
     def _log(self, message: str) -> None:
         log.info("%s", message)
+
+    def on_initialized(self, params: types.InitializedParams) -> None:
+        """Ask the editor to report changes on disk (git checkout, a formatter, npm) to the files a
+        check reads, when it can register watchers; open buffers are followed through didChange."""
+        caps = self.client_capabilities.workspace
+        watched = caps.did_change_watched_files if caps is not None else None
+        if watched is None or not watched.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(watchers=[
+            types.FileSystemWatcher(glob_pattern=pattern) for pattern in WATCHED])
+        self.client_register_capability(types.RegistrationParams(registrations=[types.Registration(
+            id="sop-check-watched-files", method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+            register_options=options)]))
 
     # -- documents ---------------------------------------------------------------------------
     def did_open(self, params: types.DidOpenTextDocumentParams) -> None:

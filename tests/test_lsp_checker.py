@@ -1,0 +1,187 @@
+"""The language server's engine side, without a client: buffers over the disk, which app an edit
+belongs to, what the editor run does differently from `check` (and nothing else), cancellation."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from sop_check.engine import run_check
+from sop_check.lsp.checker import AppCheck, AppChecker, AppTarget, Snapshot
+from sop_check.model import Status
+from sop_check.overlay import CheckCancelled
+from sop_check.run import CheckRequest, RunSetupError, plan_run
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "tavus-avatar-app"
+FIXTURES = ROOT / "fixtures"
+COMPONENT = "components/InteractiveAvatar.tsx"
+ROUTE = "app/api/tavus/end/route.ts"
+RENAMES = {"env.local.fixture": ".env.local", "env.fixture": ".env"}
+
+
+def _copy(src: Path, dst: Path, git: bool = False) -> Path:
+    shutil.copytree(src, dst)
+    for fixture_name, real in RENAMES.items():
+        for p in list(dst.rglob(fixture_name)):
+            p.rename(p.with_name(real))
+    (dst / "expected.toml").unlink(missing_ok=True)
+    if git:
+        for args in (["init", "-q"], ["add", "-A"], ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x"]):
+            subprocess.run(["git", *args], cwd=dst, check=True)
+    return dst.resolve()
+
+
+def _statuses(check: AppCheck) -> dict[str, Status]:
+    app = check.app_report()
+    assert app is not None
+    return {r.rule: r.status for r in app.results}
+
+
+def _findings(check: AppCheck, rule: str) -> list[tuple[str, int]]:
+    app = check.app_report()
+    assert app is not None
+    return [(f.location.path, f.location.line) for r in app.results if r.rule == rule for f in r.findings]
+
+
+@pytest.fixture()
+def example(tmp_path: Path) -> Path:
+    return _copy(EXAMPLE, tmp_path / "app")
+
+
+def test_an_unsaved_buffer_wins_over_the_disk(example: Path) -> None:
+    checker = AppChecker({})
+    component = example / COMPONENT
+    target = checker.app_of(component)
+    assert target == AppTarget(example)
+    assert _statuses(checker.check(target, Snapshot()))["TAV004"] is Status.PASS
+    broken = component.read_bytes().replace(b"keepalive: true,", b"keepalive: false,")
+    check = checker.check(target, Snapshot({component: broken}, {component: 2}))
+    assert _statuses(check)["TAV004"] is Status.FAIL
+    assert _findings(check, "TAV004") == [(COMPONENT, 27)]
+    assert b"keepalive: true," in component.read_bytes()  # nothing written
+
+
+@pytest.mark.parametrize("git", [False, True], ids=["walk", "git"])
+def test_a_file_not_saved_yet_is_a_file_of_its_app(tmp_path: Path, git: bool) -> None:
+    example = _copy(EXAMPLE, tmp_path / "app", git=git)
+    route = example / ROUTE
+    text = route.read_bytes()
+    route.unlink()
+    checker = AppChecker({})
+    target = checker.app_of(example / COMPONENT)
+    assert target is not None
+    assert _statuses(checker.check(target, Snapshot()))["TAV001"] is Status.FAIL
+    assert _statuses(checker.check(target, Snapshot({route: text})))["TAV001"] is Status.PASS
+
+
+def test_git_s_word_search_follows_the_buffers(tmp_path: Path) -> None:
+    """Whether an app uses Tavus comes from git grep inside a repository: it reads the disk, so an
+    edit that adds (or removes) the only mention must decide by the buffer."""
+    files = {"package.json": '{"dependencies": {"next": "15.0.0"}}',
+             "app/page.tsx": "export default function Page() { return <main />; }\n"}
+    root = tmp_path / "plain"
+    for rel, text in files.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text)
+    root = _copy(root, tmp_path / "repo", git=True)
+    page = root / "app/page.tsx"
+    checker = AppChecker({})
+    target = checker.app_of(page)
+    assert target is not None
+    assert set(_statuses(checker.check(target, Snapshot())).values()) == {Status.SKIP}
+    mention = b"export default function Page() { fetch('https://tavusapi.com/v2/conversations'); return <main />; }\n"
+    using = checker.check(target, Snapshot({page: mention}))
+    assert _statuses(using)["TAV001"] is Status.FAIL  # now it uses Tavus: the SOP applies
+    # And the other way: the disk mentions Tavus, the buffer no longer does.
+    page.write_bytes(mention)
+    assert _statuses(checker.check(target, Snapshot()))["TAV001"] is Status.FAIL  # untracked change: read
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qam", "tavus"], cwd=root, check=True)
+    quiet = checker.check(target, Snapshot({page: files["app/page.tsx"].encode()}))
+    assert set(_statuses(quiet).values()) == {Status.SKIP}
+
+
+def test_a_superseded_run_stops_at_its_next_read(example: Path) -> None:
+    checker = AppChecker({})
+    target = checker.app_of(example / COMPONENT)
+    assert target is not None
+    with pytest.raises(CheckCancelled):
+        checker.check(target, Snapshot(), should_stop=lambda: True)
+
+
+def test_which_app_an_edit_belongs_to(tmp_path: Path) -> None:
+    mono = _copy(FIXTURES / "monorepo", tmp_path / "mono", git=True)
+    checker = AppChecker({})
+    web = mono / "apps/web"
+    assert checker.app_of(web / "components/InteractiveAvatar.tsx") == AppTarget(web)
+    assert checker.app_of(web / "package.json") == AppTarget(web)
+    assert checker.app_of(mono / "apps/docs/app/page.tsx") == AppTarget(mono / "apps/docs")
+    assert checker.app_of(mono / "packages/ui/src/index.tsx") is None  # a workspace package, no app
+    assert checker.app_of(web / "node_modules/x/index.js") is None
+    (mono / "sop-check.toml").write_text('apps = ["apps/docs"]\n')
+    assert checker.app_of(mono / "apps/docs/app/page.tsx") == AppTarget(mono / "apps/docs", explicit=True)
+    assert checker.app_of(web / "components/InteractiveAvatar.tsx") is None  # the config names the apps
+
+
+def test_the_editor_run_is_not_a_ci_run(example: Path) -> None:
+    """`CI` in the editor's environment must not make TAV006 ask for CI secrets: locally, a
+    missing .env.local is a finding at .env.local (as `check` says on a developer's machine)."""
+    checker = AppChecker({"CI": "true"})
+    target = checker.app_of(example / COMPONENT)
+    assert target is not None
+    check = checker.check(target, Snapshot())
+    assert _statuses(check)["TAV006"] is Status.FAIL
+    assert {path for path, _ in _findings(check, "TAV006")} == {".env.local"}
+
+
+def test_a_keystroke_never_calls_vercel(example: Path) -> None:
+    """Config asks for the Vercel check and a token is in the environment: the server still does
+    not call the API (the fake endpoint on loopback would answer; it is never asked)."""
+    (example / "sop-check.toml").write_text('[vercel]\nenabled = true\nproject = "prj_abc"\n')
+    env = {"VERCEL_TOKEN": "t" * 24, "SOP_CHECK_TEST_VERCEL_API": "http://127.0.0.1:9"}
+    opts = plan_run(CheckRequest(path=example), dict(env))
+    assert opts.settings.vercel is True  # what `check` would do with this config
+    assert next(r for a in run_check(example, opts).apps for r in a.results if r.rule == "TAV007").status \
+        is Status.UNKNOWN  # it tried (nothing listens on port 9)
+    checker = AppChecker(env)
+    target = checker.app_of(example / COMPONENT)
+    assert target is not None
+    assert _statuses(checker.check(target, Snapshot()))["TAV007"] is Status.SKIP
+
+
+def test_a_bad_config_is_reported_not_raised_as_a_crash(example: Path) -> None:
+    (example / "sop-check.toml").write_text("select = 3\n")
+    checker = AppChecker({})
+    target = checker.app_of(example / COMPONENT)
+    assert target == AppTarget(example)
+    with pytest.raises(RunSetupError, match="config error"):
+        checker.check(target, Snapshot())
+
+
+FIXTURE_NAMES = sorted(p.parent.name for p in FIXTURES.glob("*/expected.toml"))
+
+
+@pytest.mark.parametrize("name", FIXTURE_NAMES)
+def test_the_editor_sees_what_the_gate_sees(name: str, tmp_path: Path) -> None:
+    """On every fixture, each app checked from one of its files in the editor gets the verdicts and
+    findings `check` gives it from the repository root (TAV007 aside: the editor never calls Vercel)."""
+    root = _copy(FIXTURES / name, tmp_path / name, git=True)
+    gate = run_check(root, plan_run(CheckRequest(path=root), {}))
+    checker = AppChecker({})
+    for app in gate.apps:
+        folder = root / app.root
+        target = checker.app_of(folder / "package.json")
+        if target is None:  # the editor checks Next.js apps only
+            assert any(r.status is Status.UNKNOWN and "not a Next.js app" in r.message for r in app.results) \
+                or app.skipped_reason, f"{name}: {app.root} is checked by the gate but not in the editor"
+            continue
+        editor = checker.check(target, Snapshot()).app_report()
+        assert editor is not None and editor.root == app.root
+
+        def seen(results: list) -> list:  # type: ignore[type-arg]
+            return [(r.rule, r.status, r.message, [(f.location, f.message) for f in r.findings])
+                    for r in results if r.rule != "TAV007"]
+        assert seen(editor.results) == seen(app.results), name

@@ -239,6 +239,10 @@ def test_a_display_only_fix_is_a_hover_and_never_an_action(tmp_path: Path) -> No
     assert hover.contents.value.startswith("**TAV004**: add keepalive")
     assert "````tsx\n<button>``` End</button>\n````" in hover.contents.value  # the snippet cannot end the block
     assert _builder(check).hover([_published(check, _fix(Applicability.SAFE))]) is None
+    linky = Fix("call [it](https://evil.test) from `x`", Applicability.DISPLAY_ONLY, ())
+    hover = _builder(check).hover([_published(check, linky)])
+    assert hover is not None and isinstance(hover.contents, types.MarkupContent)
+    assert "\\[it\\]\\(https://evil.test\\) from \\`x\\`" in hover.contents.value  # shown, not a link
 
 
 # -- scheduling --------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ class ActionBuilder:
             fix = entry.finding.fix if entry.finding is not None else None
             if fix is None or fix.applicability is not Applicability.DISPLAY_ONLY:
                 continue
-            parts.append(f"**{entry.finding.rule if entry.finding else ''}**: {clean(fix.title)} "
+            parts.append(f"**{entry.finding.rule if entry.finding else ''}**: {_markdown_text(clean(fix.title))} "
                          "(suggestion, not applied automatically)")
             parts.extend(_fenced(e.content, e.path) for e in fix.edits)
         if not parts:
@@ -128,6 +128,14 @@ class ActionBuilder:
         sl, sc = byte_position(data, e.start, self.encoding)
         el, ec = byte_position(data, e.end, self.encoding)
         return types.Range(types.Position(sl, sc), types.Position(el, ec))
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
+
+
+def _markdown_text(text: str) -> str:
+    """Text shown as itself in Markdown: a title quoting the tree cannot become a link or markup."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def _fenced(content: str, path: str) -> str:

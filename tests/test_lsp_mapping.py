@@ -273,3 +273,37 @@ def test_a_burst_of_edits_is_one_run_and_a_newer_request_stops_the_running_one()
     started, stopped = asyncio.run(scenario())
     assert started == ["docs", "web"]  # five requests for web within the debounce: one run
     assert stopped == {"web": True, "docs": False}
+
+
+def test_which_apps_an_edit_sends_to_be_checked_again(tmp_path: Path) -> None:
+    """The server's routing, without a client: an app's file re-checks that app; our config, or
+    code outside every app (a workspace package any app may import), re-checks every app seen."""
+    import shutil
+    import subprocess
+
+    from sop_check.lsp.server import Finished, SopCheckServer
+
+    mono = tmp_path / "mono"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "fixtures" / "monorepo", mono)
+    subprocess.run(["git", "init", "-q"], cwd=mono, check=True)
+    mono = mono.resolve()
+    server = SopCheckServer()
+    asked: list[tuple[AppTarget, float]] = []
+    server.scheduler.request = lambda key, delay: asked.append((key, delay))  # type: ignore[method-assign]
+    web, docs = AppTarget(mono / "apps/web"), AppTarget(mono / "apps/docs")
+    server.latest = {web: Finished(None, {}), docs: Finished(None, {})}
+    try:
+        server.touched(mono / "apps/web/components/InteractiveAvatar.tsx", 0.3)
+        assert asked == [(web, 0.3)]
+        asked.clear()
+        server.touched(mono / "packages/ui/src/index.tsx", 0.3)
+        assert sorted(str(t.root) for t, _ in asked) == [str(docs.root), str(web.root)]
+        asked.clear()
+        server.touched(mono / "sop-check.toml", 0.0)
+        assert sorted(str(t.root) for t, _ in asked) == [str(docs.root), str(web.root)]
+        asked.clear()
+        server.touched(mono / "apps/web/node_modules/x/index.js", 0.3)
+        server.touched(mono / "README.md", 0.3)
+        assert asked == []
+    finally:
+        server.executor.shutdown()

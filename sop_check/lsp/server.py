@@ -22,7 +22,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from sop_check import __version__
 from sop_check.config import CONFIG_NAMES
-from sop_check.discover import NEXT_CONFIG_NAMES, DiscoveryError
+from sop_check.discover import CODE_SUFFIXES, NEXT_CONFIG_NAMES, SKIP_DIRS, DiscoveryError
 from sop_check.lsp.actions import ActionBuilder, overlaps
 from sop_check.lsp.checker import AppCheck, AppChecker, AppTarget, Snapshot
 from sop_check.lsp.diagnostics import Published, diagnostics_by_file
@@ -141,6 +141,10 @@ class SopCheckServer(LanguageServer):
         target = self._app_of(path)
         if target is not None:
             self.scheduler.request(target, delay)
+        elif path.name.endswith(CODE_SUFFIXES) and not any(p in SKIP_DIRS for p in path.parts):
+            # Outside every app (a workspace package): any app checked so far may import it.
+            for known in list(self.latest):
+                self.scheduler.request(known, delay)
 
     def _app_of(self, path: Path) -> AppTarget | None:
         if path not in self.apps:

@@ -36,3 +36,8 @@ def test_wheel_install_lists_every_rule(tmp_path: Path) -> None:
     from sop_check.registry import all_rules
     for code in all_rules():
         assert code in rules.stdout
+    # The language server's package ships too (pygls comes with the extra; the checker needs none).
+    assert (target / "sop_check" / "lsp" / "server.py").is_file()
+    lsp = subprocess.run([sys.executable, "-c", "import sop_check.lsp.checker as c; print(c.__file__)"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert lsp.returncode == 0 and lsp.stdout.startswith(str(target)), lsp.stderr

@@ -21,6 +21,10 @@ from sop_check.model import (AppReport, Diagnostic, Evidence, Finding, Location,
 from sop_check.overlay import digest
 from sop_check.textpos import location_from_bytes
 
+def _finding(message: str, location: Location, **kw: object) -> Finding:
+    return Finding(rule="TAV004", message=message, location=location, **kw)  # type: ignore[arg-type]
+
+
 # -- positions ---------------------------------------------------------------------------------
 TEXT = "const a = '😀é'; fetch(x)\r\nnext\n"
 
@@ -71,7 +75,7 @@ def _result(status: Status, findings: list[Finding], **kw: object) -> RuleResult
 
 
 def test_a_failing_finding_is_an_error_linked_to_its_rule_with_the_fix_hint(tmp_path: Path) -> None:
-    f = Finding("TAV004", "no keepalive\u202e here", Location("components/A.tsx", 2, 1, 2, 28), hint="add it")
+    f = _finding("no keepalive\u202e here", Location("components/A.tsx", 2, 1, 2, 28), hint="add it")
     check = _check(tmp_path, [_result(Status.FAIL, [f])])
     (entry,) = _by_file(check)[check.repo_root / "components/A.tsx"]
     d = entry.diagnostic
@@ -83,8 +87,8 @@ def test_a_failing_finding_is_an_error_linked_to_its_rule_with_the_fix_hint(tmp_
 
 
 def test_a_warning_rule_gives_warnings_and_suppressed_findings_are_not_shown(tmp_path: Path) -> None:
-    shown = Finding("TAV004", "shown", Location("components/A.tsx", 1, 1))
-    hidden = Finding("TAV004", "hidden", Location("components/A.tsx", 2, 1),
+    shown = _finding("shown", Location("components/A.tsx", 1, 1))
+    hidden = _finding("hidden", Location("components/A.tsx", 2, 1),
                      suppression=Suppression("inline", "tested elsewhere"))
     result = _result(Status.FAIL, [shown, hidden])
     result.severity = Severity.WARNING
@@ -115,7 +119,7 @@ def test_a_crashed_rule_is_an_error_at_package_json(tmp_path: Path) -> None:
 
 def test_related_locations_and_evidence_become_related_information(tmp_path: Path) -> None:
     here = Location("components/A.tsx", 2, 1, 2, 28)
-    f = Finding("TAV004", "m", here, related=(Evidence("the route it calls", Location("package.json", 1, 1)),))
+    f = _finding("m", here, related=(Evidence("the route it calls", Location("package.json", 1, 1)),))
     result = _result(Status.FAIL, [f], evidence=[Evidence("same place", here),
                                                   Evidence("the listener", Location("components/A.tsx", 1, 1, 1, 5))])
     (entry,) = _by_file(_check(tmp_path, [result]))[tmp_path.resolve() / "components/A.tsx"]
@@ -129,7 +133,7 @@ def test_positions_come_from_the_buffer_the_run_checked(tmp_path: Path) -> None:
     buffer = "line one\n'😀'; fetch('/api/tavus/end', {})\n"
     data = buffer.encode()
     loc = location_from_bytes(data, "components/A.tsx", data.index(b"fetch"))
-    check = _check(tmp_path, [_result(Status.FAIL, [Finding("TAV004", "m", loc)])],
+    check = _check(tmp_path, [_result(Status.FAIL, [_finding("m", loc)])],
                    buffers={"components/A.tsx": buffer})
     for encoding, column in ((UTF16, 6), (UTF8, 8), (UTF32, 5)):
         (entry,) = _by_file(check, encoding)[check.repo_root / "components/A.tsx"]
@@ -137,7 +141,7 @@ def test_positions_come_from_the_buffer_the_run_checked(tmp_path: Path) -> None:
 
 
 def test_unused_suppressions_are_greyed_hints_and_input_problems_are_information(tmp_path: Path) -> None:
-    unused = Finding("TAV004", "unused suppression: it matches no finding", Location("components/A.tsx", 1, 1))
+    unused = _finding("unused suppression: it matches no finding", Location("components/A.tsx", 1, 1))
     problem = Diagnostic("components/A.tsx", "syntax error at line 2, column 1", "warning")
     outside = Diagnostic("../elsewhere/B.tsx", "not ours")
     entries = _by_file(_check(tmp_path, [], unused=[unused], diagnostics=[problem, outside]))
@@ -151,7 +155,7 @@ def test_unused_suppressions_are_greyed_hints_and_input_problems_are_information
 
 # -- code actions and hovers -------------------------------------------------------------------
 def _published(check: AppCheck, fix: Fix | None) -> Published:
-    f = Finding("TAV004", "m", Location("components/A.tsx", 2, 1), fix=fix)
+    f = _finding("m", Location("components/A.tsx", 2, 1), fix=fix)
     d = types.Diagnostic(range=types.Range(types.Position(1, 0), types.Position(1, 5)), message="m")
     return Published(check.repo_root / "components/A.tsx", d, f)
 

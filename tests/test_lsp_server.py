@@ -33,7 +33,7 @@ def _server(*args: str) -> ClientServerConfig:
 REGISTERED: dict[int, list[types.Registration]] = {}  # client id -> what the server registered
 
 
-async def _start(client: LanguageClient, root: Path) -> None:
+async def _start(client: LanguageClient, root: Path, editor: str = "visual-studio-code") -> None:
     registered = REGISTERED.setdefault(id(client), [])
 
     @client.feature(types.CLIENT_REGISTER_CAPABILITY)
@@ -41,7 +41,7 @@ async def _start(client: LanguageClient, root: Path) -> None:
         registered.extend(params.registrations)
 
     await client.initialize_session(types.InitializeParams(
-        capabilities=client_capabilities("visual-studio-code"),
+        capabilities=client_capabilities(editor),
         root_uri=root.as_uri(),
         workspace_folders=[types.WorkspaceFolder(uri=root.as_uri(), name=root.name)],
     ))
@@ -58,6 +58,14 @@ def example(tmp_path: Path) -> Path:
 @pytest_lsp.fixture(config=_server("-m", "sop_check", "server", "--debounce", "50"))
 async def client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
     await _start(lsp_client, example)
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest_lsp.fixture(config=_server("-m", "sop_check", "server", "--debounce", "50"))
+async def neovim_client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
+    """Neovim 0.11 prefers UTF-8 positions (byte columns); the server agrees to them."""
+    await _start(lsp_client, example, "neovim")
     yield
     await lsp_client.shutdown_session()
 
@@ -260,3 +268,19 @@ async def test_a_file_changed_on_disk_is_checked_again_and_its_cleared_findings_
     assert isinstance(options, dict)
     patterns = [w["globPattern"] for w in options["watchers"]]
     assert "**/.env*" in patterns and "**/package.json" in patterns
+
+
+@pytest.mark.asyncio
+async def test_ranges_count_in_the_encoding_the_editor_chose(neovim_client: LanguageClient, example: Path) -> None:
+    client = neovim_client
+    original = (example / COMPONENT).read_text(encoding="utf-8")
+    unload = original.index("fetch('/api/tavus/end'", original.index("handleBeforeUnload"))
+    # Wide characters before the request on its line: bytes, UTF-16 units and characters differ.
+    broken = (original[:unload] + "/* ⏏ é 😀 */ " + original[unload:]).replace("keepalive: true,", "keepalive: false,")
+    uri = _open(client, example, COMPONENT, broken)
+    await _until(lambda: "TAV004" in _codes(client, uri))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV004"]
+    call = broken.index("fetch('/api/tavus/end'", broken.index("😀"))
+    line_start = broken.rfind("\n", 0, call) + 1
+    assert diagnostic.range.start.line == broken.count("\n", 0, call)
+    assert diagnostic.range.start.character == len(broken[line_start:call].encode("utf-8"))

@@ -13,7 +13,6 @@ real server with a checker that, after the real check, attaches:
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from sop_check.fixes import Applicability, Edit, Fix
 from sop_check.lsp.checker import AppCheck, AppChecker, AppTarget, Snapshot

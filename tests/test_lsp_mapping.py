@@ -22,7 +22,7 @@ from sop_check.overlay import digest
 from sop_check.textpos import location_from_bytes
 
 def _finding(message: str, location: Location, **kw: object) -> Finding:
-    return Finding(rule="TAV004", message=message, location=location, **kw)  # type: ignore[arg-type]
+    return Finding(rule="TAV004", kind="no-keepalive", message=message, location=location, **kw)  # type: ignore[arg-type]
 
 
 # -- positions ---------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ import pytest_lsp
 from lsprotocol import types
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
+from sop_check.registry import all_rules
+
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "tavus-avatar-app"
 COMPONENT = "components/InteractiveAvatar.tsx"
@@ -145,7 +147,7 @@ async def test_a_broken_keepalive_in_the_buffer_appears_at_its_range_and_clears_
     assert diagnostic.source == "sop-check"
     assert "keepalive: true" in diagnostic.message
     assert diagnostic.code_description is not None
-    assert diagnostic.code_description.href.endswith("docs/rules.md#tav004")
+    assert diagnostic.code_description.href == all_rules()["TAV004"].info().help_uri  # the rule's own docs
 
     _replace_all(client, uri, original, 3)
     await _until(lambda: "TAV004" not in _codes(client, uri))

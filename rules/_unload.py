@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Request
-from sop_check.model import Location
+from sop_check.model import Evidence, Location
 from sop_check.records import record
 
 from sop_check_rules._client import Listener, base_path, describe_request, end_reach, route_served, unload_listeners
+from sop_check_rules._routes import routes_at
 
 
 @record(frozen=True)
@@ -18,6 +19,7 @@ class Problem:
     kind: str
     location: Location
     data: dict[str, object]
+    related: tuple[Evidence, ...] = ()  # the places that explain it (the listener, the route)
 
 
 class UnloadAnalysis:
@@ -71,7 +73,8 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
             if reach.other_requests:
                 r = reach.other_requests[0]
                 problems.append(Problem("calls-other-route", r.location,
-                                        {"event": lst.event, "request": describe_request(r), "route": route}))
+                                        {"event": lst.event, "request": describe_request(r), "route": route},
+                                        (Evidence(f"the {lst.event} listener that sends it", lst.location),)))
             else:
                 problems.append(Problem("never-calls-end", lst.location, {"event": lst.event, "route": route}))
         elif not served:
@@ -79,8 +82,11 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
         elif not any(r.method == "POST" for r in reach.end_requests):
             r = reach.end_requests[0]
             if isinstance(r.method, str):
+                served_by = routes_at(index, route)[0].path
                 problems.append(Problem("wrong-method", r.location,
-                                        {"event": lst.event, "route": route, "method": r.method}))
+                                        {"event": lst.event, "route": route, "method": r.method},
+                                        (Evidence(f"the end route, which serves POST: {served_by}",
+                                                  index.location(served_by)),)))
             else:
                 out.unresolved.append(f"{r.location}: the method of the unload request ({r.method.reason})")
                 continue

@@ -95,7 +95,7 @@ owns the conversation.
                 self.report("no-listener", client_anchor(ctx.app), route=analysis.route)])
         verdict = self.verdict()
         for p in analysis.problems:
-            verdict.report(p.kind, p.location, **p.data)
+            verdict.report(p.kind, p.location, p.related, **p.data)
         verdict.could_not_resolve(*analysis.unresolved)
         return verdict.result(passed="the unload listener ends the session",
                               failed="the unload listener does not end the session as the SOP requires",

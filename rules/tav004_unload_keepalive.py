@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Unknown
-from sop_check.model import Message, RuleResult, Status
+from sop_check.model import Evidence, Message, RuleResult, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
@@ -71,13 +71,13 @@ Add `keepalive: true` to the fetch options of the unload request.
         analysis = analyse_unload(ctx)
         mechanisms = set(ctx.options["mechanisms"])
         verdict = self.verdict()
-        requests = [r for lst in analysis.listeners for r in analysis.requests_of(lst)]
+        requests = [(lst, r) for lst in analysis.listeners for r in analysis.requests_of(lst)]
         if not requests:
             if analysis.unresolved:
                 return self.unknown("could not find what the unload listener sends", analysis.unresolved)
             return self.failed("no request to the end route is sent on unload", [
                 self.report("no-unload-request", client_anchor(ctx.app), route=analysis.route)])
-        for r in requests:
+        for lst, r in requests:
             how = "sendBeacon" if r.kind == "beacon" else "fetch-keepalive"
             survives = keepalive(analysis.ev, r) if how in mechanisms else False
             if survives is True:
@@ -86,7 +86,9 @@ Add `keepalive: true` to the fetch options of the unload request.
             elif isinstance(survives, Unknown):
                 verdict.could_not_resolve(f"{r.location}: keepalive ({survives.reason})")
             else:
-                verdict.report("no-keepalive", r.location, request=describe_request(r))
+                verdict.report("no-keepalive", r.location,
+                               (Evidence(f"the {lst.event} listener that sends it", lst.location),),
+                               request=describe_request(r))
         return verdict.result(passed="the unload request uses keepalive",
                               failed="the unload request may be cancelled when the page closes",
                               unknown="could not verify keepalive on the unload request")

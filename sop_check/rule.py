@@ -116,8 +116,10 @@ class Rule:
         return cls.shared_options + tuple(o.name for o in cls.options)
 
     # -- findings -------------------------------------------------------------
-    def report(self, kind: str, location: Location, **data: object) -> Finding:
-        """A finding of a declared kind, its message and hint rendered from the templates."""
+    def report(self, kind: str, location: Location, related: tuple[Evidence, ...] = (), /,
+               **data: object) -> Finding:
+        """A finding of a declared kind, its message and hint rendered from the templates; `related`:
+        other places that explain it (editors show them beside the finding)."""
         message = self.messages.get(kind)
         if message is None:
             raise RuleDefinitionError(f"{self.code} reports kind {kind!r}, which it does not declare")
@@ -126,7 +128,7 @@ class Rule:
             raise RuleDefinitionError(f"{self.code} {kind}: data {sorted(data)} does not fill {sorted(wanted)}")
         return Finding(rule=self.code, kind=kind, message=message.text.format_map(data),
                        location=location, hint=message.hint.format_map(data),
-                       data={k: str(v) for k, v in data.items()})
+                       data={k: str(v) for k, v in data.items()}, related=tuple(related))
 
     def verdict(self) -> Verdict:
         return Verdict(self)
@@ -165,8 +167,9 @@ class Verdict:
         self.unresolved: list[str] = []
         self.evidence: list[Evidence] = []
 
-    def report(self, kind: str, location: Location, **data: object) -> None:
-        self.findings.append(self.rule.report(kind, location, **data))
+    def report(self, kind: str, location: Location, related: tuple[Evidence, ...] = (), /,
+               **data: object) -> None:
+        self.findings.append(self.rule.report(kind, location, related, **data))
 
     def could_not_resolve(self, *reasons: str) -> None:
         self.unresolved.extend(reasons)

@@ -185,3 +185,27 @@ def test_the_editor_sees_what_the_gate_sees(name: str, tmp_path: Path) -> None:
             return [(r.rule, r.status, r.message, [(f.location, f.message) for f in r.findings])
                     for r in results if r.rule != "TAV007"]
         assert seen(editor.results) == seen(app.results), name
+
+
+def test_findings_carry_the_places_that_explain_them(example: Path) -> None:
+    """TAV004's request points at the listener that sends it; TAV003's wrong method at the route
+    that serves POST (the editor shows them as related information)."""
+    checker = AppChecker({})
+    component = example / COMPONENT
+    target = checker.app_of(component)
+    assert target is not None
+    text = component.read_text(encoding="utf-8")
+    listener_line = text[:text.index("window.addEventListener('beforeunload'")].count("\n") + 1
+    broken = text.replace("keepalive: true,", "keepalive: false,")
+    app = checker.check(target, Snapshot({component: broken.encode()})).app_report()
+    assert app is not None
+    (finding,) = [f for r in app.results if r.rule == "TAV004" for f in r.findings]
+    assert [(e.location.path, e.location.line, e.message) for e in finding.related] == \
+        [(COMPONENT, listener_line, "the beforeunload listener that sends it")]
+    unload = text.index("fetch('/api/tavus/end'", text.index("handleBeforeUnload"))
+    get = text[:unload] + text[unload:].replace("                method: 'POST',\n", "", 1)
+    app = checker.check(target, Snapshot({component: get.encode()})).app_report()
+    assert app is not None
+    (finding,) = [f for r in app.results if r.rule == "TAV003" for f in r.findings]
+    assert finding.kind == "wrong-method"
+    assert [(e.location.path, e.location.line) for e in finding.related] == [(ROUTE, 1)]

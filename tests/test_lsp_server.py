@@ -148,6 +148,9 @@ async def test_a_broken_keepalive_in_the_buffer_appears_at_its_range_and_clears_
     assert "keepalive: true" in diagnostic.message
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href == all_rules()["TAV004"].info().help_uri  # the rule's own docs
+    listener = broken.index("window.addEventListener('beforeunload'")
+    assert [(r.location.uri, r.location.range.start.line, r.message) for r in diagnostic.related_information or []] \
+        == [(uri, broken.count("\n", 0, listener), "the beforeunload listener that sends it")]
 
     _replace_all(client, uri, original, 3)
     await _until(lambda: "TAV004" not in _codes(client, uri))

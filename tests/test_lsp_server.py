@@ -145,6 +145,7 @@ async def test_a_broken_keepalive_in_the_buffer_appears_at_its_range_and_clears_
     assert (diagnostic.range.end.line, diagnostic.range.end.character) == _position(broken, end)
     assert diagnostic.severity == types.DiagnosticSeverity.Error
     assert diagnostic.source == "sop-check"
+    assert diagnostic.data == {"kind": "no-keepalive"}
     assert "keepalive: true" in diagnostic.message
     assert diagnostic.code_description is not None
     assert diagnostic.code_description.href == all_rules()["TAV004"].info().help_uri  # the rule's own docs

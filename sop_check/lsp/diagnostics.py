@@ -12,7 +12,8 @@ reporters do it (design/decisions.md):
   honoured); a suppression comment that matches nothing is a hint, greyed out;
 - problems with the input (a file that cannot be parsed): information at line 1.
 
-The code links to the rule's documentation (`codeDescription.href`); the fix hint is the
+The code links to the rule's documentation (`codeDescription.href`) and `data.kind` names the
+finding's kind (stable, as in JSON and SARIF); the fix hint is the
 last line of the message; related locations (the finding's own, then the evidence the rule
 gathered) become `relatedInformation`. Messages quote the scanned tree, so they pass through
 the same cleaner as every other output (no control or bidi characters reach the editor).
@@ -113,6 +114,7 @@ class DiagnosticsBuilder:
             range=own, message="\n".join(clean(line) for line in message.split("\n")), severity=severity, code=code, source=SOURCE,
             code_description=types.CodeDescription(href=href) if href else None,
             related_information=info[:MAX_RELATED] or None, tags=tags or None,
+            data={"kind": finding.kind} if finding is not None else None,  # which of the rule's findings
         )
         self.out.setdefault(self.path_of(loc), []).append(Published(self.path_of(loc), diagnostic, finding))
 

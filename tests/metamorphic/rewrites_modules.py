@@ -276,7 +276,7 @@ def module_behind_reexport(project: Project, rng: random.Random) -> Project | No
     for s in project.root(path).named_children:
         src = s.child_by_field_name("source") if s.type in ("import_statement", "export_statement") else None
         spec = string_value(project, path, src) if src is not None else None
-        if spec is not None and spec.startswith("."):
+        if src is not None and spec is not None and spec.startswith("."):
             target = resolve_import(project, path, spec)
             if target is None:
                 return None

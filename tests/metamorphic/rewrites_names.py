@@ -42,24 +42,40 @@ def _export_named(project: Project, path: str, name: str) -> bool:
                for s in of_type(project.root(path), "export_specifier") if s.child_by_field_name("name") is not None)
 
 
-@preserving("rename-locals")
-def rename_locals(project: Project, rng: random.Random) -> Project | None:
-    """Rename local bindings (variables, functions, parameters, destructured names) in every file.
+def _renamable(project: Project, path: str) -> list[Binding]:
+    """Bindings declared once in their file (every use is that binding), not exported by name."""
+    return [b for n, b in sorted(declared_once(project, path).items())
+            if b.kind in ("variable", "function", "parameter", "catch", "class") and n not in GLOBALS
+            and not _exported(b) and not _export_named(project, path, n) and not _used_as_type(project, path, n)]
 
-    Only names declared once in their file (so every use is the same binding) and not exported
-    by name; shorthand properties keep their keys (`{ id }` -> `{ id: renamed }`)."""
+
+def _rename(project: Project, rng: random.Random, fields: bool) -> Project | None:
     out = project
     for path in project.code_paths():
-        names = [b for n, b in sorted(declared_once(project, path).items())
-                 if b.kind in ("variable", "function", "parameter", "catch", "class") and n not in GLOBALS
-                 and not _exported(b) and not _export_named(project, path, n) and not _used_as_type(project, path, n)]
-        chosen = [b for b in names if rng.random() < 0.6] or names[:1]
+        names = [b for b in _renamable(project, path) if (b.node.type == "shorthand_property_identifier_pattern") == fields]
+        chosen = names if fields else [b for b in names if rng.random() < 0.6] or names[:1]
         edits: list[Edit] = []
         for b in chosen:
             edits += rename_edits(project, path, b.name, fresh_name(project, b.name + "_r"))
         if edits:
             out = out.edited(path, edits)
     return out if out.files != project.files else None
+
+
+@preserving("rename-locals")
+def rename_locals(project: Project, rng: random.Random) -> Project | None:
+    """Rename local bindings (variables, functions, parameters, components) in every file.
+
+    Only names declared once in their file (so every use is the same binding) and not exported
+    by name; names destructured from an object are `rename-destructured-fields`."""
+    return _rename(project, rng, fields=False)
+
+
+@preserving("rename-destructured-fields")
+def rename_destructured_fields(project: Project, rng: random.Random) -> Project | None:
+    """Bind destructured fields to other names (`const { conversation_id } = body` ->
+    `const { conversation_id: conversation_id_r1 } = body`, every use renamed)."""
+    return _rename(project, rng, fields=True)
 
 
 def _import_specifiers(project: Project, path: str, library: bool) -> list[tuple[Node, Node, str]]:
@@ -78,13 +94,14 @@ def _import_specifiers(project: Project, path: str, library: bool) -> list[tuple
     return out
 
 
-def _alias(project: Project, rng: random.Random, library: bool) -> Project | None:
+def _alias(project: Project, rng: random.Random, library: bool, hooks: bool = False) -> Project | None:
     out = project
     for path in project.code_paths():
         once = declared_once(project, path)
         specs = [(s, n, src) for s, n, src in _import_specifiers(project, path, library)
-                 if project.node_text(path, n) in once and not _used_as_type(project, path, project.node_text(path, n))]
-        chosen = [x for x in specs if rng.random() < 0.7] or specs[:1]
+                 if project.node_text(path, n) in once and not _used_as_type(project, path, project.node_text(path, n))
+                 and (src == "react" and project.node_text(path, n).startswith("use")) == hooks]
+        chosen = specs if hooks else [x for x in specs if rng.random() < 0.7] or specs[:1]
         edits: list[Edit] = []
         for _, name_node, _src in chosen:
             name = project.node_text(path, name_node)
@@ -102,9 +119,15 @@ def alias_project_imports(project: Project, rng: random.Random) -> Project | Non
 
 @preserving("alias-library-imports")
 def alias_library_imports(project: Project, rng: random.Random) -> Project | None:
-    """Import library names under aliases (`import { useEffect as useEffectAlias1 } from 'react'`,
-    `NextResponse as NextResponseAlias1`): the binding, not its spelling, is what the code calls."""
+    """Import library names other than React hooks under aliases (`NextResponse as NextResponseAlias1`,
+    `createContext as ...`): the binding, not its spelling, is what the code calls."""
     return _alias(project, rng, library=True)
+
+
+@preserving("alias-react-hooks")
+def alias_react_hooks(project: Project, rng: random.Random) -> Project | None:
+    """Import every React hook under an alias (`import { useEffect as useEffectAlias1 } from 'react'`)."""
+    return _alias(project, rng, library=True, hooks=True)
 
 
 @preserving("rename-default-imports")
@@ -136,7 +159,7 @@ def namespace_imports(project: Project, rng: random.Random) -> Project | None:
             if stmt.type != "import_statement" or clause is None or any(project.node_text(path, c) == "type"
                                                                          for c in stmt.children):
                 continue
-            named = [c for c in clause.named_children]
+            named = list(clause.named_children)
             if len(named) != 1 or named[0].type != "named_imports" or rng.random() < 0.4:
                 continue
             specs = of_type(named[0], "import_specifier")

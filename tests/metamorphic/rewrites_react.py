@@ -26,7 +26,7 @@ def function_name(project: Project, path: str, fn: Node) -> str | None:
 
 
 def is_component_or_hook(project: Project, path: str, fn: Node) -> bool:
-    name = function_name(project, path, fn)
+    name = function_name(project, path, fn) or ""
     return bool(name) and (name[0].isupper() or (name.startswith("use") and name[3:4].isupper()))
 
 
@@ -181,8 +181,8 @@ def _extract(project: Project, rng: random.Random, as_component: bool) -> Projec
         element = f"<{name} {' '.join(f'{p}={{{p}}}' for p in params)} />"
         returns = [r for r in of_type(component, "return_statement")
                    if next((a for a in ancestors(r) if a.type in FUNCTIONS), None) == component]
-        jsx = [_returned_jsx(r) for r in returns]
-        if not jsx or any(j is None for j in jsx):
+        jsx = [j for r in returns if (j := _returned_jsx(r)) is not None]
+        if not jsx or len(jsx) != len(returns):
             return None
         edits.append(Edit(stmt.start_byte, stmt.end_byte, ""))
         for j in jsx:

@@ -61,7 +61,8 @@ def spread_defaults(project: Project, rng: random.Random) -> Project | None:
     when they are literals): no later property has their keys, so nothing is overridden."""
     out = project
     for path in project.code_paths():
-        edits, decls = [], []
+        edits: list[Edit] = []
+        decls: list[str] = []
         for obj in of_type(project.root(path), "object"):
             props = [c for c in obj.named_children if c.type != "comment"]
             if len(props) < 2 or any(c.type not in ("pair", "shorthand_property_identifier") for c in props) or \

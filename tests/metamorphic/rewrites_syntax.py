@@ -335,7 +335,7 @@ def expand_destructuring(project: Project, rng: random.Random) -> Project | None
             name, value = ds[0].child_by_field_name("name"), ds[0].child_by_field_name("value")
             if name is None or value is None or name.type != "object_pattern" or ds[0].child_by_field_name("type"):
                 continue
-            keys = [c for c in name.named_children]
+            keys = list(name.named_children)
             if not keys or any(k.type != "shorthand_property_identifier_pattern" for k in keys):
                 continue
             kw = p.node_text(path, decl.children[0])

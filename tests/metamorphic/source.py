@@ -146,7 +146,7 @@ def ancestors(node: Node) -> Iterator[Node]:
 
 
 def inside(node: Node, outer: Node) -> bool:
-    return outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte
+    return bool(outer.start_byte <= node.start_byte and node.end_byte <= outer.end_byte)
 
 
 def enclosing_function(node: Node) -> Node | None:

@@ -12,6 +12,7 @@ from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, 
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
+from sop_check.rule import unresolved
 
 from sop_check_rules._routes import routes_at
 from sop_check_rules._urls import calls_route, path_of
@@ -43,7 +44,7 @@ def end_reach(ev: Evaluator, func: Func, route: str, base_path: str | None = "")
             reason = _undecided_url(r.url)
             if base_path is None and not isinstance(r.url, Unknown):
                 reason += ", and next.config's basePath (which prefixes the route) is not a literal"
-            out.unresolved.append(f"{r.location}: request URL ({reason})")
+            out.unresolved.append(unresolved(f"{r.location}: request URL ({reason})", r.location, r.url))
     return out
 
 

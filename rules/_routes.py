@@ -42,6 +42,7 @@ class Handler:
     func: Func | None
     problem: str | None  # why there is no handler ("it exports only GET"), or what could not be resolved
     unresolved: bool = False  # True: could not see; False: seen and absent
+    kind: str = ""  # when unresolved: the UnknownKind value saying why
 
 
 def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
@@ -49,21 +50,22 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
     name = "POST" if route.kind == "app" else "default"
     mod = ev.index.module(route.path)
     if mod is None:
-        return Handler(None, f"cannot read {route.path}", unresolved=True)
+        return Handler(None, f"cannot read {route.path}", unresolved=True, kind=UnknownKind.UNREADABLE.value)
     value = ev.module_export(route.path, name)
     if isinstance(value, Func):
         return Handler(value, None)
     if isinstance(value, Unknown):
         if value.kind is UnknownKind.NO_EXPORT and mod.has_errors:
             return Handler(None, f"{route.path} has a syntax error; the {name} export may be in the broken part",
-                           unresolved=True)
+                           unresolved=True, kind=UnknownKind.SYNTAX_ERROR.value)
         if value.kind is UnknownKind.NO_EXPORT:
             if route.kind != "app":
                 return Handler(None, "it has no default export")
             others = sorted(k for k in mod.exports if k.isupper())
             return Handler(None, f"it exports only {', '.join(others)}" if others else "it exports no POST function")
-        return Handler(None, f"the {name} export could not be resolved: {value.reason}", unresolved=True)
-    return Handler(None, f"the {name} export is not a function", unresolved=True)
+        return Handler(None, f"the {name} export could not be resolved: {value.reason}", unresolved=True,
+                       kind=value.kind.value)
+    return Handler(None, f"the {name} export is not a function", unresolved=True, kind=UnknownKind.UNMODELLED.value)
 
 
 def exports_summary(mod: Any) -> str:

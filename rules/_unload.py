@@ -7,6 +7,7 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Request
 from sop_check.model import Evidence, Location
 from sop_check.records import record
+from sop_check.rule import unresolved
 
 from sop_check_rules._client import Listener, base_path, describe_request, end_reach, route_served, unload_listeners
 from sop_check_rules._routes import routes_at
@@ -57,8 +58,9 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
         out.listeners.append(lst)
         problems: list[Problem] = []
         if not isinstance(lst.handler, Func):
-            out.unresolved.append(f"{lst.location}: the {lst.event} handler `{lst.handler_text[:40]}` "
-                                  f"({getattr(lst.handler, 'reason', 'not a function')})")
+            out.unresolved.append(unresolved(f"{lst.location}: the {lst.event} handler `{lst.handler_text[:40]}` "
+                                             f"({getattr(lst.handler, 'reason', 'not a function')})", lst.location,
+                                             lst.handler, "unmodelled"))
             continue
         reach = end_reach(ev, lst.handler, route, bp)
         out._requests[id(lst)] = reach.end_requests
@@ -88,7 +90,8 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
                                         (Evidence(f"the end route, which serves POST: {served_by}",
                                                   index.location(served_by)),)))
             else:
-                out.unresolved.append(f"{r.location}: the method of the unload request ({r.method.reason})")
+                out.unresolved.append(unresolved(f"{r.location}: the method of the unload request ({r.method.reason})",
+                                                 r.location, r.method))
                 continue
         if problems:
             out.problems.extend(problems)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.model import Evidence, Message, RuleResult, Status
-from sop_check.rule import Example, Rule
+from sop_check.rule import Example, Rule, unresolved
 
 from sop_check.routes import route_table
 from sop_check_rules._routes import conflicts_at, expected_route_file, post_handler, routes_at
@@ -112,7 +112,7 @@ The path is the pack option `end-route`.
                 if ok:
                     return self.passed(f"POST {url} is served by {route.path}", [Evidence(message, loc)])
                 if ok is None:
-                    verdict.could_not_resolve(f"{route.path}: {message}")
+                    verdict.could_not_resolve(unresolved(f"{route.path}: {message}", loc, kind="unmodelled"))
                 else:
                     verdict.report("no-post-handler", loc, path=route.path, detail=message)
                 continue
@@ -122,7 +122,8 @@ The path is the pack option `end-route`.
                 return self.passed(f"POST {url} is served by {route.path}",
                                    [Evidence(f"POST handler at {loc}", loc)])
             if handler.unresolved:
-                verdict.could_not_resolve(f"{route.path}: {handler.problem}")
+                verdict.could_not_resolve(unresolved(f"{route.path}: {handler.problem}", index.location(route.path),
+                                                     kind=handler.kind))
             else:
                 verdict.report("no-post-handler", index.location(route.path), path=route.path,
                                detail=handler.problem or "")

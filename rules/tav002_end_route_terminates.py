@@ -9,7 +9,7 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, Value, describe, env_name
 from sop_check.index import FUNCTION_TYPES, Module, descendants
 from sop_check.model import Location, Message, RuleResult, Status
-from sop_check.rule import Example, Rule, Verdict
+from sop_check.rule import Example, Rule, Verdict, unresolved
 
 from sop_check_rules._routes import expected_route_file, post_handler, routes_at
 from sop_check_rules._urls import UrlTemplate, host_of, template_regex, wrong_upstream
@@ -133,7 +133,8 @@ POST to the end endpoint with the key from the environment.
             handler = post_handler(ev, route)
             if handler.func is None:
                 if handler.unresolved:
-                    return self.unknown("could not find the POST handler", [f"{route.path}: {handler.problem}"])
+                    return self.unknown("could not find the POST handler", [unresolved(
+                        f"{route.path}: {handler.problem}", index.location(route.path), kind=handler.kind)])
                 return self.failed(f"{route.path} does not answer POST", [
                     self.report("no-post-handler", index.location(route.path), path=route.path,
                                 detail=handler.problem or "")])
@@ -149,7 +150,8 @@ POST to the end endpoint with the key from the environment.
         reach = ev.reach(handler)
         anchor = handler.module.location(handler.node)
         if handler.module.has_errors:
-            verdict.could_not_resolve(f"{handler.module.repo_path} has a syntax error; code there is not evidence")
+            verdict.could_not_resolve(unresolved(f"{handler.module.repo_path} has a syntax error; code there is not "
+                                                 "evidence", anchor, kind="syntax-error"))
         verdict.could_not_resolve(*reach.unresolved)
         upstream = self._pick_upstream(reach.requests, template_regex(opts["end-endpoint"]), opts)
         if upstream is None:
@@ -161,7 +163,8 @@ POST to the end endpoint with the key from the environment.
                 kind, data = wrong_upstream(r.url.text if isinstance(r.url, Str) else "", method, opts)
                 verdict.report(kind, r.location, **data)
             elif opaque:
-                verdict.could_not_resolve(*(f"{r.location}: request URL ({_not_a_string(r.url)})" for r in opaque))
+                verdict.could_not_resolve(*(unresolved(f"{r.location}: request URL ({_not_a_string(r.url)})", r.location,
+                                                       r.url) for r in opaque))
             else:
                 verdict.report("never-calls-end", anchor, endpoint=opts["end-endpoint"])
         else:
@@ -179,7 +182,7 @@ POST to the end endpoint with the key from the environment.
 
     def _check_method(self, r: Request, verdict: Verdict) -> None:
         if isinstance(r.method, Unknown):
-            verdict.could_not_resolve(f"{r.location}: {r.method.reason}")
+            verdict.could_not_resolve(unresolved(f"{r.location}: {r.method.reason}", r.location, r.method))
         elif r.method != "POST":
             verdict.report("wrong-method", r.location, method=r.method)
 
@@ -189,13 +192,15 @@ POST to the end endpoint with the key from the environment.
         options = r.options
         if not isinstance(options, Obj):
             if isinstance(options, Unknown):
-                verdict.could_not_resolve(f"{r.location}: request options ({options.reason})")
+                verdict.could_not_resolve(unresolved(f"{r.location}: request options ({options.reason})", r.location,
+                                                     options))
             else:
                 verdict.report("no-api-key", r.location, **key)
             return
         headers = ev.get_prop(options, "headers")
         if isinstance(headers, Unknown):
-            verdict.could_not_resolve(f"{r.location}: request headers ({headers.reason})")
+            verdict.could_not_resolve(unresolved(f"{r.location}: request headers ({headers.reason})", r.location,
+                                                 headers))
             return
         if not isinstance(headers, Obj):
             verdict.report("no-api-key", r.location, **key)
@@ -203,7 +208,8 @@ POST to the end endpoint with the key from the environment.
         keys = {k.lower(): k for k in headers.props}
         if header.lower() not in keys:
             if headers.open:
-                verdict.could_not_resolve(f"{r.location}: headers come partly from an unknown spread")
+                verdict.could_not_resolve(unresolved(f"{r.location}: headers come partly from an unknown spread",
+                                                     r.location, kind="open-object"))
             else:
                 verdict.report("bearer-auth" if "authorization" in keys else "no-api-key", r.location, **key)
             return
@@ -217,7 +223,7 @@ POST to the end endpoint with the key from the environment.
             verdict.report("hardcoded-key", r.location, length=len(value.text), **key)
         else:
             reason = value.reason if isinstance(value, Unknown) else "a value built at run time"
-            verdict.could_not_resolve(f"{r.location}: the {header} value ({reason})")
+            verdict.could_not_resolve(unresolved(f"{r.location}: the {header} value ({reason})", r.location, value))
 
     def _check_400(self, ev: Evaluator, functions: list[Func], opts: Mapping[str, Any], anchor: Location,
                    verdict: Verdict) -> None:

@@ -6,7 +6,7 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import Unknown
 from sop_check.model import Evidence, Message, RuleResult, Status
 from sop_check.options import Option, OptionType
-from sop_check.rule import Example, Rule
+from sop_check.rule import Example, Rule, unresolved
 
 from sop_check_rules._client import client_anchor, describe_request, keepalive
 from sop_check_rules._examples import UNLOAD_AVATAR as AVATAR
@@ -84,7 +84,7 @@ Add `keepalive: true` to the fetch options of the unload request.
                 shown = "sendBeacon" if how == "sendBeacon" else "keepalive: true"
                 verdict.saw(f"{shown} on the unload request ({describe_request(r)})", r.location)
             elif isinstance(survives, Unknown):
-                verdict.could_not_resolve(f"{r.location}: keepalive ({survives.reason})")
+                verdict.could_not_resolve(unresolved(f"{r.location}: keepalive ({survives.reason})", r.location, survives))
             else:
                 verdict.report("no-keepalive", r.location,
                                (Evidence(f"the {lst.event} listener that sends it", lst.location),),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sop_check.context import CheckContext
 from sop_check.evaluate import Func, Unknown
 from sop_check.model import Evidence, Message, RuleResult, Status
-from sop_check.rule import Example, Rule
+from sop_check.rule import Example, Rule, unresolved
 
 from sop_check_rules._examples import client_project as project
 
@@ -113,7 +113,8 @@ Render a visible End Session button whose handler calls the end route
             handler = ev.eval(handler_node, control.module, None)
             if not isinstance(handler, Func):
                 reason = handler.reason if isinstance(handler, Unknown) else "not a function"
-                verdict.could_not_resolve(f"{control.location}: onClick of {where} ({reason})")
+                verdict.could_not_resolve(unresolved(f"{control.location}: onClick of {where} ({reason})",
+                                                     control.location, handler, "unmodelled"))
                 continue
             reach = end_reach(ev, handler, route, bp)
             posts = [r for r in reach.end_requests if r.method == "POST"]

@@ -10,7 +10,7 @@ from sop_check.evaluate import (Evaluator, Obj, Request, Str, Thunk, Unknown, Un
 from sop_check.index import Module
 from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
-from sop_check.rule import Example, Rule
+from sop_check.rule import Example, Rule, unresolved
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 ROUTE = """export async function POST() {
@@ -80,6 +80,9 @@ Add the properties to the create-conversation body.
                  + ROUTE}, Status.FAIL, "no participant timeout", kinds=("missing-limits",)),
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = {};\n" + ROUTE},
                 Status.FAIL, "no limits", kinds=("missing-limits",)),
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": ROUTE.replace(
+            "    body: JSON.stringify({ persona_id: process.env.TAVUS_PERSONA_ID, properties: PROPS }),\n", "")},
+                Status.FAIL, "no body at all: a fail, not an unknown nothing could flip", kinds=("missing-limits",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -97,14 +100,21 @@ Add the properties to the create-conversation body.
                     continue
                 seen += 1
                 body = _body(ev, req, call, mod)
+                if isinstance(body, Unknown) and body.kind is UnknownKind.MISSING:
+                    # No body at all: nothing sets the limits, and no unresolved value could (not an unknown).
+                    verdict.report("missing-limits", req.location, missing=", ".join(
+                        required + ([" or ".join(any_of)] if any_of else [])))
+                    continue
                 if not isinstance(body, Obj):
-                    verdict.could_not_resolve(
-                        f"{req.location}: the request body ({getattr(body, 'reason', 'not an object')})")
+                    verdict.could_not_resolve(unresolved(
+                        f"{req.location}: the request body ({getattr(body, 'reason', 'not an object')})", req.location,
+                        body, "unmodelled"))
                     continue
                 props = ev.get_prop(body, "properties")
                 keys = set(props.props) if isinstance(props, Obj) else set()
                 if isinstance(props, Unknown) or (isinstance(props, Obj) and props.open):
-                    verdict.could_not_resolve(f"{req.location}: conversation properties built at run time")
+                    verdict.could_not_resolve(unresolved(f"{req.location}: conversation properties built at run time",
+                                                         req.location, props, "open-object"))
                     continue
                 missing = [k for k in required if k not in keys]
                 if any_of and not keys & set(any_of):
@@ -125,7 +135,11 @@ def _body(ev: Evaluator, req: Request, call: Any, mod: Module) -> Value:
     if req.kind == "axios":
         args = call_args(call)
         return ev.eval(args[1], mod, req.scope) if len(args) > 1 else Unknown(UnknownKind.MISSING, "no request data")
-    if not isinstance(req.options, Obj) or "body" not in req.options.props:
+    if isinstance(req.options, Unknown):
+        return req.options
+    if not isinstance(req.options, Obj) or ("body" not in req.options.props and req.options.open):
+        return Unknown(UnknownKind.OPEN_OBJECT, "request options built at run time")
+    if "body" not in req.options.props:
         return Unknown(UnknownKind.MISSING, "no body")
     thunk: Thunk = req.options.props["body"]
     node, scope, where = thunk.node, thunk.scope, thunk.module

@@ -10,7 +10,7 @@ from sop_check.evaluate import Evaluator, Func, Str, Value, call_args
 from sop_check.index import AppIndex
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
-from sop_check.rule import Example, Rule
+from sop_check.rule import Example, Rule, unresolved
 
 from sop_check_rules._client import (base_path, click_handlers, effect_cleanups, end_controls, end_reach,
                                      unload_listeners)
@@ -127,7 +127,8 @@ leaves the call.
         for what, loc, value, ends in places:
             if not isinstance(value, Func):
                 if ends:
-                    verdict.could_not_resolve(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
+                    verdict.could_not_resolve(unresolved(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})",
+                                                         loc, value, "unmodelled"))
                 continue
             reach = end_reach(ev, value, route, bp)
             leave = _leave_call(reach.calls, methods)

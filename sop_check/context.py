@@ -75,8 +75,11 @@ class CheckContext:
         ev = self._evaluator
         if ev is None or not ev.exhausted or result.status is Status.ERROR:
             return result
-        result.unresolved = [f"analysis budget exceeded ({ev.budget.allowance} steps): the code is too "
-                             "large or too indirect to follow within the limit", *result.unresolved]
+        from sop_check.model import Location, Unresolved
+
+        result.unresolved = [Unresolved(f"analysis budget exceeded ({ev.budget.allowance} steps): the code is too "
+                                        "large or too indirect to follow within the limit", kind="budget",
+                                        location=Location(self.app.rel_root)), *result.unresolved]
         if result.status is not Status.UNKNOWN:
             result.status = Status.UNKNOWN
             result.message = f"could not finish the analysis: {result.message}"

@@ -12,7 +12,7 @@ from sop_check.context import CheckContext, Settings
 from sop_check.discover import App, Project, discover
 from sop_check.discover import rel as _rel
 from sop_check.index import AppIndex
-from sop_check.model import AppReport, Diagnostic, Relaxation, Report, RuleResult, Severity, Status
+from sop_check.model import AppReport, Diagnostic, Location, Relaxation, Report, RuleResult, Severity, Status, Unresolved
 from sop_check.overlay import Overlay
 from sop_check.resolve import ModuleResolver
 from sop_check.rule import Rule, RuleDefinitionError
@@ -211,8 +211,9 @@ def _outside_next(app: App, opts: RunOptions, report: Report, app_report: AppRep
             app_report.results.append(RuleResult(
                 rule.code, rule.name, _severity(rule, opts), Status.UNKNOWN,
                 "not a Next.js app: this SOP item still applies; verify it by hand",
-                unresolved=["the routes, pages and client code of a project that is not a Next.js app "
-                            "(sop-check reads Next.js conventions only)"]))
+                unresolved=[Unresolved("the routes, pages and client code of a project that is not a Next.js app "
+                                       "(sop-check reads Next.js conventions only)", kind="unmodelled",
+                                       location=Location(_package_json(app)))]))
     if runnable:
         judged = f"sop-check can judge only {', '.join(r.code for r in runnable)} here"
     else:
@@ -221,6 +222,13 @@ def _outside_next(app: App, opts: RunOptions, report: Report, app_report: AppRep
                           f"{judged}; the others are unknown: verify them by hand, or check the Next.js app "
                           "that serves the end route (--app DIR)")
     return runnable
+
+
+def _package_json(app: App) -> str:
+    """Where an app's manifest is (relative to the repository root), or its folder when it has none."""
+    if not (app.root / "package.json").is_file():
+        return app.rel_root
+    return "package.json" if app.rel_root == "." else f"{app.rel_root}/package.json"
 
 
 def _repo_relative(r: Relaxation, root: Path) -> Relaxation:

@@ -113,6 +113,23 @@ class Evidence:
     location: Location
 
 
+class Unresolved(str):
+    """One entry of a result's `unresolved`: the line people read (it *is* that string, so every
+    reporter shows it unchanged), plus what tools and tests key on instead of its wording: `kind`,
+    the `UnknownKind` value (sop_check.evaluate.values) saying why the value is not known, and
+    `location`, where that value is. A plain `str` entry names neither: the "every unknown is
+    honest" test (tests/test_unknown_honest.py) refuses it."""
+
+    kind: str
+    location: Location | None
+
+    def __new__(cls, text: str, kind: str = "", location: Location | None = None) -> Unresolved:
+        entry = super().__new__(cls, text)
+        entry.kind = kind
+        entry.location = location
+        return entry
+
+
 @record
 class RuleResult:
     rule: str  # the code, e.g. "TAV004"
@@ -122,7 +139,7 @@ class RuleResult:
     message: str
     findings: list[Finding] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
-    unresolved: list[str] = field(default_factory=list)  # for UNKNOWN: what could not be resolved
+    unresolved: list[str] = field(default_factory=list)  # for UNKNOWN: what could not be resolved (Unresolved)
 
     @property
     def active_findings(self) -> list[Finding]:

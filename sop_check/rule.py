@@ -16,7 +16,8 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any, ClassVar, Mapping
 
 from sop_check import REPOSITORY_URL
-from sop_check.model import Evidence, Finding, Location, Message, RuleInfo, RuleResult, Severity, Status
+from sop_check.model import (Evidence, Finding, Location, Message, RuleInfo, RuleResult, Severity, Status,
+                              Unresolved)
 from sop_check.options import Option
 from sop_check.records import record
 
@@ -150,6 +151,14 @@ class Rule:
 
     def skipped(self, reason: str) -> RuleResult:
         return self._result(Status.SKIP, reason)
+
+
+def unresolved(text: str, location: Location | None, why: object = None, kind: str = "runtime-value") -> Unresolved:
+    """An entry of `unresolved` naming the value that could decide the verdict: where it is, and why
+    it is not known (the kind of `why` when it is the evaluator's `Unknown`, else `kind`)."""
+    from sop_check.evaluate.values import Unknown
+
+    return Unresolved(text, kind=why.kind.value if isinstance(why, Unknown) else kind, location=location)
 
 
 class Verdict:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -71,20 +70,13 @@ def _params(names: list[str]) -> list[object]:
 
 # ---------------------------------------------------------------------------- shared work
 @cache
-def _workdir() -> Path:
-    import tempfile
-
-    return Path(tempfile.mkdtemp(prefix="sop-metamorphic-"))
-
-
-@cache
 def original(name: str) -> Project:
     return load(name)
 
 
 @cache
 def baseline(name: str) -> Outcome:
-    return run(original(name), _workdir())
+    return run(original(name))
 
 
 def _rng(*parts: str) -> random.Random:
@@ -106,7 +98,7 @@ def preserving_rewrite(name: str, rewrite: str) -> Project | None:
 @cache
 def preserving_outcome(name: str, rewrite: str) -> Outcome | None:
     project = preserving_rewrite(name, rewrite)
-    return None if project is None else run(project, _workdir())
+    return None if project is None else run(project)
 
 
 @cache
@@ -115,7 +107,7 @@ def breaking_outcome(name: str, rewrite: str) -> tuple[Outcome, Mapping[str, str
     out = t(original(name), _rng(name, rewrite))
     if out is None:
         return None
-    return run(out.project, _workdir()), (out.flips if out.flips is not None else t.flips)
+    return run(out.project), (out.flips if out.flips is not None else t.flips)
 
 
 PRESERVING_IDS = sorted(PRESERVING) + [f"composed-{i}" for i in range(COMPOSED)]

@@ -21,6 +21,7 @@ from sop_check.evaluate.syntax import CallIndex, call_args, returned_expression,
 from sop_check.evaluate.values import (EnvRef, External, Func, HttpClient, Namespace, Null, Obj, Scope, Str,
                                        Thunk, Unknown, UnknownKind, Value, budget_exceeded)
 from sop_check.index import AppIndex, Module
+from sop_check.model import Unresolved
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
@@ -286,7 +287,7 @@ class Evaluator:
         """The network request a call makes (fetch, sendBeacon, an HTTP client), or None."""
         return libraries.as_request(self, call, mod, scope)
 
-    def callee_functions(self, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], str | None]:
+    def callee_functions(self, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], Unresolved | None]:
         return reach.callee_functions(self, call, mod, scope)
 
     def reach(self, func: Func, args: list[Thunk] | None = None, *, max_depth: int = reach.MAX_CALL_DEPTH) -> Reach:

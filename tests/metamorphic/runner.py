@@ -3,7 +3,6 @@ every rule (preview ones included), as `check --preview` would."""
 
 from __future__ import annotations
 
-import itertools
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,7 +15,6 @@ from sop_check.registry import all_rules, pack_data
 from metamorphic.source import Project
 
 PACK = pack_data()
-_counter = itertools.count()
 
 
 def _options_for(code: str) -> dict[str, object]:
@@ -31,6 +29,7 @@ Verdict = tuple[str, tuple[str, ...]]  # status, sorted finding kinds
 @dataclass(frozen=True)
 class Outcome:
     report: Report
+    project: Project  # what was checked (its files were written to a folder removed since)
 
     def results(self) -> list[tuple[str, RuleResult]]:
         return [(app.root, r) for app in self.report.apps for r in app.results]
@@ -40,10 +39,10 @@ class Outcome:
                 for app, r in self.results()}
 
 
-def run(project: Project, workdir: Path | None = None) -> Outcome:
+def run(project: Project) -> Outcome:
     """Check `project` as `sop-check check --preview` would, outside CI, without reading the machine's env."""
-    base = workdir or Path(tempfile.mkdtemp(prefix="sop-metamorphic-"))
-    root = project.write(base / f"p{next(_counter)}")
     opts = RunOptions(rules=list(all_rules().values()), options_for=_options_for, settings=Settings(),
                       environ={}, pack=PACK)
-    return Outcome(run_check(root, opts))
+    with tempfile.TemporaryDirectory(prefix="sop-metamorphic-") as folder:
+        root = project.write(Path(folder) / "project")
+        return Outcome(run_check(root, opts), project)

@@ -25,6 +25,49 @@ END_LABELS = ("end", "leave", "disconnect", "hang up")
 
 
 # ---------------------------------------------------------------------------- sites
+def literal_of(project: Project, path: str, node: Node, depth: int = 0) -> str | None:
+    """The string an expression is when it is built from literals only: a literal, a template or
+    `+` of such parts, or a constant (of this file, or imported by name from a project module)."""
+    if depth > 6:
+        return None
+    value = string_value(project, path, node)
+    if value is not None:
+        return value
+    if node.type == "parenthesized_expression" and node.named_children:
+        return literal_of(project, path, node.named_children[0], depth + 1)
+    if node.type == "binary_expression" and project.node_text(path, node.child_by_field_name("operator")) == "+":
+        parts = [literal_of(project, path, node.child_by_field_name(f), depth + 1) for f in ("left", "right")]
+        return None if None in parts else "".join(p for p in parts if p is not None)
+    if node.type == "template_string":
+        out = []
+        for c in node.named_children:
+            part = project.node_text(path, c) if c.type == "string_fragment" else \
+                literal_of(project, path, c.named_children[0], depth + 1) if c.named_children else None
+            if part is None:
+                return None
+            out.append(part)
+        return "".join(out)
+    if node.type == "identifier":
+        return _constant(project, path, project.node_text(path, node), depth)
+    return None
+
+
+def _constant(project: Project, path: str, name: str, depth: int) -> str | None:
+    for b in bindings(project, path):
+        if b.name != name:
+            continue
+        if b.kind == "variable" and b.node.parent.type == "variable_declarator":
+            value = b.node.parent.child_by_field_name("value")
+            return literal_of(project, path, value, depth + 1) if value is not None else None
+        if b.kind == "import" and b.node.parent.type == "import_specifier":
+            stmt = next(a for a in ancestors(b.node) if a.type == "import_statement")
+            spec = string_value(project, path, stmt.child_by_field_name("source"))
+            target = resolve_import(project, path, spec) if spec else None
+            imported = project.node_text(path, b.node.parent.child_by_field_name("name"))
+            return _constant(project, target, imported, depth + 1) if target else None
+    return None
+
+
 def _function_named(project: Project, path: str, name: str, near: Node) -> Node | None:
     """The function a name stands for in this file (the declaration closest around `near`)."""
     best = None
@@ -76,7 +119,7 @@ def listener_sites(project: Project) -> list[tuple[str, Node, Node | None]]:
             head, _, tail = call_name(project, path, call).rpartition(".")
             args = args_of(call)
             if tail == "addEventListener" and head in WINDOW and len(args) >= 2 and \
-                    string_value(project, path, args[0]) == "beforeunload":
+                    literal_of(project, path, args[0]) == "beforeunload":
                 out.append((path, call, _as_function(project, path, args[1])))
         for asg in of_type(project.root(path), "assignment_expression"):
             left, right = asg.child_by_field_name("left"), asg.child_by_field_name("right")
@@ -104,7 +147,7 @@ def _client(project: Project, path: str) -> bool:
 
 def _to_end_route(project: Project, path: str, url: Node) -> bool:
     """Does the URL expression name the end route (literally, or through a constant of this file)?"""
-    if END_ROUTE in project.node_text(path, url):
+    if END_ROUTE in project.node_text(path, url) or END_ROUTE in (literal_of(project, path, url) or ""):
         return True
     for ident in of_type(url, "identifier"):
         for b in bindings(project, path):
@@ -303,7 +346,7 @@ def cleanup_other_function(project: Project, rng: random.Random) -> Project | No
         for call in of_type(project.root(path), "call_expression"):
             args = args_of(call)
             if call_name(project, path, call).endswith("removeEventListener") and len(args) >= 2 and \
-                    string_value(project, path, args[0]) == "beforeunload" and args[1].type == "identifier":
+                    literal_of(project, path, args[0]) == "beforeunload" and args[1].type == "identifier":
                 edits.append((path, Edit(args[1].start_byte, args[1].end_byte,
                                          f"() => {project.node_text(path, args[1])}()")))
     return _edit_many(project, edits)
@@ -316,10 +359,11 @@ def wrong_event(project: Project, rng: random.Random) -> Project | None:
     (TAV004) and still ends the session on the way out (TAV105)."""
     edits = []
     for path in project.code_paths():
-        for s in of_type(project.root(path), "string"):
-            if string_value(project, path, s) == "beforeunload":
-                q = project.node_text(path, s)[0]
-                edits.append((path, Edit(s.start_byte, s.end_byte, f"{q}unload{q}")))
+        for call in of_type(project.root(path), "call_expression"):
+            args = args_of(call)
+            if call_name(project, path, call).endswith(("addEventListener", "removeEventListener")) and args and \
+                    literal_of(project, path, args[0]) == "beforeunload":
+                edits.append((path, Edit(args[0].start_byte, args[0].end_byte, "'unload'")))
         for m in of_type(project.root(path), "property_identifier"):
             if project.node_text(path, m) == "onbeforeunload":
                 edits.append((path, Edit(m.start_byte, m.end_byte, "onunload")))

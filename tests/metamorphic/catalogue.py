@@ -50,7 +50,7 @@ class Transformation:
                     not rewrite.project.parses_cleanly(path):
                 raise AssertionError(f"{self.name} produced code that does not parse: {path}\n"
                                      + rewrite.project.files[path].decode())
-        return rewrite
+        return Rewrite(rewrite.project.noted(self.name), rewrite.flips)
 
 
 PRESERVING: dict[str, Transformation] = {}
@@ -84,3 +84,14 @@ def compose(steps: list[Transformation], project: Project, rng: random.Random) -
         if out is not None:
             current, applied = out.project, applied + 1
     return current if applied >= 2 else None
+
+
+def markdown() -> str:
+    """The catalogue as tests/metamorphic/README.md lists it (kept equal by a test)."""
+    lines = ["### Preserving (every verdict must stay)", "", "| rewrite | what it does |", "| --- | --- |"]
+    lines += [f"| `{t.name}` | {t.doc} |" for t in sorted(PRESERVING.values(), key=lambda t: t.name)]
+    lines += ["", "### Breaking (exactly these rules must fail, with these finding kinds)", "",
+              "| rewrite | must fail | what it does |", "| --- | --- | --- |"]
+    lines += [f"| `{t.name}` | {', '.join(f'{r} `{k}`' for r, k in t.flips.items())} | {t.doc} |"
+              for t in sorted(BREAKING.values(), key=lambda t: t.name)]
+    return "\n".join(lines) + "\n"

@@ -239,14 +239,14 @@ def named_to_default(project: Project, rng: random.Random) -> Project | None:
 
 @preserving("barrel-reexport")
 def reexport_through_index(project: Project, rng: random.Random) -> Project | None:
-    """Import a module through a barrel next to it (`export * from './X'` plus its default) instead
-    of directly."""
+    """Import a module through an index file next to it (`export * from './X'` plus its default), the
+    importers naming the folder (`from '../components'`) instead of the module."""
     sites = [path for path in project.code_paths() if not is_entry(path) and importers(project, path)
              and all(s.type == "import_statement" for _, s in importers(project, path))]
     if not sites:
         return None
     path = rng.choice(sites)
-    barrel = fresh_path(project, posixpath.dirname(path), "barrel", ".ts" if path.endswith((".ts", ".tsx")) else ".js")
+    barrel = fresh_path(project, posixpath.dirname(path), "index", ".ts" if path.endswith((".ts", ".tsx")) else ".js")
     spec = relative_specifier(barrel, path)
     lines = [f"export * from '{spec}';"]
     if any(s.type == "export_statement" and any(not c.is_named and c.type == "default" for c in s.children)

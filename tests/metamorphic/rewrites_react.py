@@ -152,7 +152,10 @@ def unload_effects(project: Project, path: str) -> list[tuple[Node, Node]]:
     return out
 
 
-def _extract(project: Project, rng: random.Random, as_component: bool) -> Project | None:
+def _extract(project: Project, rng: random.Random, mode: str) -> Project | None:
+    """Move the unload effect out of its component: into a hook, a component rendered beside the
+    component's JSX, or a provider wrapping it (`mode`)."""
+    as_component = mode != "hook"
     sites = [(path, c, s) for path in project.code_paths() for c, s in unload_effects(project, path)]
     if not sites:
         return None
@@ -164,15 +167,19 @@ def _extract(project: Project, rng: random.Random, as_component: bool) -> Projec
         return None
     imports = {b.name for b in bindings(project, path) if b.kind == "import"}
     free = free_names(project, path, stmt)
-    constants = {project.node_text(path, name): decl for decl, name, _ in literal_consts(project, path, module_level=True)}
+    constants = {project.node_text(path, name): decl for decl, name, _ in literal_consts(project, path, module_level=True,
+                                                                                          objects=True)}
     params = [n for n in free if n not in imports and n not in constants]
     ext = ".tsx" if path.endswith(".tsx") else ".jsx" if path.endswith(".jsx") else posixpath.splitext(path)[1]
-    name = fresh_name(project, "UnloadGuard" if as_component else "useUnloadGuard")
+    name = fresh_name(project, {"hook": "useUnloadGuard", "component": "UnloadGuard", "provider": "UnloadProvider"}[mode])
     new_path = fresh_path(project, posixpath.dirname(path), name, ext)
     lines = ["'use client';"] + import_lines(project, path, new_path, set(free) | type_names(project, path, stmt))
     lines += [project.node_text(path, constants[n]) for n in free if n in constants]  # a literal: a copy is the same
     body = project.node_text(path, stmt)
-    if as_component:
+    if mode == "provider":
+        lines += ["", f"export function {name}({{ children, {', '.join(params)} }}) {{", f"  {body}",
+                  "  return <>{children}</>;", "}", ""]
+    elif as_component:
         lines += ["", f"export function {name}({{ {', '.join(params)} }}) {{", f"  {body}", "  return null;", "}", ""]
     else:
         lines += ["", f"export function {name}({', '.join(params)}) {{", f"  {body}", "}", ""]
@@ -186,7 +193,10 @@ def _extract(project: Project, rng: random.Random, as_component: bool) -> Projec
             return None
         edits.append(Edit(stmt.start_byte, stmt.end_byte, ""))
         for j in jsx:
-            edits += [Edit(j.start_byte, j.start_byte, f"<>{element}"), Edit(j.end_byte, j.end_byte, "</>")]
+            if mode == "provider":
+                edits += [Edit(j.start_byte, j.start_byte, element[:-3] + ">"), Edit(j.end_byte, j.end_byte, f"</{name}>")]
+            else:
+                edits += [Edit(j.start_byte, j.start_byte, f"<>{element}"), Edit(j.end_byte, j.end_byte, "</>")]
     else:
         edits.append(Edit(stmt.start_byte, stmt.end_byte, f"{name}({', '.join(params)});"))
     return project.edited(path, edits).with_file(new_path, "\n".join(lines), f"listener moved to {new_path}")
@@ -204,7 +214,7 @@ def listener_in_custom_hook(project: Project, rng: random.Random) -> Project | N
     """Move the effect that registers the beforeunload listener into a custom hook in its own module
     (`useUnloadGuard1(conversation)`), passing what it reads from the component as arguments (literal
     module constants it reads are copied into the new module)."""
-    return _extract(project, rng, as_component=False)
+    return _extract(project, rng, "hook")
 
 
 @preserving("listener-in-component")
@@ -212,7 +222,15 @@ def listener_in_component(project: Project, rng: random.Random) -> Project | Non
     """Move the effect that registers the beforeunload listener into a component of its own that
     renders nothing (`<UnloadGuard1 conversation={conversation} />`), rendered by every return of
     the component, with what it reads passed as props."""
-    return _extract(project, rng, as_component=True)
+    return _extract(project, rng, "component")
+
+
+@preserving("listener-in-provider")
+def listener_in_provider(project: Project, rng: random.Random) -> Project | None:
+    """Move the effect that registers the beforeunload listener into a provider component that wraps
+    what the component returns (`<UnloadProvider1 conversation={conversation}>...</UnloadProvider1>`),
+    with what it reads passed as props (the listener lives as long as the component, as before)."""
+    return _extract(project, rng, "provider")
 
 
 @preserving("use-layout-effect")

@@ -380,8 +380,9 @@ def hoist_strings(project: Project, rng: random.Random) -> Project | None:
     return out if out.files != project.files else None
 
 
-def literal_consts(p: Project, path: str, module_level: bool) -> list[tuple[Node, Node, Node]]:
-    """(declaration, name, value) of `const NAME = <literal>;` declared once in the file and not exported."""
+def literal_consts(p: Project, path: str, module_level: bool, objects: bool = False) -> list[tuple[Node, Node, Node]]:
+    """(declaration, name, value) of `const NAME = <literal>;` declared once in the file and not exported
+    (with `objects`, also object literals whose values are all literals)."""
     once = declared_once(p, path)
     out = []
     for decl in of_type(p.root(path), "lexical_declaration"):
@@ -395,7 +396,10 @@ def literal_consts(p: Project, path: str, module_level: bool) -> list[tuple[Node
         if name is None or value is None or name.type != "identifier" or p.node_text(path, name) not in once:
             continue
         if value.type in ("string", "number", "true", "false") or \
-                (value.type == "template_string" and string_value(p, path, value) is not None):
+                (value.type == "template_string" and string_value(p, path, value) is not None) or \
+                (objects and value.type == "object" and all(
+                    c.type == "pair" and c.child_by_field_name("value").type in ("string", "number", "true", "false")
+                    for c in value.named_children)):
             out.append((decl, name, value))
     return out
 

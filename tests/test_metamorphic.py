@@ -290,3 +290,14 @@ def test_the_catalogue_in_the_readme_is_current(update_golden: bool) -> None:
         return
     assert head + marker + markdown() == readme.read_text(encoding="utf-8"), \
         "the catalogue changed: rerun with --update-golden and review the diff"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 13, 'the request's target route must serve its method' (accuracy-rules): "
+                                       "the client's POST to an end route that serves only GET still passes "
+                                       "TAV003 and TAV005; when it lands, add those flips to route-serves-get")
+@pytest.mark.parametrize("name", ["app-router-compliant", "example"])
+def test_a_route_serving_only_get_fails_the_clients_that_post_to_it(name: str) -> None:
+    found = breaking_outcome(name, "route-serves-get")
+    assert found is not None
+    verdicts = found[0].verdicts()
+    assert verdicts[(".", "TAV003")][0] == "fail" and verdicts[(".", "TAV005")][0] == "fail", verdicts

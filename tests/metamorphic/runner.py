@@ -3,6 +3,7 @@ every rule (preview ones included), as `check --preview` would."""
 
 from __future__ import annotations
 
+import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,8 @@ from sop_check.registry import all_rules, pack_data
 from metamorphic.source import Project
 
 PACK = pack_data()
+# Hundreds of small projects are written and removed: in memory where the machine has a tmpfs.
+SCRATCH = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
 
 
 def _options_for(code: str) -> dict[str, object]:
@@ -43,6 +46,6 @@ def run(project: Project) -> Outcome:
     """Check `project` as `sop-check check --preview` would, outside CI, without reading the machine's env."""
     opts = RunOptions(rules=list(all_rules().values()), options_for=_options_for, settings=Settings(),
                       environ={}, pack=PACK)
-    with tempfile.TemporaryDirectory(prefix="sop-metamorphic-") as folder:
+    with tempfile.TemporaryDirectory(prefix="sop-metamorphic-", dir=SCRATCH) as folder:
         root = project.write(Path(folder) / "project")
         return Outcome(run_check(root, opts), project)

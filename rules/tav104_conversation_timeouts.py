@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sop_check.context import CheckContext
-from sop_check.evaluate import (Evaluator, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value, VarBinding, call_args,
-                                starts_with_hole)
-from sop_check.index import Module
-from sop_check.model import Message, RuleResult, Severity, Status
+import re
+
+from sop_check.evaluate import (Evaluator, Obj, ParamBinding, Request, Str, Thunk, Unknown, UnknownKind, Value,
+                                VarBinding, call_args, has_hole, hole_parts, starts_with_hole)
+from sop_check.evaluate.callers import InContext, in_callers
+from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
-from sop_check.rule import Example, Rule, unresolved
+from sop_check.rule import Example, Rule, Verdict
+
+from sop_check_rules._urls import host_of
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 ROUTE = """export async function POST() {
@@ -52,6 +54,21 @@ or `properties.participant_absent_timeout` (pack options). Values in a variable
 or spread from a shared defaults object count. Without a create request the
 rule is skipped.
 
+Requests made through the app's own API client are read at each place that
+calls it: a helper `tavusFetch(key, path, init)` building `${BASE}${path}`, a
+class (`new TavusClient(key)` whose methods call `this.request('/v2/conversations', …)`),
+a factory returning an object of methods (`createTavusClient(key).createConversation(input)`).
+A request to `tavusapi.com` whose path the analysis cannot decide (a base URL
+from an environment variable that neither the code nor a committed env template
+gives a value, a helper no call of which is found) makes the rule `unknown`,
+naming what is missing; it is never skipped.
+
+Limits followed by a spread of data the analysis cannot see (`{ max_call_duration:
+600, ...body.properties }`, `properties: body.params ?? {}` with `body` from
+`request.json()`) are what that data says at run time: whoever calls the route
+can lift them. The verdict is `unknown`, naming the spread; put the limits after
+the spread, or copy only the fields you accept, to make it pass.
+
 ## Why
 The browser cannot always say goodbye (a crash, a lost network, a killed
 mobile tab). These properties make Tavus end the conversation on its own: per
@@ -80,74 +97,160 @@ Add the properties to the create-conversation body.
                  + ROUTE}, Status.FAIL, "no participant timeout", kinds=("missing-limits",)),
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = {};\n" + ROUTE},
                 Status.FAIL, "no limits", kinds=("missing-limits",)),
-        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": ROUTE.replace(
-            "    body: JSON.stringify({ persona_id: process.env.TAVUS_PERSONA_ID, properties: PROPS }),\n", "")},
-                Status.FAIL, "no body at all: a fail, not an unknown nothing could flip", kinds=("missing-limits",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
         index = ctx.app
         ev = ctx.evaluator
-        create = ctx.options["create-endpoint"].rstrip("/")
-        required = list(ctx.options["required-properties"])
-        any_of = list(ctx.options["any-of-properties"])
+        target = CreateEndpoint(ctx.options["create-endpoint"])
+        limits = (list(ctx.options["required-properties"]), list(ctx.options["any-of-properties"]))
         verdict = self.verdict()
         seen = 0
+
+        def settled(req: Request) -> bool:
+            return _settled(ev, req, target)
+
         for mod in index.evidence_modules(("tavus",)):
             for call in mod.calls:
-                req = ev.as_request(call, mod, None)
-                if req is None or not _creates(req.url, create) or req.method != "POST":
-                    continue
-                seen += 1
-                body = _body(ev, req, call, mod)
-                if isinstance(body, Unknown) and body.kind is UnknownKind.MISSING:
-                    # No body at all: nothing sets the limits, and no unresolved value could (not an unknown).
-                    verdict.report("missing-limits", req.location, missing=", ".join(
-                        required + ([" or ".join(any_of)] if any_of else [])))
-                    continue
-                if not isinstance(body, Obj):
-                    verdict.could_not_resolve(unresolved(
-                        f"{req.location}: the request body ({getattr(body, 'reason', 'not an object')})", req.location,
-                        body, "unmodelled"))
-                    continue
-                props = ev.get_prop(body, "properties")
-                keys = set(props.props) if isinstance(props, Obj) else set()
-                if isinstance(props, Unknown) or (isinstance(props, Obj) and props.open):
-                    verdict.could_not_resolve(unresolved(f"{req.location}: conversation properties built at run time",
-                                                         req.location, props, "open-object"))
-                    continue
-                missing = [k for k in required if k not in keys]
-                if any_of and not keys & set(any_of):
-                    missing.append(" or ".join(any_of))
-                if missing:
-                    verdict.report("missing-limits", req.location, missing=", ".join(missing))
-                else:
-                    verdict.saw("conversation created with Tavus-side limits", req.location)
+                for found in in_callers(ev, call, mod, settled):
+                    seen += self._judge(ev, found, target, limits, verdict)
         if not seen:
             return self.skipped("no request creates a Tavus conversation in this app")
         return verdict.result(passed="every created conversation has Tavus-side limits",
                               failed="a conversation can outlive its user",
-                              unknown="could not read the create-conversation body")
+                              unknown="could not decide every create-conversation request")
+
+    def _judge(self, ev: Evaluator, found: InContext, target: CreateEndpoint,
+               limits: tuple[list[str], list[str]], verdict: Verdict) -> int:
+        """Judge one create request (as one call path makes it); 1 if it is or may be a create."""
+        req = found.request
+        hop = found.outermost
+        where = hop.module.location(hop.node) if hop is not None else req.location
+        through = f" (through {req.location})" if hop is not None else ""
+        state = target.classify(req.url)
+        if state == "other":
+            return 0
+        if state == "maybe":
+            if not target.looks_tavus(req.url):
+                return 0
+            verdict.could_not_resolve(f"{where}: a request to Tavus whose path is not known "
+                                      f"({_undecided(req.url, found.stopped)}){through}")
+            return 1
+        if isinstance(req.method, Unknown):
+            verdict.could_not_resolve(f"{where}: the method of the request to {target.endpoint} "
+                                      f"({req.method.reason}){through}")
+            return 1
+        if req.method != "POST":
+            return 0
+        body = _body(ev, req)
+        if not isinstance(body, Obj):
+            why = body.reason if isinstance(body, Unknown) else "not an object"
+            stopped = f"; {found.stopped}" if found.stopped and isinstance(body, Unknown) else ""
+            verdict.could_not_resolve(f"{where}: the request body ({why}{stopped}){through}")
+            return 1
+        self._judge_properties(ev, body, where, through, limits, verdict)
+        return 1
+
+    def _judge_properties(self, ev: Evaluator, body: Obj, where: Location, through: str,
+                          limits: tuple[list[str], list[str]], verdict: Verdict) -> None:
+        required, any_of = limits
+        props = ev.get_prop(body, "properties")
+        if isinstance(props, Unknown):
+            verdict.could_not_resolve(f"{where}: conversation properties ({props.reason}){through}")
+            return
+        if not isinstance(props, Obj):
+            props = Obj({})
+        # A limit written before a spread of something unknown (`...body.properties`) is what the
+        # spread says at run time: the data decides, so the verdict is unknown, naming it.
+        replaced = [v for k in [*required, *any_of] if k in props.props
+                    for v in [ev.get_prop(props, k)] if isinstance(v, Unknown)]
+        if replaced:
+            verdict.could_not_resolve(f"{where}: {replaced[0].reason}{through}")
+            return
+        keys = set(props.props)
+        missing = [k for k in required if k not in keys]
+        if any_of and not keys & set(any_of):
+            missing.append(" or ".join(any_of))
+        if missing and props.open:
+            source = props.rest.reason if props.rest is not None else "a spread of unknown properties"
+            verdict.could_not_resolve(f"{where}: {', '.join(missing)} may come from {source}{through}")
+        elif missing:
+            verdict.report("missing-limits", where, missing=", ".join(missing))
+        else:
+            verdict.saw(f"conversation created with Tavus-side limits{through}", where)
 
 
-def _body(ev: Evaluator, req: Request, call: Any, mod: Module) -> Value:
+class CreateEndpoint:
+    """The create-conversation endpoint, matched against request URLs that may have unknown parts."""
+
+    def __init__(self, endpoint: str) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.host = host_of(self.endpoint) or ""
+        self.path = "/" + self.endpoint.split("://", 1)[-1].split("/", 1)[-1]
+
+    def classify(self, url: Value) -> str:
+        """'create', 'other', or 'maybe' (a part the analysis does not know could make it the endpoint)."""
+        if isinstance(url, Unknown):
+            return "maybe" if url.kind is UnknownKind.PARAMETER or url.env else "other"
+        if not isinstance(url, Str):
+            return "other"
+        text = url.text.split("?")[0].rstrip("/")
+        if not has_hole(text):
+            return "create" if text == self.endpoint else "other"
+        if starts_with_hole(text) and text.endswith(self.path):  # `${base}/v2/conversations`
+            return "create"
+        pattern = ".+".join(re.escape(part) for part in hole_parts(text))
+        return "maybe" if re.fullmatch(pattern, self.endpoint) else "other"
+
+    def looks_tavus(self, url: Value) -> bool:
+        """A URL that names Tavus: its host in the known text, or a Tavus variable filling a hole."""
+        if isinstance(url, Str):
+            return (bool(self.host) and self.host in url.text) or any("TAVUS" in n.upper() for n in url.holes_from)
+        return isinstance(url, Unknown) and url.env is not None and "TAVUS" in url.env.upper()
+
+
+def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:
+    """Nothing a caller passes can change how this request is judged."""
+    state = target.classify(req.url)
+    if state != "create":
+        return state == "other"
+    if isinstance(req.method, Unknown):
+        return False
+    if req.method != "POST":
+        return True
+    body = _body(ev, req)
+    return not (isinstance(body, Unknown) and body.kind is UnknownKind.PARAMETER)
+
+
+def _undecided(url: Value, stopped: str) -> str:
+    shown_url = url.shown() if isinstance(url, Str) else url.reason if isinstance(url, Unknown) else "?"
+    if isinstance(url, Str) and url.holes_from:
+        names = ", ".join(url.holes_from)
+        return f"{shown_url}: {names} has no value in the code or a committed env template"
+    return f"{shown_url}: {stopped}" if stopped else shown_url
+
+
+def _body(ev: Evaluator, req: Request) -> Value:
     """The object sent as JSON: fetch's `body: JSON.stringify(x)` (x followed through variables) or axios data."""
     if req.kind == "axios":
-        args = call_args(call)
-        return ev.eval(args[1], mod, req.scope) if len(args) > 1 else Unknown(UnknownKind.MISSING, "no request data")
-    if isinstance(req.options, Unknown):
-        return req.options
-    if not isinstance(req.options, Obj) or ("body" not in req.options.props and req.options.open):
-        return Unknown(UnknownKind.OPEN_OBJECT, "request options built at run time")
-    if "body" not in req.options.props:
+        args = call_args(req.call)
+        return ev.eval(args[1], req.module, req.scope) if len(args) > 1 else Unknown(UnknownKind.MISSING,
+                                                                                      "no request data")
+    if isinstance(req.options, Obj) and "body" not in req.options.props and req.options.open:
+        return Unknown(UnknownKind.OPEN_OBJECT, "the body may come from a spread of unknown options")
+    if not isinstance(req.options, Obj) or "body" not in req.options.props:
         return Unknown(UnknownKind.MISSING, "no body")
     thunk: Thunk = req.options.props["body"]
+    if thunk.node is None and thunk.value is not None:
+        return _stringified(thunk.value)
     node, scope, where = thunk.node, thunk.scope, thunk.module
     for _ in range(10):
         if node is None:
             return Unknown(UnknownKind.RUNTIME_VALUE, "a body built at run time")
         if node.type in ("identifier", "shorthand_property_identifier"):
             decl = ev.find_decl(where.text(node), node, where)
+            if isinstance(decl, ParamBinding):
+                return ev.eval(node, where, scope)  # bound by the caller, when one is known
             if not isinstance(decl, VarBinding) or decl.node.child_by_field_name("value") is None:
                 return Unknown(UnknownKind.RUNTIME_VALUE, "a body built at run time")
             node = decl.node.child_by_field_name("value")
@@ -155,16 +258,10 @@ def _body(ev: Evaluator, req: Request, call: Any, mod: Module) -> Value:
         if node.type == "call_expression" and where.text(node.child_by_field_name("function")).endswith("stringify"):
             args = call_args(node)
             return ev.eval(args[0], where, scope) if args else Unknown(UnknownKind.MISSING, "empty JSON.stringify")
-        return ev.eval(node, where, scope)
+        return _stringified(ev.eval(node, where, scope))
     return Unknown(UnknownKind.INDIRECT, "a body built too indirectly")
 
 
-def _creates(url: Any, create: str) -> bool:
-    """The create-conversation endpoint, also behind a base URL read at run time (`${base}/v2/conversations`)."""
-    if not isinstance(url, Str):
-        return False
-    text = url.text.split("?")[0].rstrip("/")
-    if text == create:
-        return True
-    path = "/" + create.split("://", 1)[-1].split("/", 1)[-1]
-    return starts_with_hole(text) and text.endswith(path)
+def _stringified(value: Value) -> Value:
+    """A body that is already a value: the JSON object a caller built and passed (`json: input`)."""
+    return value

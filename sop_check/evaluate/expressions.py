@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from sop_check.evaluate import libraries
+from sop_check.evaluate import classes, libraries
+from sop_check.evaluate.classes import CLASS_TYPES
 from sop_check.evaluate.syntax import call_args, is_process_env
 from sop_check.evaluate.values import (HOLE, Bool, EnvDefault, EnvRef, Func, Null, Num, Obj, Scope, Str, Thunk,
                                        Unknown, UnknownKind, Value, as_text, text_value)
@@ -32,7 +33,7 @@ def evaluate_node(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -
     handler = HANDLERS.get(t)
     if handler is not None:
         return handler(ev, node, mod, scope)
-    if t in FUNCTION_TYPES or t == "class":
+    if t in FUNCTION_TYPES or t in CLASS_TYPES:
         return ev.function(node, mod, scope)
     return Unknown(UnknownKind.UNMODELLED, f"cannot evaluate a {t.replace('_', ' ')}")
 
@@ -46,6 +47,7 @@ def _template(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Va
     if len(kids) == 1 and kids[0].type == "template_substitution" and kids[0].named_children:
         return ev.eval(kids[0].named_children[0], mod, scope)  # `${x}` is x
     out = []
+    sources: tuple[str, ...] = ()
     for child in kids:
         if child.type in ("string_fragment", "escape_sequence"):
             out.append(mod.text(child))
@@ -54,8 +56,29 @@ def _template(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Va
             part = ev.eval(inner, mod, scope) if inner is not None else Null()
             if _too_large(part):
                 return part
-            out.append(as_text(part))
-    return text_value("".join(out))
+            text, more = text_part(ev, part)
+            out.append(text)
+            sources += more
+    return _with_sources(text_value("".join(out)), sources)
+
+
+def text_part(ev: Evaluator, value: Value) -> tuple[str, tuple[str, ...]]:
+    """A value's text inside a string, and the env variables whose run-time value fills its holes.
+    `process.env.BASE` without a default reads the URL a committed template gives it, if any."""
+    if isinstance(value, EnvRef):
+        url = libraries.env_template_url(ev, value.name)
+        return (url.text, ()) if url is not None else (HOLE, (value.name,))
+    if isinstance(value, Str):
+        return value.text, value.holes_from
+    if isinstance(value, Unknown) and value.env:
+        return HOLE, (value.env,)
+    return as_text(value), ()
+
+
+def _with_sources(value: Value, sources: tuple[str, ...]) -> Value:
+    if sources and isinstance(value, Str) and value.exact is False:
+        return Str(value.text, tuple(dict.fromkeys(sources)))
+    return value
 
 
 def _number(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
@@ -112,16 +135,23 @@ def _binary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
         if isinstance(left, EnvRef):
             right = _operand(ev, node, "right", mod, scope)
             if isinstance(right, Str) and right.text:
-                return EnvDefault(right.text, left.name)
+                return EnvDefault(right.text, env=left.name, template=right.template if isinstance(right, EnvDefault)
+                                  else "")
+            return left
+        if isinstance(left, Unknown):
+            # `body.params ?? {}`: the run-time value when there is one; the default must not hide it.
             return left
         if isinstance(left, (Func, Obj)) or (isinstance(left, Str) and left.text):
             return left
+        if op == "??" and isinstance(left, (Bool, Num, Str)):
+            return left  # only null and undefined fall through `??`
         return _operand(ev, node, "right", mod, scope)
     right = _operand(ev, node, "right", mod, scope)
     if op == "+" and (isinstance(left, Str) or isinstance(right, Str)):
         if _too_large(left) or _too_large(right):
             return left if _too_large(left) else right
-        return text_value(as_text(left) + as_text(right))
+        (ltext, lsrc), (rtext, rsrc) = text_part(ev, left), text_part(ev, right)
+        return _with_sources(text_value(ltext + rtext), lsrc + rsrc)
     if op == "&&":
         return right
     return Unknown(UnknownKind.RUNTIME_VALUE, f"the result of '{op}'")
@@ -136,7 +166,26 @@ def _too_large(value: Value) -> bool:
     return isinstance(value, Unknown) and value.kind in _NOT_A_HOLE
 
 
+def truthiness(value: Value) -> bool | None:
+    """Whether a value is truthy, when the value says (objects and functions always are)."""
+    if isinstance(value, (Obj, Func)):
+        return True
+    if isinstance(value, Null):
+        return False
+    if isinstance(value, Bool):
+        return value.value
+    if isinstance(value, Num):
+        return value.value != 0 and value.value == value.value  # NaN is falsy
+    if isinstance(value, Str) and not isinstance(value, EnvDefault) and value.exact:
+        return bool(value.text)
+    return None
+
+
 def _ternary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    cond = node.child_by_field_name("condition")
+    known = truthiness(ev.eval(cond, mod, scope)) if cond is not None else None
+    if known is not None:  # `body ? { body } : {}` with body bound by the caller
+        return _operand(ev, node, "consequence" if known else "alternative", mod, scope)
     cons = _operand(ev, node, "consequence", mod, scope)
     alt = _operand(ev, node, "alternative", mod, scope)
     if cons == alt:
@@ -154,7 +203,12 @@ def _member(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
     prop = mod.text(prop_node)
     if is_process_env(obj_node, mod):
         return EnvRef(prop)
-    return ev.get_prop(ev.eval(obj_node, mod, scope), prop)
+    obj = ev.eval(obj_node, mod, scope)
+    if isinstance(obj, Unknown):
+        sent = libraries.client_input(ev, obj_node, prop, mod, called=False)  # `req.body`
+        if sent is not None:
+            return sent
+    return ev.get_prop(obj, prop)
 
 
 def _subscript(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
@@ -173,8 +227,11 @@ def _subscript(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> V
 def _object(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
     props: dict[str, Thunk] = {}
     open_ = False
+    shadowed: dict[str, Unknown] = {}  # props an unknown spread after them may replace
+    rest: Unknown | None = None
     for child in node.named_children:
         t = child.type
+        key: str | None = None
         if t == "pair":
             key_node = child.child_by_field_name("key")
             value = child.child_by_field_name("value")
@@ -184,22 +241,44 @@ def _object(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
             elif value is not None:
                 props[key] = Thunk(value, mod, scope)
         elif t == "shorthand_property_identifier":
-            props[mod.text(child)] = Thunk(child, mod, scope)
+            key = mod.text(child)
+            props[key] = Thunk(child, mod, scope)
         elif t == "method_definition":
             name = child.child_by_field_name("name")
             if name is not None:
-                props[mod.text(name).strip("'\"")] = Thunk(None, mod, scope, value=ev.function(child, mod, scope))
+                key = mod.text(name).strip("'\"")
+                props[key] = Thunk(None, mod, scope, value=ev.function(child, mod, scope))
         elif t == "spread_element":
             inner = child.named_children[0] if child.named_children else None
             spread = ev.eval(inner, mod, scope) if inner is not None else Unknown(UnknownKind.MISSING, "spread")
             if isinstance(spread, Obj):
+                for k in spread.props:
+                    shadowed.pop(k, None)
+                if spread.open:
+                    _shadow(shadowed, props, spread.rest or Unknown(UnknownKind.OPEN_OBJECT, "an object with "
+                                                                            "unknown spread"), set(spread.props))
+                    rest = spread.rest or rest
                 props.update(spread.props)
+                shadowed.update(spread.shadowed or {})
                 open_ = open_ or spread.open
+            elif isinstance(spread, Unknown):
+                _shadow(shadowed, props, spread, set())
+                open_, rest = True, spread
             elif not isinstance(spread, Null):
                 open_ = True
+        if key is not None:
+            shadowed.pop(key, None)
     if scope is not None and props:
         ev.memo.touch(scope)  # the properties' thunks hold this call's frame
-    return Obj(props, open_, node, mod)
+    return Obj(props, open_, node, mod, shadowed=shadowed or None, rest=rest)
+
+
+def _shadow(shadowed: dict[str, Unknown], props: dict[str, Thunk], spread: Unknown, kept: set[str]) -> None:
+    """Props written before a spread of an unknown: the spread may replace them at run time."""
+    for k in props:
+        if k not in kept:
+            shadowed[k] = Unknown(spread.kind, f"'{k}' may be replaced by a spread after it ({spread.reason})",
+                                  env=spread.env)
 
 
 def _prop_key(ev: Evaluator, key_node: Node | None, mod: Module, scope: Scope | None) -> str | None:
@@ -223,7 +302,15 @@ def _call(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
 def _new(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
     ctor = node.child_by_field_name("constructor")
     name = mod.text(ctor) if ctor is not None else ""
+    if ctor is not None and ctor.type in ("identifier", "member_expression"):
+        cls = ev.eval(ctor, mod, scope)
+        if isinstance(cls, Func) and classes.is_class(cls.node):  # a class of the app's own
+            return classes.instance(ev, cls, [ev.thunk(a, mod, scope) for a in call_args(node)])
     return libraries.construct(ev, name, call_args(node), mod, scope)
+
+
+def _this(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    return classes.evaluate_this(ev, node, mod, scope)
 
 
 def _array(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
@@ -254,6 +341,7 @@ HANDLERS: dict[str, Handler] = {
     "call_expression": _call,
     "new_expression": _new,
     "array": _array,
+    "this": _this,
 }
 # Node types whose value can depend on the call scope (everything else is Unknown in any scope).
-EVALUATED = frozenset(HANDLERS) | FUNCTION_TYPES | {"class"}
+EVALUATED = frozenset(HANDLERS) | FUNCTION_TYPES | CLASS_TYPES

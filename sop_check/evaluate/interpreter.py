@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Hashable
 
-from sop_check.evaluate import jsx, libraries, modules, reach
+from sop_check.evaluate import classes, jsx, libraries, modules, reach
 from sop_check.evaluate.expressions import EVALUATED, evaluate_node
 from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
                                        OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop)
@@ -131,7 +131,7 @@ class Evaluator:
         if isinstance(decl, FunctionBinding):
             return self.function(decl.node, mod, scope)
         if isinstance(decl, ClassBinding):
-            return External(name)
+            return self.function(decl.node, mod, scope)
         if isinstance(decl, VarBinding):
             return self.decl_value(decl.node, name, mod, scope)
         assert isinstance(decl, OpaqueBinding)
@@ -140,7 +140,7 @@ class Evaluator:
     def decl_value(self, decl: Node, name: str, mod: Module, scope: Scope | None) -> Value:
         """The value a declaration gives `name`: a function, a variable's initialiser, a destructured part."""
         t = decl.type
-        if t in ("function_declaration", "generator_function_declaration"):
+        if t in ("function_declaration", "generator_function_declaration") or t in classes.CLASS_TYPES:
             return self.function(decl, mod, scope)
         if t != "variable_declarator":
             return External(name)
@@ -197,12 +197,20 @@ class Evaluator:
     # ------------------------------------------------------------------ properties
     def get_prop(self, obj: Value, prop: str) -> Value:
         if isinstance(obj, Obj):
+            if obj.shadowed and prop in obj.shadowed:
+                return obj.shadowed[prop]  # an unknown spread after it may replace it
             thunk = obj.props.get(prop)
             if thunk is None:
                 if obj.open:
                     return Unknown(UnknownKind.OPEN_OBJECT, f"property '{prop}' of an object with unknown spread")
                 return Null()
-            return self.force(thunk)
+            value = self.force(thunk)
+            if isinstance(value, Func) and value.this is None and value.node.type in _METHOD_TYPES:
+                return Func(value.node, value.module, value.scope, this=obj)  # `obj.m()`: `this` is obj
+            return value
+        if isinstance(obj, Func) and classes.is_class(obj.node):
+            member = classes.static_member(self, obj, prop)
+            return member if member is not None else Unknown(UnknownKind.UNMODELLED, f"static property '{prop}'")
         if isinstance(obj, Namespace):
             return self.module_export(obj.path, prop)
         if isinstance(obj, External):
@@ -230,15 +238,24 @@ class Evaluator:
         if isinstance(callee, Func):
             return self.return_value(callee, [self.thunk(a, mod, scope) for a in call_args(node)], (node, mod))
         if isinstance(callee, (Str, Unknown)):
+            if fn_node.type == "member_expression":
+                obj, prop = fn_node.child_by_field_name("object"), fn_node.child_by_field_name("property")
+                sent = libraries.client_input(self, obj, mod.text(prop), mod, called=True) \
+                    if obj is not None and prop is not None else None
+                if sent is not None:
+                    return sent
             return Unknown(UnknownKind.CALL_RESULT, f"the result of calling {mod.text(fn_node)[:60]}")
         return Unknown(UnknownKind.CALL_RESULT, "the result of a call")
 
     def bind(self, func: Func, args: list[Thunk]) -> Scope:
-        """The scope of calling `func` with `args`; the same call site in the same scope gives the same Scope."""
-        key = (func.key, func.scope, tuple(_thunk_key(a) for a in args))
+        """The scope of calling `func` with `args`; the same call site in the same scope gives the same Scope.
+        A method's scope also binds `this` (the object it was read from)."""
+        key = (func.key, func.scope, id(func.this), tuple(_thunk_key(a) for a in args))
         scope = self._binds.get(key)
         if scope is None:
             scope = self._binds[key] = bind(func, args)
+            if func.this is not None:
+                scope.bindings[classes.THIS] = Thunk(None, func.module, None, value=func.this)
         return scope
 
     def return_value(self, func: Func, args: list[Thunk], site: tuple[Node, Module] | None = None) -> Value:
@@ -297,6 +314,9 @@ class Evaluator:
     def apply_client(self, client: HttpClient, url: Value, opts: Value | None,
                      mod: Module) -> tuple[Value, Value | None]:
         return libraries.apply_client(self, client, url, opts, mod)
+
+
+_METHOD_TYPES = frozenset({"method_definition", "function_expression", "function", "generator_function"})
 
 
 def _thunk_key(t: Thunk) -> Hashable:

@@ -10,11 +10,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Callable
 
 from sop_check.evaluate import jsx
+from sop_check.evaluate.scopes import ParamBinding
 from sop_check.evaluate.syntax import call_args
-from sop_check.evaluate.values import (HOLE, External, Func, HttpClient, Null, Obj, Scope, Str, Thunk, Unknown,
+from sop_check.evaluate.values import (HOLE, EnvDefault, External, Func, HttpClient, Null, Obj, Scope, Str, Thunk, Unknown,
                                        UnknownKind, Value, as_text)
 from sop_check.index import Module
 from sop_check.model import Location
@@ -66,6 +68,47 @@ CLIENT_FACTORIES = frozenset({"create", "extend"})
 PLAIN_DATA_GLOBALS = frozenset({"Math", "JSON", "Number", "Date", "console", "parseInt", "parseFloat", "isNaN",
                                 "isFinite", "encodeURIComponent", "encodeURI", "decodeURIComponent", "decodeURI"})
 BASE_URL_OPTIONS = ("baseURL", "prefixUrl", "baseUrl")
+
+# Methods of the built-in data types (String, Array, RegExp, Number, Date, Map/Set, Promise, the
+# DOM event and MediaStream objects): called on a value the analysis could not resolve (a prop, a
+# loop variable, a parsed line), they compute data or schedule a callback and never make a request
+# themselves, so the unknown receiver cannot change a verdict. Callbacks they are handed still
+# run: inline ones are part of the calling function, named ones are followed (see `reach`).
+PURE_METHODS = frozenset({
+    # String
+    "at", "charAt", "charCodeAt", "codePointAt", "concat", "endsWith", "includes", "indexOf", "lastIndexOf",
+    "localeCompare", "match", "matchAll", "normalize", "padEnd", "padStart", "repeat", "replace", "replaceAll",
+    "search", "slice", "split", "startsWith", "substr", "substring", "toLocaleLowerCase", "toLocaleUpperCase",
+    "toLowerCase", "toUpperCase", "trim", "trimEnd", "trimStart", "trimLeft", "trimRight",
+    # Array
+    "every", "fill", "filter", "find", "findIndex", "findLast", "findLastIndex", "flat", "flatMap", "forEach",
+    "join", "keys", "map", "pop", "push", "reduce", "reduceRight", "reverse", "shift", "some", "sort", "splice",
+    "toReversed", "toSorted", "toSpliced", "unshift", "values", "entries", "with",
+    # RegExp, Number, Date, any object
+    "exec", "test", "toFixed", "toPrecision", "toExponential", "toString", "toLocaleString", "valueOf",
+    "toISOString", "toJSON", "toDateString", "toTimeString", "toLocaleDateString", "toLocaleTimeString",
+    "toUTCString", "getTime", "getFullYear", "getMonth", "getDate", "getDay", "getHours", "getMinutes",
+    "getSeconds", "getMilliseconds", "getTimezoneOffset", "hasOwnProperty",
+    # Map, Set, WeakMap, URLSearchParams, Headers, FormData (`get`/`delete` also HTTP verbs: see below)
+    "get", "set", "has", "add", "delete", "clear", "append", "getAll",
+    # Promise plumbing; a response body read
+    "then", "catch", "finally", "json", "text", "blob", "arrayBuffer", "formData",
+    # DOM events and elements, MediaStream tracks
+    "preventDefault", "stopPropagation", "stopImmediatePropagation", "getTracks", "getAudioTracks",
+    "getVideoTracks", "getBoundingClientRect", "scrollIntoView", "focus", "blur", "select", "contains",
+    "closest", "querySelector", "querySelectorAll", "getAttribute", "setAttribute", "removeAttribute",
+})
+# Of those, the names HTTP clients also use (`api.get('/x')`, `client.delete(url)`): pure only when
+# the first argument is not a URL or a path.
+HTTP_LIKE_METHODS = frozenset({"get", "delete"})
+# Methods pure only on a receiver the name or origin says is a media track (`track.stop()`, or a
+# parameter of a callback handed to `stream.getTracks().forEach(…)`): `session.stop()` may end one.
+TRACK_METHODS = frozenset({"stop"})
+TRACK_LISTS = frozenset({"getTracks", "getAudioTracks", "getVideoTracks"})
+# Globals whose calls only compute data or schedule work (handed callbacks still run).
+PURE_CALLABLES = frozenset({"Promise.resolve", "Promise.reject", "Promise.all", "Promise.allSettled",
+                            "Promise.race", "Promise.any", "setTimeout", "clearTimeout", "setInterval",
+                            "clearInterval", "queueMicrotask", "requestAnimationFrame", "structuredClone"})
 
 
 def _first_argument(ev: Evaluator, site: CallSite) -> Value | None:
@@ -139,11 +182,130 @@ def library_call(ev: Evaluator, site: CallSite) -> Value:
     return Unknown(UnknownKind.CALL_RESULT, f"the result of {site.callee.name.replace(':', ' ')}()")
 
 
+# What a route handler reads of the request the client sent: App Router `request.json()` and
+# friends, Pages Router `req.body` / `req.query`. Unknown values of kind CLIENT_INPUT: anyone
+# who can call the route chooses them.
+CLIENT_BODY_READERS = frozenset({"json", "formData", "text"})
+CLIENT_FIELDS = frozenset({"body", "query", "cookies"})
+REQUEST_PARAMETER_NAMES = frozenset({"req", "request"})
+
+
+def client_input(ev: Evaluator, obj: Node, member: str, mod: Module, *, called: bool) -> Unknown | None:
+    """`request.json()` (called) or `req.body` (read) on a route handler's request parameter."""
+    if member not in (CLIENT_BODY_READERS if called else CLIENT_FIELDS) or obj.type != "identifier":
+        return None
+    decl = ev.find_decl(mod.text(obj), obj, mod)
+    if not isinstance(decl, ParamBinding):
+        return None
+    param = decl.node
+    annotation = param.child_by_field_name("type")
+    typed = annotation is not None and "Request" in mod.text(annotation)
+    if not typed and mod.text(obj) not in REQUEST_PARAMETER_NAMES:
+        return None
+    shown = f"{mod.text(obj)}.{member}{'()' if called else ''}"
+    return Unknown(UnknownKind.CLIENT_INPUT, f"data the client sends ({shown})")
+
+
+# Committed env templates, read for one thing only: a base URL the code takes from the environment
+# with no default (`${process.env.TAVUS_API_URL}/conversations`). Only a plain http(s) URL is
+# used (no credentials, no query): a value that is not one stays unknown, and is never shown.
+ENV_TEMPLATES = (".env.example", ".env.local.example", ".env.sample", ".env.template")
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
+
+
+def env_template_url(ev: Evaluator, name: str) -> EnvDefault | None:
+    """The URL a committed env template gives variable `name`, as a default read from the environment."""
+    key = ("env-template-url", name)
+    if key in ev.cache:
+        found: EnvDefault | None = ev.cache[key]
+        return found
+    found = None
+    for template in ENV_TEMPLATES:
+        env = ev.index.env_file(template)
+        entry = env.get(name) if env is not None else None
+        if entry is not None and not entry.expansion_unknown:
+            value = entry.value.reveal().strip()
+            if _PLAIN_URL.fullmatch(value):
+                found = EnvDefault(value, env=name, template=template)
+            break  # the first template that declares it decides
+    ev.cache[key] = found
+    return found
+
+
+def harmless_call(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> bool:
+    """A call whose callee could not be resolved but that cannot make a request: a pure built-in
+    method on an unresolved value (`line.match(…)`, `tags.map(…)`, `track.stop()`), or the
+    `resolve`/`reject` a Promise hands its executor."""
+    fn = call.child_by_field_name("function")
+    if fn is None:
+        return False
+    if fn.type == "identifier":
+        return _promise_executor_param(ev, fn, mod)
+    if fn.type != "member_expression":
+        return False
+    prop_node, obj = fn.child_by_field_name("property"), fn.child_by_field_name("object")
+    if prop_node is None or obj is None:
+        return False
+    prop = mod.text(prop_node)
+    if not isinstance(ev.eval(obj, mod, scope), _UNRESOLVED_RECEIVERS):
+        return False  # an object of the app's own with a method of that name: it is followed, not assumed
+    if prop in PURE_METHODS:
+        return prop not in HTTP_LIKE_METHODS or not _http_like(ev, call, obj, mod, scope)
+    return prop in TRACK_METHODS and _media_track(ev, obj, mod)
+
+
+_UNRESOLVED_RECEIVERS = (Unknown, Str, External, Null)
+
+
+def _http_like(ev: Evaluator, call: Node, obj: Node, mod: Module, scope: Scope | None) -> bool:
+    """`api.get('/x')`, `http.delete(url)`: a receiver named like a client, or a path or URL argument."""
+    if mod.text(obj).rsplit(".", 1)[-1] in HTTP_CLIENTS:
+        return True
+    args = call_args(call)
+    if not args:
+        return False
+    first = ev.eval(args[0], mod, scope)
+    return isinstance(first, Str) and (first.text.startswith(("/", "http", HOLE)) or "://" in first.text)
+
+
+def _media_track(ev: Evaluator, obj: Node, mod: Module) -> bool:
+    """A MediaStream track: named so, or the parameter of a callback over `stream.getTracks()`."""
+    if "track" in mod.text(obj).lower():
+        return True
+    if obj.type != "identifier":
+        return False
+    decl = ev.find_decl(mod.text(obj), obj, mod)
+    fn = getattr(decl, "function", None)
+    holder = fn.parent if fn is not None else None
+    call = holder.parent if holder is not None and holder.type == "arguments" else None
+    callee = call.child_by_field_name("function") if call is not None else None
+    target = callee.child_by_field_name("object") if callee is not None and callee.type == "member_expression" \
+        else None
+    if target is None or target.type != "call_expression":
+        return False
+    inner = target.child_by_field_name("function")
+    return inner is not None and mod.text(inner).rsplit(".", 1)[-1] in TRACK_LISTS
+
+
+def _promise_executor_param(ev: Evaluator, fn: Node, mod: Module) -> bool:
+    """`new Promise((resolve, reject) => …)`: calling `resolve` settles the promise, nothing else."""
+    decl = ev.find_decl(mod.text(fn), fn, mod)
+    executor = getattr(decl, "function", None)
+    holder = executor.parent if executor is not None else None
+    new = holder.parent if holder is not None and holder.type == "arguments" else None
+    if new is None or new.type != "new_expression":
+        return False
+    ctor = new.child_by_field_name("constructor")
+    return ctor is not None and mod.text(ctor) == "Promise"
+
+
 # ---------------------------------------------------------------------------- constructors
 def construct(ev: Evaluator, name: str, args: list[Node], mod: Module, scope: Scope | None) -> Value:
     """`new X(…)`: `Headers`/`Map` are their initialiser, `URL(path, base)` joins."""
     if name in ("Headers", "Map") and args:
         return ev.eval(args[0], mod, scope)
+    if name == "Request" and args:
+        return _request_object(ev, args, mod, scope)
     if name == "URL" and args:
         path = ev.eval(args[0], mod, scope)
         if len(args) > 1 and isinstance(path, Str) and path.text.startswith("/"):
@@ -151,6 +313,37 @@ def construct(ev: Evaluator, name: str, args: list[Node], mod: Module, scope: Sc
             return Str(_origin(as_text(base)) + path.text)
         return path
     return Unknown(UnknownKind.UNMODELLED, f"a new {name or 'object'}")
+
+
+def _request_object(ev: Evaluator, args: list[Node], mod: Module, scope: Scope | None) -> Obj:
+    """`new Request(url, init)`: its URL under `url`, the init's options (method, headers, body…) beside it.
+    `new Request(other, init)` copies `other` and lets `init` override it."""
+    first = ev.eval(args[0], mod, scope)
+    init = ev.eval(args[1], mod, scope) if len(args) > 1 else None
+    if isinstance(first, Obj) and first.cls == REQUEST:
+        props, open_ = dict(first.props), first.open
+    else:
+        props, open_ = {"url": ev.thunk(args[0], mod, scope, kept=True)}, False
+    if isinstance(init, Obj):
+        props.update(init.props)
+        open_ = open_ or init.open
+    elif init is not None and not isinstance(init, Null):
+        open_ = True
+    return Obj(props, open_, cls=REQUEST)
+
+
+def _from_request(ev: Evaluator, request: Obj, opts: Value | None) -> tuple[Value, Value | None]:
+    """`fetch(request, init)`: the Request's URL, and its options with `init` over them."""
+    url = ev.force(request.props["url"]) if "url" in request.props else \
+        Unknown(UnknownKind.OPEN_OBJECT, "the URL of a Request built from unknown options")
+    merged = {k: v for k, v in request.props.items() if k != "url"}
+    open_ = request.open
+    if isinstance(opts, Obj):
+        merged.update(opts.props)
+        open_ = open_ or opts.open
+    elif opts is not None and not isinstance(opts, Null):
+        open_ = True
+    return url, Obj(merged, open_)
 
 
 def _origin(url: str) -> str:
@@ -161,6 +354,7 @@ def _origin(url: str) -> str:
 
 
 # ---------------------------------------------------------------------------- requests
+REQUEST = "request"  # `Obj.cls` of a `new Request(…)`
 FETCH_FUNCTIONS = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch"})
 BEACON = "sendBeacon"
 HTTP_VERBS = {"get": 1, "delete": 1, "post": 2, "put": 2, "patch": 2}  # verb -> index of its options argument
@@ -212,6 +406,8 @@ def as_request(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> R
     if name in FETCH_FUNCTIONS and ev.find_decl("fetch", call, mod) is None:
         url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "fetch without a URL")
         opts = ev.eval(args[1], mod, scope) if len(args) > 1 else None
+        if isinstance(url, Obj) and url.cls == REQUEST:
+            url, opts = _from_request(ev, url, opts)
         return Request("fetch", call, mod, scope, url, opts, method_of(ev, opts, "GET"))
     if name.endswith("navigator." + BEACON) or name == BEACON:
         url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "sendBeacon without a URL")

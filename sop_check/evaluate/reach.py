@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-from sop_check.evaluate.libraries import CallHop, Request
+from sop_check.evaluate.libraries import CallHop, Request, harmless_call
 from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.values import Func, Scope, Thunk, Unknown
 from sop_check.index import Module
-from sop_check.model import Unresolved
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -41,15 +40,14 @@ class CallFacts:
 
     call: Node
     request: Request | None = None
-    problem: Unresolved | None = None  # why the callee could not be followed (with its location)
+    problem: str | None = None  # why the callee could not be followed (with its location)
     targets: list[Func] = field(default_factory=list)  # functions it calls
     args: list[Node] = field(default_factory=list)  # what it passes them
     hop: tuple[CallHop, ...] = ()  # the call, for the evidence chain
     handed: list[Func] = field(default_factory=list)  # named functions passed to an unknown callee
 
 
-def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None,
-                     ) -> tuple[list[Func], Unresolved | None]:
+def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], str | None]:
     """Functions a call may run, and what could not be followed (None if nothing)."""
     fn_node = call.child_by_field_name("function") if call.type == "call_expression" else None
     if fn_node is None:
@@ -57,9 +55,8 @@ def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None
     callee = ev.eval(fn_node, mod, scope)
     if isinstance(callee, Func):
         return [callee], None
-    if isinstance(callee, Unknown) and callee.kind.reportable:
-        return [], Unresolved(f"{mod.text(fn_node)[:60]}() ({callee.reason})", kind=callee.kind.value,
-                              location=mod.location(call))
+    if isinstance(callee, Unknown) and callee.kind.reportable and not harmless_call(ev, call, mod, scope):
+        return [], f"{mod.text(fn_node)[:60]}() ({callee.reason})"
     return [], None
 
 
@@ -68,9 +65,8 @@ def reach(ev: Evaluator, func: Func, args: list[Thunk], max_depth: int = MAX_CAL
     out = Reach()
     _walk(ev, func, args, out, set(), (), max_depth)
     if ev.exhausted:
-        out.unresolved.append(Unresolved(f"{func.module.repo_path}:{func.module.location(func.node).line}: "
-                                         "analysis budget exceeded", kind="budget",
-                                         location=func.module.location(func.node)))
+        out.unresolved.append(f"{func.module.repo_path}:{func.module.location(func.node).line}: "
+                              "analysis budget exceeded")
     return out
 
 
@@ -134,8 +130,7 @@ def _facts(ev: Evaluator, call: Node, mod: Module, scope: Scope) -> CallFacts:
     if targets:
         facts.hop = (CallHop(mod.text(fn)[:40] if fn is not None else "", call, mod),)
     if problem:
-        facts.problem = Unresolved(f"{mod.repo_path}:{mod.location(call).line}: {problem}", kind=problem.kind,
-                                   location=problem.location)
+        facts.problem = f"{mod.repo_path}:{mod.location(call).line}: {problem}"
     if not targets:
         # Functions handed to a call (`then(() => ...)`, `startTransition(() => ...)`) run too;
         # inline ones are already walked as part of this function (they lie inside it).

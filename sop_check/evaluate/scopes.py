@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Union
 
+from sop_check.evaluate.classes import this_owner
 from sop_check.evaluate.state import Budget
 from sop_check.evaluate.syntax import ancestors
 from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
@@ -71,6 +72,7 @@ _PARAMETERS = ("required_parameter", "optional_parameter")
 
 
 _NAMES = frozenset({"identifier", "shorthand_property_identifier"})
+_NAMES_AND_THIS = _NAMES | {"this"}
 _NOTHING: frozenset[int] = frozenset()
 EVERY_CALL = -1  # in a free_params answer: could depend on any call (too deep to tell)
 _EVERYTHING: frozenset[int] = frozenset({EVERY_CALL})
@@ -126,10 +128,15 @@ class Scopes:
             return _EVERYTHING  # too deep to trace: keep every binding (never wrong, only less shared)
         level = self._pending[key] = len(self._pending)
         out: set[int] = set()
-        for ident in descendants(node, _NAMES):
+        for ident in descendants(node, _NAMES_AND_THIS):
             if self.budget is not None and self.budget.exhausted:
                 del self._pending[key]
                 return _EVERYTHING  # not traced to the end: keep every binding
+            if ident.type == "this":  # the receiver bound by the call of the method it belongs to
+                owner = this_owner(ident, mod)
+                if owner is not None and not _inside(owner, node):
+                    out.add(owner.id)
+                continue
             binding = self.find(mod.text(ident), ident, mod)
             if binding is not None:
                 out |= self._free_through(binding, node, mod)

@@ -68,6 +68,7 @@ class UnknownKind(enum.Enum):
     TOO_LARGE = "too-large"  # a value too large to be meant (a string over MAX_TEXT)
     CYCLE = "cycle"  # defined in terms of itself
     BUDGET = "budget"  # the analysis step budget ran out
+    CLIENT_INPUT = "client-input"  # data the client sends: a route handler's `request.json()`, `req.body`
 
     @property
     def reportable(self) -> bool:
@@ -102,6 +103,9 @@ def budget_exceeded() -> Unknown:
 @record(frozen=True)
 class Str:
     text: str  # HOLE marks parts whose value is not known
+    # Environment variables whose run-time value fills holes of this text (`${process.env.BASE}/x`):
+    # what a rule names when the unknown part decides its verdict.
+    holes_from: tuple[str, ...] = ()
 
     @property
     def exact(self) -> bool:
@@ -116,6 +120,7 @@ class EnvDefault(Str):
     """`process.env.NAME || 'default'`: the default text, read from the environment first."""
 
     env: str = ""
+    template: str = ""  # the committed env template the text was read from (`.env.example`), if any
 
 
 @record(frozen=True)
@@ -229,6 +234,11 @@ class Obj:
     open: bool = False  # spread of something unknown: a missing prop may still be there
     node: Node | None = None
     module: Module | None = None
+    # Props an unknown spread written *after* them may replace (`{ limit: 60, ...body }`): the
+    # spread's unknown, read instead of the prop's value (see `Evaluator.get_prop`).
+    shadowed: dict[str, Unknown] | None = None
+    rest: Unknown | None = None  # the last unknown spread: what an absent property may come from
+    cls: str = ""  # what built it: "request" for `new Request(…)`, a class name for `new Client(…)`
 
 
 @record
@@ -236,11 +246,23 @@ class Func:
     node: Node
     module: Module
     scope: Scope | None
+    this: Value | None = None  # the object a method was read from (`client.create` -> client)
 
-    def __init__(self, node: Node, module: Module, scope: Scope | None) -> None:
+    def __init__(self, node: Node, module: Module, scope: Scope | None, this: Value | None = None) -> None:
         self.node = node
         self.module = module
         self.scope = scope
+        self.this = this
+
+    def __eq__(self, other: object) -> bool:
+        # By identity of what it closes over: a method's `this` holds the method again (no deep compare).
+        return isinstance(other, Func) and self.node.id == other.node.id and self.module is other.module \
+            and self.scope is other.scope and self.this is other.this
+
+    __hash__ = None  # type: ignore[assignment]  # mutable record, as the others
+
+    def __repr__(self) -> str:
+        return f"Func({self.module.path}:{self.node.start_point.row + 1})"
 
     @property
     def key(self) -> tuple[str, int]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from sop_check.context import CheckContext
 import re
 
-from sop_check.evaluate import (Evaluator, Obj, ParamBinding, Request, Str, Thunk, Unknown, UnknownKind, Value,
+from sop_check.evaluate import (Evaluator, Null, Obj, ParamBinding, Request, Str, Thunk, Unknown, UnknownKind, Value,
                                 VarBinding, call_args, has_hole, hole_parts, starts_with_hole)
 from sop_check.evaluate.callers import InContext, in_callers
+from sop_check.evaluate.expressions import chosen_branch
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict
@@ -162,8 +163,7 @@ Add the properties to the create-conversation body.
             props = Obj({})
         # A limit written before a spread of something unknown (`...body.properties`) is what the
         # spread says at run time: the data decides, so the verdict is unknown, naming it.
-        replaced = [v for k in [*required, *any_of] if k in props.props
-                    for v in [ev.get_prop(props, k)] if isinstance(v, Unknown)]
+        replaced = [props.shadowed[k] for k in [*required, *any_of] if props.shadowed and k in props.shadowed]
         if replaced:
             verdict.could_not_resolve(f"{where}: {replaced[0].reason}{through}")
             return
@@ -251,9 +251,20 @@ def _body(ev: Evaluator, req: Request) -> Value:
             decl = ev.find_decl(where.text(node), node, where)
             if isinstance(decl, ParamBinding):
                 return ev.eval(node, where, scope)  # bound by the caller, when one is known
-            if not isinstance(decl, VarBinding) or decl.node.child_by_field_name("value") is None:
+            if not isinstance(decl, VarBinding):
                 return Unknown(UnknownKind.RUNTIME_VALUE, "a body built at run time")
-            node = decl.node.child_by_field_name("value")
+            # `let body = init.body; if (init.json) body = JSON.stringify(init.json)`: the value that sends one.
+            options = [n for n in [decl.node.child_by_field_name("value"), *ev.reassignments(
+                decl.node, where.text(node), where)] if n is not None and not isinstance(ev.eval(n, where, scope), Null)]
+            if len(options) != 1:
+                return Unknown(UnknownKind.RUNTIME_VALUE, "a body built at run time")
+            node = options[0]
+            continue
+        if node.type == "ternary_expression":  # `init.json === undefined ? undefined : JSON.stringify(init.json)`
+            branch = chosen_branch(ev, node, where, scope)
+            if branch is None:
+                return Unknown(UnknownKind.RUNTIME_VALUE, "a body chosen at run time")
+            node = branch
             continue
         if node.type == "call_expression" and where.text(node.child_by_field_name("function")).endswith("stringify"):
             args = call_args(node)

@@ -199,6 +199,8 @@ def _named_calls(ev: Evaluator, name: str) -> list[tuple[Node, Module]]:
 
 def _callee_text(call: Node, mod: Module, last: bool = False) -> str:
     fn = call.child_by_field_name("function")
+    if fn is not None and fn.type == "await_expression" and fn.named_children:
+        fn = fn.named_children[0]  # `await f<T>(…)` parses as a call of `await f` with type arguments
     if fn is None:
         return ""
     if last and fn.type == "member_expression":

@@ -154,7 +154,49 @@ def _binary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
         return _with_sources(text_value(ltext + rtext), lsrc + rsrc)
     if op == "&&":
         return right
+    if op in _EQUALITY:
+        same = _same(left, right, loose=op in ("==", "!="))
+        if same is not None:
+            return Bool(same if op in ("===", "==") else not same)
     return Unknown(UnknownKind.RUNTIME_VALUE, f"the result of '{op}'")
+
+
+_EQUALITY = frozenset({"===", "!==", "==", "!="})
+
+
+def _same(left: Value, right: Value, loose: bool) -> bool | None:
+    """`init.json === undefined` when both sides are known (objects by being objects, not by identity)."""
+    if isinstance(left, Null) or isinstance(right, Null):
+        other = right if isinstance(left, Null) else left
+        if isinstance(other, Null):
+            return True
+        if isinstance(other, (Obj, Func, Bool, Num)) or (isinstance(other, Str) and other.exact):
+            return False
+        return None
+    if isinstance(left, Str) and isinstance(right, Str) and left.exact and right.exact and not loose:
+        return left.text == right.text
+    if type(left) is type(right) and isinstance(left, (Num, Bool)):
+        return left == right
+    return None
+
+
+def _unary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+    op_node = node.child_by_field_name("operator")
+    arg = node.child_by_field_name("argument")
+    if op_node is not None and mod.text(op_node) == "!" and arg is not None:
+        known = truthiness(ev.eval(arg, mod, scope))
+        if known is not None:
+            return Bool(not known)
+    return Unknown(UnknownKind.RUNTIME_VALUE, "the result of a unary operator")
+
+
+def chosen_branch(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Node | None:
+    """The branch a conditional expression takes when its condition is known, else None."""
+    cond = node.child_by_field_name("condition")
+    known = truthiness(ev.eval(cond, mod, scope)) if cond is not None else None
+    if known is None:
+        return None
+    return node.child_by_field_name("consequence" if known else "alternative")
 
 
 _NOT_A_HOLE = frozenset({UnknownKind.TOO_LARGE, UnknownKind.BUDGET})
@@ -182,10 +224,9 @@ def truthiness(value: Value) -> bool | None:
 
 
 def _ternary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
-    cond = node.child_by_field_name("condition")
-    known = truthiness(ev.eval(cond, mod, scope)) if cond is not None else None
-    if known is not None:  # `body ? { body } : {}` with body bound by the caller
-        return _operand(ev, node, "consequence" if known else "alternative", mod, scope)
+    branch = chosen_branch(ev, node, mod, scope)
+    if branch is not None:  # `body ? { body } : {}` with body bound by the caller
+        return ev.eval(branch, mod, scope)
     cons = _operand(ev, node, "consequence", mod, scope)
     alt = _operand(ev, node, "alternative", mod, scope)
     if cons == alt:
@@ -342,6 +383,7 @@ HANDLERS: dict[str, Handler] = {
     "new_expression": _new,
     "array": _array,
     "this": _this,
+    "unary_expression": _unary,
 }
 # Node types whose value can depend on the call scope (everything else is Unknown in any scope).
 EVALUATED = frozenset(HANDLERS) | FUNCTION_TYPES | CLASS_TYPES

@@ -146,6 +146,13 @@ class Evaluator:
             return External(name)
         pattern = decl.child_by_field_name("name")
         value = decl.child_by_field_name("value")
+        later = self.reassignments(decl, name, mod) if pattern is not None and pattern.type == "identifier" else []
+        if later:
+            # `let body = init.body; if (json) body = JSON.stringify(json)`: one value only if they all agree.
+            values = [self.eval(n, mod, scope) for n in ([value] if value is not None else []) + later]
+            if all(v == values[0] for v in values[1:]):
+                return values[0]
+            return Unknown(UnknownKind.RUNTIME_VALUE, f"'{name}' is assigned more than one value")
         if value is None:
             return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' is declared without a value")
         if pattern is not None and pattern.type == "identifier":
@@ -156,6 +163,29 @@ class Evaluator:
                 return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' comes from a rest pattern")
             return self.get_prop(self.eval(value, mod, scope), prop)
         return Unknown(UnknownKind.STATE, f"'{name}' is destructured from an array (a state value or setter)")
+
+    def reassignments(self, decl: Node, name: str, mod: Module) -> list[Node]:
+        """The values later assigned to a `let`/`var` variable (`name = …` where `name` is this declaration)."""
+        holder = decl.parent
+        if holder is None or not (holder.type == "variable_declaration" or (
+                holder.type == "lexical_declaration" and holder.child(0) is not None
+                and holder.child(0).type == "let")):  # type: ignore[union-attr]
+            return []
+        by_name = self.cache.get(("assigned", mod.path))
+        if by_name is None:
+            by_name = {}
+            for asg in mod.assignments:
+                left = asg.child_by_field_name("left")
+                if left is not None and left.type == "identifier":
+                    by_name.setdefault(mod.text(left), []).append(asg)
+            self.cache[("assigned", mod.path)] = by_name
+        out = []
+        for asg in by_name.get(name, []):
+            left, right = asg.child_by_field_name("left"), asg.child_by_field_name("right")
+            found = self.scopes.find(name, left, mod) if left is not None else None
+            if right is not None and isinstance(found, VarBinding) and found.node.id == decl.id:
+                out.append(right)
+        return out
 
     def relevant(self, scope: Scope | None, node: Node, mod: Module) -> Scope | None:
         """The part of a scope chain `node` can depend on: from the innermost call whose function's

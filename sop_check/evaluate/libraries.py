@@ -98,6 +98,21 @@ PURE_METHODS = frozenset({
     "getVideoTracks", "getBoundingClientRect", "scrollIntoView", "focus", "blur", "select", "contains",
     "closest", "querySelector", "querySelectorAll", "getAttribute", "setAttribute", "removeAttribute",
 })
+# Of those, the methods only strings, arrays, regular expressions, numbers and dates have (no app
+# object, Map, Set or DOM node shares the name in practice): such a call is taken for a data
+# method without evaluating its receiver, which on real pages is a long chain of parsing helpers
+# (`parse(text).sections.map(…)`), most of a large page's analysis time. Handed callbacks run.
+DATA_METHODS = frozenset({
+    "charAt", "charCodeAt", "codePointAt", "endsWith", "includes", "indexOf", "lastIndexOf", "localeCompare",
+    "match", "matchAll", "normalize", "padEnd", "padStart", "repeat", "replace", "replaceAll", "split",
+    "startsWith", "substr", "substring", "toLocaleLowerCase", "toLocaleUpperCase", "toLowerCase", "toUpperCase",
+    "trim", "trimEnd", "trimStart", "trimLeft", "trimRight", "every", "filter", "find", "findIndex", "findLast",
+    "findLastIndex", "flat", "flatMap", "forEach", "join", "map", "reduce", "reduceRight", "some", "sort",
+    "toReversed", "toSorted", "toSpliced", "exec", "test", "toFixed", "toPrecision", "toExponential",
+    "toISOString", "toLocaleDateString", "toLocaleTimeString", "toDateString", "toTimeString", "toUTCString",
+    "getTime", "getFullYear", "getMonth", "getDate", "getDay", "getHours", "getMinutes", "getSeconds",
+    "getMilliseconds", "getTimezoneOffset",
+})
 # Of those, the names HTTP clients also use (`api.get('/x')`, `client.delete(url)`): pure only when
 # the first argument is not a URL or a path.
 HTTP_LIKE_METHODS = frozenset({"get", "delete"})
@@ -230,6 +245,15 @@ def env_template_url(ev: Evaluator, name: str) -> EnvDefault | None:
             break  # the first template that declares it decides
     ev.cache[key] = found
     return found
+
+
+def data_method_call(call: Node, mod: Module) -> bool:
+    """`x.split(…)`, `rows.map(…)`: a method only built-in data types have (see DATA_METHODS)."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression":
+        return False
+    prop = fn.child_by_field_name("property")
+    return prop is not None and mod.text(prop) in DATA_METHODS
 
 
 def harmless_call(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> bool:

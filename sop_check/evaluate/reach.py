@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-from sop_check.evaluate.libraries import CallHop, Request, harmless_call
+from sop_check.evaluate.libraries import CallHop, Request, data_method_call, harmless_call
 from sop_check.evaluate.syntax import call_args
+from sop_check.evaluate.scopes import VarBinding
 from sop_check.evaluate.values import Func, Scope, Thunk, Unknown
 from sop_check.index import Module
 from sop_check.records import record
@@ -50,7 +51,7 @@ class CallFacts:
 def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], str | None]:
     """Functions a call may run, and what could not be followed (None if nothing)."""
     fn_node = call.child_by_field_name("function") if call.type == "call_expression" else None
-    if fn_node is None:
+    if fn_node is None or data_method_call(call, mod):
         return [], None
     callee = ev.eval(fn_node, mod, scope)
     if isinstance(callee, Func):
@@ -135,8 +136,31 @@ def _facts(ev: Evaluator, call: Node, mod: Module, scope: Scope) -> CallFacts:
         # Functions handed to a call (`then(() => ...)`, `startTransition(() => ...)`) run too;
         # inline ones are already walked as part of this function (they lie inside it).
         for a in facts.args:
-            if a.type == "identifier":
+            if a.type == "identifier" and _may_be_function(ev, a, mod):
                 v = ev.eval(a, mod, scope)
                 if isinstance(v, Func):
                     facts.handed.append(v)
     return facts
+
+
+# Initialisers whose value is never a function: a variable holding one is data, not a callback
+# (evaluating it can mean a chain of parsing helpers, all for nothing).
+_DATA_INITIALISERS = frozenset({"array", "object", "string", "template_string", "number", "true", "false", "null",
+                                "binary_expression", "unary_expression", "new_expression", "regex",
+                                "update_expression"})
+
+
+def _may_be_function(ev: Evaluator, name: Node, mod: Module) -> bool:
+    """Could the variable `name` hold a function? (False only when its initialiser says it cannot.)"""
+    decl = ev.find_decl(mod.text(name), name, mod)
+    if not isinstance(decl, VarBinding):
+        return True
+    value = decl.node.child_by_field_name("value")
+    if value is None or ev.reassignments(decl.node, mod.text(name), mod):
+        return True
+    while value.type in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression") \
+            and value.named_children:
+        value = value.named_children[0]
+    if value.type == "call_expression" and data_method_call(value, mod):
+        return False
+    return value.type not in _DATA_INITIALISERS

@@ -167,9 +167,9 @@ class Evaluator:
     def reassignments(self, decl: Node, name: str, mod: Module) -> list[Node]:
         """The values later assigned to a `let`/`var` variable (`name = …` where `name` is this declaration)."""
         holder = decl.parent
+        keyword = holder.child(0) if holder is not None else None
         if holder is None or not (holder.type == "variable_declaration" or (
-                holder.type == "lexical_declaration" and holder.child(0) is not None
-                and holder.child(0).type == "let")):  # type: ignore[union-attr]
+                holder.type == "lexical_declaration" and keyword is not None and keyword.type == "let")):
             return []
         by_name = self.cache.get(("assigned", mod.path))
         if by_name is None:

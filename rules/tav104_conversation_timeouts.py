@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from sop_check.context import CheckContext
 import re
 
-from sop_check.evaluate import (Evaluator, Null, Obj, ParamBinding, Request, Str, Thunk, Unknown, UnknownKind, Value,
-                                VarBinding, call_args, has_hole, hole_parts, starts_with_hole)
-from sop_check.evaluate.callers import InContext, in_callers
-from sop_check.evaluate.expressions import chosen_branch
+from sop_check.context import CheckContext
+
+from sop_check.evaluate import (Evaluator, InContext, Null, Obj, ParamBinding, Request, Str, Thunk, Unknown,
+                                UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole, hole_parts,
+                                in_callers, starts_with_hole)
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict

@@ -20,9 +20,13 @@ Modules, each one job:
 - `modules`: exports and imports across modules;
 - `jsx`: component props and context values from where they are rendered;
 - `reach`: what a function can reach (requests, unresolved calls);
+- `classes`: `new Client(…)`, methods and `this`;
+- `callers`: a request read at each place its function is called from (the app's API client);
 - `syntax`: small questions about the tree.
 """
 
+from sop_check.evaluate.callers import InContext, in_callers
+from sop_check.evaluate.expressions import chosen_branch
 from sop_check.evaluate.interpreter import Evaluator
 from sop_check.evaluate.libraries import HTTP_CLIENTS, PASS_THROUGH, CallHop, Request
 from sop_check.evaluate.reach import MAX_CALL_DEPTH, Reach
@@ -36,7 +40,7 @@ from sop_check.evaluate.values import (HOLE, Bool, EnvDefault, EnvRef, External,
 
 __all__ = [
     "DEFAULT_STEPS", "HOLE", "HTTP_CLIENTS", "MAX_CALL_DEPTH", "MAX_DEPTH", "PASS_THROUGH",
-    "Binding", "Bool", "CallHop", "ClassBinding", "EnvDefault", "EnvRef", "Evaluator", "External", "Func",
+    "Binding", "Bool", "CallHop", "InContext", "chosen_branch", "in_callers", "ClassBinding", "EnvDefault", "EnvRef", "Evaluator", "External", "Func",
     "FunctionBinding", "HttpClient", "ImportedBinding", "Namespace", "Null", "Num", "Obj", "OpaqueBinding",
     "ParamBinding", "Reach", "Request", "Scope", "Str", "Thunk", "Unknown", "UnknownKind", "Value", "VarBinding",
     "as_text", "call_args", "describe", "calls_within", "env_name", "has_hole", "hole_parts", "returned_expression", "returns",

@@ -199,8 +199,16 @@ def _super_args(ev: Evaluator, ctor: Node | None, mod: Module, scope: Scope | No
     return []
 
 
-def static_member(ev: Evaluator, cls: Func, name: str) -> Value | None:
-    """`Client.create` for `static create() {…}` or `static BASE = '…'`, or None."""
+def static_member(ev: Evaluator, cls: Func, name: str, depth: int = 0) -> Value | None:
+    """`Client.create` for `static create() {…}` or `static BASE = '…'` (also a base class's), or None."""
+    own = _own_static(ev, cls, name)
+    if own is not None or depth >= MAX_BASES:
+        return own
+    base = _base_class(ev, cls)
+    return static_member(ev, base, name, depth + 1) if base is not None else None
+
+
+def _own_static(ev: Evaluator, cls: Func, name: str) -> Value | None:
     body = cls.node.child_by_field_name("body")
     for member in body.named_children if body is not None else ():
         if not _is_static(member) or _member_name(member) != name:

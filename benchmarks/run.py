@@ -31,6 +31,7 @@ CORPORA = HERE / ".corpus"
 sys.path.insert(0, str(HERE))
 
 import corpus as corpus_mod  # noqa: E402
+import unknown_rate  # noqa: E402
 
 SOP_RULES = ("TAV001", "TAV002", "TAV003", "TAV004", "TAV005", "TAV006")
 
@@ -198,6 +199,8 @@ def main() -> int:
     ap.add_argument("--scales", default="0.1,0.33,1,3")
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--corpus", type=Path, help="also measure this tree")
+    ap.add_argument("--apps-dir", type=Path,
+                    help="also report the unknown rate per rule over every project folder in this directory")
     ap.add_argument("--json", type=Path, help="write every figure as JSON here")
     ap.add_argument("--corpora-dir", type=Path, default=CORPORA,
                     help="where generated corpora are cached (default benchmarks/.corpus)")
@@ -226,6 +229,7 @@ def main() -> int:
     results: list[Measure] = []
     sizes: dict[str, tuple[int, int]] = {}
     wrong: dict[str, str] = {}
+    unknowns: dict[str, dict[str, dict[str, int]]] = {}  # corpus -> rule -> applied / unknown
     for name, path, kind in corpora:
         sizes[name] = corpus_mod.stats(path)
         for tool, cmd in commands(path, preview=kind == "handlers").items():
@@ -240,6 +244,8 @@ def main() -> int:
                 m.note = " ".join(filter(None, [m.note, f"{n} cold run(s) only (--semgrep-reps)"]))
             if cmd and tool in ("ripgrep", "ast-grep", "semgrep"):
                 m.note = " ".join(filter(None, [peer_hits(tool, out), m.note]))
+            if tool == "sop-check":
+                unknowns[name] = unknown_rate.tally([out])
             if tool == "sop-check" and kind != "own":
                 wrong[name] = verdicts_ok(out, typical=kind in ("typical", "handlers"))
                 if wrong[name]:
@@ -254,10 +260,16 @@ def main() -> int:
             results.append(m)
             print(f"  scale-3    jobs={jobs}         {fmt(m.wall_median)}", file=sys.stderr)
     per_rule = {name: rule_times(path, reps) for name, path, kind in corpora if kind in ("typical", "handlers")}
-    report = render(results, sizes, scales, biggest) + "\n\n" + render_rule_times(per_rule)
+    if args.apps_dir:
+        projects = sorted(p for p in args.apps_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+        unknowns[f"{args.apps_dir.name} ({len(projects)} projects)"] = unknown_rate.tally(
+            unknown_rate.check_report(p) for p in projects)
+    report = render(results, sizes, scales, biggest) + "\n\n" + render_rule_times(per_rule) + "\n\n" + \
+        unknown_rate.render(unknowns)
     print(report)
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "sizes": sizes, "rule_times": per_rule,
+                                         "unknown_rates": unknowns,
                                          "results": [asdict(r) for r in results]}, indent=2))
     return 1 if any(wrong.values()) else 0
 

@@ -55,6 +55,7 @@ def test_quick_run_prints_the_table_with_right_verdicts(tmp_path: Path) -> None:
     assert "| typical app / start-up floor |" in out.stdout
     assert "| scale-0.1: sop-check / ripgrep |" in out.stdout
     assert "WRONG VERDICTS" not in out.stdout and "FAILED" not in out.stdout
+    assert "| unknown rate (unknown / apps the rule applied to) |" in out.stdout
     assert (tmp_path / "scale-0.1" / ".git").is_dir() and (tmp_path / "typical" / ".git").is_dir()
     figures = json.loads((tmp_path / "bench.json").read_text())
     tools = {r["tool"] for r in figures["results"]}
@@ -77,3 +78,19 @@ def test_verdict_check_flags_a_wrong_answer() -> None:
     assert run.verdicts_ok(b"Traceback", typical=False)
     only_plain = {"apps": good["apps"][1:]}
     assert "0 Tavus apps" in run.verdicts_ok(json.dumps(only_plain).encode(), typical=False)
+
+
+def test_unknown_rate_counts_apps_a_rule_applied_to() -> None:
+    """Skips are not counted; an unreadable report adds nothing; the share is per rule."""
+    import unknown_rate
+
+    def report(*statuses: str) -> str:
+        return json.dumps({"apps": [{"root": ".", "results": [{"rule": f"TAV00{i}", "status": s}
+                                                               for i, s in enumerate(statuses, 1)]}]})
+
+    counts = unknown_rate.tally([report("unknown", "skip"), report("pass", "unknown"), report("unknown", "fail"),
+                                 "Traceback"])
+    assert counts == {"TAV001": {"applied": 3, "unknown": 2}, "TAV002": {"applied": 2, "unknown": 1}}
+    assert unknown_rate.rates(counts) == {"TAV001": 2 / 3, "TAV002": 0.5}
+    table = unknown_rate.render({"public (3)": counts})
+    assert "| public (3) | 2/3 (67%) | 1/2 (50%) |" in table

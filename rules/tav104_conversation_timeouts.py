@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from sop_check.context import CheckContext
-
-from sop_check.evaluate import (Evaluator, InContext, Null, Obj, ParamBinding, Request, Str, Thunk, Unknown,
-                                UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole, hole_parts,
-                                in_callers, starts_with_hole)
+from sop_check.evaluate import (CallHop, Evaluator, Func, InContext, Null, Obj, ParamBinding, Request, Str, Thunk,
+                                Unknown, UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole,
+                                hole_parts, in_callers, starts_with_hole)
+from sop_check.index import Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict
 
 from sop_check_rules._urls import host_of
+
+if TYPE_CHECKING:  # pragma: no cover
+    from tree_sitter import Node
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 ROUTE = """export async function POST() {
@@ -111,10 +115,13 @@ Add the properties to the create-conversation body.
         def settled(req: Request) -> bool:
             return _settled(ev, req, target)
 
-        for mod in index.evidence_modules(("tavus",)):
+        modules = list(index.evidence_modules(("tavus",)))
+        scanned = {m.path for m in modules}
+        for mod in modules:
             for call in mod.calls:
-                for found in in_callers(ev, call, mod, settled):
-                    seen += self._judge(ev, found, target, limits, verdict)
+                found = in_callers(ev, call, mod, settled) or _through_generic_helper(ev, call, mod, scanned, target)
+                for one in found:
+                    seen += self._judge(ev, one, target, limits, verdict)
         if not seen:
             return self.skipped("no request creates a Tavus conversation in this app")
         return verdict.result(passed="every created conversation has Tavus-side limits",
@@ -207,6 +214,27 @@ class CreateEndpoint:
         if isinstance(url, Str):
             return (bool(self.host) and self.host in url.text) or any("TAVUS" in n.upper() for n in url.holes_from)
         return isinstance(url, Unknown) and url.env is not None and "TAVUS" in url.env.upper()
+
+
+def _through_generic_helper(ev: Evaluator, call: Node, mod: Module, scanned: set[str],
+                            target: CreateEndpoint) -> list[InContext]:
+    """`post('https://tavusapi.com/v2/conversations', body)` where `post` is a generic helper in a module
+    that never names Tavus (so its requests are not scanned): the helper's requests with these arguments."""
+    if call.type != "call_expression":
+        return []
+    args = call_args(call)
+    if not any(target.looks_tavus(ev.eval(a, mod, None)) for a in args if a.type in _URL_ARGUMENTS):
+        return []
+    fn = call.child_by_field_name("function")
+    callee = ev.eval(fn, mod, None) if fn is not None else None
+    if not isinstance(callee, Func) or callee.module.path in scanned:
+        return []
+    reach = ev.reach(callee, [ev.thunk(a, mod, None) for a in args], max_depth=3)
+    hop = CallHop(mod.text(fn)[:40] if fn is not None else "", call, mod)
+    return [InContext(r, (hop,)) for r in reach.requests]
+
+
+_URL_ARGUMENTS = frozenset({"string", "template_string", "identifier", "binary_expression", "member_expression"})
 
 
 def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:

@@ -73,8 +73,7 @@ def in_callers(ev: Evaluator, call: Node, mod: Module, settled: Settled) -> list
         why = _why_stop(ev, fn, fn_mod, len(sites), read)
         found = [] if why else callers(ev, fn, fn_mod) if fn is not None else []
         if not why and not found:
-            why = f"no call of {function_label(fn, fn_mod)} was found" if fn is not None \
-                else "it is made at module level"
+            why = _no_caller(fn, fn_mod)
         if why:
             out.append(InContext(request, sites, why))
             continue
@@ -83,6 +82,19 @@ def in_callers(ev: Evaluator, call: Node, mod: Module, settled: Settled) -> list
             frontier.append(((hop, *sites), callable_around(site_call, site_mod), site_mod))
             read += 1
     return out
+
+
+# Functions the framework calls (route handlers, API handlers): their arguments are the request.
+FRAMEWORK_ENTRIES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "handler", "default"})
+
+
+def _no_caller(fn: Node | None, mod: Module) -> str:
+    if fn is None:
+        return "it is made at module level"
+    names = function_names(fn, mod)
+    if names and names[0] in FRAMEWORK_ENTRIES:
+        return f"{names[0]}() is called by the framework: its arguments are the request"
+    return f"no call of {function_label(fn, mod)} was found"
 
 
 def _why_stop(ev: Evaluator, fn: Node | None, fn_mod: Module, levels: int, read: int) -> str:

@@ -6,10 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from sop_check.context import CheckContext
-from sop_check.evaluate import (CallHop, Evaluator, Func, InContext, Null, Obj, ParamBinding, Request, Str, Thunk,
+from sop_check.evaluate import (CallHop, Evaluator, Func, ImportedBinding, InContext, Null, Obj, ParamBinding, Request, Str, Thunk,
                                 Unknown, UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole,
                                 hole_parts, in_callers, starts_with_hole)
-from sop_check.index import Module
+from sop_check.index import Module, descendants
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict
@@ -223,7 +223,7 @@ def _through_generic_helper(ev: Evaluator, call: Node, mod: Module, scanned: set
     if call.type != "call_expression":
         return []
     args = call_args(call)
-    if not any(target.looks_tavus(ev.eval(a, mod, None)) for a in args if a.type in _URL_ARGUMENTS):
+    if not any(target.looks_tavus(ev.eval(a, mod, None)) for a in args if _may_be_url(ev, a, mod)):
         return []
     fn = call.child_by_field_name("function")
     callee = ev.eval(fn, mod, None) if fn is not None else None
@@ -234,7 +234,24 @@ def _through_generic_helper(ev: Evaluator, call: Node, mod: Module, scanned: set
     return [InContext(r, (hop,)) for r in reach.requests]
 
 
-_URL_ARGUMENTS = frozenset({"string", "template_string", "identifier", "binary_expression", "member_expression"})
+_URL_ARGUMENTS = frozenset({"string", "template_string", "binary_expression"})
+
+
+def _may_be_url(ev: Evaluator, arg: Node, mod: Module) -> bool:
+    """An argument that can name Tavus: a literal or a name whose text or declaration says `tavus`.
+    (Evaluating every argument of every call would look for component props among the places that
+    render them, the costly part of an app's analysis, for nothing.)"""
+    if arg.type not in _URL_ARGUMENTS and arg.type != "identifier":
+        return False
+    if "tavus" in mod.text(arg).lower():
+        return True
+    for ident in [arg] if arg.type == "identifier" else descendants(arg, frozenset({"identifier"})):
+        decl = ev.find_decl(mod.text(ident), ident, mod)
+        if isinstance(decl, VarBinding) and "tavus" in mod.text(decl.node).lower():
+            return True
+        if isinstance(decl, ImportedBinding) and "tavus" in f"{decl.binding.source} {decl.binding.name}".lower():
+            return True
+    return False
 
 
 def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:

@@ -28,7 +28,8 @@ Modules, each one job:
 from sop_check.evaluate.callers import InContext, in_callers
 from sop_check.evaluate.expressions import chosen_branch
 from sop_check.evaluate.interpreter import Evaluator
-from sop_check.evaluate.libraries import HTTP_CLIENTS, PASS_THROUGH, CallHop, Request
+from sop_check.evaluate.libraries import HTTP_CLIENTS, PASS_THROUGH
+from sop_check.evaluate.requests import CallHop, Request
 from sop_check.evaluate.reach import MAX_CALL_DEPTH, Reach
 from sop_check.evaluate.scopes import (Binding, ClassBinding, FunctionBinding, ImportedBinding, OpaqueBinding,
                                        ParamBinding, VarBinding)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from sop_check.evaluate.libraries import CallHop, Request
+from sop_check.evaluate.requests import CallHop, Request
 from sop_check.evaluate.syntax import ancestors, call_args
 from sop_check.evaluate.values import Func, Scope
 from sop_check.index import FUNCTION_TYPES, Module

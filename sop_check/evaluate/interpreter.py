@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Hashable
 
-from sop_check.evaluate import classes, jsx, libraries, modules, reach
+from sop_check.evaluate import classes, jsx, libraries, modules, reach, requests
 from sop_check.evaluate.expressions import EVALUATED, evaluate_node
 from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
                                        OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop)
@@ -26,7 +26,7 @@ from sop_check.model import Unresolved
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.libraries import Request
+    from sop_check.evaluate.requests import Request
     from sop_check.evaluate.reach import Reach
 
 
@@ -332,7 +332,7 @@ class Evaluator:
     # ------------------------------------------------------------------ requests and reachability
     def as_request(self, call: Node, mod: Module, scope: Scope | None = None) -> Request | None:
         """The network request a call makes (fetch, sendBeacon, an HTTP client), or None."""
-        return libraries.as_request(self, call, mod, scope)
+        return requests.as_request(self, call, mod, scope)
 
     def callee_functions(self, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], Unresolved | None]:
         return reach.callee_functions(self, call, mod, scope)
@@ -343,7 +343,7 @@ class Evaluator:
 
     def apply_client(self, client: HttpClient, url: Value, opts: Value | None,
                      mod: Module) -> tuple[Value, Value | None]:
-        return libraries.apply_client(self, client, url, opts, mod)
+        return requests.apply_client(self, client, url, opts, mod)
 
 
 _METHOD_TYPES = frozenset({"method_definition", "function_expression", "function", "generator_function"})

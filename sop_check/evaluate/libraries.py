@@ -4,8 +4,10 @@
   (React hooks that hand back their argument, `useMemo`, `useRef`, `useContext`, string
   helpers, HTTP client factories such as `axios.create`).
 - `CONSTRUCTORS`: what `new X(…)` gives (`URL`, `Headers`, `Map`).
-- Requests: `fetch`, `navigator.sendBeacon` and the verbs of HTTP clients (axios, ky, …),
-  with the client's base URL and default headers applied.
+- `PURE_METHODS` / `DATA_METHODS`: built-in methods that cannot make a request (`harmless_call`);
+- what route handlers read of the client's request (`client_input`), and base URLs from
+  committed env templates (`env_template_url`).
+Requests themselves (`fetch`, `sendBeacon`, HTTP clients) are found in `requests`.
 """
 
 from __future__ import annotations
@@ -16,10 +18,9 @@ from typing import TYPE_CHECKING, Callable
 from sop_check.evaluate import jsx
 from sop_check.evaluate.scopes import ParamBinding
 from sop_check.evaluate.syntax import call_args
-from sop_check.evaluate.values import (HOLE, EnvDefault, External, Func, HttpClient, Null, Obj, Scope, Str, Thunk, Unknown,
+from sop_check.evaluate.values import (HOLE, REQUEST_OBJECT, EnvDefault, External, Func, HttpClient, Null, Obj, Scope, Str, Unknown,
                                        UnknownKind, Value, as_text)
 from sop_check.index import Module
-from sop_check.model import Location
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -120,11 +121,6 @@ HTTP_LIKE_METHODS = frozenset({"get", "delete"})
 # parameter of a callback handed to `stream.getTracks().forEach(…)`): `session.stop()` may end one.
 TRACK_METHODS = frozenset({"stop"})
 TRACK_LISTS = frozenset({"getTracks", "getAudioTracks", "getVideoTracks"})
-# Globals whose calls only compute data or schedule work (handed callbacks still run).
-PURE_CALLABLES = frozenset({"Promise.resolve", "Promise.reject", "Promise.all", "Promise.allSettled",
-                            "Promise.race", "Promise.any", "setTimeout", "clearTimeout", "setInterval",
-                            "clearInterval", "queueMicrotask", "requestAnimationFrame", "structuredClone"})
-
 
 def _first_argument(ev: Evaluator, site: CallSite) -> Value | None:
     return ev.eval(site.args[0], site.module, site.scope) if site.args else None
@@ -344,7 +340,7 @@ def _request_object(ev: Evaluator, args: list[Node], mod: Module, scope: Scope |
     `new Request(other, init)` copies `other` and lets `init` override it."""
     first = ev.eval(args[0], mod, scope)
     init = ev.eval(args[1], mod, scope) if len(args) > 1 else None
-    if isinstance(first, Obj) and first.cls == REQUEST:
+    if isinstance(first, Obj) and first.cls == REQUEST_OBJECT:
         props, open_ = dict(first.props), first.open
     else:
         props, open_ = {"url": ev.thunk(args[0], mod, scope, kept=True)}, False
@@ -353,21 +349,7 @@ def _request_object(ev: Evaluator, args: list[Node], mod: Module, scope: Scope |
         open_ = open_ or init.open
     elif init is not None and not isinstance(init, Null):
         open_ = True
-    return Obj(props, open_, cls=REQUEST)
-
-
-def _from_request(ev: Evaluator, request: Obj, opts: Value | None) -> tuple[Value, Value | None]:
-    """`fetch(request, init)`: the Request's URL, and its options with `init` over them."""
-    url = ev.force(request.props["url"]) if "url" in request.props else \
-        Unknown(UnknownKind.OPEN_OBJECT, "the URL of a Request built from unknown options")
-    merged = {k: v for k, v in request.props.items() if k != "url"}
-    open_ = request.open
-    if isinstance(opts, Obj):
-        merged.update(opts.props)
-        open_ = open_ or opts.open
-    elif opts is not None and not isinstance(opts, Null):
-        open_ = True
-    return url, Obj(merged, open_)
+    return Obj(props, open_, cls=REQUEST_OBJECT)
 
 
 def _origin(url: str) -> str:
@@ -375,121 +357,3 @@ def _origin(url: str) -> str:
         scheme, _, rest = url.partition("://")
         return f"{scheme}://{rest.split('/', 1)[0]}"
     return url.rstrip("/") if url else HOLE
-
-
-# ---------------------------------------------------------------------------- requests
-REQUEST = "request"  # `Obj.cls` of a `new Request(…)`
-FETCH_FUNCTIONS = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch"})
-BEACON = "sendBeacon"
-HTTP_VERBS = {"get": 1, "delete": 1, "post": 2, "put": 2, "patch": 2}  # verb -> index of its options argument
-
-
-@record
-class CallHop:
-    """One call on the way from a handler to a request (evidence, formatted only when shown)."""
-
-    callee: str
-    node: Node
-    module: Module
-
-    def __str__(self) -> str:
-        return f"{self.callee}() at {self.module.location(self.node)}"
-
-
-@record
-class Request:
-    """A network request found in code: `fetch(url, opts)`, `navigator.sendBeacon(url, body)`, axios."""
-
-    kind: str  # "fetch", "beacon", "axios"
-    call: Node
-    module: Module
-    scope: Scope | None
-    url: Value
-    options: Value | None  # Obj, Unknown or None
-    method: str | Unknown  # upper-case
-    via: tuple[CallHop, ...] = ()  # the call chain that reached it, for evidence
-
-    @property
-    def location(self) -> Location:
-        return self.module.location(self.call)
-
-    def reached(self, via: tuple[CallHop, ...], scope: Scope | None) -> Request:
-        """The same request, reached through `via` and made in `scope` (a function read once is
-        shared by its call paths: its URL and options did not depend on the path)."""
-        return Request(self.kind, self.call, self.module, scope, self.url, self.options, self.method, via)
-
-
-def as_request(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> Request | None:
-    if call.type != "call_expression":
-        return None
-    fn_node = call.child_by_field_name("function")
-    if fn_node is None:
-        return None
-    name = mod.text(fn_node).replace("?.", ".").replace(" ", "")
-    args = call_args(call)
-    if name in FETCH_FUNCTIONS and ev.find_decl("fetch", call, mod) is None:
-        url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "fetch without a URL")
-        opts = ev.eval(args[1], mod, scope) if len(args) > 1 else None
-        if isinstance(url, Obj) and url.cls == REQUEST:
-            url, opts = _from_request(ev, url, opts)
-        return Request("fetch", call, mod, scope, url, opts, method_of(ev, opts, "GET"))
-    if name.endswith("navigator." + BEACON) or name == BEACON:
-        url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "sendBeacon without a URL")
-        return Request("beacon", call, mod, scope, url, None, "POST")
-    head, _, verb = name.rpartition(".")
-    if verb in HTTP_VERBS and fn_node.type == "member_expression":
-        obj = fn_node.child_by_field_name("object")
-        base = ev.eval(obj, mod, scope) if obj is not None else Null()
-        library = isinstance(base, External) and head.split(".")[-1] in HTTP_CLIENTS
-        if library or isinstance(base, HttpClient):
-            url = ev.eval(args[0], mod, scope) if args else Unknown(UnknownKind.MISSING, "no URL")
-            at = HTTP_VERBS[verb]
-            opts = ev.eval(args[at], mod, scope) if len(args) > at else None
-            if isinstance(base, HttpClient):
-                url, opts = apply_client(ev, base, url, opts, mod)
-            return Request("axios", call, mod, scope, url, opts, verb.upper())
-    return None
-
-
-def method_of(ev: Evaluator, opts: Value | None, default: str) -> str | Unknown:
-    if opts is None or isinstance(opts, Null):
-        return default
-    if not isinstance(opts, Obj):
-        return Unknown(UnknownKind.RUNTIME_VALUE, "request options built at run time")
-    if "method" not in opts.props:
-        return Unknown(UnknownKind.OPEN_OBJECT, "method from an unknown spread") if opts.open else default
-    m = ev.force(opts.props["method"])
-    if isinstance(m, Str) and m.exact:
-        return m.text.upper()
-    return Unknown(UnknownKind.RUNTIME_VALUE, "method chosen at run time")
-
-
-def _client_option(ev: Evaluator, client: HttpClient, names: tuple[str, ...]) -> Value:
-    if client.config is None:
-        return Unknown(UnknownKind.RUNTIME_VALUE, "client options built at run time")
-    for n in names:
-        if n in client.config.props:
-            return ev.force(client.config.props[n])
-    return Null()
-
-
-def apply_client(ev: Evaluator, client: HttpClient, url: Value, opts: Value | None,
-                 mod: Module) -> tuple[Value, Value | None]:
-    """The request as the client sends it: base URL prepended, default headers merged under its own."""
-    base = _client_option(ev, client, BASE_URL_OPTIONS)
-    if isinstance(url, Str) and "://" not in url.text:
-        if isinstance(base, Str):
-            url = Str(base.text.rstrip("/") + "/" + url.text.lstrip("/"))
-        elif not isinstance(base, Null):
-            url = Str(HOLE + url.text)
-    headers = _client_option(ev, client, ("headers",))
-    if isinstance(headers, Obj):
-        merged = dict(headers.props)
-        own = ev.get_prop(opts, "headers") if isinstance(opts, Obj) else None
-        if isinstance(own, Obj):
-            merged.update(own.props)
-        new_opts = dict(opts.props) if isinstance(opts, Obj) else {}
-        where = headers.module or mod
-        new_opts["headers"] = Thunk(None, where, None, value=Obj(merged, headers.open, headers.node, headers.module))
-        opts = Obj(new_opts, isinstance(opts, Obj) and opts.open)
-    return url, opts

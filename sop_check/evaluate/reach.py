@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
-from sop_check.evaluate.libraries import CallHop, Request, data_method_call, harmless_call
+from sop_check.evaluate.libraries import data_method_call, harmless_call
+from sop_check.evaluate.requests import CallHop, Request
 from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.scopes import VarBinding
 from sop_check.evaluate.values import Func, Scope, Thunk, Unknown

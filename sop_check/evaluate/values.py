@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from sop_check.index import Module
 
+REQUEST_OBJECT = "request"  # `Obj.cls` of a `new Request(…)`
 HOLE = "\x00"  # stands for an unknown part inside a string (`${id}`)
 MAX_TEXT = 65_536  # longer strings are not URLs or header values anyone writes: unknown, not memory
 

@@ -16,7 +16,8 @@ Modules, each one job:
 - `interpreter`: the `Evaluator` (names, properties, calls), one per app;
 - `expressions`: one function per expression form;
 - `state`: memo, cycle and depth cuts, the step budget;
-- `libraries`: what library calls and requests do, as tables;
+- `libraries`: what library calls do, as tables (and the built-ins that cannot make a request);
+- `requests`: the network requests a call makes (fetch, sendBeacon, HTTP clients);
 - `modules`: exports and imports across modules;
 - `jsx`: component props and context values from where they are rendered;
 - `reach`: what a function can reach (requests, unresolved calls);

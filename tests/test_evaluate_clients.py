@@ -304,3 +304,16 @@ def test_values_with_this_do_not_recurse_forever_when_compared_or_shown(tmp_path
     assert method == ev.get_prop(client, "headers") and "Func(" in repr(method)
     assert repr(client)  # a method's `this` holds the object again: reprs stay finite
     assert not isinstance(ev.get_prop(client, "missing"), Unknown) and isinstance(ev.get_prop(client, "missing"), Null)
+
+
+def test_a_helper_named_like_hundreds_of_calls_is_not_searched_and_says_so(tmp_path: Path) -> None:
+    """`get` is everywhere (Map.get, URLSearchParams.get): confirming each call would cost the budget
+    every rule shares; the request stays undecided, naming why."""
+    from sop_check.evaluate import callers as callers_mod
+
+    uses = "".join(f"export const v{i} = m.get('k{i}');\n" for i in range(callers_mod.MAX_CANDIDATES + 1))
+    ev = _ev(tmp_path, {"lib/http.ts": "export function get(url: string) { return fetch(url); }\n",
+                        "lib/uses.ts": "const m = new Map();\n" + uses,
+                        "app/page.tsx": "import '../lib/uses';\nexport default function Page() { return null; }\n"})
+    [only] = _requests(ev, "lib/http.ts")
+    assert only.sites == () and only.stopped == "get() (lib/http.ts:1) shares its name with too many calls to follow"

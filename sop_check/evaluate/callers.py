@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # pragma: no cover
 MAX_LEVELS = 4  # helpers calling helpers: past this, a path is left undecided
 MAX_PATHS = 48  # call paths read per request
 MAX_CALLERS = 24  # call sites read per function
+MAX_CANDIDATES = 200  # calls of the same name examined per function (`get`, `open` are everywhere)
 _NAMED_PARENTS = frozenset({"variable_declarator", "pair", "public_field_definition", "field_definition"})
 
 
@@ -72,6 +73,8 @@ def in_callers(ev: Evaluator, call: Node, mod: Module, settled: Settled) -> list
             continue
         why = _why_stop(ev, fn, fn_mod, len(sites), read)
         found = [] if why else callers(ev, fn, fn_mod) if fn is not None else []
+        if not why and fn is not None and _too_common(ev, fn, fn_mod):
+            why, found = f"{function_label(fn, fn_mod)} shares its name with too many calls to follow", []
         if not why and not found:
             why = _no_caller(fn, fn_mod)
         if why:
@@ -172,14 +175,19 @@ def function_label(fn: Node, mod: Module) -> str:
     return f"{names[0]}() ({where})" if names else f"the function at {where}"
 
 
+def _too_common(ev: Evaluator, fn: Node, mod: Module) -> bool:
+    return sum(len(_named_calls(ev, name)) for name in function_names(fn, mod)) > MAX_CANDIDATES
+
+
 def callers(ev: Evaluator, fn: Node, mod: Module) -> list[tuple[Node, Module]]:
-    """Call sites in the app whose callee is `fn` (found by name, confirmed by evaluation)."""
+    """Call sites in the app whose callee is `fn` (found by name, confirmed by evaluation; a name with
+    more than MAX_CANDIDATES calls is not searched: see `_too_common`)."""
     key = ("callers", mod.path, fn.id)
     found: list[tuple[Node, Module]] | None = ev.cache.get(key)
     if found is not None:
         return found
     found = []
-    for name in function_names(fn, mod):
+    for name in function_names(fn, mod) if not _too_common(ev, fn, mod) else ():
         for site, site_mod in _named_calls(ev, name):
             if len(found) >= MAX_CALLERS:
                 break

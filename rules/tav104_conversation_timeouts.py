@@ -12,7 +12,7 @@ from sop_check.evaluate import (CallHop, Evaluator, Func, ImportedBinding, InCon
 from sop_check.index import Module, descendants
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
-from sop_check.rule import Example, Rule, Verdict
+from sop_check.rule import Example, Rule, Verdict, unresolved
 
 from sop_check_rules._urls import host_of
 
@@ -102,6 +102,9 @@ Add the properties to the create-conversation body.
                  + ROUTE}, Status.FAIL, "no participant timeout", kinds=("missing-limits",)),
         Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": "const PROPS = {};\n" + ROUTE},
                 Status.FAIL, "no limits", kinds=("missing-limits",)),
+        Example({"package.json": PKG, "app/api/tavus/conversation/route.ts": ROUTE.replace(
+            "    body: JSON.stringify({ persona_id: process.env.TAVUS_PERSONA_ID, properties: PROPS }),\n", "")},
+                Status.FAIL, "no body at all: a fail, not an unknown nothing could flip", kinds=("missing-limits",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -141,20 +144,28 @@ Add the properties to the create-conversation body.
         if state == "maybe":
             if not target.looks_tavus(req.url):
                 return 0
-            verdict.could_not_resolve(f"{where}: a request to Tavus whose path is not known "
-                                      f"({_undecided(req.url, found.stopped)}){through}")
+            verdict.could_not_resolve(unresolved(f"{where}: a request to Tavus whose path is not known "
+                                                 f"({_undecided(req.url, found.stopped)}){through}", where,
+                                                 req.url, _url_kind(req.url, found)))
             return 1
         if isinstance(req.method, Unknown):
-            verdict.could_not_resolve(f"{where}: the method of the request to {target.endpoint} "
-                                      f"({req.method.reason}){through}")
+            verdict.could_not_resolve(unresolved(f"{where}: the method of the request to {target.endpoint} "
+                                                 f"({req.method.reason}){through}", where, req.method))
             return 1
         if req.method != "POST":
             return 0
         body = _body(ev, req)
+        if isinstance(body, Unknown) and body.kind is UnknownKind.MISSING:
+            # No body at all: nothing sets the limits, and no unresolved value could (not an unknown).
+            required, any_of = limits
+            verdict.report("missing-limits", where, missing=", ".join(required + ([" or ".join(any_of)]
+                                                                                  if any_of else [])))
+            return 1
         if not isinstance(body, Obj):
             why = body.reason if isinstance(body, Unknown) else "not an object"
             stopped = f"; {found.stopped}" if found.stopped and isinstance(body, Unknown) else ""
-            verdict.could_not_resolve(f"{where}: the request body ({why}{stopped}){through}")
+            verdict.could_not_resolve(unresolved(f"{where}: the request body ({why}{stopped}){through}", where, body,
+                                                 "unmodelled"))
             return 1
         self._judge_properties(ev, body, where, through, limits, verdict)
         return 1
@@ -164,7 +175,8 @@ Add the properties to the create-conversation body.
         required, any_of = limits
         props = ev.get_prop(body, "properties")
         if isinstance(props, Unknown):
-            verdict.could_not_resolve(f"{where}: conversation properties ({props.reason}){through}")
+            verdict.could_not_resolve(unresolved(f"{where}: conversation properties ({props.reason}){through}",
+                                                 where, props))
             return
         if not isinstance(props, Obj):
             props = Obj({})
@@ -172,7 +184,7 @@ Add the properties to the create-conversation body.
         # spread says at run time: the data decides, so the verdict is unknown, naming it.
         replaced = [props.shadowed[k] for k in [*required, *any_of] if props.shadowed and k in props.shadowed]
         if replaced:
-            verdict.could_not_resolve(f"{where}: {replaced[0].reason}{through}")
+            verdict.could_not_resolve(unresolved(f"{where}: {replaced[0].reason}{through}", where, replaced[0]))
             return
         keys = set(props.props)
         missing = [k for k in required if k not in keys]
@@ -180,7 +192,8 @@ Add the properties to the create-conversation body.
             missing.append(" or ".join(any_of))
         if missing and props.open:
             source = props.rest.reason if props.rest is not None else "a spread of unknown properties"
-            verdict.could_not_resolve(f"{where}: {', '.join(missing)} may come from {source}{through}")
+            verdict.could_not_resolve(unresolved(f"{where}: {', '.join(missing)} may come from {source}{through}",
+                                                 where, props.rest, "open-object"))
         elif missing:
             verdict.report("missing-limits", where, missing=", ".join(missing))
         else:
@@ -267,6 +280,15 @@ def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:
     return not (isinstance(body, Unknown) and body.kind is UnknownKind.PARAMETER)
 
 
+def _url_kind(url: Value, found: InContext) -> str:
+    """What is not known about an undecided URL: an env variable's value, or why no caller decides it."""
+    if isinstance(url, Str) and url.holes_from:
+        return UnknownKind.RUNTIME_VALUE.value
+    if found.stopped_kind is not None:
+        return found.stopped_kind.value
+    return url.kind.value if isinstance(url, Unknown) else UnknownKind.RUNTIME_VALUE.value
+
+
 def _undecided(url: Value, stopped: str) -> str:
     shown_url = url.shown() if isinstance(url, Str) else url.reason if isinstance(url, Unknown) else "?"
     if isinstance(url, Str) and url.holes_from:
@@ -281,6 +303,8 @@ def _body(ev: Evaluator, req: Request) -> Value:
         args = call_args(req.call)
         return ev.eval(args[1], req.module, req.scope) if len(args) > 1 else Unknown(UnknownKind.MISSING,
                                                                                       "no request data")
+    if isinstance(req.options, Unknown):
+        return req.options
     if isinstance(req.options, Obj) and "body" not in req.options.props and req.options.open:
         return Unknown(UnknownKind.OPEN_OBJECT, "the body may come from a spread of unknown options")
     if not isinstance(req.options, Obj) or "body" not in req.options.props:

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Callable
 
 from sop_check.evaluate.requests import CallHop, Request
 from sop_check.evaluate.syntax import ancestors, call_args
-from sop_check.evaluate.values import Func, Scope
+from sop_check.evaluate.values import Func, Scope, UnknownKind
 from sop_check.index import FUNCTION_TYPES, Module
 from sop_check.records import record
 
@@ -43,6 +43,7 @@ class InContext:
     request: Request
     sites: tuple[CallHop, ...] = ()  # the calls from the outermost one down to the helper making the request
     stopped: str = ""  # why no caller was followed further, when the request is still undecided
+    stopped_kind: UnknownKind | None = None  # the same as a kind: what is not known there
 
     @property
     def outermost(self) -> CallHop | None:
@@ -71,14 +72,15 @@ def in_callers(ev: Evaluator, call: Node, mod: Module, settled: Settled) -> list
         if sites and settled(request):
             out.append(InContext(request, sites))
             continue
-        why = _why_stop(ev, fn, fn_mod, len(sites), read)
+        why, kind = _why_stop(ev, fn, fn_mod, len(sites), read)
         found = [] if why else callers(ev, fn, fn_mod) if fn is not None else []
         if not why and fn is not None and _too_common(ev, fn, fn_mod):
-            why, found = f"{function_label(fn, fn_mod)} shares its name with too many calls to follow", []
+            why, kind = f"{function_label(fn, fn_mod)} shares its name with too many calls to follow", \
+                UnknownKind.INDIRECT
         if not why and not found:
-            why = _no_caller(fn, fn_mod)
+            why, kind = _no_caller(fn, fn_mod)
         if why:
-            out.append(InContext(request, sites, why))
+            out.append(InContext(request, sites, why, kind))
             continue
         for site_call, site_mod in found:
             hop = CallHop(_callee_text(site_call, site_mod), site_call, site_mod)
@@ -91,23 +93,24 @@ def in_callers(ev: Evaluator, call: Node, mod: Module, settled: Settled) -> list
 FRAMEWORK_ENTRIES = frozenset({"GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "handler", "default"})
 
 
-def _no_caller(fn: Node | None, mod: Module) -> str:
+def _no_caller(fn: Node | None, mod: Module) -> tuple[str, UnknownKind]:
     if fn is None:
-        return "it is made at module level"
+        return "it is made at module level", UnknownKind.RUNTIME_VALUE
     names = function_names(fn, mod)
     if names and names[0] in FRAMEWORK_ENTRIES:
-        return f"{names[0]}() is called by the framework: its arguments are the request"
-    return f"no call of {function_label(fn, mod)} was found"
+        return f"{names[0]}() is called by the framework: its arguments are the request", UnknownKind.CLIENT_INPUT
+    return f"no call of {function_label(fn, mod)} was found", UnknownKind.PARAMETER
 
 
-def _why_stop(ev: Evaluator, fn: Node | None, fn_mod: Module, levels: int, read: int) -> str:
+def _why_stop(ev: Evaluator, fn: Node | None, fn_mod: Module, levels: int,
+              read: int) -> tuple[str, UnknownKind | None]:
     if ev.exhausted:
-        return "the analysis budget ran out"
+        return "the analysis budget ran out", UnknownKind.BUDGET
     if fn is not None and levels >= MAX_LEVELS:
-        return f"{function_label(fn, fn_mod)} is called through more than {MAX_LEVELS} helpers"
+        return f"{function_label(fn, fn_mod)} is called through more than {MAX_LEVELS} helpers", UnknownKind.TOO_DEEP
     if read >= MAX_PATHS:
-        return f"more than {MAX_PATHS} call paths lead to it"
-    return ""
+        return f"more than {MAX_PATHS} call paths lead to it", UnknownKind.INDIRECT
+    return "", None
 
 
 def _read_along(ev: Evaluator, call: Node, mod: Module, sites: tuple[CallHop, ...]) -> Request | None:

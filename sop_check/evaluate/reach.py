@@ -16,6 +16,7 @@ from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.scopes import VarBinding
 from sop_check.evaluate.values import Func, Scope, Thunk, Unknown
 from sop_check.index import Module
+from sop_check.model import Unresolved
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -42,14 +43,15 @@ class CallFacts:
 
     call: Node
     request: Request | None = None
-    problem: str | None = None  # why the callee could not be followed (with its location)
+    problem: Unresolved | None = None  # why the callee could not be followed (with its location)
     targets: list[Func] = field(default_factory=list)  # functions it calls
     args: list[Node] = field(default_factory=list)  # what it passes them
     hop: tuple[CallHop, ...] = ()  # the call, for the evidence chain
     handed: list[Func] = field(default_factory=list)  # named functions passed to an unknown callee
 
 
-def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], str | None]:
+def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None,
+                     ) -> tuple[list[Func], Unresolved | None]:
     """Functions a call may run, and what could not be followed (None if nothing)."""
     fn_node = call.child_by_field_name("function") if call.type == "call_expression" else None
     if fn_node is None or data_method_call(call, mod):
@@ -58,7 +60,8 @@ def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None
     if isinstance(callee, Func):
         return [callee], None
     if isinstance(callee, Unknown) and callee.kind.reportable and not harmless_call(ev, call, mod, scope):
-        return [], f"{mod.text(fn_node)[:60]}() ({callee.reason})"
+        return [], Unresolved(f"{mod.text(fn_node)[:60]}() ({callee.reason})", kind=callee.kind.value,
+                              location=mod.location(call))
     return [], None
 
 
@@ -67,8 +70,9 @@ def reach(ev: Evaluator, func: Func, args: list[Thunk], max_depth: int = MAX_CAL
     out = Reach()
     _walk(ev, func, args, out, set(), (), max_depth)
     if ev.exhausted:
-        out.unresolved.append(f"{func.module.repo_path}:{func.module.location(func.node).line}: "
-                              "analysis budget exceeded")
+        out.unresolved.append(Unresolved(f"{func.module.repo_path}:{func.module.location(func.node).line}: "
+                                         "analysis budget exceeded", kind="budget",
+                                         location=func.module.location(func.node)))
     return out
 
 
@@ -132,7 +136,8 @@ def _facts(ev: Evaluator, call: Node, mod: Module, scope: Scope) -> CallFacts:
     if targets:
         facts.hop = (CallHop(mod.text(fn)[:40] if fn is not None else "", call, mod),)
     if problem:
-        facts.problem = f"{mod.repo_path}:{mod.location(call).line}: {problem}"
+        facts.problem = Unresolved(f"{mod.repo_path}:{mod.location(call).line}: {problem}", kind=problem.kind,
+                                   location=problem.location)
     if not targets:
         # Functions handed to a call (`then(() => ...)`, `startTransition(() => ...)`) run too;
         # inline ones are already walked as part of this function (they lie inside it).

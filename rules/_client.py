@@ -13,7 +13,7 @@ from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, js
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
 
-from sop_check_rules._routes import routes_at
+from sop_check_rules._routes import Service, route_serves, routes_at
 from sop_check_rules._urls import calls_route, path_of
 
 EFFECT_HOOKS = ("useEffect", "useLayoutEffect", "useInsertionEffect", "useIsomorphicLayoutEffect", "useMount")
@@ -70,6 +70,54 @@ def base_path(index: AppIndex) -> str | None:
 
 def route_served(index: AppIndex, route: str) -> bool:
     return bool(routes_at(index, route))
+
+
+@record
+class EndCall:
+    """How the requests a place sends to the end route fare. `good`: a POST the route serves, the
+    SOP's request. Otherwise the first problem as a finding kind with its template data (kinds
+    `route-not-served`, `method-not-served`, `wrong-method`), and what could not be told."""
+
+    good: Request | None = None
+    served: Request | None = None  # a request the route answers, whatever its method
+    kind: str | None = None
+    request: Request | None = None
+    data: dict[str, object] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+
+
+def judge_end_requests(index: AppIndex, route: str, requests: list[Request], *,
+                       missing_route_is_tav001s: bool = False) -> EndCall:
+    """A request to the end route does its job only if a route answers its method there: a POST to
+    a route that exports only GET, or a GET (fetch's default) to a POST-only route, gets a 405.
+
+    Only a refusal seen in the route file is the caller's finding. A route file whose methods
+    cannot be read (a syntax error, a package's `export *`) is TAV001's `unknown`, and the request
+    is judged as if the route answered it; with `missing_route_is_tav001s` (TAV005, TAV105), so
+    is a route that does not exist at all (TAV001's finding; TAV003 keeps `route-not-served`)."""
+    out = EndCall()
+    for r in requests:
+        if not isinstance(r.method, str):
+            out.unresolved.append(f"{r.location}: the method of the request to {route} ({r.method.reason})")
+            continue
+        service = route_serves(index, route, r.method)
+        if service.served is None or (not service.routed and missing_route_is_tav001s):
+            service = Service(True)
+        if service.served and out.served is None:
+            out.served = r
+        if service.served and r.method == "POST":
+            out.good = r
+            return out
+        if out.kind is not None:
+            continue
+        out.request = r
+        if not service.routed:
+            out.kind, out.data = "route-not-served", {"route": route}
+        elif not service.served:
+            out.kind, out.data = "method-not-served", {"route": route, "method": r.method, "detail": service.detail}
+        else:
+            out.kind, out.data = "wrong-method", {"route": route, "method": r.method}
+    return out
 
 
 # ---------------------------------------------------------------------------- listeners

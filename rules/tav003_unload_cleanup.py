@@ -38,6 +38,10 @@ class UnloadCleanup(Rule):
                                     "create the end route (TAV001)"),
         "wrong-method": Message("the {event} handler calls {route} with {method}, but the end route serves POST",
                                 "add method: 'POST' (fetch defaults to GET)"),
+        "method-not-served": Message("the {event} handler sends {method} to {route}, but {detail}: Next.js "
+                                     "answers 405 and the session is not ended",
+                                     "make the request and the route agree on POST: method: 'POST' in the request "
+                                     "(fetch defaults to GET), POST exported by the route (SOP 1.A)"),
     }
     docs = """
 ## What it does
@@ -76,7 +80,11 @@ owns the conversation.
         Example(project(AVATAR.replace("'/api/tavus/end'", "'/api/tavus/stop'")), Status.FAIL,
                 "posts elsewhere", kinds=("calls-other-route",)),
         Example(project(AVATAR.replace("        method: 'POST',\n", "")), Status.FAIL,
-                "a GET to a POST-only route", kinds=("wrong-method",)),
+                "a GET to a POST-only route", kinds=("method-not-served",)),
+        Example({**project(AVATAR.replace("        method: 'POST',\n", "")), "app/api/tavus/end/route.ts":
+                 "export async function GET() { return Response.json({}); }\n"
+                 "export async function POST() { return Response.json({}); }\n"}, Status.FAIL,
+                "a GET to a route that answers GET too: the SOP's request is a POST", kinds=("wrong-method",)),
         Example(project(AVATAR.replace("window.addEventListener('beforeunload'", "window.addEventListener('resize'")
                         .replace("removeEventListener('beforeunload'", "removeEventListener('resize'")),
                 Status.FAIL, "no unload listener", kinds=("no-listener",)),

@@ -12,8 +12,8 @@ from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._client import (base_path, click_handlers, effect_cleanups, end_controls, end_reach,
-                                     unload_listeners)
+from sop_check_rules._client import (base_path, click_handlers, describe_request, effect_cleanups, end_controls,
+                                     end_reach, judge_end_requests, unload_listeners)
 
 PKG = '{"dependencies": {"next": "15.0.0", "@daily-co/daily-js": "0.72.0"}}'
 PAGE = "import Call from '../components/Call';\nexport default function Page() { return <Call />; }\n"
@@ -53,6 +53,9 @@ class SingleEndPath(Rule):
     messages = {
         "exit-without-end": Message("{place} ends the session without calling {route}{how}: the conversation keeps "
                                     "running at Tavus", "call the end route ({route}) there before leaving the call"),
+        "end-not-served": Message("{place} sends {method} to {route}, but {detail}: the request ends nothing and "
+                                  "the conversation keeps running at Tavus",
+                                  "send POST to {route} and export POST from its route file"),
     }
     docs = """
 ## What it does
@@ -134,13 +137,21 @@ leaves the call.
             if not ends and leave is None:
                 continue  # an ordinary handler: it does not end anything
             counted += 1
-            if reach.end_requests:
+            call = judge_end_requests(index, route, reach.end_requests, missing_route_is_tav001s=True) if reach.end_requests else None
+            if call is not None and call.served is not None:
                 verdict.saw(f"{what} calls {route}", loc)
+            elif call is not None and call.unresolved:
+                verdict.could_not_resolve(*call.unresolved)
+            elif call is not None and call.request is not None:  # no route answers the request's method
+                method = call.request.method if isinstance(call.request.method, str) else "?"
+                verdict.report("end-not-served", call.request.location, place=what, route=route, method=method,
+                               detail=str(call.data.get("detail", f"no route serves {route}")))
             elif reach.unresolved:
                 verdict.could_not_resolve(*reach.unresolved)
             else:
+                other = f"{describe_request(reach.other_requests[0])} instead" if reach.other_requests else ""
                 verdict.report("exit-without-end", loc, place=what, route=route,
-                               how=f" (it calls {leave})" if leave else "")
+                               how=f" (it calls {leave or other})" if leave or other else "")
         if not counted and not verdict.unresolved:
             return self.skipped("no place in client code ends a session")
         return verdict.result(passed="every way out ends the conversation at Tavus",

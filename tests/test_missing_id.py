@@ -62,7 +62,7 @@ PASSING = {
                                  f"  if (missing) return {BAD};\n",
 }
 HEAD = ("const EndBody = z.object({ conversation_id: z.string().min(1) });\n"
-        f"const badRequest = (error: string) => NextResponse.json({{ error }}, {{ status: 400 }});\n")
+        "const badRequest = (error: string) => NextResponse.json({ error }, { status: 400 });\n")
 
 FAILING = {
     "only the catch of request.json()": "  let conversation_id: string;\n  try {\n"

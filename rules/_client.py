@@ -13,6 +13,7 @@ from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, js
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
 
+from sop_check_rules._rendered import RENDERED, Rendering, can_render
 from sop_check_rules._routes import Service, route_serves, routes_at
 from sop_check_rules._urls import calls_route, path_of
 
@@ -335,6 +336,7 @@ class Control:
     label: str
     attrs: dict[str, Any]
     hidden: str | None  # why it is hidden, or None
+    rendering: Rendering = RENDERED  # whether a page can render it at all (rules/_rendered.py)
 
     @property
     def location(self) -> Location:
@@ -374,18 +376,29 @@ def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
                     (not isinstance(v, bool) and mod.text(v).strip("'\"") == "true"):
                 return f"it has the {key} attribute"
     style = attrs.get("style")
-    if style is not None and style is not True and re.search(r"display\s*:\s*['\"]none['\"]", mod.text(style)):
-        return "its style is display: none"
-    cls = attrs.get("className")
+    if style is not None and style is not True:
+        if re.search(r"display\s*:\s*['\"]none['\"]", mod.text(style)):
+            return "its style is display: none"
+        styled = ev.eval(style, mod, None)  # `style={hiddenStyle}`
+        for prop, hiding in (("display", "none"), ("visibility", "hidden")):
+            shown_as = ev.get_prop(styled, prop) if isinstance(styled, Obj) else None
+            if isinstance(shown_as, Str) and shown_as.text == hiding:
+                return f"its style is {prop}: {hiding}"
+    cls = attrs.get("className") or attrs.get("class")
     if cls is not None and cls is not True:
         value = ev.eval(cls, mod, None)
-        text = value.text if isinstance(value, Str) else ""
+        text = value.text if isinstance(value, Str) and value.exact else ""  # a class added at run time may show it
         tokens = text.split()
-        if "hidden" in tokens and not any(re.match(r"^\w+:(block|flex|inline|inline-flex|grid)$", t) for t in tokens):
-            return "its class hides it (hidden)"
+        # Tailwind: `hidden` (also `!hidden`, `hidden!`) hides it unless a variant shows it (`md:block`).
+        if any(t.strip("!") == "hidden" for t in tokens) and not any(_SHOWN_BY_VARIANT.match(t) for t in tokens):
+            return "its class hides it (hidden, with no responsive override such as md:block)"
         if "invisible" in tokens or "sr-only" in tokens:
             return "its class hides it"
     return None
+
+
+_SHOWN_BY_VARIANT = re.compile(r"^(?:[\w\[\]&@/.=-]+:)+!?(?:block|inline-block|inline|flex|inline-flex|grid|inline-grid|"
+                               r"table|table-row|table-cell|contents|flow-root|list-item)!?$")
 
 
 def _name_words(tag: str, attrs: dict[str, Any], mod: Module) -> str:
@@ -443,7 +456,7 @@ def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Cont
                 label = _name_words(tag, attrs, mod)
             if not label_matches(label, labels):
                 continue
-            out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs)))
+            out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs), can_render(ev, mod, el)))
     return out
 
 
@@ -455,9 +468,9 @@ def client_anchor(index: AppIndex) -> Location:
     return index.location("package.json")
 
 
-def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location]]:
-    """Cleanup functions returned by effects: they run when the component unmounts."""
-    out: list[tuple[Func, Location]] = []
+def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location, tuple[Module, Any]]]:
+    """Cleanup functions returned by effects (they run when the component unmounts), with the effect."""
+    out: list[tuple[Func, Location, tuple[Module, Any]]] = []
     for mod in index.evidence_modules(("useeffect", "uselayouteffect")):
         for call in mod.calls:
             fn = call.child_by_field_name("function")
@@ -476,12 +489,13 @@ def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location
             for node in returned:
                 value = ev.eval(node, mod, None)
                 if isinstance(value, Func):
-                    out.append((value, mod.location(call)))
+                    out.append((value, mod.location(call), (mod, call)))
     return out
 
 
-def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Location]]:
-    """(description, handler value, location) of every onClick / onPress in shipping client code."""
+def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Location, tuple[Module, Any]]]:
+    """(description, handler value, location, (module, element)) of every onClick / onPress in shipping
+    client code."""
     out = []
     for mod in index.evidence_modules(("onclick", "onpress")):
         for el in mod.jsx:
@@ -492,5 +506,5 @@ def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Locat
             if node is None or node is True:
                 continue
             tag = jsx_tag(mod, el) or "element"
-            out.append((f"the onClick of <{tag}>", ev.eval(node, mod, None), mod.location(el)))
+            out.append((f"the onClick of <{tag}>", ev.eval(node, mod, None), mod.location(el), (mod, el)))
     return out

@@ -10,6 +10,7 @@ from sop_check.evaluate import Evaluator, Func, Request
 from sop_check.model import Evidence, Location
 from sop_check.records import record
 
+from sop_check_rules._rendered import can_render
 from sop_check_rules._client import Listener, base_path, describe_request, end_reach, judge_end_requests, unload_listeners
 from sop_check_rules._routes import routes_at
 
@@ -57,6 +58,10 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
     for lst in unload_listeners(index, ev, events):
         out.listeners.append(lst)
         problems: list[Problem] = []
+        rendering = can_render(ev, lst.module, lst.node)
+        if not rendering.rendered:  # a listener in a component no page renders never runs
+            out.problems.append(Problem("not-rendered", lst.location, {"event": lst.event, "why": rendering.why}))
+            continue
         if not isinstance(lst.handler, Func):
             out.unresolved.append(f"{lst.location}: the {lst.event} handler `{lst.handler_text[:40]}` "
                                   f"({getattr(lst.handler, 'reason', 'not a function')})")

@@ -25,6 +25,9 @@ class UnloadCleanup(Rule):
         "no-listener": Message("no beforeunload listener in the client code that pages render",
                                "add the SOP's useEffect with addEventListener('beforeunload', ...) that calls "
                                "{route} (section 1.B)"),
+        "not-rendered": Message("the {event} listener is in code no page runs: {why}",
+                                "register it in the component (or a hook it calls) that a page renders during "
+                                "the conversation"),
         "outside-effect": Message("the {event} listener is registered outside an effect",
                                   "register it inside useEffect so it follows the conversation's lifetime"),
         "never-removed": Message("the {event} listener is never removed in the effect's cleanup",
@@ -47,7 +50,8 @@ class UnloadCleanup(Rule):
 ## What it does
 Finds `addEventListener('beforeunload', handler)` on `window` (or
 `window.onbeforeunload = handler`) in shipping client code reachable from a
-page, and checks that it is registered inside an effect (`useEffect`, also in a
+page (in a component or hook that a page actually renders or calls), and checks that
+it is registered inside an effect (`useEffect`, also in a
 custom hook or provider), removed in the effect's cleanup with the same event
 and handler, and that the handler (inline, named, or through functions it
 calls, across modules) sends a request to the end route.

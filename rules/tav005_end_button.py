@@ -41,6 +41,8 @@ class EndButton(Rule):
                               "render <button onClick={{endSession}}>End Session</button> (SOP section 1.C)"),
         "no-handler": Message("{control} has no onClick handler", "call the end function from onClick"),
         "hidden": Message("{control} ends the session but is hidden: {why}", "make the control visible"),
+        "not-rendered": Message("{control} is never rendered: {why}",
+                                "render the End control in the component a page shows during the conversation"),
         "wrong-method": Message("{control} calls the end route with {method}, not POST", "use method: 'POST'"),
         "method-not-served": Message("{control} sends {method} to {route}, but {detail}: Next.js answers 405 and the "
                                      "session is not ended",
@@ -60,8 +62,11 @@ with `role="button"`) whose label (text, `aria-label` or `title`; for an
 icon-only control, its component name, class or id, as in the Tavus CVI
 components' `className={styles.leaveButton}`) says end, disconnect, leave or
 hang up (pack option `labels`), and checks that one of
-them is visible (no `hidden`, `aria-hidden`, `display: none` or `hidden` class)
-and that its `onClick` reaches a request to the end route: directly, through a
+them is visible (no `hidden`, `aria-hidden`, `display: none` or `hidden` class
+without a responsive override such as `md:block`), can render at all (not behind a
+constant condition such as `{false && …}` or `const SHOW_END = false`, and in a
+component that a page renders: importing its module is not enough), and that its
+`onClick` reaches a POST that the end route answers: directly, through a
 named handler, a function from a custom hook or another module, or a prop
 passed by the parent.
 
@@ -118,6 +123,9 @@ Render a visible End Session button whose handler calls the end route
         verdict = self.verdict()
         for control in controls:
             where = f"<{control.tag}> \"{control.label[:40]}\" at {control.location}"
+            if not control.rendering.rendered:  # a control no page can show is no control (corpus U3)
+                verdict.report("not-rendered", control.location, control=where, why=control.rendering.why)
+                continue
             handler_node = control.attrs.get("onClick") or control.attrs.get("onPress")
             if handler_node is None or handler_node is True:
                 verdict.report("no-handler", control.location, control=where)

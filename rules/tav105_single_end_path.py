@@ -7,13 +7,14 @@ from typing import Any, Iterator
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Str, Value, call_args
-from sop_check.index import AppIndex
+from sop_check.index import AppIndex, Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule
 
 from sop_check_rules._client import (base_path, click_handlers, describe_request, effect_cleanups, end_controls,
                                      end_reach, judge_end_requests, unload_listeners)
+from sop_check_rules._rendered import can_render
 
 PKG = '{"dependencies": {"next": "15.0.0", "@daily-co/daily-js": "0.72.0"}}'
 PAGE = "import Call from '../components/Call';\nexport default function Page() { return <Call />; }\n"
@@ -108,26 +109,30 @@ leaves the call.
         bp = base_path(index)
         methods = set(ctx.options["leave-methods"])
         # Places that end the session by definition, and places that do when they leave the call.
-        places: list[tuple[str, Location, Any, bool]] = []  # (what, location, handler, ends the session anyway)
+        # (what, location, handler, ends the session anyway, where it sits: code no page renders is no way out)
+        places: list[tuple[str, Location, Any, bool, tuple[Module, Any] | None]] = []
         labelled = set()
         for control in end_controls(index, ev, list(ctx.options["labels"])):
             handler = control.attrs.get("onClick")
             if handler is not None and handler is not True:
                 labelled.add(str(control.location))
-                places.append((f"the <{control.tag}> \"{control.label[:30]}\" control", control.location,
-                               ev.eval(handler, control.module, None), True))
+                if control.rendering.rendered:
+                    places.append((f"the <{control.tag}> \"{control.label[:30]}\" control", control.location,
+                                   ev.eval(handler, control.module, None), True, None))
         for lst in unload_listeners(index, ev, ["beforeunload", "pagehide", "unload"]):
-            places.append((f"the {lst.event} listener", lst.location, lst.handler, True))
-        for what, handler, loc in self._leave_events(index, ev, set(ctx.options["leave-events"])):
-            places.append((what, loc, handler, True))
-        for what, handler, loc in click_handlers(index, ev):
+            places.append((f"the {lst.event} listener", lst.location, lst.handler, True, (lst.module, lst.node)))
+        for what, handler, loc, on in self._leave_events(index, ev, set(ctx.options["leave-events"])):
+            places.append((what, loc, handler, True, on))
+        for what, handler, loc, on in click_handlers(index, ev):
             if str(loc) not in labelled:
-                places.append((what, loc, handler, False))
-        for func, loc in effect_cleanups(index, ev):
-            places.append(("an effect's cleanup (on unmount)", loc, func, False))
+                places.append((what, loc, handler, False, on))
+        for func, loc, on in effect_cleanups(index, ev):
+            places.append(("an effect's cleanup (on unmount)", loc, func, False, on))
         verdict = self.verdict()
         counted = 0
-        for what, loc, value, ends in places:
+        for what, loc, value, ends, site in places:
+            if ends and site is not None and not can_render(ev, *site).rendered:
+                continue
             if not isinstance(value, Func):
                 if ends:
                     verdict.could_not_resolve(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
@@ -136,6 +141,8 @@ leaves the call.
             leave = _leave_call(reach.calls, methods)
             if not ends and leave is None:
                 continue  # an ordinary handler: it does not end anything
+            if not ends and site is not None and not can_render(ev, *site).rendered:
+                continue  # e.g. a hook used only by a component no page renders (corpus E1)
             counted += 1
             call = judge_end_requests(index, route, reach.end_requests, missing_route_is_tav001s=True) if reach.end_requests else None
             if call is not None and call.served is not None:
@@ -158,7 +165,8 @@ leaves the call.
                               failed="some ways out leave the conversation running",
                               unknown="could not follow every way out")
 
-    def _leave_events(self, index: AppIndex, ev: Evaluator, events: set[str]) -> Iterator[tuple[str, Value, Location]]:
+    def _leave_events(self, index: AppIndex, ev: Evaluator,
+                      events: set[str]) -> Iterator[tuple[str, Value, Location, tuple[Module, Any]]]:
         """Handlers of the video call's "I left" events: `call.on('left-meeting', h)`."""
         for mod in index.evidence_modules(("left-meeting",)):
             for call in mod.calls:
@@ -171,7 +179,7 @@ leaves the call.
                 if len(args) >= 2:
                     event = ev.eval(args[0], mod, None)
                     if isinstance(event, Str) and event.text in events:
-                        yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call)
+                        yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call), (mod, call)
 
 
 def _leave_call(calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:

@@ -8,7 +8,8 @@ from sop_check.records import record
 from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
-                                call_args, describe, returns, shown)
+                                VarBinding, call_args, describe, returns, shown)
+from sop_check.evaluate.scopes import destructured_prop
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
@@ -193,7 +194,7 @@ def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: 
         return None
     lst = Listener(mod, call, event.text, ev.eval(args[1], mod, scope), mod.text(args[1]))
     lst.effect = enclosing_effect(mod, call)
-    lst.removed = _removed(ev, mod, lst, args[1], scope)
+    lst.removed = _removed(ev, mod, lst, args[1], scope) or (len(args) > 2 and _aborted(ev, mod, lst, args[2], scope))
     return lst
 
 
@@ -292,6 +293,60 @@ def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any, scope
                     _same_handler(ev, mod, handler_node, m, args[1], scope):
                 return True
     return False
+
+
+def _aborted(ev: Evaluator, mod: Module, lst: Listener, options: Any, scope: Any = None) -> bool:
+    """`addEventListener(e, h, { signal: controller.signal })` with `controller.abort()` in the effect's
+    cleanup: aborting the signal removes the listener (the modern idiom)."""
+    if lst.effect is None:
+        return False
+    opts = ev.eval(options, mod, scope)
+    thunk = opts.props.get("signal") if isinstance(opts, Obj) else None
+    if thunk is None or thunk.node is None:
+        return False
+    controller = _controller_of(ev, thunk.module, thunk.node)
+    if controller is None:
+        return False
+    want = _binding_key(ev, thunk.module, controller)
+    for node, m in _cleanup_calls(ev, mod, lst.effect):
+        fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if fn is None or fn.type != "member_expression":
+            continue
+        prop, obj = fn.child_by_field_name("property"), fn.child_by_field_name("object")
+        if prop is not None and obj is not None and m.text(prop) == "abort" and _binding_key(ev, m, obj) == want:
+            return True
+    return False
+
+
+def _controller_of(ev: Evaluator, mod: Module, signal: Any) -> Any:
+    """The AbortController expression a signal comes from: `c.signal`, or a name bound to it
+    (`const signal = c.signal`, `const { signal } = c`)."""
+    node = signal
+    for _ in range(4):
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            return node.child_by_field_name("object") if prop is not None and mod.text(prop) == "signal" else None
+        if node.type not in ("identifier", "shorthand_property_identifier"):
+            return None
+        decl = ev.find_decl(mod.text(node), node, mod)
+        if not isinstance(decl, VarBinding):
+            return None
+        pattern, value = decl.node.child_by_field_name("name"), decl.node.child_by_field_name("value")
+        if pattern is None or value is None:
+            return None
+        if pattern.type == "object_pattern":
+            return value if destructured_prop(pattern, mod.text(node), mod) == "signal" else None
+        node = value
+    return None
+
+
+def _binding_key(ev: Evaluator, mod: Module, node: Any) -> tuple[str, int] | str:
+    """The same controller seen from two places: its declaration, else its text (`ref.current`)."""
+    if node.type == "identifier":
+        decl = ev.find_decl(mod.text(node), node, mod)
+        if isinstance(decl, VarBinding):
+            return (mod.path, decl.node.id)
+    return mod.text(node).replace("?.", ".").replace(" ", "")
 
 
 def _reset(ev: Evaluator, mod: Module, lst: Listener, target: str) -> bool:

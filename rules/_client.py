@@ -475,9 +475,24 @@ def _name_words(tag: str, attrs: dict[str, Any], mod: Module) -> str:
     return " ".join(re.split(r"[^A-Za-z]+", text)).strip()
 
 
+# Controls of UI libraries whose names do not end in Button (Mantine, MUI, React Native, Radix menus).
+CONTROL_COMPONENTS = frozenset({"ActionIcon", "Fab", "Pressable", "TouchableOpacity", "TouchableHighlight",
+                                "MenuItem", "DropdownMenuItem", "ContextMenuItem", "MenubarItem"})
+# `styled.button`, `styled('button')`, `tw.button`, `styled(Button)`: a component that is a button.
+_STYLED_BUTTON = re.compile(r"^(?:styled|tw|css)\s*(?:\.\s*button\b|\(\s*(?:['\"]button['\"]|\w*Button)\s*[,)])")
+
+
 def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
     last = tag.split(".")[-1]
     if tag == "button" or (last[:1].isupper() and last.endswith("Button")) or last == "Button":
+        return True
+    if last == "button" or last in CONTROL_COMPONENTS:
+        return True  # `<motion.button>`, `<m.button>`, `<animated.button>`, library controls (corpus L1)
+    if tag in ("a", "Link") and "onClick" in attrs:
+        return True  # a link that acts on click
+    decl = mod.decls.get(tag)
+    value = decl.child_by_field_name("value") if decl is not None and decl.type == "variable_declarator" else None
+    if value is not None and _STYLED_BUTTON.match(mod.text(value)[:80]):
         return True
     role = attrs.get("role")
     return role is not None and role is not True and mod.text(role).strip("'\"{}") == "button"

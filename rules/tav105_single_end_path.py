@@ -6,7 +6,7 @@ import re
 from typing import Any, Iterator
 
 from sop_check.context import CheckContext
-from sop_check.evaluate import Evaluator, Func, Str, Value, call_args
+from sop_check.evaluate import Evaluator, Func, Str, Value, VarBinding, call_args
 from sop_check.index import AppIndex, Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
@@ -138,7 +138,7 @@ leaves the call.
                     verdict.could_not_resolve(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})")
                 continue
             reach = end_reach(ev, value, route, bp)
-            leave = _leave_call(reach.calls, methods)
+            leave = _leave_call(ev, reach.calls, methods)
             if not ends and leave is None:
                 continue  # an ordinary handler: it does not end anything
             if not ends and site is not None and not can_render(ev, *site).rendered:
@@ -182,13 +182,47 @@ leaves the call.
                         yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call), (mod, call)
 
 
-def _leave_call(calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:
-    """`daily.leave()` and the like among the calls a handler can make, as text, or None."""
+def _leave_call(ev: Evaluator, calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:
+    """`daily.leave()` and the like among the calls a handler can make, as text, or None. The receiver
+    is a call object by what made it (`Daily.createCallObject()`, `useDaily()`; corpus L3) or, when
+    that cannot be seen (state, props), by its name."""
     for call, mod in calls:
         fn = call.child_by_field_name("function")
         if fn is None or fn.type != "member_expression":
             continue
         prop = fn.child_by_field_name("property")
-        if prop is not None and mod.text(prop) in methods and _CALL_OBJECT.search(mod.text(fn.child_by_field_name("object"))):
+        receiver = fn.child_by_field_name("object")
+        if prop is None or receiver is None or mod.text(prop) not in methods:
+            continue
+        if _CALL_OBJECT.search(mod.text(receiver)) or _made_by_daily(ev, mod, receiver):
             return f"{mod.text(fn)}() at {mod.location(call)}"
     return None
+
+
+# What makes a Daily call object (daily-js factories, daily-react hooks).
+_DAILY_FACTORIES = frozenset({"createCallObject", "createFrame", "getCallInstance", "useDaily", "useCallObject",
+                              "useCallFrame"})
+
+
+def _made_by_daily(ev: Evaluator, mod: Module, receiver: Any) -> bool:
+    """`const co = Daily.createCallObject()`, or `ref.current = DailyIframe.createFrame(…)`."""
+    node = receiver
+    if node.type == "identifier":
+        decl = ev.find_decl(mod.text(node), node, mod)
+        value = decl.node.child_by_field_name("value") if isinstance(decl, VarBinding) else None
+        return value is not None and _daily_factory_call(mod, value)
+    text = mod.text(node).replace("?.", ".").replace("!", "")
+    for asg in mod.assignments:
+        left, right = asg.child_by_field_name("left"), asg.child_by_field_name("right")
+        if left is not None and right is not None and mod.text(left).replace(" ", "") == text and \
+                _daily_factory_call(mod, right):
+            return True
+    return False
+
+
+def _daily_factory_call(mod: Module, node: Any) -> bool:
+    while node.type in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression") \
+            and node.named_children:
+        node = node.named_children[0]
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return fn is not None and mod.text(fn).rsplit(".", 1)[-1] in _DAILY_FACTORIES

@@ -32,6 +32,7 @@ class UnloadAnalysis:
         self.route = route
         self.ev = ev
         self.good: list[Listener] = []  # listeners of a required event that do the job
+        self.also_good: list[Listener] = []  # listeners of an also-accepted event (pagehide) that do the job
         self.problems: list[Problem] = []
         self.unresolved: list[str] = []
         self.listeners: list[Listener] = []
@@ -96,6 +97,8 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
             out.problems.extend(problems)
         elif lst.event in required:
             out.good.append(lst)
+        else:
+            out.also_good.append(lst)
     # A good listener makes the others' problems moot only for the events the SOP names.
     if out.good:
         out.problems = []

@@ -28,6 +28,10 @@ class UnloadCleanup(Rule):
         "not-rendered": Message("the {event} listener is in code no page runs: {why}",
                                 "register it in the component (or a hook it calls) that a page renders during "
                                 "the conversation"),
+        "only-other-event": Message("a {event} listener ends the session, but the SOP asks for beforeunload "
+                                    "(section 1.B): {event} alone does not satisfy it",
+                                    "register the same handler for 'beforeunload' too: "
+                                    "window.addEventListener('beforeunload', handler), removed in the same cleanup"),
         "outside-effect": Message("the {event} listener is registered outside an effect",
                                   "register it inside useEffect so it follows the conversation's lifetime"),
         "never-removed": Message("the {event} listener is never removed in the effect's cleanup",
@@ -89,6 +93,8 @@ owns the conversation.
                  "export async function GET() { return Response.json({}); }\n"
                  "export async function POST() { return Response.json({}); }\n"}, Status.FAIL,
                 "a GET to a route that answers GET too: the SOP's request is a POST", kinds=("wrong-method",)),
+        Example(project(AVATAR.replace("'beforeunload'", "'pagehide'")), Status.FAIL,
+                "pagehide alone (the SOP asks for beforeunload)", kinds=("only-other-event",)),
         Example(project(AVATAR.replace("window.addEventListener('beforeunload'", "window.addEventListener('resize'")
                         .replace("removeEventListener('beforeunload'", "removeEventListener('resize'")),
                 Status.FAIL, "no unload listener", kinds=("no-listener",)),
@@ -103,6 +109,9 @@ owns the conversation.
                    for r in analysis.requests_of(lst)]
             return self.passed(f"the {lst.event} listener ends the session through {analysis.route}", ev)
         if not analysis.problems and not analysis.unresolved:
+            if analysis.also_good:  # the SOP's letter: pagehide alone is not beforeunload; say what to add
+                return self.failed("no beforeunload listener ends the session", [
+                    self.report("only-other-event", lst.location, event=lst.event) for lst in analysis.also_good])
             return self.failed("no beforeunload listener ends the session", [
                 self.report("no-listener", client_anchor(ctx.app), route=analysis.route)])
         verdict = self.verdict()

@@ -45,7 +45,7 @@ def can_render(ev: Evaluator, mod: Module, node: Any) -> Rendering:
     if owner is None:
         return RENDERED  # not inside a named component or hook: nothing to follow
     name, exported_default = owner
-    if _used(ev, mod, name, exported_default, 0, set()):
+    if _used(ev, mod, name, exported_default, 0, _Walk()):
         return RENDERED
     what = f"<{name}>" if name[:1].isupper() else f"{name}()"
     return Rendering(False, f"nothing a page renders uses {what} ({mod.repo_path})")
@@ -137,17 +137,37 @@ def _is_hook(name: str) -> bool:
 
 # ---------------------------------------------------------------------------- who uses it
 def _used(ev: Evaluator, mod: Module, name: str, exported_default: bool, depth: int,
-          seen: set[tuple[str, str]]) -> bool:
+          seen: _Walk) -> bool:
     """Is component/hook `name` of `mod` rendered or called by something that is rendered?"""
     key = (mod.path, name)
-    if key in seen:
+    if key in seen.path:
+        seen.cuts.add(key)  # a cycle: answered False here, so results until `key` finishes are partial
         return False
     if depth > _MAX_DEPTH:
         return True  # too far to follow: assume it is
     memo: dict[tuple[str, str], bool] = ev.index.memo.setdefault("rendered-components", {})
     if key in memo:
         return memo[key]
-    seen.add(key)
+    seen.path.add(key)
+    try:
+        result = _used_here(ev, mod, name, exported_default, depth, seen)
+    finally:
+        seen.path.discard(key)
+        seen.cuts.discard(key)
+    if result or not seen.cuts:  # a False that rests on a cycle cut above `key` is not kept
+        memo[key] = result
+    return result
+
+
+class _Walk:
+    """The components on the path being followed, and the ones where a cycle was cut."""
+
+    def __init__(self) -> None:
+        self.path: set[tuple[str, str]] = set()
+        self.cuts: set[tuple[str, str]] = set()
+
+
+def _used_here(ev: Evaluator, mod: Module, name: str, exported_default: bool, depth: int, seen: _Walk) -> bool:
     index = ev.index
     result = False
     if mod.path in _entries(index) and (exported_default or _default_local(mod) == name):
@@ -158,7 +178,6 @@ def _used(ev: Evaluator, mod: Module, name: str, exported_default: bool, depth: 
         names = [e for e, entry in mod.exports.items()
                  if entry.source is None and (entry.local == name or (e == "default" and exported_default))]
         result = any(_exported_used(ev, mod, e, depth, seen) for e in names)
-    memo[key] = result
     return result
 
 
@@ -174,7 +193,7 @@ def _default_local(mod: Module) -> str | None:
     return entry.local if entry is not None else None
 
 
-def _used_in_module(ev: Evaluator, mod: Module, name: str, depth: int, seen: set[tuple[str, str]]) -> bool:
+def _used_in_module(ev: Evaluator, mod: Module, name: str, depth: int, seen: _Walk) -> bool:
     """A JSX element `<name>` or a call `name()` in `mod` inside something rendered; an alias
     (`const View = name`) followed; any other use of the value taken as rendering it."""
     for ref in _references(ev, mod, name):
@@ -208,7 +227,7 @@ def _used_in_module(ev: Evaluator, mod: Module, name: str, depth: int, seen: set
     return False
 
 
-def _site_used(ev: Evaluator, mod: Module, site: Any, depth: int, seen: set[tuple[str, str]]) -> bool:
+def _site_used(ev: Evaluator, mod: Module, site: Any, depth: int, seen: _Walk) -> bool:
     """The place that renders (or calls) the component is itself rendered."""
     element = site.parent if site.type == "jsx_opening_element" else site
     chain = ancestors(element, mod.root)
@@ -220,7 +239,7 @@ def _site_used(ev: Evaluator, mod: Module, site: Any, depth: int, seen: set[tupl
     return _used(ev, mod, owner[0], owner[1], depth + 1, seen)
 
 
-def _exported_used(ev: Evaluator, mod: Module, exported: str, depth: int, seen: set[tuple[str, str]]) -> bool:
+def _exported_used(ev: Evaluator, mod: Module, exported: str, depth: int, seen: _Walk) -> bool:
     """Some evidence module imports `exported` from `mod` and renders it (re-exports followed)."""
     index = ev.index
     for user_path in _importers(index).get(mod.path, ()):
@@ -252,7 +271,7 @@ def _exported_used(ev: Evaluator, mod: Module, exported: str, depth: int, seen: 
 
 
 def _namespace_used(ev: Evaluator, user: Module, ns: str, exported: str, depth: int,
-                    seen: set[tuple[str, str]]) -> bool:
+                    seen: _Walk) -> bool:
     for el in user.jsx:
         tag = jsx_tag(user, el)
         if tag == f"{ns}.{exported}" and _site_used(ev, user, el, depth, seen):

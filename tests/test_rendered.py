@@ -19,6 +19,7 @@ export default function EndButton({ id }: { id: string }) {
   return <button onClick={() => fetch('/api/tavus/end', { method: 'POST', body: id })}>End Session</button>;
 }
 """
+END = "() => fetch('/api/tavus/end', { method: 'POST', body: 'x' })"
 PAGE = "import Avatar from '../components/Avatar';\nexport default function Page() { return <Avatar />; }\n"
 
 
@@ -115,3 +116,18 @@ def test_a_listener_counts_only_where_a_rendered_component_calls_its_hook(tmp_pa
     assert got.status is status, (got.message, [f.message for f in got.findings])
     if status is Status.FAIL:
         assert kinds(got) == ["not-rendered"] and "useEnd()" in got.findings[0].message
+
+
+def test_components_that_render_each_other_are_rendered_whatever_is_asked_first(tmp_path: Path) -> None:
+    """A tree that recurses (A renders B, B renders A) below a page: a cycle cut while following A must
+    not leave B remembered as unrendered."""
+    a = ("'use client';\nimport B from './BNode';\n"
+         "export default function ANode({ n }: { n: number }) {\n"
+         "  return <div><button onClick={() => 1}>Leave</button>{n > 0 && <B n={n - 1} />}</div>;\n}\n")
+    b = ("'use client';\nimport A from './ANode';\n"
+         "export default function BNode({ n }: { n: number }) {\n"
+         f"  return <div><button onClick={{{END}}}>End Session</button>{{n > 0 && <A n={{n - 1}} />}}</div>;\n}}\n")
+    avatar = "import ANode from './ANode';\nexport default function Avatar() { return <ANode n={2} />; }\n"
+    got = verdicts(project(tmp_path, avatar, {"components/ANode.tsx": a, "components/BNode.tsx": b}),
+                   "TAV005")["TAV005"]
+    assert got.status is Status.PASS, [f.message for f in got.findings]

@@ -8,13 +8,15 @@ from sop_check.records import record
 from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
-                                call_args, describe, returns, shown)
+                                VarBinding, call_args, describe, returns, shown)
+from sop_check.evaluate.scopes import destructured_prop
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
 from sop_check.rule import unresolved
 
-from sop_check_rules._routes import routes_at
+from sop_check_rules._rendered import RENDERED, Rendering, can_render
+from sop_check_rules._routes import Service, route_serves, routes_at
 from sop_check_rules._urls import calls_route, path_of
 
 EFFECT_HOOKS = ("useEffect", "useLayoutEffect", "useInsertionEffect", "useIsomorphicLayoutEffect", "useMount")
@@ -71,6 +73,54 @@ def base_path(index: AppIndex) -> str | None:
 
 def route_served(index: AppIndex, route: str) -> bool:
     return bool(routes_at(index, route))
+
+
+@record
+class EndCall:
+    """How the requests a place sends to the end route fare. `good`: a POST the route serves, the
+    SOP's request. Otherwise the first problem as a finding kind with its template data (kinds
+    `route-not-served`, `method-not-served`, `wrong-method`), and what could not be told."""
+
+    good: Request | None = None
+    served: Request | None = None  # a request the route answers, whatever its method
+    kind: str | None = None
+    request: Request | None = None
+    data: dict[str, object] = field(default_factory=dict)
+    unresolved: list[str] = field(default_factory=list)
+
+
+def judge_end_requests(index: AppIndex, route: str, requests: list[Request], *,
+                       missing_route_is_tav001s: bool = False) -> EndCall:
+    """A request to the end route does its job only if a route answers its method there: a POST to
+    a route that exports only GET, or a GET (fetch's default) to a POST-only route, gets a 405.
+
+    Only a refusal seen in the route file is the caller's finding. A route file whose methods
+    cannot be read (a syntax error, a package's `export *`) is TAV001's `unknown`, and the request
+    is judged as if the route answered it; with `missing_route_is_tav001s` (TAV005, TAV105), so
+    is a route that does not exist at all (TAV001's finding; TAV003 keeps `route-not-served`)."""
+    out = EndCall()
+    for r in requests:
+        if not isinstance(r.method, str):
+            out.unresolved.append(f"{r.location}: the method of the request to {route} ({r.method.reason})")
+            continue
+        service = route_serves(index, route, r.method)
+        if service.served is None or (not service.routed and missing_route_is_tav001s):
+            service = Service(True)
+        if service.served and out.served is None:
+            out.served = r
+        if service.served and r.method == "POST":
+            out.good = r
+            return out
+        if out.kind is not None:
+            continue
+        out.request = r
+        if not service.routed:
+            out.kind, out.data = "route-not-served", {"route": route}
+        elif not service.served:
+            out.kind, out.data = "method-not-served", {"route": route, "method": r.method, "detail": service.detail}
+        else:
+            out.kind, out.data = "wrong-method", {"route": route, "method": r.method}
+    return out
 
 
 # ---------------------------------------------------------------------------- listeners
@@ -145,7 +195,7 @@ def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: 
         return None
     lst = Listener(mod, call, event.text, ev.eval(args[1], mod, scope), mod.text(args[1]))
     lst.effect = enclosing_effect(mod, call)
-    lst.removed = _removed(ev, mod, lst, args[1], scope)
+    lst.removed = _removed(ev, mod, lst, args[1], scope) or (len(args) > 2 and _aborted(ev, mod, lst, args[2], scope))
     return lst
 
 
@@ -246,6 +296,60 @@ def _removed(ev: Evaluator, mod: Module, lst: Listener, handler_node: Any, scope
     return False
 
 
+def _aborted(ev: Evaluator, mod: Module, lst: Listener, options: Any, scope: Any = None) -> bool:
+    """`addEventListener(e, h, { signal: controller.signal })` with `controller.abort()` in the effect's
+    cleanup: aborting the signal removes the listener (the modern idiom)."""
+    if lst.effect is None:
+        return False
+    opts = ev.eval(options, mod, scope)
+    thunk = opts.props.get("signal") if isinstance(opts, Obj) else None
+    if thunk is None or thunk.node is None:
+        return False
+    controller = _controller_of(ev, thunk.module, thunk.node)
+    if controller is None:
+        return False
+    want = _binding_key(ev, thunk.module, controller)
+    for node, m in _cleanup_calls(ev, mod, lst.effect):
+        fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+        if fn is None or fn.type != "member_expression":
+            continue
+        prop, obj = fn.child_by_field_name("property"), fn.child_by_field_name("object")
+        if prop is not None and obj is not None and m.text(prop) == "abort" and _binding_key(ev, m, obj) == want:
+            return True
+    return False
+
+
+def _controller_of(ev: Evaluator, mod: Module, signal: Any) -> Any:
+    """The AbortController expression a signal comes from: `c.signal`, or a name bound to it
+    (`const signal = c.signal`, `const { signal } = c`)."""
+    node = signal
+    for _ in range(4):
+        if node.type == "member_expression":
+            prop = node.child_by_field_name("property")
+            return node.child_by_field_name("object") if prop is not None and mod.text(prop) == "signal" else None
+        if node.type not in ("identifier", "shorthand_property_identifier"):
+            return None
+        decl = ev.find_decl(mod.text(node), node, mod)
+        if not isinstance(decl, VarBinding):
+            return None
+        pattern, value = decl.node.child_by_field_name("name"), decl.node.child_by_field_name("value")
+        if pattern is None or value is None:
+            return None
+        if pattern.type == "object_pattern":
+            return value if destructured_prop(pattern, mod.text(node), mod) == "signal" else None
+        node = value
+    return None
+
+
+def _binding_key(ev: Evaluator, mod: Module, node: Any) -> tuple[str, int] | str:
+    """The same controller seen from two places: its declaration, else its text (`ref.current`)."""
+    if node.type == "identifier":
+        decl = ev.find_decl(mod.text(node), node, mod)
+        if isinstance(decl, VarBinding):
+            return (mod.path, decl.node.id)
+    return mod.text(node).replace("?.", ".").replace(" ", "")
+
+
 def _reset(ev: Evaluator, mod: Module, lst: Listener, target: str) -> bool:
     if lst.effect is None:
         return False
@@ -288,6 +392,7 @@ class Control:
     label: str
     attrs: dict[str, Any]
     hidden: str | None  # why it is hidden, or None
+    rendering: Rendering = RENDERED  # whether a page can render it at all (rules/_rendered.py)
 
     @property
     def location(self) -> Location:
@@ -327,18 +432,29 @@ def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
                     (not isinstance(v, bool) and mod.text(v).strip("'\"") == "true"):
                 return f"it has the {key} attribute"
     style = attrs.get("style")
-    if style is not None and style is not True and re.search(r"display\s*:\s*['\"]none['\"]", mod.text(style)):
-        return "its style is display: none"
-    cls = attrs.get("className")
+    if style is not None and style is not True:
+        if re.search(r"display\s*:\s*['\"]none['\"]", mod.text(style)):
+            return "its style is display: none"
+        styled = ev.eval(style, mod, None)  # `style={hiddenStyle}`
+        for prop, hiding in (("display", "none"), ("visibility", "hidden")):
+            shown_as = ev.get_prop(styled, prop) if isinstance(styled, Obj) else None
+            if isinstance(shown_as, Str) and shown_as.text == hiding:
+                return f"its style is {prop}: {hiding}"
+    cls = attrs.get("className") or attrs.get("class")
     if cls is not None and cls is not True:
         value = ev.eval(cls, mod, None)
-        text = value.text if isinstance(value, Str) else ""
+        text = value.text if isinstance(value, Str) and value.exact else ""  # a class added at run time may show it
         tokens = text.split()
-        if "hidden" in tokens and not any(re.match(r"^\w+:(block|flex|inline|inline-flex|grid)$", t) for t in tokens):
-            return "its class hides it (hidden)"
+        # Tailwind: `hidden` (also `!hidden`, `hidden!`) hides it unless a variant shows it (`md:block`).
+        if any(t.strip("!") == "hidden" for t in tokens) and not any(_SHOWN_BY_VARIANT.match(t) for t in tokens):
+            return "its class hides it (hidden, with no responsive override such as md:block)"
         if "invisible" in tokens or "sr-only" in tokens:
             return "its class hides it"
     return None
+
+
+_SHOWN_BY_VARIANT = re.compile(r"^(?:[\w\[\]&@/.=-]+:)+!?(?:block|inline-block|inline|flex|inline-flex|grid|inline-grid|"
+                               r"table|table-row|table-cell|contents|flow-root|list-item)!?$")
 
 
 def _name_words(tag: str, attrs: dict[str, Any], mod: Module) -> str:
@@ -360,9 +476,24 @@ def _name_words(tag: str, attrs: dict[str, Any], mod: Module) -> str:
     return " ".join(re.split(r"[^A-Za-z]+", text)).strip()
 
 
+# Controls of UI libraries whose names do not end in Button (Mantine, MUI, React Native, Radix menus).
+CONTROL_COMPONENTS = frozenset({"ActionIcon", "Fab", "Pressable", "TouchableOpacity", "TouchableHighlight",
+                                "MenuItem", "DropdownMenuItem", "ContextMenuItem", "MenubarItem"})
+# `styled.button`, `styled('button')`, `tw.button`, `styled(Button)`: a component that is a button.
+_STYLED_BUTTON = re.compile(r"^(?:styled|tw|css)\s*(?:\.\s*button\b|\(\s*(?:['\"]button['\"]|\w*Button)\s*[,)])")
+
+
 def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
     last = tag.split(".")[-1]
     if tag == "button" or (last[:1].isupper() and last.endswith("Button")) or last == "Button":
+        return True
+    if last == "button" or last in CONTROL_COMPONENTS:
+        return True  # `<motion.button>`, `<m.button>`, `<animated.button>`, library controls (corpus L1)
+    if tag in ("a", "Link") and "onClick" in attrs:
+        return True  # a link that acts on click
+    decl = mod.decls.get(tag)
+    value = decl.child_by_field_name("value") if decl is not None and decl.type == "variable_declarator" else None
+    if value is not None and _STYLED_BUTTON.match(mod.text(value)[:80]):
         return True
     role = attrs.get("role")
     return role is not None and role is not True and mod.text(role).strip("'\"{}") == "button"
@@ -396,7 +527,7 @@ def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Cont
                 label = _name_words(tag, attrs, mod)
             if not label_matches(label, labels):
                 continue
-            out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs)))
+            out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs), can_render(ev, mod, el)))
     return out
 
 
@@ -408,9 +539,9 @@ def client_anchor(index: AppIndex) -> Location:
     return index.location("package.json")
 
 
-def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location]]:
-    """Cleanup functions returned by effects: they run when the component unmounts."""
-    out: list[tuple[Func, Location]] = []
+def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location, tuple[Module, Any]]]:
+    """Cleanup functions returned by effects (they run when the component unmounts), with the effect."""
+    out: list[tuple[Func, Location, tuple[Module, Any]]] = []
     for mod in index.evidence_modules(("useeffect", "uselayouteffect")):
         for call in mod.calls:
             fn = call.child_by_field_name("function")
@@ -429,12 +560,13 @@ def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location
             for node in returned:
                 value = ev.eval(node, mod, None)
                 if isinstance(value, Func):
-                    out.append((value, mod.location(call)))
+                    out.append((value, mod.location(call), (mod, call)))
     return out
 
 
-def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Location]]:
-    """(description, handler value, location) of every onClick / onPress in shipping client code."""
+def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Location, tuple[Module, Any]]]:
+    """(description, handler value, location, (module, element)) of every onClick / onPress in shipping
+    client code."""
     out = []
     for mod in index.evidence_modules(("onclick", "onpress")):
         for el in mod.jsx:
@@ -445,5 +577,5 @@ def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Locat
             if node is None or node is True:
                 continue
             tag = jsx_tag(mod, el) or "element"
-            out.append((f"the onClick of <{tag}>", ev.eval(node, mod, None), mod.location(el)))
+            out.append((f"the onClick of <{tag}>", ev.eval(node, mod, None), mod.location(el), (mod, el)))
     return out

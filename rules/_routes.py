@@ -11,10 +11,10 @@ from typing import Any
 from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
 from sop_check.index import AppIndex
 from sop_check.records import record
-from sop_check.routes import RouteFile, route_shape, route_table
+from sop_check.routes import ANY_METHOD, RouteFile, route_methods, route_shape, route_table
 
 # The route model (which file serves which URL, and why not) is the engine's.
-__all__ = ["RouteFile", "all_routes", "conflicts_at", "routes_at", "route_url"]
+__all__ = ["RouteFile", "Service", "all_routes", "conflicts_at", "route_serves", "routes_at", "route_url"]
 
 
 def route_url(path: str) -> RouteFile | None:
@@ -35,6 +35,60 @@ def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
 def conflicts_at(index: AppIndex, url: str) -> list[RouteFile]:
     """Files that define `url` in both routers (or as page and route): `next build` fails."""
     return route_table(index).conflicts_at(url)
+
+
+@record(frozen=True)
+class Service:
+    """Whether the app answers `method` at a URL: True, False (why not), or None (what could not be told)."""
+
+    served: bool | None
+    detail: str = ""  # why not ("app/api/tavus/end/route.ts exports only GET"), or what is unknown
+    routed: bool = True  # False: no route file serves the URL for any method
+
+
+def route_serves(index: AppIndex, url: str, method: str) -> Service:
+    """Is `url` served for `method`? App Router: the exported method functions (HEAD and OPTIONS
+    come with GET and any handler); Pages Router: every method; Python: only POST is read."""
+    key = f"route-serves:{url}:{method}"
+    cached = index.memo.get(key)
+    if isinstance(cached, Service):
+        return cached
+    index.memo[key] = found = _serves(index, url, method.upper())
+    return found
+
+
+def _serves(index: AppIndex, url: str, method: str) -> Service:
+    routes = routes_at(index, url)
+    if not routes:
+        return Service(False, f"no route serves {url}", routed=False)
+    unsure: list[str] = []
+    refused: list[str] = []
+    for route in routes:
+        if route.kind == "python":
+            from sop_check_rules._python import python_serves_post
+
+            ok, message, _ = python_serves_post(index, route.path, url)
+            if ok and method == "POST":
+                return Service(True)
+            if ok is None or method != "POST":
+                unsure.append(f"{route.path}: {message}" if ok is None else
+                              f"whether {route.path} answers {method} (only POST is read in Python functions)")
+            else:
+                refused.append(f"{route.path}: {message}")
+            continue
+        methods = route_methods(index, route)
+        names = set(methods.names)
+        if ANY_METHOD in names or method in names or (method == "HEAD" and "GET" in names) or \
+                (method == "OPTIONS" and names):
+            return Service(True)
+        if not methods.complete:
+            unsure.append(methods.unresolved)
+            continue
+        refused.append(f"{route.path} exports only {', '.join(methods.names)}" if methods.names else
+                       f"{route.path} exports no request handler")
+    if unsure:
+        return Service(None, "; ".join(unsure))
+    return Service(False, "; ".join(refused))
 
 
 @record

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from sop_check.index import AppIndex, Module
+from sop_check.index import AppIndex, Module, string_value
 from sop_check.parse.typescript import CODE_EXTENSIONS
 
 # Values that are obviously not a real key.
@@ -49,10 +49,13 @@ def all_modules(index: AppIndex, needles: tuple[str, ...]) -> Iterator[Module]:
 
 
 def client_modules(index: AppIndex) -> set[str]:
-    """Modules that run in the browser: `'use client'` ones and those imported only by client modules.
+    """Modules that run in the browser: `'use client'` ones and every module a client module imports
+    for a value (corpus K1: a module imported by a client page *and* a route handler ships to the
+    browser too; a type-only import is erased and ships nothing).
 
-    Route handlers, `pages/api`, `'use server'` modules and middleware are server code whatever
-    imports them. The import graph is read from bytes (no parse) and solved to a fixpoint.
+    Route handlers, `pages/api`, `'use server'` modules, middleware and modules that import
+    `server-only` are server code whatever imports them. The import graph is read from bytes and
+    solved to a fixpoint; only client modules are parsed, to tell type-only imports apart.
     """
     from sop_check_rules._routes import route_url
 
@@ -73,7 +76,8 @@ def client_modules(index: AppIndex) -> set[str]:
         head = data[:200]
         if b"use client" in head:
             client.add(f)
-        elif b"use server" in head or route_url(f) is not None or "/middleware." in "/" + f:
+        elif b"use server" in head or route_url(f) is not None or "/middleware." in "/" + f or \
+                _SERVER_ONLY.search(data):
             server.add(f)
     changed = True
     while changed:
@@ -82,10 +86,49 @@ def client_modules(index: AppIndex) -> set[str]:
             if f in client or f in server:
                 continue
             users = importers.get(f)
-            if users and all(u in client for u in users):
+            if users and any(u in client and _imports_a_value(index, u, f) for u in users):
                 client.add(f)
                 changed = True
     return client
+
+
+_SERVER_ONLY = re.compile(rb"""\bimport\s*+['"]server-only['"]""")
+
+
+def _imports_a_value(index: AppIndex, user: str, target: str) -> bool:
+    """Does `user` import something of `target` that survives compilation (not `import type`)?"""
+    mod = index.module(user)
+    if mod is None:
+        return True  # cannot tell: it ships
+    for stmt in mod.root.named_children:
+        if stmt.type not in ("import_statement", "export_statement"):
+            continue
+        source = stmt.child_by_field_name("source")
+        if source is None or index.resolve_import(user, string_value(mod, source)) != target:
+            continue
+        if stmt.type == "export_statement" or not _type_only(mod, stmt):
+            return True
+    # Imported otherwise (`import()`, `require`, or inside a block): it ships.
+    return not any(_imports_statically(index, mod, user, target, stmt) for stmt in mod.root.named_children)
+
+
+def _imports_statically(index: AppIndex, mod: Module, user: str, target: str, stmt: Any) -> bool:
+    source = stmt.child_by_field_name("source") if stmt.type == "import_statement" else None
+    return source is not None and index.resolve_import(user, string_value(mod, source)) == target
+
+
+def _type_only(mod: Module, stmt: Any) -> bool:
+    """`import type { A } from …`, or `import { type A, type B } from …` (nothing else)."""
+    if any(c.type == "type" for c in stmt.children):
+        return True
+    clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+    if clause is None:
+        return False  # `import './x'`: a side effect, it ships
+    parts = clause.named_children
+    if len(parts) != 1 or parts[0].type != "named_imports":
+        return False
+    specs = [s for s in parts[0].named_children if s.type == "import_specifier"]
+    return bool(specs) and all(mod.text(s).startswith("type ") for s in specs)
 
 
 def string_literal(mod: Module, node: Any) -> str | None:

@@ -3,13 +3,16 @@ TAV004 (its request), computed once per app and set of options."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Request
 from sop_check.model import Evidence, Location
 from sop_check.records import record
 from sop_check.rule import unresolved
 
-from sop_check_rules._client import Listener, base_path, describe_request, end_reach, route_served, unload_listeners
+from sop_check_rules._rendered import can_render
+from sop_check_rules._client import Listener, base_path, describe_request, end_reach, judge_end_requests, unload_listeners
 from sop_check_rules._routes import routes_at
 
 
@@ -30,6 +33,7 @@ class UnloadAnalysis:
         self.route = route
         self.ev = ev
         self.good: list[Listener] = []  # listeners of a required event that do the job
+        self.also_good: list[Listener] = []  # listeners of an also-accepted event (pagehide) that do the job
         self.problems: list[Problem] = []
         self.unresolved: list[str] = []
         self.listeners: list[Listener] = []
@@ -53,10 +57,13 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
     index = ctx.app
     bp = base_path(index)
     out = UnloadAnalysis(route, ev)
-    served = route_served(index, route)
     for lst in unload_listeners(index, ev, events):
         out.listeners.append(lst)
         problems: list[Problem] = []
+        rendering = can_render(ev, lst.module, lst.node)
+        if not rendering.rendered:  # a listener in a component no page renders never runs
+            out.problems.append(Problem("not-rendered", lst.location, {"event": lst.event, "why": rendering.why}))
+            continue
         if not isinstance(lst.handler, Func):
             out.unresolved.append(unresolved(f"{lst.location}: the {lst.event} handler `{lst.handler_text[:40]}` "
                                              f"({getattr(lst.handler, 'reason', 'not a function')})", lst.location,
@@ -79,26 +86,31 @@ def analyse_unload(ctx: CheckContext) -> UnloadAnalysis:
                                         (Evidence(f"the {lst.event} listener that sends it", lst.location),)))
             else:
                 problems.append(Problem("never-calls-end", lst.location, {"event": lst.event, "route": route}))
-        elif not served:
-            problems.append(Problem("route-not-served", lst.location, {"event": lst.event, "route": route}))
-        elif not any(r.method == "POST" for r in reach.end_requests):
-            r = reach.end_requests[0]
-            if isinstance(r.method, str):
-                served_by = routes_at(index, route)[0].path
-                problems.append(Problem("wrong-method", r.location,
-                                        {"event": lst.event, "route": route, "method": r.method},
-                                        (Evidence(f"the end route, which serves POST: {served_by}",
-                                                  index.location(served_by)),)))
-            else:
-                out.unresolved.append(unresolved(f"{r.location}: the method of the unload request ({r.method.reason})",
-                                                 r.location, r.method))
+        else:
+            # The request must reach a route that answers its method (a 405 ends nothing).
+            call = judge_end_requests(index, route, reach.end_requests)
+            if call.good is None and call.unresolved:
+                out.unresolved.extend(call.unresolved)
                 continue
+            if call.good is None and call.kind is not None and call.request is not None:
+                at = lst.location if call.kind == "route-not-served" else call.request.location
+                problems.append(Problem(call.kind, at, {"event": lst.event, **call.data}, _route_evidence(index, route)))
         if problems:
             out.problems.extend(problems)
         elif lst.event in required:
             out.good.append(lst)
+        else:
+            out.also_good.append(lst)
     # A good listener makes the others' problems moot only for the events the SOP names.
     if out.good:
         out.problems = []
     index.memo[key] = out
     return out
+
+
+def _route_evidence(index: Any, route: str) -> tuple[Evidence, ...]:
+    """The route file that refuses (or that the SOP's POST should reach), as a related place."""
+    served = routes_at(index, route)
+    if not served:
+        return ()
+    return (Evidence(f"the end route: {served[0].path}", index.location(served[0].path)),)

@@ -71,7 +71,8 @@ The path is the pack option `end-route`.
                 kinds=("no-post-handler",)),
         Example({"package.json": _PKG, "app/_lib/api/tavus/end/route.ts": _ROUTE}, Status.FAIL,
                 "a private folder is not routable", kinds=("missing-route",)),
-        Example({"package.json": _PKG, "lib/tavus.ts": "export const TAVUS = 'tavus';\n"}, Status.FAIL, "no route",
+        Example({"package.json": _PKG, "lib/tavus.ts": "export const key = process.env.TAVUS_API_KEY;\n"}, Status.FAIL,
+                "no route",
                 kinds=("missing-route",)),
     )
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any, Mapping
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, Value, describe, env_name
-from sop_check.index import FUNCTION_TYPES, Module, descendants
 from sop_check.model import Location, Message, RuleResult, Status
 from sop_check.rule import Example, Rule, Verdict, unresolved
 
+from sop_check_rules._missing_id import find_missing_id_400
 from sop_check_rules._routes import expected_route_file, post_handler, routes_at
 from sop_check_rules._urls import UrlTemplate, host_of, template_regex, wrong_upstream
 
@@ -31,7 +30,6 @@ _STUB = """export async function POST(request: Request) {
   return Response.json({ ok: true });
 }
 """
-_CONDITION_WORDS = re.compile(r"success|error|valid|parse|missing|typeof|length", re.I)
 
 
 class EndRouteTerminates(Rule):
@@ -69,7 +67,11 @@ Follows the POST handler of the end route (through wrappers, helpers and
 constants in other modules) and checks that it:
 1. makes a `POST` request to `https://tavusapi.com/v2/conversations/{id}/end`;
 2. sends the `x-api-key` header with a value read from `process.env.TAVUS_API_KEY`;
-3. answers `400` when the conversation id is missing.
+3. answers `400` when the conversation id is missing: the 400 is reached *because* of it
+   (`if (!id)`, `typeof id !== 'string'`, `id == null`, a failed `safeParse` of a schema
+   that requires the id, a `throw` on such a test caught into a 400); a 400 only for a body
+   that is not JSON, for a failed Tavus call or for any error does not count, and a check by
+   the project's own validator of the whole body is `unknown`.
 Comments and strings do not count; a stub, a commented-out call, a `DELETE`
 upstream, `Authorization: Bearer`, another host or a hard-coded key fail.
 
@@ -227,16 +229,15 @@ POST to the end endpoint with the key from the environment.
 
     def _check_400(self, ev: Evaluator, functions: list[Func], opts: Mapping[str, Any], anchor: Location,
                    verdict: Verdict) -> None:
-        for i, func in enumerate(functions):
-            mod = func.module
-            for num in descendants(func.node, frozenset({"number"})):
-                if mod.text(num) != "400" or mod.in_error(num) or not _is_status(num, mod):
-                    continue
-                # In a helper (`badRequest()`), the branch is at the call site: the helper counts.
-                if i > 0 or _guarded(num, func.node, mod, opts):
-                    verdict.saw("400 answer when the id is missing", mod.location(num))
-                    return
-        verdict.report("no-400", anchor)
+        # The 400 must be reached because the id is missing, not on any failure (rules/_missing_id.py).
+        found = find_missing_id_400(ev, functions, list(opts.get("id-fields", [])))
+        if found.where is not None:
+            mod, num = found.where
+            verdict.saw("400 answer when the id is missing", mod.location(num))
+        elif found.unresolved:
+            verdict.could_not_resolve(*found.unresolved)
+        else:
+            verdict.report("no-400", anchor)
 
     # -- Python (Vercel functions) --------------------------------------------
     def _python(self, ctx: CheckContext, path: str, verdict: Verdict) -> None:
@@ -266,35 +267,3 @@ def _looks_tavus(r: Request, opts: Mapping[str, Any]) -> bool:
     return opts["tavus-host"] in t or "/conversations" in t
 
 
-def _is_status(num: Any, mod: Module) -> bool:
-    """`{ status: 400 }`, `res.status(400)`, `statusCode = 400`, `new Response(x, { status: 400 })`."""
-    parent = num.parent
-    if parent is None:
-        return False
-    if parent.type == "pair":
-        key = parent.child_by_field_name("key")
-        return key is not None and mod.text(key).strip("'\"") in ("status", "statusCode")
-    if parent.type == "arguments" and parent.parent is not None:
-        fn = parent.parent.child_by_field_name("function")
-        return fn is not None and re.search(r"(status|sendStatus|writeHead|error|json)$", mod.text(fn)) is not None
-    if parent.type == "assignment_expression":
-        left = parent.child_by_field_name("left")
-        return left is not None and mod.text(left).endswith("statusCode")
-    return False
-
-
-def _guarded(num: Any, fn_node: Any, mod: Module, opts: Mapping[str, Any]) -> bool:
-    """The 400 is answered in a branch about the id: an `if`/ternary/catch between it and its function."""
-    ids = list(opts.get("id-fields", []))
-    node = num.parent
-    while node is not None and node.id != fn_node.id and node.type not in FUNCTION_TYPES:
-        if node.type == "catch_clause":
-            return True
-        if node.type in ("if_statement", "ternary_expression"):
-            cond = node.child_by_field_name("condition")
-            text = mod.text(cond) if cond is not None else ""
-            if any(re.search(rf"\b{re.escape(i)}\b", text) for i in ids) or _CONDITION_WORDS.search(text):
-                return True
-        node = node.parent
-    # A helper that answers 400 (e.g. `badRequest()`) and is only reached from a guarded call.
-    return node is not None and node.id != fn_node.id

@@ -25,6 +25,13 @@ class UnloadCleanup(Rule):
         "no-listener": Message("no beforeunload listener in the client code that pages render",
                                "add the SOP's useEffect with addEventListener('beforeunload', ...) that calls "
                                "{route} (section 1.B)"),
+        "not-rendered": Message("the {event} listener is in code no page runs: {why}",
+                                "register it in the component (or a hook it calls) that a page renders during "
+                                "the conversation"),
+        "only-other-event": Message("a {event} listener ends the session, but the SOP asks for beforeunload "
+                                    "(section 1.B): {event} alone does not satisfy it",
+                                    "register the same handler for 'beforeunload' too: "
+                                    "window.addEventListener('beforeunload', handler), removed in the same cleanup"),
         "outside-effect": Message("the {event} listener is registered outside an effect",
                                   "register it inside useEffect so it follows the conversation's lifetime"),
         "never-removed": Message("the {event} listener is never removed in the effect's cleanup",
@@ -38,12 +45,17 @@ class UnloadCleanup(Rule):
                                     "create the end route (TAV001)"),
         "wrong-method": Message("the {event} handler calls {route} with {method}, but the end route serves POST",
                                 "add method: 'POST' (fetch defaults to GET)"),
+        "method-not-served": Message("the {event} handler sends {method} to {route}, but {detail}: Next.js "
+                                     "answers 405 and the session is not ended",
+                                     "make the request and the route agree on POST: method: 'POST' in the request "
+                                     "(fetch defaults to GET), POST exported by the route (SOP 1.A)"),
     }
     docs = """
 ## What it does
 Finds `addEventListener('beforeunload', handler)` on `window` (or
 `window.onbeforeunload = handler`) in shipping client code reachable from a
-page, and checks that it is registered inside an effect (`useEffect`, also in a
+page (in a component or hook that a page actually renders or calls), and checks that
+it is registered inside an effect (`useEffect`, also in a
 custom hook or provider), removed in the effect's cleanup with the same event
 and handler, and that the handler (inline, named, or through functions it
 calls, across modules) sends a request to the end route.
@@ -76,7 +88,13 @@ owns the conversation.
         Example(project(AVATAR.replace("'/api/tavus/end'", "'/api/tavus/stop'")), Status.FAIL,
                 "posts elsewhere", kinds=("calls-other-route",)),
         Example(project(AVATAR.replace("        method: 'POST',\n", "")), Status.FAIL,
-                "a GET to a POST-only route", kinds=("wrong-method",)),
+                "a GET to a POST-only route", kinds=("method-not-served",)),
+        Example({**project(AVATAR.replace("        method: 'POST',\n", "")), "app/api/tavus/end/route.ts":
+                 "export async function GET() { return Response.json({}); }\n"
+                 "export async function POST() { return Response.json({}); }\n"}, Status.FAIL,
+                "a GET to a route that answers GET too: the SOP's request is a POST", kinds=("wrong-method",)),
+        Example(project(AVATAR.replace("'beforeunload'", "'pagehide'")), Status.FAIL,
+                "pagehide alone (the SOP asks for beforeunload)", kinds=("only-other-event",)),
         Example(project(AVATAR.replace("window.addEventListener('beforeunload'", "window.addEventListener('resize'")
                         .replace("removeEventListener('beforeunload'", "removeEventListener('resize'")),
                 Status.FAIL, "no unload listener", kinds=("no-listener",)),
@@ -91,6 +109,9 @@ owns the conversation.
                    for r in analysis.requests_of(lst)]
             return self.passed(f"the {lst.event} listener ends the session through {analysis.route}", ev)
         if not analysis.problems and not analysis.unresolved:
+            if analysis.also_good:  # the SOP's letter: pagehide alone is not beforeunload; say what to add
+                return self.failed("no beforeunload listener ends the session", [
+                    self.report("only-other-event", lst.location, event=lst.event) for lst in analysis.also_good])
             return self.failed("no beforeunload listener ends the session", [
                 self.report("no-listener", client_anchor(ctx.app), route=analysis.route)])
         verdict = self.verdict()

@@ -5,11 +5,12 @@ from __future__ import annotations
 from sop_check.context import CheckContext
 from sop_check.evaluate import Func, Unknown
 from sop_check.model import Evidence, Message, RuleResult, Status
-from sop_check.rule import Example, Rule, unresolved
+from sop_check.rule import Example, Rule, placeholders, unresolved
 
 from sop_check_rules._examples import client_project as project
 
-from sop_check_rules._client import base_path, client_anchor, describe_request, end_controls, end_reach
+from sop_check_rules._client import (base_path, client_anchor, describe_request, end_controls, end_reach,
+                                     judge_end_requests)
 
 AVATAR = """'use client';
 import { useState } from 'react';
@@ -40,7 +41,16 @@ class EndButton(Rule):
                               "render <button onClick={{endSession}}>End Session</button> (SOP section 1.C)"),
         "no-handler": Message("{control} has no onClick handler", "call the end function from onClick"),
         "hidden": Message("{control} ends the session but is hidden: {why}", "make the control visible"),
+        "not-rendered": Message("{control} is never rendered: {why}",
+                                "render the End control in the component a page shows during the conversation"),
         "wrong-method": Message("{control} calls the end route with {method}, not POST", "use method: 'POST'"),
+        "method-not-served": Message("{control} sends {method} to {route}, but {detail}: Next.js answers 405 and the "
+                                     "session is not ended",
+                                     "make the request and the route agree on POST: method: 'POST' in the request "
+                                     "(fetch defaults to GET), POST exported by the route (SOP 1.A)"),
+        "calls-other-route": Message("{control} calls {request}, not the end route {route}",
+                                     "call {route} from the handler (SOP section 1.C), or point the pack's end-route "
+                                     "option at the route the app uses"),
         "never-calls-end": Message("{control} does not call the end route {route} (its handler only changes local "
                                    "state or leaves the call)",
                                    "call fetch('{route}', {{ method: 'POST', ... }}) from the handler"),
@@ -52,8 +62,11 @@ with `role="button"`) whose label (text, `aria-label` or `title`; for an
 icon-only control, its component name, class or id, as in the Tavus CVI
 components' `className={styles.leaveButton}`) says end, disconnect, leave or
 hang up (pack option `labels`), and checks that one of
-them is visible (no `hidden`, `aria-hidden`, `display: none` or `hidden` class)
-and that its `onClick` reaches a request to the end route: directly, through a
+them is visible (no `hidden`, `aria-hidden`, `display: none` or `hidden` class
+without a responsive override such as `md:block`), can render at all (not behind a
+constant condition such as `{false && …}` or `const SHOW_END = false`, and in a
+component that a page renders: importing its module is not enough), and that its
+`onClick` reaches a POST that the end route answers: directly, through a
 named handler, a function from a custom hook or another module, or a prop
 passed by the parent.
 
@@ -90,7 +103,11 @@ Render a visible End Session button whose handler calls the end route
                                        "<button className={styles.sendButton} onClick={endSession}><svg /></button>")),
                 Status.FAIL, "icon-only button whose name says something else", kinds=("no-control",)),
         Example(project(AVATAR.replace("{ method: 'POST',", "{ method: 'GET',")), Status.FAIL,
-                "calls the POST-only end route with GET", kinds=("wrong-method",)),
+                "calls the POST-only end route with GET", kinds=("method-not-served",)),
+        Example({**project(AVATAR.replace("{ method: 'POST',", "{ method: 'GET',")), "app/api/tavus/end/route.ts":
+                 "export async function GET() { return Response.json({}); }\n"
+                 "export async function POST() { return Response.json({}); }\n"}, Status.FAIL,
+                "a GET to a route that answers GET too: the SOP's request is a POST", kinds=("wrong-method",)),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -106,6 +123,9 @@ Render a visible End Session button whose handler calls the end route
         verdict = self.verdict()
         for control in controls:
             where = f"<{control.tag}> \"{control.label[:40]}\" at {control.location}"
+            if not control.rendering.rendered:  # a control no page can show is no control (corpus U3)
+                verdict.report("not-rendered", control.location, control=where, why=control.rendering.why)
+                continue
             handler_node = control.attrs.get("onClick") or control.attrs.get("onPress")
             if handler_node is None or handler_node is True:
                 verdict.report("no-handler", control.location, control=where)
@@ -117,18 +137,24 @@ Render a visible End Session button whose handler calls the end route
                                                      control.location, handler, "unmodelled"))
                 continue
             reach = end_reach(ev, handler, route, bp)
-            posts = [r for r in reach.end_requests if r.method == "POST"]
-            if posts and control.hidden is None:
+            call = judge_end_requests(index, route, reach.end_requests, missing_route_is_tav001s=True)  # a POST the route answers
+            if call.good is not None and control.hidden is None:
                 return self.passed(f"{where} ends the session", [
                     Evidence(f"visible control {where}", control.location),
-                    Evidence(f"its onClick reaches {describe_request(posts[0])}", posts[0].location)])
-            if posts:
+                    Evidence(f"its onClick reaches {describe_request(call.good)}", call.good.location)])
+            if call.good is not None:
                 verdict.report("hidden", control.location, control=where, why=control.hidden)
-            elif reach.end_requests:
-                r = reach.end_requests[0]
-                verdict.report("wrong-method", r.location, control=where, method=r.method)
+            elif call.unresolved:
+                verdict.could_not_resolve(*call.unresolved)
+            elif call.kind is not None and call.request is not None:
+                wanted = placeholders(self.messages[call.kind].text) | placeholders(self.messages[call.kind].hint)
+                verdict.report(call.kind, call.request.location, control=where,
+                               **{k: v for k, v in call.data.items() if k in wanted})
             elif reach.unresolved:
                 verdict.could_not_resolve(*reach.unresolved)
+            elif reach.other_requests:  # name what it calls instead, as TAV003 does
+                verdict.report("calls-other-route", reach.other_requests[0].location, control=where,
+                               request=describe_request(reach.other_requests[0]), route=route)
             else:
                 verdict.report("never-calls-end", control.location, control=where, route=route)
         return verdict.result(passed="an End control ends the session",

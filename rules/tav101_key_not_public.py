@@ -53,7 +53,8 @@ class KeyNotPublic(Rule):
 Fails when the Tavus key can reach the browser: a `NEXT_PUBLIC_`-prefixed Tavus
 key in an env file or in code (Next.js inlines `NEXT_PUBLIC_*` values into the
 client bundle), `TAVUS_API_KEY` read in client code (a `'use client'` module, or
-one imported only from client modules), or a request to `tavusapi.com` made
+any module a client module imports for a value, even if server code imports it too: it
+ships in the browser bundle; type-only imports and `server-only` modules do not), or a request to `tavusapi.com` made
 from client code (which needs the key there). Server code (route handlers,
 `'use server'` actions, `pages/api`, server components) is fine. Leaks count
 anywhere in the app, tests included.

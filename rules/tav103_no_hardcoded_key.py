@@ -49,9 +49,9 @@ Rotate the key in the Tavus platform, then read it from the environment.
     examples = (
         Example({"package.json": PKG, "lib/tavus.ts": "export const h = { 'x-api-key': process.env.TAVUS_API_KEY };\n"},
                 Status.PASS, "from the environment"),
-        Example({"package.json": PKG, "lib/tavus.ts": "// Tavus API\nexport const h = { 'x-api-key': 'your-api-key-here-xxxx' };\n"},
+        Example({"package.json": PKG, "lib/tavus.ts": "// https://tavusapi.com\nexport const h = { 'x-api-key': 'your-api-key-here-xxxx' };\n"},
                 Status.PASS, "placeholder"),
-        Example({"package.json": PKG, "lib/tavus.ts": f"// Tavus API\nexport const h = {{ 'x-api-key': '{FAKE}' }};\n"},
+        Example({"package.json": PKG, "lib/tavus.ts": f"// https://tavusapi.com\nexport const h = {{ 'x-api-key': '{FAKE}' }};\n"},
                 Status.FAIL, "literal header", kinds=("hardcoded-key",)),
         Example({"package.json": PKG, "lib/tavus.ts": f"const TAVUS_API_KEY = \"{FAKE}\";\nexport default TAVUS_API_KEY;\n"},
                 Status.FAIL, "literal constant", kinds=("hardcoded-key",)),

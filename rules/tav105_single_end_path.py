@@ -6,14 +6,15 @@ import re
 from typing import Any, Iterator
 
 from sop_check.context import CheckContext
-from sop_check.evaluate import Evaluator, Func, Str, Value, call_args
-from sop_check.index import AppIndex
+from sop_check.evaluate import Evaluator, Func, Str, Value, VarBinding, call_args
+from sop_check.index import AppIndex, Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, unresolved
 
-from sop_check_rules._client import (base_path, click_handlers, effect_cleanups, end_controls, end_reach,
-                                     unload_listeners)
+from sop_check_rules._client import (base_path, click_handlers, describe_request, effect_cleanups, end_controls,
+                                     end_reach, judge_end_requests, unload_listeners)
+from sop_check_rules._rendered import can_render
 
 PKG = '{"dependencies": {"next": "15.0.0", "@daily-co/daily-js": "0.72.0"}}'
 PAGE = "import Call from '../components/Call';\nexport default function Page() { return <Call />; }\n"
@@ -53,6 +54,9 @@ class SingleEndPath(Rule):
     messages = {
         "exit-without-end": Message("{place} ends the session without calling {route}{how}: the conversation keeps "
                                     "running at Tavus", "call the end route ({route}) there before leaving the call"),
+        "end-not-served": Message("{place} sends {method} to {route}, but {detail}: the request ends nothing and "
+                                  "the conversation keeps running at Tavus",
+                                  "send POST to {route} and export POST from its route file"),
     }
     docs = """
 ## What it does
@@ -105,50 +109,65 @@ leaves the call.
         bp = base_path(index)
         methods = set(ctx.options["leave-methods"])
         # Places that end the session by definition, and places that do when they leave the call.
-        places: list[tuple[str, Location, Any, bool]] = []  # (what, location, handler, ends the session anyway)
+        # (what, location, handler, ends the session anyway, where it sits: code no page renders is no way out)
+        places: list[tuple[str, Location, Any, bool, tuple[Module, Any] | None]] = []
         labelled = set()
         for control in end_controls(index, ev, list(ctx.options["labels"])):
             handler = control.attrs.get("onClick")
             if handler is not None and handler is not True:
                 labelled.add(str(control.location))
-                places.append((f"the <{control.tag}> \"{control.label[:30]}\" control", control.location,
-                               ev.eval(handler, control.module, None), True))
+                if control.rendering.rendered:
+                    places.append((f"the <{control.tag}> \"{control.label[:30]}\" control", control.location,
+                                   ev.eval(handler, control.module, None), True, None))
         for lst in unload_listeners(index, ev, ["beforeunload", "pagehide", "unload"]):
-            places.append((f"the {lst.event} listener", lst.location, lst.handler, True))
-        for what, handler, loc in self._leave_events(index, ev, set(ctx.options["leave-events"])):
-            places.append((what, loc, handler, True))
-        for what, handler, loc in click_handlers(index, ev):
+            places.append((f"the {lst.event} listener", lst.location, lst.handler, True, (lst.module, lst.node)))
+        for what, handler, loc, on in self._leave_events(index, ev, set(ctx.options["leave-events"])):
+            places.append((what, loc, handler, True, on))
+        for what, handler, loc, on in click_handlers(index, ev):
             if str(loc) not in labelled:
-                places.append((what, loc, handler, False))
-        for func, loc in effect_cleanups(index, ev):
-            places.append(("an effect's cleanup (on unmount)", loc, func, False))
+                places.append((what, loc, handler, False, on))
+        for func, loc, on in effect_cleanups(index, ev):
+            places.append(("an effect's cleanup (on unmount)", loc, func, False, on))
         verdict = self.verdict()
         counted = 0
-        for what, loc, value, ends in places:
+        for what, loc, value, ends, site in places:
+            if ends and site is not None and not can_render(ev, *site).rendered:
+                continue
             if not isinstance(value, Func):
                 if ends:
                     verdict.could_not_resolve(unresolved(f"{loc}: {what} ({getattr(value, 'reason', 'not a function')})",
                                                          loc, value, "unmodelled"))
                 continue
             reach = end_reach(ev, value, route, bp)
-            leave = _leave_call(reach.calls, methods)
+            leave = _leave_call(ev, reach.calls, methods)
             if not ends and leave is None:
                 continue  # an ordinary handler: it does not end anything
+            if not ends and site is not None and not can_render(ev, *site).rendered:
+                continue  # e.g. a hook used only by a component no page renders (corpus E1)
             counted += 1
-            if reach.end_requests:
+            call = judge_end_requests(index, route, reach.end_requests, missing_route_is_tav001s=True) if reach.end_requests else None
+            if call is not None and call.served is not None:
                 verdict.saw(f"{what} calls {route}", loc)
+            elif call is not None and call.unresolved:
+                verdict.could_not_resolve(*call.unresolved)
+            elif call is not None and call.request is not None:  # no route answers the request's method
+                method = call.request.method if isinstance(call.request.method, str) else "?"
+                verdict.report("end-not-served", call.request.location, place=what, route=route, method=method,
+                               detail=str(call.data.get("detail", f"no route serves {route}")))
             elif reach.unresolved:
                 verdict.could_not_resolve(*reach.unresolved)
             else:
+                other = f"{describe_request(reach.other_requests[0])} instead" if reach.other_requests else ""
                 verdict.report("exit-without-end", loc, place=what, route=route,
-                               how=f" (it calls {leave})" if leave else "")
+                               how=f" (it calls {leave or other})" if leave or other else "")
         if not counted and not verdict.unresolved:
             return self.skipped("no place in client code ends a session")
         return verdict.result(passed="every way out ends the conversation at Tavus",
                               failed="some ways out leave the conversation running",
                               unknown="could not follow every way out")
 
-    def _leave_events(self, index: AppIndex, ev: Evaluator, events: set[str]) -> Iterator[tuple[str, Value, Location]]:
+    def _leave_events(self, index: AppIndex, ev: Evaluator,
+                      events: set[str]) -> Iterator[tuple[str, Value, Location, tuple[Module, Any]]]:
         """Handlers of the video call's "I left" events: `call.on('left-meeting', h)`."""
         for mod in index.evidence_modules(("left-meeting",)):
             for call in mod.calls:
@@ -161,16 +180,50 @@ leaves the call.
                 if len(args) >= 2:
                     event = ev.eval(args[0], mod, None)
                     if isinstance(event, Str) and event.text in events:
-                        yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call)
+                        yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call), (mod, call)
 
 
-def _leave_call(calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:
-    """`daily.leave()` and the like among the calls a handler can make, as text, or None."""
+def _leave_call(ev: Evaluator, calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:
+    """`daily.leave()` and the like among the calls a handler can make, as text, or None. The receiver
+    is a call object by what made it (`Daily.createCallObject()`, `useDaily()`; corpus L3) or, when
+    that cannot be seen (state, props), by its name."""
     for call, mod in calls:
         fn = call.child_by_field_name("function")
         if fn is None or fn.type != "member_expression":
             continue
         prop = fn.child_by_field_name("property")
-        if prop is not None and mod.text(prop) in methods and _CALL_OBJECT.search(mod.text(fn.child_by_field_name("object"))):
+        receiver = fn.child_by_field_name("object")
+        if prop is None or receiver is None or mod.text(prop) not in methods:
+            continue
+        if _CALL_OBJECT.search(mod.text(receiver)) or _made_by_daily(ev, mod, receiver):
             return f"{mod.text(fn)}() at {mod.location(call)}"
     return None
+
+
+# What makes a Daily call object (daily-js factories, daily-react hooks).
+_DAILY_FACTORIES = frozenset({"createCallObject", "createFrame", "getCallInstance", "useDaily", "useCallObject",
+                              "useCallFrame"})
+
+
+def _made_by_daily(ev: Evaluator, mod: Module, receiver: Any) -> bool:
+    """`const co = Daily.createCallObject()`, or `ref.current = DailyIframe.createFrame(…)`."""
+    node = receiver
+    if node.type == "identifier":
+        decl = ev.find_decl(mod.text(node), node, mod)
+        value = decl.node.child_by_field_name("value") if isinstance(decl, VarBinding) else None
+        return value is not None and _daily_factory_call(mod, value)
+    text = mod.text(node).replace("?.", ".").replace("!", "")
+    for asg in mod.assignments:
+        left, right = asg.child_by_field_name("left"), asg.child_by_field_name("right")
+        if left is not None and right is not None and mod.text(left).replace(" ", "") == text and \
+                _daily_factory_call(mod, right):
+            return True
+    return False
+
+
+def _daily_factory_call(mod: Module, node: Any) -> bool:
+    while node.type in ("await_expression", "parenthesized_expression", "as_expression", "non_null_expression") \
+            and node.named_children:
+        node = node.named_children[0]
+    fn = node.child_by_field_name("function") if node.type == "call_expression" else None
+    return fn is not None and mod.text(fn).rsplit(".", 1)[-1] in _DAILY_FACTORIES

@@ -17,13 +17,11 @@ from sop_check.overlay import Overlay
 from sop_check.resolve import ModuleResolver
 from sop_check.rule import Rule, RuleDefinitionError
 from sop_check.suppress import apply_suppressions
+from sop_check.usage import TAVUS_NEEDLE, TavusUsage, tavus_usage
 
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.parallel import SyntaxPass
 
-# Bytes that say an app uses Tavus at all.
-TAVUS_NEEDLE = "tavus"
-_CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")
 
 
 @record
@@ -85,7 +83,8 @@ def _run_project(project: Project, opts: RunOptions) -> Report:
         report.rules.append(LOCK_RULE)
     needles = _needles(opts.rules)
     indexes = [(app, build_index(project, app, opts, needles)) for app in project.apps]
-    using = {id(app): _uses_tavus(index, app, project) for app, index in indexes}
+    usage = {id(app): _tavus_usage(index, app, project, opts) for app, index in indexes}
+    using = {key: u.tavus for key, u in usage.items()}
     # --no-prefilter: files of apps the rules will not look at are parsed in worker
     # processes while the main process checks the apps that use Tavus.
     pending = None
@@ -97,7 +96,7 @@ def _run_project(project: Project, opts: RunOptions) -> Report:
         pending = start_syntax_pass(skipped, opts.settings.max_file_size, opts.settings.jobs,
                                     project.source if project.source.staged else None)
     for app, index in indexes:
-        report.apps.append(_check_app(index, app, opts, report, using[id(app)]))
+        report.apps.append(_check_app(index, app, opts, report, using[id(app)], usage[id(app)]))
         report.diagnostics.extend(index.diagnostics)
         index.release()
     if pending is not None:
@@ -113,9 +112,10 @@ def _collect_syntax_pass(pending: SyntaxPass, report: Report, project: Project) 
                                              "notice" if problem.startswith("skipped") else "warning"))
 
 
-def _uses_tavus(index: AppIndex, app: App, project: Project) -> bool:
+def _tavus_usage(index: AppIndex, app: App, project: Project, opts: RunOptions) -> TavusUsage:
     prefix = _rel(app.root, project.scan_root)
-    return uses_tavus(index, app.package, project.tavus_files, "" if prefix == "." else prefix + "/")
+    return tavus_usage(index, app.package, project.tavus_files, "" if prefix == "." else prefix + "/",
+                       str(opts.options_for("").get("end-route", "")))
 
 
 def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str, ...]) -> AppIndex:
@@ -141,32 +141,19 @@ def _needles(rules: list[type[Rule]]) -> tuple[str, ...]:
 
 def uses_tavus(index: AppIndex, package: Mapping[str, Any], known: set[str] | None = None,
                prefix: str = "") -> bool:
-    """Does the app reference the Tavus API, TAVUS_* variables or a Tavus package?
+    """Does the app reference the Tavus API, TAVUS_* variables or a Tavus package? (see sop_check.usage)
 
     `known` is the set of files that mention Tavus when git already answered (paths
     relative to the scanned folder; `prefix` is the app's folder there).
     """
-    for key in ("dependencies", "devDependencies"):
-        deps = package.get(key)
-        if isinstance(deps, dict) and any(TAVUS_NEEDLE in str(name).lower() for name in deps):
-            return True
-    for env in index.env_files():
-        if any("TAVUS" in e.key.upper() for e in env.entries):
-            return True
-    if known is not None:
-        return any(prefix + f in known for f in index.files if f.endswith(_CODE_SUFFIXES))
-    for f in index.files:
-        if f.endswith((".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")):
-            facts = index.facts(f)
-            if facts is not None and TAVUS_NEEDLE in facts.needles:
-                return True
-    return False
+    return tavus_usage(index, package, known, prefix).tavus
 
 
 NOT_NEXT = "no Next.js app found here (no package.json depending on next, no next.config.*)"
 
 
-def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, using: bool) -> AppReport:
+def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, using: bool,
+               usage: TavusUsage | None = None) -> AppReport:
     app_report = AppReport(root=app.rel_root, uses_tavus=using)
     if not using and not app.named_explicitly:
         app_report.skipped_reason = (f"{NOT_NEXT}, and nothing here uses Tavus" if not app.next_app else
@@ -179,11 +166,13 @@ def _check_app(index: AppIndex, app: App, opts: RunOptions, report: Report, usin
             app_report.results.append(lock)
         return app_report
     runnable = opts.rules if app.next_app else _outside_next(app, opts, report, app_report)
+    if usage is not None and not usage.cvi and not app.named_explicitly:
+        runnable = _without_cvi(runnable, usage, opts, app_report)
     results: dict[str, RuleResult] = {}
     for rule_class in run_order(runnable):
         results[rule_class.code] = _run_rule(rule_class(), index, opts, results)
     ordered = [results[r.code] for r in runnable]
-    if not app.next_app:  # the rules that could not run keep their place in the pack's order
+    if app_report.results:  # the rules that could not run (or do not apply) keep their place in the pack's order
         ordered = sorted(ordered + app_report.results, key=lambda r: [x.code for x in opts.rules].index(r.rule))
     locked = opts.settings.locked
     apply_suppressions(ordered, index, opts.waivers, inline=opts.settings.inline_suppressions and not locked,
@@ -229,6 +218,17 @@ def _package_json(app: App) -> str:
     if not (app.root / "package.json").is_file():
         return app.rel_root
     return "package.json" if app.rel_root == "." else f"{app.rel_root}/package.json"
+def _without_cvi(runnable: list[type[Rule]], usage: TavusUsage, opts: RunOptions,
+                 app_report: AppReport) -> list[type[Rule]]:
+    """An app that uses Tavus but not its Conversational Video Interface (video generation only):
+    the SOP is the CVI's, so the conversation-session rules (the pack's `cvi-only` list) are
+    skipped with the reason; the key's safety still applies."""
+    cvi_only = set(opts.pack.get("cvi-only", {}).get("rules", []))
+    reason = f"does not apply: {usage.why}"
+    for rule in runnable:
+        if rule.code in cvi_only:
+            app_report.results.append(RuleResult(rule.code, rule.name, _severity(rule, opts), Status.SKIP, reason))
+    return [r for r in runnable if r.code not in cvi_only]
 
 
 def _repo_relative(r: Relaxation, root: Path) -> Relaxation:

@@ -81,6 +81,8 @@ def pack_problems() -> list[str]:
             problems.append(f"[rule-options.{code}]: no such rule")
     problems += [f"[outside-next] rules: no such rule {code}" for code in data.get("outside-next", {}).get("rules", [])
                  if code not in rules]
+    problems += [f"[cvi-only] rules: no such rule {code}" for code in data.get("cvi-only", {}).get("rules", [])
+                 if code not in rules]
     for code, rule in rules.items():
         own = {o.name: o for o in rule.options}
         problems += _compare(own, dict(data.get("rule-options", {}).get(code, {})), f"[rule-options.{code}]")

@@ -36,9 +36,6 @@ MIN_BREAKING = 12
 # ---------------------------------------------------------------------------- known bugs
 EFFECT_BY_SPELLING = ("TAV003 recognises an effect by the callee's spelling (EFFECT_HOOKS in rules/_client.py): "
                       "`import { useEffect as alias }` makes a correct listener 'outside an effect'")
-ID_GUARD_BY_SPELLING = ("TAV002 finds the 400 guard by the id's spelling in the condition (_guarded in "
-                        "rules/tav002_end_route_terminates.py): `const { conversation_id: id } = ...; if (!id)` "
-                        "is reported as no-400")
 COMPONENT_BY_SPELLING = ("components are found by the spelling of their JSX tag: an aliased import "
                          "(`import { Button as B }`) hides the control (TAV005 no-control, rules/_client.py is_control) "
                          "or the props it is rendered with (unknown parameter, sop_check/evaluate/jsx.py usages)")
@@ -47,26 +44,28 @@ HOOK_ARGUMENTS = ("a listener in a custom hook is read with its parameters unbou
                   "`useUnloadGuard(endConversation, id)` makes TAV003/TAV004/TAV105 unknown")
 COMPOSITE_CONTROL = ("TAV005 also reports `no-handler` on `<EndCallButton onEnd={...}/>`, a component that takes its "
                      "handler under another prop name and renders the real <button>")
-PAGES_METHOD_GUARD = ("TAV001/TAV002 do not read a Pages Router handler's method guard: `if (req.method !== 'GET') "
-                      "return 405` answers no POST, yet the route passes")
+PAGES_METHOD_GUARD = ("the Pages Router handler's method guard is not read: `if (req.method !== 'GET') return 405` "
+                      "answers no POST, yet TAV001/TAV002 pass, and a PUT the guard refuses is judged by the SOP's "
+                      "method (wrong-method) instead of as not served (method-not-served)")
 
 KNOWN_BUGS: Mapping[tuple[str, str], str] = {
     **{(p, "alias-react-hooks"): EFFECT_BY_SPELLING for p in PROJECTS},
-    **{(p, "rename-destructured-fields"): ID_GUARD_BY_SPELLING for p in PROJECTS if p != "server-indirection-compliant"},
     ("client-hook-beacon-compliant", "alias-project-imports"): COMPONENT_BY_SPELLING,
     ("context-provider-compliant", "alias-project-imports"): COMPONENT_BY_SPELLING,
     ("monorepo", "alias-library-imports"): COMPONENT_BY_SPELLING,
     ("context-provider-compliant", "listener-in-custom-hook"): HOOK_ARGUMENTS,
     **{("context-provider-compliant", b): COMPOSITE_CONTROL
-       for b in ("button-path-segment", "button-method", "button-calls-nothing", "hide-button")},
-    ("pages-router-compliant", "route-serves-get"): PAGES_METHOD_GUARD,
+       for b in ("button-path-segment", "button-method", "button-calls-nothing", "hide-button", "route-serves-get")},
+    **{("pages-router-compliant", b): PAGES_METHOD_GUARD for b in ("route-serves-get", "button-method", "unload-method")},
 }
 
 
 # Breaking rewrites of projects first disguised by a seeded chain (a new rewrite in the catalogue can
 # reshuffle the chains: a strict xfail that passes, or a new failure, then names the combination).
 DISGUISED_BUGS: Mapping[tuple[str, str], str] = {
-    ("context-provider-compliant", "upstream-host"): "expand-destructuring then rename-locals: " + ID_GUARD_BY_SPELLING,
+    ("context-provider-compliant", "route-serves-get"): "wrap-jsx, ...: " + COMPOSITE_CONTROL,
+    ("pages-router-compliant", "button-method"): PAGES_METHOD_GUARD,
+    ("pages-router-compliant", "unload-method"): PAGES_METHOD_GUARD,
 }
 
 
@@ -292,9 +291,6 @@ def test_the_catalogue_in_the_readme_is_current(update_golden: bool) -> None:
         "the catalogue changed: rerun with --update-golden and review the diff"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13, 'the request's target route must serve its method' (accuracy-rules): "
-                                       "the client's POST to an end route that serves only GET still passes "
-                                       "TAV003 and TAV005; when it lands, add those flips to route-serves-get")
 @pytest.mark.parametrize("name", ["app-router-compliant", "example"])
 def test_a_route_serving_only_get_fails_the_clients_that_post_to_it(name: str) -> None:
     found = breaking_outcome(name, "route-serves-get")

@@ -82,7 +82,7 @@ class _Dependency(Rule):
 
 
 def _run_probe(tmp_path: Path, rules: list[type[Rule]]) -> dict[str, RuleResult]:
-    write(tmp_path, {"package.json": PKG, "lib/t.ts": "// tavus\n"})
+    write(tmp_path, {"package.json": PKG, "lib/t.ts": "// process.env.TAVUS_API_KEY\n"})
     report = run_check(tmp_path, RunOptions(rules=rules, options_for=options_for, settings=Settings(), environ={},
                                             pack=PACK))
     return {r.rule: r for r in report.apps[0].results}

@@ -24,13 +24,17 @@ def _kinds(tmp_path: Path, files: dict[str, str], code: str) -> tuple[str, list[
     return r.status.value, kinds(r)
 
 
-def test_key_read_in_module_imported_by_server_and_client_is_not_client(tmp_path: Path) -> None:
+def test_key_read_in_module_imported_by_server_and_client_is_client_code_too(tmp_path: Path) -> None:
+    """Corpus K1: the client import puts the module in the browser bundle, whoever else imports it
+    (this used to pass); `import 'server-only'` keeps it on the server (a client import then fails the build)."""
     files = {
         "lib/tavus.ts": "export const headers = () => ({ 'x-api-key': process.env.TAVUS_API_KEY! });\n",
         "app/api/tavus/end/route.ts": "import { headers } from '../../../../lib/tavus';\nexport const POST = () => headers();\n",
         "components/A.tsx": "'use client';\nimport { headers } from '../lib/tavus';\nexport const x = headers;\n",
     }
-    assert _status(tmp_path, files, "TAV101")[0] == "pass"
+    assert _kinds(tmp_path / "shared", files, "TAV101") == ("fail", ["key-in-client"])
+    files["lib/tavus.ts"] = "import 'server-only';\n" + files["lib/tavus.ts"]
+    assert _status(tmp_path / "server-only", files, "TAV101")[0] == "pass"
 
 
 def test_key_read_in_module_imported_only_by_client_fails(tmp_path: Path) -> None:

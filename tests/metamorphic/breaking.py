@@ -316,7 +316,7 @@ def _set_method(project: Project, sites: list[tuple[str, Node]], method: str) ->
     return _edit_many(project, list(dict.fromkeys(edits)))
 
 
-@breaking("unload-method", TAV003="wrong-method")
+@breaking("unload-method", TAV003="method-not-served", TAV105="end-not-served")
 def unload_method(project: Project, rng: random.Random) -> Project | None:
     """Send the unload request with PUT, which the end route does not serve."""
     return _set_method(project, unload_requests(project), "PUT")
@@ -352,7 +352,7 @@ def cleanup_other_function(project: Project, rng: random.Random) -> Project | No
     return _edit_many(project, edits)
 
 
-@breaking("wrong-event", TAV003="no-listener")
+@breaking("wrong-event", TAV003="only-other-event")
 def wrong_event(project: Project, rng: random.Random) -> Project | None:
     """Listen to `unload` instead of `beforeunload` (added and removed alike). The SOP asks for a
     beforeunload listener (TAV003); a keepalive request sent on `unload` still survives the page
@@ -387,14 +387,14 @@ def listener_outside_effect(project: Project, rng: random.Random) -> Project | N
 
 
 # ---------------------------------------------------------------------------- the End control
-@breaking("button-path-segment", TAV005="never-calls-end", TAV105="exit-without-end")
+@breaking("button-path-segment", TAV005="calls-other-route", TAV105="exit-without-end")
 def button_path_segment(project: Project, rng: random.Random) -> Project | None:
     """Send the End control's request to `/api/tavus/stop` (one path segment off)."""
     return _edit_many(project, [(path, Edit(args_of(c)[0].start_byte, args_of(c)[0].end_byte, "'/api/tavus/stop'"))
                                 for path, c in button_requests(project)])
 
 
-@breaking("button-method", TAV005="wrong-method")
+@breaking("button-method", TAV005="method-not-served", TAV105="end-not-served")
 def button_method(project: Project, rng: random.Random) -> Project | None:
     """Send the End control's request with PUT, which the end route does not serve."""
     return _set_method(project, button_requests(project), "PUT")
@@ -488,7 +488,8 @@ def bearer_auth(project: Project, rng: random.Random) -> Project | None:
     return _edit_many(project, _route_edits(project, pick))
 
 
-@breaking("route-serves-get", TAV001="no-post-handler", TAV002="no-post-handler")
+@breaking("route-serves-get", TAV001="no-post-handler", TAV002="no-post-handler", TAV003="method-not-served",
+          TAV005="method-not-served", TAV105="end-not-served")
 def route_serves_get(project: Project, rng: random.Random) -> Project | Rewrite | None:
     """Make the end route answer GET instead of POST (App Router: export `GET`; Pages Router: the
     method check lets only GET through)."""

@@ -15,7 +15,7 @@ from sop_check.index import AppIndex
 from sop_check.model import AppReport, Diagnostic, Location, Relaxation, Report, RuleResult, Severity, Status, Unresolved
 from sop_check.overlay import Overlay
 from sop_check.resolve import ModuleResolver
-from sop_check.rule import Rule, RuleDefinitionError
+from sop_check.rule import Rule, RuleDefinitionError, run_order
 from sop_check.suppress import apply_suppressions
 from sop_check.usage import TAVUS_NEEDLE, TavusUsage, tavus_usage
 
@@ -268,33 +268,6 @@ def _policy_lock(results: list[RuleResult], index: AppIndex, config: list[Relaxa
         return None
     return RuleResult(LOCK_RULE.code, LOCK_RULE.name, Severity.ERROR, Status.FAIL,
                       f"{len(findings)} attempt(s) to weaken the gate from the repository", findings)
-
-
-def run_order(rules: list[type[Rule]]) -> list[type[Rule]]:
-    """The selected rules, each after the selected rules it `requires` (stable otherwise).
-
-    A required rule that is not selected is simply absent: `result_of` answers None and the
-    rule decides without it (TAV006 in CI then cannot lean on TAV007).
-    """
-    by_code = {r.code: r for r in rules}
-    done: dict[str, type[Rule]] = {}
-    visiting: set[str] = set()
-
-    def visit(rule: type[Rule]) -> None:
-        if rule.code in done:
-            return
-        if rule.code in visiting:
-            raise RuleDefinitionError(f"rules require each other in a cycle through {rule.code}")
-        visiting.add(rule.code)
-        for code in rule.requires:
-            if code in by_code:
-                visit(by_code[code])
-        visiting.discard(rule.code)
-        done[rule.code] = rule
-
-    for rule in rules:
-        visit(rule)
-    return list(done.values())
 
 
 def _severity(rule: type[Rule], opts: RunOptions) -> Severity:

@@ -8,7 +8,7 @@ from functools import lru_cache
 from typing import Any
 
 from sop_check.options import Option
-from sop_check.rule import Rule
+from sop_check.rule import Rule, run_order
 
 
 class RegistryError(Exception):
@@ -91,8 +91,6 @@ def pack_problems() -> list[str]:
         problems += [f"{code} option '{n}' shadows the shared option" for n in own if n in shared]
         problems += [f"{code} requires unknown rule {c}" for c in rule.requires if c not in rules]
     try:
-        from sop_check.engine import run_order
-
         run_order(list(rules.values()))
     except Exception as exc:  # noqa: BLE001 - reported, not raised: this is a consistency report
         problems.append(str(exc))

@@ -192,3 +192,30 @@ class Verdict:
         if self.unresolved:
             return self.rule.unknown(unknown, self.unresolved, self.findings, self.evidence)
         return self.rule.passed(passed, self.evidence)
+
+
+def run_order(rules: list[type[Rule]]) -> list[type[Rule]]:
+    """The selected rules, each after the selected rules it `requires` (stable otherwise).
+
+    A required rule that is not selected is simply absent: `result_of` answers None and the
+    rule decides without it (TAV006 in CI then cannot lean on TAV007).
+    """
+    by_code = {r.code: r for r in rules}
+    done: dict[str, type[Rule]] = {}
+    visiting: set[str] = set()
+
+    def visit(rule: type[Rule]) -> None:
+        if rule.code in done:
+            return
+        if rule.code in visiting:
+            raise RuleDefinitionError(f"rules require each other in a cycle through {rule.code}")
+        visiting.add(rule.code)
+        for code in rule.requires:
+            if code in by_code:
+                visit(by_code[code])
+        visiting.discard(rule.code)
+        done[rule.code] = rule
+
+    for rule in rules:
+        visit(rule)
+    return list(done.values())

@@ -20,10 +20,10 @@ from sop_check import REPOSITORY_URL
 from sop_check.config import ConfigError, load_config
 from sop_check.context import CheckContext, Settings
 from sop_check.docs import drifted
-from sop_check.engine import RunOptions, run_check, run_order
+from sop_check.engine import RunOptions, run_check
 from sop_check.model import Location, Message, RuleResult, Status
 from sop_check.registry import all_rules, pack_problems
-from sop_check.rule import Rule, RuleDefinitionError
+from sop_check.rule import Rule, RuleDefinitionError, run_order
 from test_fixtures import CASES, annotations, run_cli
 
 ROOT = Path(__file__).resolve().parents[1]

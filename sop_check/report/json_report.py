@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from sop_check.model import Finding, Location, Report
+from sop_check.report.overview import summary_counts
 
 SCHEMA_VERSION = 1
 
@@ -21,8 +22,6 @@ def _finding(f: Finding) -> dict[str, Any]:
 
 
 def as_dict(report: Report) -> dict[str, Any]:
-    from sop_check.report import summary_counts
-
     return {
         "schema_version": SCHEMA_VERSION,
         "version": report.tool_version,

@@ -5,7 +5,8 @@ summary line that counts apps and rule results apart."""
 from __future__ import annotations
 
 from sop_check.model import AppReport, Report, Status
-from sop_check.report.overview import AppGroups, group_apps, matrix, plural, rule_codes, without_tavus_line
+from sop_check.report.overview import (AppGroups, group_apps, matrix, plural, rule_codes, summary_counts,
+                                       without_tavus_line)
 
 _COLORS = {Status.PASS: "32", Status.FAIL: "31", Status.UNKNOWN: "33", Status.SKIP: "2", Status.ERROR: "35"}
 
@@ -95,8 +96,6 @@ def _matrix_lines(groups: AppGroups, *, color: bool) -> list[str]:
 
 
 def summary_line(report: Report, groups: AppGroups | None = None) -> str:
-    from sop_check.report import summary_counts
-
     groups = groups or group_apps(report)
     c = summary_counts(report)
     apps = f"{plural(c['apps_checked'], 'app')} checked"

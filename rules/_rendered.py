@@ -17,7 +17,8 @@ from typing import Any, Iterator
 
 from sop_check.evaluate import Bool, Evaluator, Null, Num, Str
 from sop_check.evaluate.syntax import ancestors
-from sop_check.index import FUNCTION_TYPES, AppIndex, Module, descendants, jsx_tag
+from sop_check.index import AppIndex
+from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants, jsx_tag
 from sop_check.records import record
 
 _MAX_DEPTH = 12

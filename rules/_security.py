@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from sop_check.index import AppIndex, Module, string_value
+from sop_check.index import AppIndex
+from sop_check.jsmodule import Module, string_value
 from sop_check.parse.typescript import CODE_EXTENSIONS
 
 # Values that are obviously not a real key.

@@ -6,7 +6,7 @@ from typing import Any, Mapping
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Obj, Request, Str, env_name, starts_with_hole
-from sop_check.index import descendants
+from sop_check.jsmodule import descendants
 from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from sop_check.context import CheckContext
-from sop_check.index import descendants
+from sop_check.jsmodule import descendants
 from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 

@@ -9,7 +9,7 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import (CallHop, Evaluator, Func, ImportedBinding, InContext, Null, Obj, ParamBinding, Request, Str, Thunk,
                                 Unknown, UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole,
                                 hole_parts, in_callers, starts_with_hole)
-from sop_check.index import Module, descendants
+from sop_check.jsmodule import Module, descendants
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict, unresolved

@@ -7,7 +7,8 @@ from typing import Any, Iterator
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Str, Value, VarBinding, call_args
-from sop_check.index import AppIndex, Module
+from sop_check.index import AppIndex
+from sop_check.jsmodule import Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, unresolved

@@ -9,7 +9,6 @@ being checked.
 
 from __future__ import annotations
 
-import bisect
 import posixpath
 import re
 from dataclasses import field
@@ -17,264 +16,22 @@ from sop_check.records import record
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
+# Module and the syntax helpers moved to sop_check.jsmodule. The `X as X` re-exports are only for
+# rules/_client.py and rules/_missing_id.py, which are being split elsewhere (issue 13): drop them
+# once those import from sop_check.jsmodule.
+from sop_check.jsmodule import FUNCTION_TYPES as FUNCTION_TYPES
+from sop_check.jsmodule import Module as Module
+from sop_check.jsmodule import descendants as descendants
+from sop_check.jsmodule import jsx_attributes as jsx_attributes
+from sop_check.jsmodule import jsx_tag as jsx_tag
 from sop_check.model import Diagnostic, Location
 from sop_check.parse.typescript import CODE_EXTENSIONS
 from sop_check.source import FileSource
 from sop_check.textpos import location_from_bytes
 
-# Function-like nodes: where parameters and bodies live.
-FUNCTION_TYPES = frozenset({
-    "function_declaration", "function_expression", "arrow_function", "method_definition",
-    "generator_function_declaration", "generator_function", "function",
-})
-_COLLECT = frozenset({
-    "call_expression", "new_expression", "jsx_element", "jsx_self_closing_element", "comment",
-    "assignment_expression",
-})
 # Possessive blanks: `import` + 60,000 spaces used to backtrack through every split of the run
 # between the two `\s*` (quadratic, 2 s at 20,000 spaces). Blanks are never a quote or `(`.
 _IMPORT_RE = re.compile(rb"""(?:\bfrom|\bimport|\brequire)\s*+\(?\s*+['"]([^'"\n]{1,300})['"]""")
-
-
-@record(frozen=True)
-class ImportBinding:
-    source: str  # the specifier as written
-    name: str  # the exported name, "default", or "*" for a namespace import
-
-
-@record(frozen=True)
-class ExportEntry:
-    local: str | None  # the local binding exported under this name
-    source: str | None = None  # `export { x as y } from "./m"`
-    imported: str | None = None  # the name in `source`
-    node: Any = None  # the declaration or specifier node
-
-
-class Module:
-    """One parsed TS/JS file and the facts every rule shares, gathered in one walk."""
-
-    def __init__(self, path: str, repo_path: str, source: bytes, tree: Any) -> None:
-        self.path = path  # app-relative
-        self.repo_path = repo_path  # repository-relative, for locations
-        self.source = source
-        self.tree = tree
-        self.root = tree.root_node
-        self.directives: set[str] = set()
-        self.imports: dict[str, ImportBinding] = {}
-        self.exports: dict[str, ExportEntry] = {}
-        self.star_exports: list[str] = []
-        self.decls: dict[str, Any] = {}
-        self.calls: list[Any] = []
-        self.jsx: list[Any] = []
-        self.comments: list[Any] = []
-        self.assignments: list[Any] = []
-        self.error_ranges: list[tuple[int, int]] = []
-        self._error_starts: list[int] | None = None
-        self._scan_top_level()
-        self._walk()
-
-    # -- text and positions -------------------------------------------------
-    def text(self, node: Any) -> str:
-        return self.source[node.start_byte:node.end_byte].decode("utf-8", errors="replace")
-
-    def location(self, node: Any) -> Location:
-        return location_from_bytes(self.source, self.repo_path, node.start_byte, node.end_byte)
-
-    def in_error(self, node: Any) -> bool:
-        """True when the node overlaps a region tree-sitter could not parse: never evidence."""
-        if not self.error_ranges:
-            return False
-        s, e = node.start_byte, node.end_byte
-        if self._error_starts is None:
-            self.error_ranges.sort()
-            self._error_starts = [r[0] for r in self.error_ranges]
-        i = bisect.bisect_right(self._error_starts, e)
-        # Ranges starting before the node's end; an enclosing or overlapping one marks it.
-        for es, ee in self.error_ranges[max(0, i - 64):i]:
-            if ee > s and es < e and (es <= s or ee <= e):
-                return True
-        return False
-
-    @property
-    def has_errors(self) -> bool:
-        return bool(self.error_ranges)
-
-    # -- the one walk -------------------------------------------------------
-    def _walk(self) -> None:
-        cursor = self.root.walk()
-        collect, errors = _COLLECT, self.error_ranges
-        while True:
-            node = cursor.node
-            t = node.type
-            if t in collect:
-                if t == "call_expression" or t == "new_expression":
-                    self.calls.append(node)
-                elif t == "comment":
-                    self.comments.append(node)
-                elif t == "assignment_expression":
-                    self.assignments.append(node)
-                else:
-                    self.jsx.append(node)
-            descend = True
-            if node.is_error or node.is_missing:
-                parent = node.parent if node.is_missing and node.parent is not None else node
-                errors.append((parent.start_byte, parent.end_byte))
-                descend = False  # nothing inside a broken region is evidence
-            if descend and cursor.goto_first_child():
-                continue
-            while not cursor.goto_next_sibling():
-                if not cursor.goto_parent():
-                    return
-
-    def _scan_top_level(self) -> None:
-        in_prologue = True
-        for child in self.root.named_children:
-            t = child.type
-            if in_prologue and t == "expression_statement":
-                first = child.named_children[0] if child.named_children else None
-                if first is not None and first.type == "string":
-                    self.directives.add(self.text(first).strip("'\"`"))
-                    continue
-            if t != "comment":
-                in_prologue = False
-            if t == "import_statement":
-                self._add_import(child)
-            elif t == "export_statement":
-                self._add_export(child)
-            else:
-                self._add_decl(child)
-
-    def _add_decl(self, node: Any) -> list[str]:
-        names: list[str] = []
-        t = node.type
-        if t in ("function_declaration", "generator_function_declaration", "class_declaration",
-                 "abstract_class_declaration"):
-            name = node.child_by_field_name("name")
-            if name is not None:
-                names.append(self.text(name))
-                self.decls[names[-1]] = node
-        elif t in ("lexical_declaration", "variable_declaration"):
-            for decl in node.named_children:
-                if decl.type != "variable_declarator":
-                    continue
-                name = decl.child_by_field_name("name")
-                if name is None:
-                    continue
-                for ident in pattern_names(name):
-                    names.append(self.text(ident))
-                    self.decls[names[-1]] = decl
-        return names
-
-    def _add_import(self, node: Any) -> None:
-        source = node.child_by_field_name("source")
-        if source is None:
-            return
-        spec = string_value(self, source)
-        for clause in node.named_children:
-            if clause.type != "import_clause":
-                continue
-            for part in clause.named_children:
-                if part.type == "identifier":
-                    self.imports[self.text(part)] = ImportBinding(spec, "default")
-                elif part.type == "namespace_import":
-                    ident = _first_named(part, "identifier")
-                    if ident is not None:
-                        self.imports[self.text(ident)] = ImportBinding(spec, "*")
-                elif part.type == "named_imports":
-                    for s in part.named_children:
-                        if s.type != "import_specifier":
-                            continue
-                        name = s.child_by_field_name("name")
-                        alias = s.child_by_field_name("alias") or name
-                        if name is not None and alias is not None:
-                            self.imports[self.text(alias)] = ImportBinding(spec, _name_text(self, name))
-
-    def _add_export(self, node: Any) -> None:
-        source_node = node.child_by_field_name("source")
-        source = string_value(self, source_node) if source_node is not None else None
-        decl = node.child_by_field_name("declaration")
-        value = node.child_by_field_name("value")
-        is_default = any(c.type == "default" for c in node.children)
-        if decl is not None:
-            names = self._add_decl(decl)
-            if is_default and names:
-                self.exports["default"] = ExportEntry(local=names[0], node=decl)
-            elif is_default:
-                self.exports["default"] = ExportEntry(local=None, node=decl)
-            for n in names:
-                if not is_default:
-                    self.exports[n] = ExportEntry(local=n, node=decl)
-            return
-        if is_default and value is not None:
-            local = self.text(value) if value.type == "identifier" else None
-            self.exports["default"] = ExportEntry(local=local, node=value)
-            return
-        clause = _first_named(node, "export_clause")
-        if clause is None:
-            if source is not None and any(c.type == "*" for c in node.children):
-                ns = _first_named(node, "namespace_export")
-                if ns is not None:  # export * as ns from "m"
-                    self.exports[self.text(ns.named_children[-1])] = ExportEntry(None, source, "*", ns)
-                else:
-                    self.star_exports.append(source)
-            return
-        for spec in clause.named_children:
-            if spec.type != "export_specifier":
-                continue
-            name = spec.child_by_field_name("name")
-            alias = spec.child_by_field_name("alias") or name
-            if name is None or alias is None:
-                continue
-            exported = _name_text(self, alias)
-            if source is not None:
-                self.exports[exported] = ExportEntry(None, source, _name_text(self, name), spec)
-            else:
-                self.exports[exported] = ExportEntry(self.text(name), node=spec)
-
-
-def _name_text(module: Module, node: Any) -> str:
-    return string_value(module, node) if node.type == "string" else module.text(node)
-
-
-def _first_named(node: Any, type_: str) -> Any:
-    for c in node.named_children:
-        if c.type == type_:
-            return c
-    return None
-
-
-def string_value(module: Module, node: Any) -> str:
-    """The value of a plain string literal node (quotes removed, simple escapes kept as written)."""
-    parts = [module.text(c) for c in node.named_children if c.type in ("string_fragment", "escape_sequence")]
-    if parts or node.type == "string":
-        return "".join(parts)
-    return module.text(node).strip("'\"`")
-
-
-def pattern_names(node: Any) -> Iterator[Any]:
-    """Identifier nodes bound by a binding pattern (`a`, `{a, b: c}`, `[x, y]`, `...rest`, defaults)."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        t = n.type
-        if t in ("identifier", "shorthand_property_identifier_pattern"):
-            yield n
-        elif t == "pair_pattern":
-            value = n.child_by_field_name("value")
-            if value is not None:
-                stack.append(value)
-        elif t in ("assignment_pattern", "object_assignment_pattern"):
-            left = n.child_by_field_name("left")
-            if left is not None:
-                stack.append(left)
-        elif t in ("object_pattern", "array_pattern", "rest_pattern", "required_parameter",
-                   "optional_parameter"):
-            if t in ("required_parameter", "optional_parameter"):
-                pat = n.child_by_field_name("pattern")
-                if pat is not None:
-                    stack.append(pat)
-                continue
-            stack.extend(reversed(n.named_children))
 
 
 @record
@@ -555,34 +312,6 @@ def _error_count(tree: Any) -> int:
 
 
 
-def jsx_tag(module: Module, element: Any) -> str | None:
-    """The tag name of a JSX element (`button`, `Button`, `ui.Button`)."""
-    opening = element if element.type == "jsx_self_closing_element" else element.child_by_field_name("open_tag")
-    if opening is None:
-        return None
-    name = opening.child_by_field_name("name")
-    return module.text(name) if name is not None else None
-
-
-def jsx_attributes(module: Module, element: Any) -> dict[str, Any]:
-    """An element's attributes: name -> value node (the expression inside `{...}`), or True for a
-    bare attribute like `hidden` or an empty `{}`."""
-    opening = element if element.type == "jsx_self_closing_element" else element.child_by_field_name("open_tag")
-    out: dict[str, Any] = {}
-    if opening is None:
-        return out
-    for attr in opening.named_children:
-        if attr.type != "jsx_attribute" or not attr.named_children:
-            continue
-        kids = attr.named_children
-        value: Any = kids[1] if len(kids) > 1 else True
-        if value is not True and value.type == "jsx_expression":
-            inner = [c for c in value.named_children if c.type != "comment"]
-            value = inner[0] if inner else True
-        out[module.text(kids[0])] = value
-    return out
-
-
 def jsx_usages(index: AppIndex, name: str, *, provider: bool = False) -> Iterator[tuple[Module, Any]]:
     """Where shipping code renders `<name ...>` (also `<ns.name>`; with `provider`, exactly `<name>` or
     `<name.Provider>`): (module, element). Only files that hold the name are parsed."""
@@ -593,21 +322,6 @@ def jsx_usages(index: AppIndex, name: str, *, provider: bool = False) -> Iterato
                 continue
             if tag in (name, f"{name}.Provider") if provider else tag.split(".")[-1] == name:
                 yield module, element
-
-
-def descendants(node: Any, types: frozenset[str] | set[str]) -> Iterator[Any]:
-    """Nodes of the given types under `node`, found with a cursor walk (no recursion)."""
-    cursor = node.walk()
-    start_id = node.id
-    while True:
-        n = cursor.node
-        if n.type in types:
-            yield n
-        if cursor.goto_first_child():
-            continue
-        while not cursor.goto_next_sibling():
-            if not cursor.goto_parent() or cursor.node.id == start_id:
-                return
 
 
 def glob_matcher(patterns: list[str]) -> Any:

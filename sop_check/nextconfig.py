@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator
 
+from sop_check.jsmodule import Module, string_value
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sop_check.index import AppIndex, Module
+    from sop_check.index import AppIndex
 
 CONFIG_FILES = ("next.config.js", "next.config.mjs", "next.config.ts")
 UNSUPPORTED_CONFIG_FILES = ("next.config.cjs", "next.config.cts", "next.config.mts", "next.config.json",
@@ -172,8 +173,6 @@ def _string_list(mod: Module, node: Any) -> tuple[str, ...] | None:
 
 
 def _literal(mod: Module, node: Any) -> str:
-    from sop_check.index import string_value
-
     return string_value(mod, node)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from sop_check.evaluate import Evaluator, Func, Null, Obj, Str, Unknown, env_name
-from sop_check.index import descendants
+from sop_check.jsmodule import descendants
 
 from helpers import index_for, write
 

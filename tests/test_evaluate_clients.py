@@ -9,7 +9,7 @@ from pathlib import Path
 from sop_check.evaluate import (Bool, EnvDefault, Evaluator, Func, Null, Num, Obj, Str, Unknown, UnknownKind, env_name,
                                 in_callers)
 from sop_check.evaluate.libraries import harmless_call
-from sop_check.index import Module
+from sop_check.jsmodule import Module
 
 from helpers import index_for, write
 
@@ -77,7 +77,7 @@ def test_this_in_a_method_read_without_a_call_is_the_generic_instance(tmp_path: 
 
 
 def _this_node(mod: Module):  # type: ignore[no-untyped-def]
-    from sop_check.index import descendants
+    from sop_check.jsmodule import descendants
     return next(iter(descendants(mod.root, frozenset({"this"}))))
 
 
@@ -202,7 +202,7 @@ def test_a_default_does_not_hide_an_unresolved_value(tmp_path: Path) -> None:
 
 
 def _declarators(mod: Module):  # type: ignore[no-untyped-def]
-    from sop_check.index import descendants
+    from sop_check.jsmodule import descendants
     return list(descendants(mod.root, frozenset({"variable_declarator"})))
 
 
@@ -228,7 +228,7 @@ def test_props_before_an_unknown_spread_are_what_the_spread_says(tmp_path: Path)
 
 
 def _objects(mod: Module):  # type: ignore[no-untyped-def]
-    from sop_check.index import descendants
+    from sop_check.jsmodule import descendants
     return list(descendants(mod.root, frozenset({"object"})))
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Callable
 from sop_check.evaluate.requests import CallHop, Request
 from sop_check.evaluate.syntax import ancestors, call_args
 from sop_check.evaluate.values import Func, Scope, UnknownKind
-from sop_check.index import FUNCTION_TYPES, Module
+from sop_check.jsmodule import FUNCTION_TYPES, Module
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover

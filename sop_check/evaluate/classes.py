@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from sop_check.evaluate.syntax import ancestors, call_args, returned_expression, returns
 from sop_check.evaluate.values import Func, Null, Obj, Scope, Thunk, Unknown, UnknownKind, Value
-from sop_check.index import FUNCTION_TYPES, Module, descendants
+from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node

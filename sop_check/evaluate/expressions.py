@@ -14,7 +14,7 @@ from sop_check.evaluate.classes import CLASS_TYPES
 from sop_check.evaluate.syntax import call_args, is_process_env
 from sop_check.evaluate.values import (HOLE, Bool, EnvDefault, EnvRef, Func, Null, Num, Obj, Scope, Str, Thunk,
                                        Unknown, UnknownKind, Value, as_text, text_value)
-from sop_check.index import FUNCTION_TYPES, Module, string_value
+from sop_check.jsmodule import FUNCTION_TYPES, Module, string_value
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node

@@ -20,7 +20,8 @@ from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH, Budget, Memo
 from sop_check.evaluate.syntax import CallIndex, call_args, returned_expression, returns
 from sop_check.evaluate.values import (EnvRef, External, Func, HttpClient, Namespace, Null, Obj, Scope, Str,
                                        Thunk, Unknown, UnknownKind, Value, budget_exceeded)
-from sop_check.index import AppIndex, Module
+from sop_check.index import AppIndex
+from sop_check.jsmodule import Module
 from sop_check.model import Unresolved
 
 if TYPE_CHECKING:  # pragma: no cover

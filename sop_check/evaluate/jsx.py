@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Iterable, Iterator
 from sop_check.evaluate.scopes import destructured_prop
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Func, Obj, Thunk, Unknown, Value
-from sop_check.index import Module, jsx_attributes, jsx_tag
+from sop_check.jsmodule import Module, jsx_attributes, jsx_tag
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover

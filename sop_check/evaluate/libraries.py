@@ -20,7 +20,7 @@ from sop_check.evaluate.scopes import ParamBinding
 from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.values import (HOLE, REQUEST_OBJECT, EnvDefault, External, Func, HttpClient, Null, Obj, Scope, Str, Unknown,
                                        UnknownKind, Value, as_text)
-from sop_check.index import Module
+from sop_check.jsmodule import Module
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from sop_check.evaluate.values import External, Namespace, Unknown, UnknownKind, Value
-from sop_check.index import ImportBinding, Module
+from sop_check.jsmodule import ImportBinding, Module
 
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.evaluate.interpreter import Evaluator

@@ -15,7 +15,7 @@ from sop_check.evaluate.requests import CallHop, Request
 from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.scopes import VarBinding
 from sop_check.evaluate.values import Func, Scope, Thunk, Unknown
-from sop_check.index import Module
+from sop_check.jsmodule import Module
 from sop_check.model import Unresolved
 from sop_check.records import record
 

@@ -10,7 +10,7 @@ from sop_check.evaluate.libraries import BASE_URL_OPTIONS, HTTP_CLIENTS
 from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.values import (HOLE, REQUEST_OBJECT, External, HttpClient, Null, Obj, Scope, Str, Thunk,
                                        Unknown, UnknownKind, Value)
-from sop_check.index import Module
+from sop_check.jsmodule import Module
 from sop_check.model import Location
 from sop_check.records import record
 

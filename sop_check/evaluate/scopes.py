@@ -18,7 +18,7 @@ from sop_check.evaluate.classes import this_owner
 from sop_check.evaluate.state import Budget
 from sop_check.evaluate.syntax import ancestors
 from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
-from sop_check.index import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
+from sop_check.jsmodule import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from typing import TYPE_CHECKING, Iterator
 
-from sop_check.index import FUNCTION_TYPES, Module
+from sop_check.jsmodule import FUNCTION_TYPES, Module
 
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node

@@ -16,7 +16,7 @@ from sop_check.records import record
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.index import Module
+    from sop_check.jsmodule import Module
 
 REQUEST_OBJECT = "request"  # `Obj.cls` of a `new Request(…)`
 HOLE = "\x00"  # stands for an unknown part inside a string (`${id}`)

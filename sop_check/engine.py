@@ -15,6 +15,7 @@ from sop_check.index import AppIndex
 from sop_check.model import AppReport, Diagnostic, Location, Relaxation, Report, RuleResult, Severity, Status, Unresolved
 from sop_check.overlay import Overlay
 from sop_check.resolve import ModuleResolver
+from sop_check.routes import entry_files
 from sop_check.rule import Rule, RuleDefinitionError, run_order
 from sop_check.suppress import apply_suppressions
 from sop_check.usage import TAVUS_NEEDLE, TavusUsage, tavus_usage
@@ -122,7 +123,7 @@ def build_index(project: Project, app: App, opts: RunOptions, needles: tuple[str
     shared = opts.options_for("")
     return AppIndex(
         root=app.root, rel_root=app.rel_root, repo_root=project.repo_root, files=app.files,
-        env_names=app.env_files,
+        env_names=app.env_files, find_entries=entry_files,
         make_resolver=lambda: ModuleResolver(app.root, project.repo_root, set(app.files), project.workspace_packages,
                                              project.source),
         source=project.source,

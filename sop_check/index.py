@@ -14,7 +14,7 @@ import re
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 # Module and the syntax helpers moved to sop_check.jsmodule. The `X as X` re-exports are only for
 # rules/_client.py and rules/_missing_id.py, which are being split elsewhere (issue 13): drop them
@@ -54,6 +54,9 @@ class AppIndex:
     files: list[str]
     env_names: list[str]
     make_resolver: Any  # () -> sop_check.resolve.ModuleResolver, built on first use
+    # Which files the framework loads on its own (sop_check.routes.entry_files for Next.js), given
+    # by the builder: the index caches files and parses, and knows no framework's conventions.
+    find_entries: Callable[[AppIndex], list[str]]
     non_evidence_patterns: list[str]  # gitignore-style patterns of files that are not evidence
     needles: tuple[str, ...]
     max_file_size: int = 2_000_000
@@ -193,9 +196,7 @@ class AppIndex:
 
         As Next.js picks them: a root `app/` shadows `src/app/`, private folders and files
         outside `pageExtensions` are not entries (their imports prove nothing)."""
-        from sop_check.routes import entry_files
-
-        return entry_files(self)
+        return self.find_entries(self)
 
     def reachable(self) -> set[str]:
         """Modules reachable from the app's entries through imports (read from bytes, not parsed)."""

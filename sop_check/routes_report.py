@@ -13,7 +13,7 @@ from typing import Any
 
 from sop_check import __version__
 from sop_check.records import record
-from sop_check.routes import ANY_METHOD, RouteTable, route_methods, route_table
+from sop_check.routes import ANY_METHOD, RouteTable, entry_files, route_methods, route_table
 
 ROUTES_SCHEMA_VERSION = 1
 
@@ -138,7 +138,7 @@ def list_routes(path: Path, fmt: str, apps: list[Path], config_file: Path | None
     for app in project.apps:
         index = AppIndex(
             root=app.root, rel_root=app.rel_root, repo_root=project.repo_root, files=app.files,
-            env_names=app.env_files,
+            env_names=app.env_files, find_entries=entry_files,
             make_resolver=lambda app=app: ModuleResolver(app.root, project.repo_root, set(app.files),
                                                          project.workspace_packages),
             non_evidence_patterns=list(shared.get("non-evidence", [])), needles=(), prefilter=False,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sop_check.evaluate.syntax import ancestors, call_args, returned_expression, returns
+from sop_check.evaluate.syntax import ancestors, call_args, returned_expression, returns, this_owner
 from sop_check.evaluate.values import Func, Null, Obj, Scope, Thunk, Unknown, UnknownKind, Value
 from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants
 
@@ -28,20 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 THIS = "this"  # the binding name of a method call's object in its scope
 MAX_BASES = 8  # `extends` chains longer than this are not followed
-_OWN_THIS = frozenset({"function_declaration", "function_expression", "function", "method_definition",
-                       "generator_function_declaration", "generator_function"})  # arrows take the outer `this`
 _PARAMETER_PROPERTY_MARKS = frozenset({"accessibility_modifier", "readonly", "override_modifier"})
-
-
-def this_owner(node: Node, mod: Module) -> Node | None:
-    """What `this` at `node` refers to the receiver of: the nearest enclosing method or function
-    (arrow functions do not have their own), or the class whose field initialiser it is in."""
-    for anc in reversed(ancestors(node, mod.root)):
-        if anc.type in _OWN_THIS:
-            return anc
-        if anc.type == "class_body":
-            return anc.parent
-    return None
 
 
 def is_class(node: Node) -> bool:

@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Union
 
-from sop_check.evaluate.classes import this_owner
 from sop_check.evaluate.state import Budget
-from sop_check.evaluate.syntax import ancestors
+from sop_check.evaluate.syntax import ancestors, this_owner
 from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
 from sop_check.jsmodule import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
 from sop_check.records import record

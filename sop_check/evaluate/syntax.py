@@ -99,3 +99,18 @@ def runs_with(call: Node, fn_node: Node) -> bool:
         if chain[i].type in FUNCTION_TYPES and chain[i - 1].type not in ("arguments", "parenthesized_expression"):
             return False
     return True
+
+
+_OWN_THIS = frozenset({"function_declaration", "function_expression", "function", "method_definition",
+                       "generator_function_declaration", "generator_function"})  # arrows take the outer `this`
+
+
+def this_owner(node: Node, mod: Module) -> Node | None:
+    """What `this` at `node` refers to the receiver of: the nearest enclosing method or function
+    (arrow functions do not have their own), or the class whose field initialiser it is in."""
+    for anc in reversed(ancestors(node, mod.root)):
+        if anc.type in _OWN_THIS:
+            return anc
+        if anc.type == "class_body":
+            return anc.parent
+    return None

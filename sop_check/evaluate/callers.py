@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from sop_check.evaluate.requests import CallHop, Request
+from sop_check.evaluate.requests import CallHop, Request, as_request
 from sop_check.evaluate.syntax import ancestors, call_args
 from sop_check.evaluate.values import Func, Scope, UnknownKind
 from sop_check.jsmodule import FUNCTION_TYPES, Module
@@ -27,7 +27,7 @@ from sop_check.records import record
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 MAX_LEVELS = 4  # helpers calling helpers: past this, a path is left undecided
 MAX_PATHS = 48  # call paths read per request
@@ -53,9 +53,9 @@ class InContext:
 Settled = Callable[[Request], bool]
 
 
-def in_callers(ev: Evaluator, call: Node, mod: Module, settled: Settled) -> list[InContext]:
+def in_callers(ev: EvaluatorProtocol, call: Node, mod: Module, settled: Settled) -> list[InContext]:
     """The request `call` makes, read along each call path until `settled` says it is decided."""
-    first = ev.as_request(call, mod, None)
+    first = as_request(ev, call, mod, None)
     if first is None:
         return []
     if settled(first):
@@ -102,7 +102,7 @@ def _no_caller(fn: Node | None, mod: Module) -> tuple[str, UnknownKind]:
     return f"no call of {function_label(fn, mod)} was found", UnknownKind.PARAMETER
 
 
-def _why_stop(ev: Evaluator, fn: Node | None, fn_mod: Module, levels: int,
+def _why_stop(ev: EvaluatorProtocol, fn: Node | None, fn_mod: Module, levels: int,
               read: int) -> tuple[str, UnknownKind | None]:
     if ev.exhausted:
         return "the analysis budget ran out", UnknownKind.BUDGET
@@ -113,7 +113,7 @@ def _why_stop(ev: Evaluator, fn: Node | None, fn_mod: Module, levels: int,
     return "", None
 
 
-def _read_along(ev: Evaluator, call: Node, mod: Module, sites: tuple[CallHop, ...]) -> Request | None:
+def _read_along(ev: EvaluatorProtocol, call: Node, mod: Module, sites: tuple[CallHop, ...]) -> Request | None:
     """The request made when the outermost site runs (its own function's arguments unknown)."""
     scope: Scope | None = None
     for hop in sites:
@@ -122,7 +122,7 @@ def _read_along(ev: Evaluator, call: Node, mod: Module, sites: tuple[CallHop, ..
         if not isinstance(callee, Func):
             return None
         scope = ev.bind(callee, [ev.thunk(a, hop.module, scope) for a in call_args(hop.node)])
-    return ev.as_request(call, mod, scope)
+    return as_request(ev, call, mod, scope)
 
 
 def callable_around(node: Node, mod: Module) -> Node | None:
@@ -178,11 +178,11 @@ def function_label(fn: Node, mod: Module) -> str:
     return f"{names[0]}() ({where})" if names else f"the function at {where}"
 
 
-def _too_common(ev: Evaluator, fn: Node, mod: Module) -> bool:
+def _too_common(ev: EvaluatorProtocol, fn: Node, mod: Module) -> bool:
     return sum(len(_named_calls(ev, name)) for name in function_names(fn, mod)) > MAX_CANDIDATES
 
 
-def callers(ev: Evaluator, fn: Node, mod: Module) -> list[tuple[Node, Module]]:
+def callers(ev: EvaluatorProtocol, fn: Node, mod: Module) -> list[tuple[Node, Module]]:
     """Call sites in the app whose callee is `fn` (found by name, confirmed by evaluation; a name with
     more than MAX_CANDIDATES calls is not searched: see `_too_common`)."""
     key = ("callers", mod.path, fn.id)
@@ -204,7 +204,7 @@ def callers(ev: Evaluator, fn: Node, mod: Module) -> list[tuple[Node, Module]]:
     return found
 
 
-def _named_calls(ev: Evaluator, name: str) -> list[tuple[Node, Module]]:
+def _named_calls(ev: EvaluatorProtocol, name: str) -> list[tuple[Node, Module]]:
     """Calls in evidence modules whose callee ends with `name` (or a local import alias of it)."""
     key = ("named-calls", name)
     found: list[tuple[Node, Module]] | None = ev.cache.get(key)

@@ -23,7 +23,7 @@ from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 CLASS_TYPES = frozenset({"class_declaration", "class", "abstract_class_declaration"})
 THIS = "this"  # the binding name of a method call's object in its scope
@@ -40,7 +40,7 @@ def class_name(node: Node, mod: Module) -> str:
     return mod.text(name) if name is not None else "class"
 
 
-def evaluate_this(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def evaluate_this(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     owner = this_owner(node, mod)
     if owner is None:
         return Unknown(UnknownKind.UNMODELLED, "'this' outside a class or method")
@@ -64,7 +64,7 @@ def _class_of_method(method: Node) -> Node | None:
     return owner if owner is not None and is_class(owner) else None
 
 
-def generic_instance(ev: Evaluator, cls: Func) -> Value:
+def generic_instance(ev: EvaluatorProtocol, cls: Func) -> Value:
     """The instance a method sees when no call says which: constructor arguments unknown."""
     key = ("generic-instance", cls.key)
     found = ev.cache.get(key)
@@ -81,7 +81,7 @@ def generic_instance(ev: Evaluator, cls: Func) -> Value:
     return inst
 
 
-def instance(ev: Evaluator, cls: Func, args: list[Thunk]) -> Obj:
+def instance(ev: EvaluatorProtocol, cls: Func, args: list[Thunk]) -> Obj:
     """`new Cls(args)`: the object, its methods bound to it."""
     inst = Obj({}, node=cls.node, module=cls.module, cls=class_name(cls.node, cls.module))
     fill_instance(ev, inst, cls, args, 0)
@@ -96,7 +96,7 @@ def constructor_of(cls: Node) -> Node | None:
     return None
 
 
-def fill_instance(ev: Evaluator, inst: Obj, cls: Func, args: list[Thunk], depth: int) -> None:
+def fill_instance(ev: EvaluatorProtocol, inst: Obj, cls: Func, args: list[Thunk], depth: int) -> None:
     mod = cls.module
     ctor = constructor_of(cls.node)
     ctor_scope = ev.bind(Func(ctor, mod, cls.scope, this=inst), args) if ctor is not None else None
@@ -134,7 +134,7 @@ def _getter(member: Node, mod: Module, inst: Obj, outer: Scope | None) -> Thunk:
     return Thunk(last, mod, Scope(member, mod.path, {THIS: Thunk(None, mod, None, value=inst)}, outer))
 
 
-def _constructor_fields(ev: Evaluator, inst: Obj, ctor: Node, mod: Module, scope: Scope) -> None:
+def _constructor_fields(ev: EvaluatorProtocol, inst: Obj, ctor: Node, mod: Module, scope: Scope) -> None:
     """Parameter properties and `this.x = …` assignments of the constructor (later ones win)."""
     for p in _params(ctor):
         if any(c.type in _PARAMETER_PROPERTY_MARKS for c in p.children):
@@ -163,7 +163,7 @@ def _in_nested_function(node: Node, body: Node) -> bool:
     return any(a.type in FUNCTION_TYPES for a in ancestors(node, body))
 
 
-def _base_class(ev: Evaluator, cls: Func) -> Func | None:
+def _base_class(ev: EvaluatorProtocol, cls: Func) -> Func | None:
     heritage = next((c for c in cls.node.named_children if c.type == "class_heritage"), None)
     clause = next((c for c in heritage.named_children if c.type == "extends_clause"), None) if heritage else None
     value = clause.child_by_field_name("value") if clause is not None else None
@@ -173,7 +173,7 @@ def _base_class(ev: Evaluator, cls: Func) -> Func | None:
     return base if isinstance(base, Func) and is_class(base.node) else None
 
 
-def _super_args(ev: Evaluator, ctor: Node | None, mod: Module, scope: Scope | None,
+def _super_args(ev: EvaluatorProtocol, ctor: Node | None, mod: Module, scope: Scope | None,
                 args: list[Thunk]) -> list[Thunk]:
     """The arguments the derived constructor hands `super(…)`; without a constructor, its own."""
     if ctor is None:
@@ -186,7 +186,7 @@ def _super_args(ev: Evaluator, ctor: Node | None, mod: Module, scope: Scope | No
     return []
 
 
-def static_member(ev: Evaluator, cls: Func, name: str, depth: int = 0) -> Value | None:
+def static_member(ev: EvaluatorProtocol, cls: Func, name: str, depth: int = 0) -> Value | None:
     """`Client.create` for `static create() {…}` or `static BASE = '…'` (also a base class's), or None."""
     own = _own_static(ev, cls, name)
     if own is not None or depth >= MAX_BASES:
@@ -195,7 +195,7 @@ def static_member(ev: Evaluator, cls: Func, name: str, depth: int = 0) -> Value 
     return static_member(ev, base, name, depth + 1) if base is not None else None
 
 
-def _own_static(ev: Evaluator, cls: Func, name: str) -> Value | None:
+def _own_static(ev: EvaluatorProtocol, cls: Func, name: str) -> Value | None:
     body = cls.node.child_by_field_name("body")
     for member in body.named_children if body is not None else ():
         if not _is_static(member) or _member_name(member) != name:

@@ -19,14 +19,14 @@ from sop_check.jsmodule import FUNCTION_TYPES, Module, string_value
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
-Handler = Callable[["Evaluator", "Node", Module, "Scope | None"], Value]
+Handler = Callable[["EvaluatorProtocol", "Node", Module, "Scope | None"], Value]
 _TYPE_NODES = frozenset({"type_annotation", "type_identifier", "predefined_type", "generic_type", "object_type",
                          "union_type", "literal_type", "type_arguments", "array_type", "comment"})
 
 
-def evaluate_node(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def evaluate_node(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     if mod.in_error(node):
         return Unknown(UnknownKind.SYNTAX_ERROR, f"syntax error in {mod.path} at line {mod.location(node).line}")
     t = node.type
@@ -38,11 +38,11 @@ def evaluate_node(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -
     return Unknown(UnknownKind.UNMODELLED, f"cannot evaluate a {t.replace('_', ' ')}")
 
 
-def _string(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _string(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return Str(string_value(mod, node))
 
 
-def _template(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _template(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     kids = node.named_children
     if len(kids) == 1 and kids[0].type == "template_substitution" and kids[0].named_children:
         return ev.eval(kids[0].named_children[0], mod, scope)  # `${x}` is x
@@ -62,7 +62,7 @@ def _template(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Va
     return _with_sources(text_value("".join(out)), sources)
 
 
-def text_part(ev: Evaluator, value: Value) -> tuple[str, tuple[str, ...]]:
+def text_part(ev: EvaluatorProtocol, value: Value) -> tuple[str, tuple[str, ...]]:
     """A value's text inside a string, and the env variables whose run-time value fills its holes.
     `process.env.BASE` without a default reads the URL a committed template gives it, if any."""
     if isinstance(value, EnvRef):
@@ -81,38 +81,38 @@ def _with_sources(value: Value, sources: tuple[str, ...]) -> Value:
     return value
 
 
-def _number(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _number(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     try:
         return Num(float(mod.text(node).replace("_", "")))
     except ValueError:
         return Unknown(UnknownKind.UNMODELLED, "a number literal")
 
 
-def _true(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _true(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return Bool(True)
 
 
-def _false(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _false(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return Bool(False)
 
 
-def _null(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _null(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return Null()
 
 
-def _identifier(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _identifier(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     name = mod.text(node)
     if name == "undefined":
         return Null()
     return ev.lookup(name, node, mod, scope)
 
 
-def _paren(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _paren(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     inner = [c for c in node.named_children if c.type != "comment"]
     return ev.eval(inner[-1], mod, scope) if inner else Unknown(UnknownKind.MISSING, "empty parentheses")
 
 
-def _wrapped(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _wrapped(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     # `x!`, `x as T`, `x satisfies T`, `<T>x`, `await x`: the value of x.
     inner = [c for c in node.named_children if c.type not in _TYPE_NODES]
     if not inner:
@@ -120,12 +120,12 @@ def _wrapped(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Val
     return ev.eval(inner[0], mod, scope)
 
 
-def _operand(ev: Evaluator, node: Node, field: str, mod: Module, scope: Scope | None) -> Value:
+def _operand(ev: EvaluatorProtocol, node: Node, field: str, mod: Module, scope: Scope | None) -> Value:
     child = node.child_by_field_name(field)
     return ev.eval(child, mod, scope) if child is not None else Unknown(UnknownKind.MISSING, "a missing operand")
 
 
-def _binary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _binary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     op_node = node.child_by_field_name("operator")
     op = mod.text(op_node) if op_node is not None else ""
     left = _operand(ev, node, "left", mod, scope)
@@ -180,7 +180,7 @@ def _same(left: Value, right: Value, loose: bool) -> bool | None:
     return None
 
 
-def _unary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _unary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     op_node = node.child_by_field_name("operator")
     arg = node.child_by_field_name("argument")
     if op_node is not None and mod.text(op_node) == "!" and arg is not None:
@@ -190,7 +190,7 @@ def _unary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value
     return Unknown(UnknownKind.RUNTIME_VALUE, "the result of a unary operator")
 
 
-def chosen_branch(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Node | None:
+def chosen_branch(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Node | None:
     """The branch a conditional expression takes when its condition is known, else None."""
     cond = node.child_by_field_name("condition")
     known = truthiness(ev.eval(cond, mod, scope)) if cond is not None else None
@@ -223,7 +223,7 @@ def truthiness(value: Value) -> bool | None:
     return None
 
 
-def _ternary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _ternary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     branch = chosen_branch(ev, node, mod, scope)
     if branch is not None:  # `body ? { body } : {}` with body bound by the caller
         return ev.eval(branch, mod, scope)
@@ -236,7 +236,7 @@ def _ternary(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Val
     return Unknown(UnknownKind.RUNTIME_VALUE, "a value chosen at run time (conditional expression)")
 
 
-def _member(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _member(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     obj_node = node.child_by_field_name("object")
     prop_node = node.child_by_field_name("property")
     if obj_node is None or prop_node is None:
@@ -252,7 +252,7 @@ def _member(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Valu
     return ev.get_prop(obj, prop)
 
 
-def _subscript(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _subscript(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     obj_node = node.child_by_field_name("object")
     index = node.child_by_field_name("index")
     if obj_node is None or index is None:
@@ -265,7 +265,7 @@ def _subscript(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> V
     return ev.get_prop(ev.eval(obj_node, mod, scope), key.text)
 
 
-def _object(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _object(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     props: dict[str, Thunk] = {}
     open_ = False
     shadowed: dict[str, Unknown] = {}  # props an unknown spread after them may replace
@@ -322,7 +322,7 @@ def _shadow(shadowed: dict[str, Unknown], props: dict[str, Thunk], spread: Unkno
                                   env=spread.env)
 
 
-def _prop_key(ev: Evaluator, key_node: Node | None, mod: Module, scope: Scope | None) -> str | None:
+def _prop_key(ev: EvaluatorProtocol, key_node: Node | None, mod: Module, scope: Scope | None) -> str | None:
     if key_node is None:
         return None
     if key_node.type in ("property_identifier", "identifier", "number"):
@@ -336,11 +336,11 @@ def _prop_key(ev: Evaluator, key_node: Node | None, mod: Module, scope: Scope | 
     return None
 
 
-def _call(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _call(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return ev.call_value(node, mod, scope)
 
 
-def _new(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _new(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     ctor = node.child_by_field_name("constructor")
     name = mod.text(ctor) if ctor is not None else ""
     if ctor is not None and ctor.type in ("identifier", "member_expression"):
@@ -350,11 +350,11 @@ def _new(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
     return libraries.construct(ev, name, call_args(node), mod, scope)
 
 
-def _this(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _this(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return classes.evaluate_this(ev, node, mod, scope)
 
 
-def _array(ev: Evaluator, node: Node, mod: Module, scope: Scope | None) -> Value:
+def _array(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None) -> Value:
     return Unknown(UnknownKind.UNMODELLED, "an array")
 
 

@@ -18,7 +18,7 @@ from sop_check.records import record
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 
 @record
@@ -30,7 +30,7 @@ class Usage:
     attrs: dict[str, Node]
 
 
-def prop_from_jsx(ev: Evaluator, fn: Node, param: Node, name: str, mod: Module) -> Value | None:
+def prop_from_jsx(ev: EvaluatorProtocol, fn: Node, param: Node, name: str, mod: Module) -> Value | None:
     """A component's prop, from the places that render it: `<EndButton onEnd={end} />`.
 
     Returns the first usage's value that is a function, or None when the
@@ -66,7 +66,7 @@ def prop_from_jsx(ev: Evaluator, fn: Node, param: Node, name: str, mod: Module) 
     return None
 
 
-def context_value(ev: Evaluator, ctx_node: Node, mod: Module) -> Value | None:
+def context_value(ev: EvaluatorProtocol, ctx_node: Node, mod: Module) -> Value | None:
     """What `useContext(Ctx)` returns: the `value` of a rendered provider, evaluated where it renders."""
     if ctx_node.type != "identifier" or _too_deep(ev):
         return None
@@ -79,7 +79,7 @@ def context_value(ev: Evaluator, ctx_node: Node, mod: Module) -> Value | None:
     return None
 
 
-def _too_deep(ev: Evaluator) -> bool:
+def _too_deep(ev: EvaluatorProtocol) -> bool:
     """Props and context start new chains of evaluation: only from the shallower half of the stack."""
     if ev.memo.depth > MAX_DEPTH // 2:
         ev.memo.cut_deep()  # what we would have found depends on how deep we are
@@ -87,7 +87,7 @@ def _too_deep(ev: Evaluator) -> bool:
     return False
 
 
-def usages(ev: Evaluator, comp: str, provider: bool = False) -> Iterable[Usage]:
+def usages(ev: EvaluatorProtocol, comp: str, provider: bool = False) -> Iterable[Usage]:
     """Where shipping code renders `<comp …>` (or its provider); each module scanned once per app,
     and only as far as a caller reads (files are parsed on demand)."""
     key = ("jsx-usages", comp, provider)
@@ -97,7 +97,7 @@ def usages(ev: Evaluator, comp: str, provider: bool = False) -> Iterable[Usage]:
     return found
 
 
-def _scan(ev: Evaluator, comp: str, provider: bool) -> Iterator[Usage]:
+def _scan(ev: EvaluatorProtocol, comp: str, provider: bool) -> Iterator[Usage]:
     for user in ev.index.evidence_modules(words=(comp,)):
         if not ev.spend(len(user.jsx)):
             return  # the budget is gone: the evaluator answers unknown from now on

@@ -26,7 +26,7 @@ from sop_check.records import record
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 
 @record
@@ -54,7 +54,7 @@ class CallSite:
         return self.callee.name.split(":")[0].split(".")[0]
 
 
-CallModel = Callable[["Evaluator", CallSite], "Value | None"]  # None: no opinion, use the default
+CallModel = Callable[["EvaluatorProtocol", CallSite], "Value | None"]  # None: no opinion, use the default
 
 
 # ---------------------------------------------------------------------------- calls
@@ -122,11 +122,11 @@ HTTP_LIKE_METHODS = frozenset({"get", "delete"})
 TRACK_METHODS = frozenset({"stop"})
 TRACK_LISTS = frozenset({"getTracks", "getAudioTracks", "getVideoTracks"})
 
-def _first_argument(ev: Evaluator, site: CallSite) -> Value | None:
+def _first_argument(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     return ev.eval(site.args[0], site.module, site.scope) if site.args else None
 
 
-def _memo_factory(ev: Evaluator, site: CallSite) -> Value | None:
+def _memo_factory(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     """`useMemo(() => value, deps)` is the factory's return value."""
     if not site.args:
         return None
@@ -134,18 +134,18 @@ def _memo_factory(ev: Evaluator, site: CallSite) -> Value | None:
     return ev.return_value(inner, []) if isinstance(inner, Func) else inner
 
 
-def _text_of_argument(ev: Evaluator, site: CallSite) -> Value | None:
+def _text_of_argument(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     if not site.args:
         return None
     v = ev.eval(site.args[0], site.module, site.scope)
     return v if isinstance(v, Str) else Str(HOLE)
 
 
-def _unknown_text(ev: Evaluator, site: CallSite) -> Value | None:
+def _unknown_text(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     return Str(HOLE)  # `JSON.stringify(x)`: some text
 
 
-def _http_client(ev: Evaluator, site: CallSite) -> Value | None:
+def _http_client(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     """`axios.create({ baseURL, headers })`: a client whose requests carry both."""
     if site.package not in HTTP_CLIENTS:
         return None
@@ -153,12 +153,12 @@ def _http_client(ev: Evaluator, site: CallSite) -> Value | None:
     return HttpClient(config if isinstance(config, Obj) else None)
 
 
-def _provided_context(ev: Evaluator, site: CallSite) -> Value | None:
+def _provided_context(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     """`useContext(Ctx)` / `use(Ctx)`: the value a rendered provider gives."""
     return jsx.context_value(ev, site.args[0], site.module) if site.args else None
 
 
-def _ref(ev: Evaluator, site: CallSite) -> Value | None:
+def _ref(ev: EvaluatorProtocol, site: CallSite) -> Value | None:
     """`useRef(x).current` reads back x (the usual handler-ref idiom)."""
     if not site.args:
         return None
@@ -179,7 +179,7 @@ CALL_MODELS: dict[str, CallModel] = {
 }
 
 
-def library_call(ev: Evaluator, site: CallSite) -> Value:
+def library_call(ev: EvaluatorProtocol, site: CallSite) -> Value:
     model = CALL_MODELS.get(site.short)
     if model is not None:
         value = model(ev, site)
@@ -201,7 +201,7 @@ CLIENT_FIELDS = frozenset({"body", "query", "cookies"})
 REQUEST_PARAMETER_NAMES = frozenset({"req", "request"})
 
 
-def client_input(ev: Evaluator, obj: Node, member: str, mod: Module, *, called: bool) -> Unknown | None:
+def client_input(ev: EvaluatorProtocol, obj: Node, member: str, mod: Module, *, called: bool) -> Unknown | None:
     """`request.json()` (called) or `req.body` (read) on a route handler's request parameter."""
     if member not in (CLIENT_BODY_READERS if called else CLIENT_FIELDS) or obj.type != "identifier":
         return None
@@ -224,7 +224,7 @@ ENV_TEMPLATES = (".env.example", ".env.local.example", ".env.sample", ".env.temp
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~/-]*)?")
 
 
-def env_template_url(ev: Evaluator, name: str) -> EnvDefault | None:
+def env_template_url(ev: EvaluatorProtocol, name: str) -> EnvDefault | None:
     """The URL a committed env template gives variable `name`, as a default read from the environment."""
     key = ("env-template-url", name)
     if key in ev.cache:
@@ -252,7 +252,7 @@ def data_method_call(call: Node, mod: Module) -> bool:
     return prop is not None and mod.text(prop) in DATA_METHODS
 
 
-def harmless_call(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> bool:
+def harmless_call(ev: EvaluatorProtocol, call: Node, mod: Module, scope: Scope | None) -> bool:
     """A call whose callee could not be resolved but that cannot make a request: a pure built-in
     method on an unresolved value (`line.match(…)`, `tags.map(…)`, `track.stop()`), or the
     `resolve`/`reject` a Promise hands its executor."""
@@ -277,7 +277,7 @@ def harmless_call(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -
 _UNRESOLVED_RECEIVERS = (Unknown, Str, External, Null)
 
 
-def _http_like(ev: Evaluator, call: Node, obj: Node, mod: Module, scope: Scope | None) -> bool:
+def _http_like(ev: EvaluatorProtocol, call: Node, obj: Node, mod: Module, scope: Scope | None) -> bool:
     """`api.get('/x')`, `http.delete(url)`: a receiver named like a client, or a path or URL argument."""
     if mod.text(obj).rsplit(".", 1)[-1] in HTTP_CLIENTS:
         return True
@@ -288,7 +288,7 @@ def _http_like(ev: Evaluator, call: Node, obj: Node, mod: Module, scope: Scope |
     return isinstance(first, Str) and (first.text.startswith(("/", "http", HOLE)) or "://" in first.text)
 
 
-def _media_track(ev: Evaluator, obj: Node, mod: Module) -> bool:
+def _media_track(ev: EvaluatorProtocol, obj: Node, mod: Module) -> bool:
     """A MediaStream track: named so, or the parameter of a callback over `stream.getTracks()`."""
     if "track" in mod.text(obj).lower():
         return True
@@ -307,7 +307,7 @@ def _media_track(ev: Evaluator, obj: Node, mod: Module) -> bool:
     return inner is not None and mod.text(inner).rsplit(".", 1)[-1] in TRACK_LISTS
 
 
-def _promise_executor_param(ev: Evaluator, fn: Node, mod: Module) -> bool:
+def _promise_executor_param(ev: EvaluatorProtocol, fn: Node, mod: Module) -> bool:
     """`new Promise((resolve, reject) => …)`: calling `resolve` settles the promise, nothing else."""
     decl = ev.find_decl(mod.text(fn), fn, mod)
     executor = getattr(decl, "function", None)
@@ -320,7 +320,7 @@ def _promise_executor_param(ev: Evaluator, fn: Node, mod: Module) -> bool:
 
 
 # ---------------------------------------------------------------------------- constructors
-def construct(ev: Evaluator, name: str, args: list[Node], mod: Module, scope: Scope | None) -> Value:
+def construct(ev: EvaluatorProtocol, name: str, args: list[Node], mod: Module, scope: Scope | None) -> Value:
     """`new X(…)`: `Headers`/`Map` are their initialiser, `URL(path, base)` joins."""
     if name in ("Headers", "Map") and args:
         return ev.eval(args[0], mod, scope)
@@ -335,7 +335,7 @@ def construct(ev: Evaluator, name: str, args: list[Node], mod: Module, scope: Sc
     return Unknown(UnknownKind.UNMODELLED, f"a new {name or 'object'}")
 
 
-def _request_object(ev: Evaluator, args: list[Node], mod: Module, scope: Scope | None) -> Obj:
+def _request_object(ev: EvaluatorProtocol, args: list[Node], mod: Module, scope: Scope | None) -> Obj:
     """`new Request(url, init)`: its URL under `url`, the init's options (method, headers, body…) beside it.
     `new Request(other, init)` copies `other` and lets `init` override it."""
     first = ev.eval(args[0], mod, scope)

@@ -8,11 +8,11 @@ from sop_check.evaluate.values import External, Namespace, Unknown, UnknownKind,
 from sop_check.jsmodule import ImportBinding, Module
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 
 
-def module_export(ev: Evaluator, path: str, name: str) -> Value:
+def module_export(ev: EvaluatorProtocol, path: str, name: str) -> Value:
     """The value a module exports under `name` (memoised; a re-export cycle is `Unknown(CYCLE)`)."""
     def cut(cycle: bool) -> Unknown:
         if cycle:
@@ -22,7 +22,7 @@ def module_export(ev: Evaluator, path: str, name: str) -> Value:
     return ev.memoised(("export", path, name), lambda: _export(ev, path, name), cut)
 
 
-def _export(ev: Evaluator, path: str, name: str) -> Value:
+def _export(ev: EvaluatorProtocol, path: str, name: str) -> Value:
     mod = ev.index.module(path)
     if mod is None:
         return Unknown(UnknownKind.UNREADABLE, f"cannot read {path}")
@@ -48,7 +48,7 @@ def _export(ev: Evaluator, path: str, name: str) -> Value:
     return Unknown(UnknownKind.NO_EXPORT, f"no export '{name}' in {path}")
 
 
-def _not_there(ev: Evaluator, value: Value, target: str, name: str) -> bool:
+def _not_there(ev: EvaluatorProtocol, value: Value, target: str, name: str) -> bool:
     """`export *` from `target` does not provide `name` (also when only a cycle of `export *` led back)."""
     if not isinstance(value, Unknown):
         return False
@@ -58,14 +58,14 @@ def _not_there(ev: Evaluator, value: Value, target: str, name: str) -> bool:
     return value.kind is UnknownKind.CYCLE and (mod is None or name not in mod.exports)
 
 
-def unresolved_import(ev: Evaluator, spec: str, name: str) -> Value:
+def unresolved_import(ev: EvaluatorProtocol, spec: str, name: str) -> Value:
     """A package import is an `External`; a local one that does not resolve is unknown."""
     if ev.index.is_local_specifier(spec):
         return Unknown(UnknownKind.UNRESOLVED_IMPORT, f"import '{name}' from '{spec}' does not resolve to a file")
     return External(f"{spec}:{name}")
 
 
-def lookup_top(ev: Evaluator, mod: Module, name: str) -> Value:
+def lookup_top(ev: EvaluatorProtocol, mod: Module, name: str) -> Value:
     """A name at module level: a declaration, an import, or a global."""
     if name in mod.decls:
         return ev.decl_value(mod.decls[name], name, mod, None)
@@ -74,7 +74,7 @@ def lookup_top(ev: Evaluator, mod: Module, name: str) -> Value:
     return External(name)
 
 
-def import_value(ev: Evaluator, mod: Module, binding: ImportBinding) -> Value:
+def import_value(ev: EvaluatorProtocol, mod: Module, binding: ImportBinding) -> Value:
     target = ev.index.resolve_import(mod.path, binding.source)
     if target is None:
         return unresolved_import(ev, binding.source, binding.name)

@@ -11,7 +11,7 @@ from dataclasses import field
 from typing import TYPE_CHECKING, Any
 
 from sop_check.evaluate.libraries import data_method_call, harmless_call
-from sop_check.evaluate.requests import CallHop, Request
+from sop_check.evaluate.requests import CallHop, Request, as_request
 from sop_check.evaluate.syntax import call_args
 from sop_check.evaluate.scopes import VarBinding
 from sop_check.evaluate.values import Func, Scope, Thunk, Unknown
@@ -22,7 +22,7 @@ from sop_check.records import record
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 MAX_CALL_DEPTH = 10
 
@@ -50,7 +50,7 @@ class CallFacts:
     handed: list[Func] = field(default_factory=list)  # named functions passed to an unknown callee
 
 
-def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None,
+def callee_functions(ev: EvaluatorProtocol, call: Node, mod: Module, scope: Scope | None,
                      ) -> tuple[list[Func], Unresolved | None]:
     """Functions a call may run, and what could not be followed (None if nothing)."""
     fn_node = call.child_by_field_name("function") if call.type == "call_expression" else None
@@ -65,7 +65,7 @@ def callee_functions(ev: Evaluator, call: Node, mod: Module, scope: Scope | None
     return [], None
 
 
-def reach(ev: Evaluator, func: Func, args: list[Thunk], max_depth: int = MAX_CALL_DEPTH) -> Reach:
+def reach(ev: EvaluatorProtocol, func: Func, args: list[Thunk], max_depth: int = MAX_CALL_DEPTH) -> Reach:
     """Every request `func` can make, following calls into other functions and modules."""
     out = Reach()
     _walk(ev, func, args, out, set(), (), max_depth)
@@ -76,7 +76,7 @@ def reach(ev: Evaluator, func: Func, args: list[Thunk], max_depth: int = MAX_CAL
     return out
 
 
-def _walk(ev: Evaluator, func: Func, args: list[Thunk], out: Reach, seen: set[tuple[str, int]],
+def _walk(ev: EvaluatorProtocol, func: Func, args: list[Thunk], out: Reach, seen: set[tuple[str, int]],
           via: tuple[CallHop, ...], depth_left: int) -> None:
     if func.key in seen or depth_left <= 0:
         return
@@ -99,7 +99,7 @@ def _walk(ev: Evaluator, func: Func, args: list[Thunk], out: Reach, seen: set[tu
             _walk(ev, handed, [], out, seen, via, depth_left - 1)
 
 
-def summary(ev: Evaluator, func: Func, scope: Scope) -> list[CallFacts]:
+def summary(ev: EvaluatorProtocol, func: Func, scope: Scope) -> list[CallFacts]:
     """The calls `func` makes when run in `scope`, read once per app.
 
     A reading that touched nothing of this call's frame (no argument read, no closure or object
@@ -124,8 +124,8 @@ def summary(ev: Evaluator, func: Func, scope: Scope) -> list[CallFacts]:
     return found
 
 
-def _facts(ev: Evaluator, call: Node, mod: Module, scope: Scope) -> CallFacts:
-    req = ev.as_request(call, mod, scope)
+def _facts(ev: EvaluatorProtocol, call: Node, mod: Module, scope: Scope) -> CallFacts:
+    req = as_request(ev, call, mod, scope)
     if req is not None:
         return CallFacts(call, request=req)
     if call.type != "call_expression":
@@ -156,7 +156,7 @@ _DATA_INITIALISERS = frozenset({"array", "object", "string", "template_string", 
                                 "update_expression"})
 
 
-def _may_be_function(ev: Evaluator, name: Node, mod: Module) -> bool:
+def _may_be_function(ev: EvaluatorProtocol, name: Node, mod: Module) -> bool:
     """Could the variable `name` hold a function? (False only when its initialiser says it cannot.)"""
     decl = ev.find_decl(mod.text(name), name, mod)
     if not isinstance(decl, VarBinding):

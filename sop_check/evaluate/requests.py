@@ -17,7 +17,7 @@ from sop_check.records import record
 if TYPE_CHECKING:  # pragma: no cover
     from tree_sitter import Node
 
-    from sop_check.evaluate.interpreter import Evaluator
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 
 FETCH_FUNCTIONS = frozenset({"fetch", "window.fetch", "globalThis.fetch", "self.fetch"})
@@ -60,7 +60,7 @@ class Request:
         return Request(self.kind, self.call, self.module, scope, self.url, self.options, self.method, via)
 
 
-def as_request(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> Request | None:
+def as_request(ev: EvaluatorProtocol, call: Node, mod: Module, scope: Scope | None) -> Request | None:
     if call.type != "call_expression":
         return None
     fn_node = call.child_by_field_name("function")
@@ -92,7 +92,7 @@ def as_request(ev: Evaluator, call: Node, mod: Module, scope: Scope | None) -> R
     return None
 
 
-def method_of(ev: Evaluator, opts: Value | None, default: str) -> str | Unknown:
+def method_of(ev: EvaluatorProtocol, opts: Value | None, default: str) -> str | Unknown:
     if opts is None or isinstance(opts, Null):
         return default
     if not isinstance(opts, Obj):
@@ -105,7 +105,7 @@ def method_of(ev: Evaluator, opts: Value | None, default: str) -> str | Unknown:
     return Unknown(UnknownKind.RUNTIME_VALUE, "method chosen at run time")
 
 
-def _client_option(ev: Evaluator, client: HttpClient, names: tuple[str, ...]) -> Value:
+def _client_option(ev: EvaluatorProtocol, client: HttpClient, names: tuple[str, ...]) -> Value:
     if client.config is None:
         return Unknown(UnknownKind.RUNTIME_VALUE, "client options built at run time")
     for n in names:
@@ -114,7 +114,7 @@ def _client_option(ev: Evaluator, client: HttpClient, names: tuple[str, ...]) ->
     return Null()
 
 
-def apply_client(ev: Evaluator, client: HttpClient, url: Value, opts: Value | None,
+def apply_client(ev: EvaluatorProtocol, client: HttpClient, url: Value, opts: Value | None,
                  mod: Module) -> tuple[Value, Value | None]:
     """The request as the client sends it: base URL prepended, default headers merged under its own."""
     base = _client_option(ev, client, BASE_URL_OPTIONS)
@@ -136,7 +136,7 @@ def apply_client(ev: Evaluator, client: HttpClient, url: Value, opts: Value | No
     return url, opts
 
 
-def _from_request(ev: Evaluator, request: Obj, opts: Value | None) -> tuple[Value, Value | None]:
+def _from_request(ev: EvaluatorProtocol, request: Obj, opts: Value | None) -> tuple[Value, Value | None]:
     """`fetch(request, init)`: the Request's URL, and its options with `init` over them."""
     url = ev.force(request.props["url"]) if "url" in request.props else \
         Unknown(UnknownKind.OPEN_OBJECT, "the URL of a Request built from unknown options")

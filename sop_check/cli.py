@@ -30,7 +30,7 @@ def _codes(ctx: click.Context, param: click.Parameter, value: str | None) -> lis
     codes = [c.strip().upper() for c in value.split(",") if c.strip()]
     if not codes:
         raise click.BadParameter("names no rule code (give codes or prefixes such as TAV001,TAV1)")
-    from sop_check.config import selects_nothing
+    from sop_check.selectors import selects_nothing
     from sop_check.registry import all_rules
 
     known = list(all_rules())
@@ -181,7 +181,7 @@ def explain(code: str) -> None:
     rules = all_rules()
     rule = rules.get(code.upper()) or next((r for r in rules.values() if r.name == code.lower()), None)
     if rule is None:
-        from sop_check.config import closest_code
+        from sop_check.selectors import closest_code
 
         close = closest_code(code, list(rules))
         hint = f" (did you mean {close}?)" if close else ""
@@ -198,7 +198,8 @@ def explain(code: str) -> None:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(target: Path, force: bool) -> None:
     """Write a commented starter config with the pack's defaults."""
-    from sop_check.config import load_pack, starter_config_text
+    from sop_check.config import load_pack
+    from sop_check.config_starter import starter_config_text
 
     if target.exists() and not force:
         _fail_usage(f"{target} exists; use --force to overwrite")

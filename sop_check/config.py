@@ -20,6 +20,7 @@ from typing import Any, Iterable, Mapping
 from sop_check.config_keys import TOP_LEVEL_KEYS, VERCEL_TARGETS
 from sop_check.options import Option, OptionError, check_table
 from sop_check.options import kind_of as _kind
+from sop_check.selectors import matching_codes, selects_nothing
 
 CONFIG_NAMES = ("sop-check.toml", ".sop-check.toml")
 MAX_CONFIG_BYTES = 1_000_000
@@ -106,13 +107,13 @@ class Config:
         else:
             chosen = set()
             for s in select:
-                hits = _match(s, codes)
+                hits = matching_codes(s, codes)
                 explicit.update(c for c in hits if c == s)
                 chosen.update(c for c in hits if c not in preview or self.preview or c == s)
         for s in self.extend_select:
-            chosen.update(c for c in _match(s, codes) if c not in preview or self.preview or c == s)
+            chosen.update(c for c in matching_codes(s, codes) if c not in preview or self.preview or c == s)
         for s in (cli_ignore if cli_ignore is not None else self.ignore):
-            chosen.difference_update(_match(s, codes))
+            chosen.difference_update(matching_codes(s, codes))
         return [c for c in codes if c in chosen]
 
     def options_for(self, code: str, pack: Pack) -> dict[str, Any]:
@@ -127,43 +128,6 @@ class Config:
     def keyed_options(self, declared: Iterable[Option]) -> dict[str, Any]:
         """Options a rule declares as also set by a top-level key (its `config_key`), when set here."""
         return {o.name: self.keyed[o.config_key] for o in declared if o.config_key and o.config_key in self.keyed}
-
-
-def selects_nothing(selector: str, codes: Iterable[str]) -> str | None:
-    """Why `selector` matches no rule ("unknown rule code 'X' (did you mean Y?)"), or None if it matches.
-
-    A code, a prefix of codes (`TAV0`) or `ALL` matches. A typo (`TAV0O1`, `TAV00l`) that
-    matched nothing used to run zero rules and pass; it is an error naming the closest code.
-    """
-    known = list(codes)
-    if not selector:
-        return "empty rule code (it would select every rule)"
-    if selector == "ALL" or any(c.startswith(selector) for c in known):
-        return None
-    close = closest_code(selector, [*known, "ALL"])
-    return f"unknown rule code '{selector}'" + (f" (did you mean {close}?)" if close else "")
-
-
-def closest_code(typed: str, known: list[str]) -> str | None:
-    """The code the user probably meant: letters typed for digits first (O for 0, l or I for 1), then spelling."""
-    heads = {c.rstrip("0123456789") for c in known if c[-1:].isdigit()}  # "TAV"
-    head = next((h for h in sorted(heads, key=len, reverse=True) if typed.upper().startswith(h)), "")
-    fixed = (head + typed[len(head):].translate(_DIGIT_LOOKALIKES)).upper()
-    if fixed != typed.upper() and any(c.startswith(fixed) for c in known):
-        return fixed  # a code, or a prefix of codes
-    import difflib
-
-    close = difflib.get_close_matches(typed.upper(), known, n=1, cutoff=0.6)
-    return close[0] if close else None
-
-
-_DIGIT_LOOKALIKES = str.maketrans({"O": "0", "o": "0", "l": "1", "I": "1", "L": "1", "i": "1"})
-
-
-def _match(selector: str, codes: list[str]) -> list[str]:
-    if selector == "ALL":
-        return list(codes)
-    return [c for c in codes if c.startswith(selector)]
 
 
 def find_config(start: Path, explicit: Path | None = None) -> Path | None:
@@ -416,68 +380,3 @@ def _waivers(value: Any, name: str, known: Mapping[str, Any], cfg: Config) -> li
                 cfg.warnings.append(f"{where}: waiver for {rule} expired on {until}; it no longer applies")
         out.append(WaiverConfig(str(rule), path, reason, until))
     return out
-
-
-def starter_config_text(pack: Pack) -> str:
-    """A commented starter config: every key, the pack's defaults, nothing switched on."""
-    import json
-
-    def toml_value(v: Any) -> str:
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        if isinstance(v, dict):
-            return "{ " + ", ".join(f"{k} = {toml_value(x)}" for k, x in v.items()) + " }"
-        return json.dumps(v)
-
-    lines = [
-        "# sop-check configuration. Every line is commented out: the defaults apply.",
-        f"# Rule pack {pack.name} {pack.version}, checking: {pack.sop}",
-        "",
-        "# Rules to run (codes or prefixes), rules to add, rules to skip.",
-        '# select = ["TAV0"]',
-        "# extend-select = []",
-        "# ignore = []",
-        "# Enable preview rules (new rules ship as preview for one release).",
-        "# preview = false",
-        "# App folders to check (relative to this file); default: every Next.js app found.",
-        "# apps = []",
-        "# gitignore-style patterns of files to leave out.",
-        "# exclude = []",
-        "# Required env vars may come from the process environment (CI secrets).",
-        "# env-from-process = false",
-        "# Warnings fail the run too.",
-        "# strict = false",
-        "# Fail when the Vercel check cannot run.",
-        "# require-vercel = false",
-        "# Files larger than this are skipped with a notice.",
-        "# max-file-size = 2000000",
-        "# Worker processes for parsing (0: automatic).",
-        "# jobs = 0",
-        "",
-        "# Per-rule severity: \"error\" or \"warning\".",
-        "# [severity]",
-        '# TAV005 = "warning"',
-        "",
-        "# The Vercel check (TAV007). Disabling it needs a reason.",
-        "# [vercel]",
-        "# enabled = true",
-        '# reason = ""',
-        '# project = "prj_..."',
-        '# team = "team_..."',
-        '# targets = ["production"]',
-        "",
-        "# Waivers for findings on files that cannot hold comments.",
-        "# [[waivers]]",
-        '# rule = "TAV006"',
-        '# path = "apps/web/.env.example"',
-        '# reason = "why"',
-        '# until = "2027-01-31"',
-        "",
-        "# Shared options (policy of the rule pack).",
-        "# [options]",
-    ]
-    lines += [f"# {k} = {toml_value(v)}" for k, v in pack.options.items()]
-    for code, table in pack.rule_options.items():
-        lines += ["", f"# [rule-options.{code}]"]
-        lines += [f"# {k} = {toml_value(v)}" for k, v in table.items()]
-    return "\n".join(lines) + "\n"

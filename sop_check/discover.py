@@ -9,7 +9,6 @@ being ignored is exactly what they should be.
 from __future__ import annotations
 
 import os
-import stat
 from dataclasses import field
 from sop_check.records import record
 from pathlib import Path, PurePosixPath
@@ -20,12 +19,8 @@ from sop_check.model import Diagnostic
 from sop_check.parse.limits import loads_json
 from sop_check.overlay import Overlay, OverlaySource
 from sop_check.source import FileSource, IndexSource
+from sop_check.walk import SKIP_DIRS, rel, walk_files
 
-# Folders that never hold the project's own source.
-SKIP_DIRS = frozenset({
-    "node_modules", ".next", ".git", ".hg", ".svn", "dist", "build", "out", ".turbo", ".vercel",
-    "coverage", ".cache", ".output", ".nuxt", ".svelte-kit", "__pycache__", ".venv", "venv", ".yarn",
-})
 CODE_SUFFIXES = (".ts", ".tsx", ".js", ".jsx", ".mjs", ".cjs", ".mts", ".cts", ".py")
 NEXT_CONFIG_NAMES = ("next.config.js", "next.config.mjs", "next.config.ts", "next.config.cjs", "next.config.mts")
 _MAX_PACKAGE_BYTES = 10_000_000
@@ -63,85 +58,8 @@ class DiscoveryError(Exception):
     """The path to check cannot be used at all (usage error, exit 2)."""
 
 
-def rel(path: Path, root: Path) -> str:
-    try:
-        r = path.relative_to(root).as_posix()
-    except ValueError:
-        return path.as_posix()
-    return r or "."
-
-
 def _skipped(path: str) -> bool:
     return any(p in SKIP_DIRS for p in path.split("/")[:-1])
-
-
-def _walk(root: Path, diagnostics: list[Diagnostic], repo_root: Path) -> list[str]:
-    """Iterative walk (no recursion on the Python stack), no symlinks, honouring .gitignore."""
-    from sop_check.files import read_source
-    from sop_check.globs import GitIgnore
-
-    out: list[str] = []
-    # Each stack entry: folder, its path relative to root, the ignore specs in force there.
-    stack: list[tuple[Path, str, list[tuple[str, Any]]]] = [(root, "", [])]
-    while stack:
-        folder, prefix, specs = stack.pop()
-        specs = list(specs)
-        gi = folder / ".gitignore"
-        if os.path.lexists(gi):  # patterns are hostile: linear matchers (sop_check.globs), capped
-            data, problem = read_source(gi, 1_000_000)
-            limits: list[str] = []
-            if data is not None:
-                specs.append((prefix, GitIgnore(data.decode("utf-8", "replace").splitlines(), limit_problem=limits)))
-            if data is None or limits:
-                cause = (problem or "").removeprefix("cannot read: ") if data is None else limits[0]
-                diagnostics.append(Diagnostic(rel(gi, repo_root), f"cannot read .gitignore ({cause})"
-                                              if data is None else f".gitignore: {cause}"))
-        try:
-            with os.scandir(folder) as it:
-                entries = sorted(it, key=lambda e: e.name)
-        except OSError as exc:
-            diagnostics.append(Diagnostic(rel(folder, repo_root) + "/", f"cannot list folder ({_cause(exc)})"))
-            continue
-        for entry in entries:
-            relpath = f"{prefix}{entry.name}"
-            try:
-                mode = entry.stat(follow_symlinks=False).st_mode
-            except OSError:
-                continue  # deleted while scanning
-            if stat.S_ISLNK(mode):
-                continue  # never followed: no loops, nothing outside the root
-            is_dir = stat.S_ISDIR(mode)
-            if is_dir and entry.name in SKIP_DIRS:
-                continue
-            if _ignored(relpath, is_dir, specs):
-                continue
-            if is_dir:
-                stack.append((Path(entry.path), relpath + "/", specs))
-            elif stat.S_ISREG(mode):
-                out.append(relpath)
-    out.sort()
-    return out
-
-
-def _ignored(relpath: str, is_dir: bool, specs: list[tuple[str, Any]]) -> bool:
-    ignored = False
-    for prefix, spec in specs:
-        if not relpath.startswith(prefix):
-            continue
-        decision = spec.decide(relpath[len(prefix):], is_dir)
-        if decision is not None:
-            ignored = decision
-    return ignored
-
-
-def _cause(exc: BaseException) -> str:
-    if isinstance(exc, PermissionError):
-        return "permission denied"
-    if isinstance(exc, FileNotFoundError):
-        return "no such file"
-    if isinstance(exc, OSError) and exc.strerror:
-        return exc.strerror.lower()
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
 def _read_package(path: Path, diagnostics: list[Diagnostic], repo_root: Path,
@@ -281,7 +199,7 @@ def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
     if tavus_files is not None:
         tavus_files |= _mentioning(scan_root, untracked, b"tavus")
     if files is None:
-        files = _walk(scan_root, diagnostics, repo_root)
+        files = walk_files(scan_root, diagnostics, repo_root)
     if isinstance(source, OverlaySource):
         files, tavus_files = _with_buffers(source, scan_root, files, tavus_files)
     files = [f for f in files if not _skipped(f)]

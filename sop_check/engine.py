@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from sop_check import __version__
 from sop_check.context import CheckContext, Settings
 from sop_check.discover import App, Project, discover
-from sop_check.discover import rel as _rel
+from sop_check.walk import rel as _rel
 from sop_check.index import AppIndex
 from sop_check.model import AppReport, Diagnostic, Location, Relaxation, Report, RuleResult, Severity, Status, Unresolved
 from sop_check.overlay import Overlay

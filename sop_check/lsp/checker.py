@@ -19,7 +19,8 @@ from dataclasses import field
 from pathlib import Path
 from typing import Callable, Mapping
 
-from sop_check.discover import SKIP_DIRS, enclosing_next_app
+from sop_check.discover import enclosing_next_app
+from sop_check.walk import SKIP_DIRS
 from sop_check.engine import RunOptions, run_check
 from sop_check.model import AppReport, Report
 from sop_check.overlay import Overlay, buffer_key

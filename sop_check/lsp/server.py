@@ -22,7 +22,8 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from sop_check import __version__
 from sop_check.config import CONFIG_NAMES
-from sop_check.discover import CODE_SUFFIXES, NEXT_CONFIG_NAMES, SKIP_DIRS, DiscoveryError
+from sop_check.discover import CODE_SUFFIXES, NEXT_CONFIG_NAMES, DiscoveryError
+from sop_check.walk import SKIP_DIRS
 from sop_check.lsp.actions import ActionBuilder, overlaps
 from sop_check.lsp.checker import AppCheck, AppChecker, AppTarget, Snapshot
 from sop_check.lsp.diagnostics import Published, diagnostics_by_file

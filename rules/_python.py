@@ -8,13 +8,14 @@ when the id is missing. Comments and strings are never calls, so they never coun
 
 from __future__ import annotations
 
-import re
 from dataclasses import field
 from typing import Any, Mapping
 
 from sop_check.evaluate import HOLE
 from sop_check.records import record
 
+from sop_check_rules._python_facts import PyFacts, local_bindings, py_facts
+from sop_check_rules._python_missing_id import MissingId
 from sop_check_rules._urls import host_of, template_regex, wrong_upstream
 
 NO_PYTHON_HANDLER = "it has neither a handler class with do_POST nor a POST route"
@@ -29,97 +30,7 @@ class PyEndCheck:
     evidence: list[tuple[str, int]] = field(default_factory=list)
 
 
-class _Facts:
-    """Module-level constants, functions and classes, and a line lookup."""
-
-    def __init__(self, wrapper: Any) -> None:
-        import libcst as cst
-        from libcst.metadata import PositionProvider
-
-        self.cst = cst
-        self.module = wrapper.module
-        self.positions = wrapper.resolve(PositionProvider)
-        self.constants: dict[str, Any] = {}
-        self.functions: dict[str, Any] = {}
-        self.classes: dict[str, Any] = {}
-        for stmt in self.module.body:
-            self._top(stmt)
-
-    def _top(self, stmt: Any) -> None:
-        cst = self.cst
-        if isinstance(stmt, cst.FunctionDef):
-            self.functions[stmt.name.value] = stmt
-        elif isinstance(stmt, cst.ClassDef):
-            self.classes[stmt.name.value] = stmt
-        elif isinstance(stmt, cst.SimpleStatementLine):
-            for small in stmt.body:
-                if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
-                        isinstance(small.targets[0].target, cst.Name):
-                    self.constants[small.targets[0].target.value] = small.value
-
-    def line(self, node: Any) -> int:
-        try:
-            return int(self.positions[node].start.line)
-        except KeyError:
-            return 1
-
-    # -- values ---------------------------------------------------------------
-    def text(self, node: Any, local: Mapping[str, Any], depth: int = 0) -> str:
-        """A string value with HOLE for unknown parts."""
-        cst = self.cst
-        if depth > 20:
-            return HOLE
-        if isinstance(node, cst.SimpleString):
-            return node.evaluated_value if isinstance(node.evaluated_value, str) else HOLE
-        if isinstance(node, cst.ConcatenatedString):
-            return self.text(node.left, local, depth + 1) + self.text(node.right, local, depth + 1)
-        if isinstance(node, cst.FormattedString):
-            out = []
-            for part in node.parts:
-                if isinstance(part, cst.FormattedStringText):
-                    out.append(part.value)
-                else:
-                    out.append(self.text(part.expression, local, depth + 1))
-            return "".join(out)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
-            return self.text(node.left, local, depth + 1) + self.text(node.right, local, depth + 1)
-        if isinstance(node, cst.Name):
-            value = local.get(node.value, self.constants.get(node.value))
-            return self.text(value, local, depth + 1) if value is not None else HOLE
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "format":
-            base = self.text(node.func.value, local, depth + 1)
-            return re.sub(r"\{[^{}]*\}", HOLE, base)  # `[^}]*` rescanned to the end from every `{`
-        return HOLE
-
-    def env_name(self, node: Any, local: Mapping[str, Any], depth: int = 0) -> str | None:
-        """`os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`, or a name bound to one."""
-        cst = self.cst
-        if depth > 10 or node is None:
-            return None
-        if isinstance(node, cst.Name):
-            value = local.get(node.value, self.constants.get(node.value))
-            return self.env_name(value, local, depth + 1)
-        if isinstance(node, cst.BooleanOperation):
-            return self.env_name(node.left, local, depth + 1)
-        if isinstance(node, cst.Subscript) and self.code(node.value) in ("os.environ", "environ"):
-            key = node.slice[0].slice
-            return self.text(key.value, local) if isinstance(key, cst.Index) else None
-        if isinstance(node, cst.Call):
-            fn = self.code(node.func)
-            if fn in ("os.environ.get", "os.getenv", "environ.get", "getenv") and node.args:
-                return self.text(node.args[0].value, local)
-        return None
-
-    def code(self, node: Any) -> str:
-        return str(self.module.code_for_node(node)).strip()
-
-
-def _facts(index: Any, path: str) -> _Facts | None:
-    wrapper = index.python_module(path)
-    return _Facts(wrapper) if wrapper is not None else None
-
-
-def _post_handlers(f: _Facts, url: str) -> list[Any]:
+def _post_handlers(f: PyFacts, url: str) -> list[Any]:
     """Function nodes that answer POST at this file."""
     cst = f.cst
     out = []
@@ -141,7 +52,7 @@ def _post_handlers(f: _Facts, url: str) -> list[Any]:
     return out
 
 
-def _all_functions(f: _Facts) -> list[Any]:
+def _all_functions(f: PyFacts) -> list[Any]:
     cst = f.cst
     out = list(f.functions.values())
     for cls in f.classes.values():
@@ -155,7 +66,7 @@ def _path_ok(path: str, url: str) -> bool:
 
 
 def python_serves_post(index: Any, path: str, url: str) -> tuple[bool | None, str, int]:
-    f = _facts(index, path)
+    f = py_facts(index, path)
     if f is None:
         return None, f"{path} could not be parsed", 1
     handlers = _post_handlers(f, url)
@@ -169,7 +80,7 @@ def python_serves_post(index: Any, path: str, url: str) -> tuple[bool | None, st
 
 def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEndCheck:
     out = PyEndCheck()
-    f = _facts(index, path)
+    f = py_facts(index, path)
     if f is None:
         out.unresolved.append(f"{path} could not be parsed")
         return out
@@ -186,7 +97,7 @@ def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEn
         method, url_node, kwargs = _http(f, call)
         if method is None:
             continue
-        local = _locals(f, fn)
+        local = local_bindings(f, fn)
         url = f.text(url_node, local) if url_node is not None else HOLE
         if end_re.match(url) and host_of(url) == options["tavus-host"]:
             upstream = (fn, call, method, kwargs, local)
@@ -210,7 +121,7 @@ def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEn
     return out
 
 
-def _reached(f: _Facts, handler: Any) -> list[Any]:
+def _reached(f: PyFacts, handler: Any) -> list[Any]:
     """The handler and the module functions it calls (by name), transitively."""
     seen, todo, out = set(), [handler], []
     while todo:
@@ -226,7 +137,7 @@ def _reached(f: _Facts, handler: Any) -> list[Any]:
     return out
 
 
-def _calls(f: _Facts, fn: Any) -> list[Any]:
+def _calls(f: PyFacts, fn: Any) -> list[Any]:
     import libcst as cst  # typed: the visitor subclasses it
     found: list[Any] = []
 
@@ -238,20 +149,7 @@ def _calls(f: _Facts, fn: Any) -> list[Any]:
     return found
 
 
-def _locals(f: _Facts, fn: Any) -> dict[str, Any]:
-    import libcst as cst  # typed: the visitor subclasses it
-    local: dict[str, Any] = {}
-
-    class V(cst.CSTVisitor):
-        def visit_Assign(self, node: Any) -> None:
-            if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-                local[node.targets[0].target.value] = node.value
-
-    fn.body.visit(V())
-    return local
-
-
-def _http(f: _Facts, call: Any) -> tuple[str | None, Any, dict[str, Any]]:
+def _http(f: PyFacts, call: Any) -> tuple[str | None, Any, dict[str, Any]]:
     """(method, url node, keyword args) for requests/httpx-style calls; (None, …) otherwise."""
     fn = f.code(call.func)
     verb = fn.rsplit(".", 1)[-1]
@@ -268,7 +166,7 @@ def _http(f: _Facts, call: Any) -> tuple[str | None, Any, dict[str, Any]]:
     return None, None, {}
 
 
-def _check_key(f: _Facts, headers: Any, local: dict[str, Any], options: Mapping[str, Any], line: int,
+def _check_key(f: PyFacts, headers: Any, local: dict[str, Any], options: Mapping[str, Any], line: int,
                out: PyEndCheck) -> None:
     cst = f.cst
     key: dict[str, object] = {"header": options["api-key-header"], "env": options["api-key-env"]}
@@ -298,131 +196,15 @@ def _check_key(f: _Facts, headers: Any, local: dict[str, Any], options: Mapping[
     out.findings.append(("bearer-auth" if "authorization" in keys else "no-api-key", line, key))
 
 
-def _check_400(f: _Facts, functions: list[Any], out: PyEndCheck, ids: list[str]) -> None:
+def _check_400(f: PyFacts, functions: list[Any], out: PyEndCheck, ids: list[str]) -> None:
     """A 400 reached because the id is missing (as in TypeScript, rules/_missing_id.py): under
     `if not cid`, `if cid is None`, `if "conversation_id" not in data`, `if not isinstance(cid, str)`
     (or in the `else` of the opposite test, or in the `except` of a `try` that raises on such a test);
     a 400 under any other test (`if not r.ok`), or for a body that is not JSON, is not the answer."""
-    missing = _MissingId(f, ids)
+    missing = MissingId(f, ids)
     for fn in functions:
         line = missing.first_400(fn)
         if line is not None:
             out.evidence.append(("400 answer when the id is missing", line))
             return
     out.findings.append(("no-400", f.line(functions[0]), {}))
-
-
-_MISSING, _PRESENT = True, False
-
-
-class _MissingId:
-    def __init__(self, f: _Facts, ids: list[str]) -> None:
-        self.f = f
-        self.ids = set(ids)
-
-    def first_400(self, fn: Any) -> int | None:
-        self.local = _locals(self.f, fn)
-        return self._walk(fn.body, False)
-
-    def _walk(self, node: Any, guarded: bool) -> int | None:
-        """The line of a 400 that is reached when the id is missing (`guarded`: an enclosing test says so)."""
-        cst = self.f.cst
-        if isinstance(node, cst.Integer):
-            return self.f.line(node) if node.value == "400" and guarded else None
-        if isinstance(node, cst.If):
-            for part, want in ((node.body, _MISSING), (node.orelse, _PRESENT)):
-                if part is not None:
-                    found = self._walk(part, guarded or self.test(node.test, want))
-                    if found is not None:
-                        return found
-            return None
-        if isinstance(node, cst.Try):
-            found = self._walk(node.body, guarded)
-            raises = guarded or self._raises_when_missing(node.body)
-            for handler in node.handlers:
-                found = found or self._walk(handler, raises)
-            return found
-        for child in node.children:
-            found = self._walk(child, guarded)
-            if found is not None:
-                return found
-        return None
-
-    def _raises_when_missing(self, body: Any) -> bool:
-        import libcst as cst  # typed: the visitor subclasses it
-        found: list[bool] = []
-        checker = self
-
-        class V(cst.CSTVisitor):
-            def visit_If(self, node: Any) -> bool:
-                if checker.test(node.test, _MISSING) and _has_raise(node.body):
-                    found.append(True)
-                return True
-
-        body.visit(V())
-        return bool(found)
-
-    def test(self, node: Any, missing: bool, depth: int = 0) -> bool:
-        """Does the test come out `missing` whenever the id is missing?"""
-        cst = self.f.cst
-        if depth > 8:
-            return False
-        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Not):
-            return self.test(node.expression, not missing, depth + 1)
-        if isinstance(node, cst.BooleanOperation):
-            a = self.test(node.left, missing, depth + 1)
-            b = self.test(node.right, missing, depth + 1)
-            either = isinstance(node.operator, cst.Or) == (missing is _MISSING)
-            return (a or b) if either else (a and b)
-        if isinstance(node, cst.Comparison) and len(node.comparisons) == 1:
-            target = node.comparisons[0]
-            op, right = target.operator, target.comparator
-            if isinstance(op, (cst.In, cst.NotIn)):
-                named = isinstance(node.left, cst.SimpleString) and node.left.evaluated_value in self.ids
-                return named and isinstance(op, cst.NotIn) == (missing is _MISSING)
-            if isinstance(right, cst.Name) and right.value == "None" and self.is_id(node.left):
-                return isinstance(op, (cst.Is, cst.Equal)) == (missing is _MISSING)
-            return False
-        if missing is _PRESENT and self.is_id(node):
-            return True
-        if missing is _PRESENT and isinstance(node, cst.Call):
-            # isinstance(cid, str), a validator of the id: false for a missing id.
-            return any(self.is_id(a.value) for a in node.args)
-        return False
-
-    def is_id(self, node: Any, depth: int = 0) -> bool:
-        cst = self.f.cst
-        if depth > 6:
-            return False
-        if isinstance(node, cst.Name):
-            if node.value in self.ids:
-                return True
-            value = self.local.get(node.value)
-            return value is not None and self.is_id(value, depth + 1)
-        if isinstance(node, cst.Attribute):
-            return node.attr.value in self.ids
-        if isinstance(node, cst.Subscript) and len(node.slice) == 1:
-            index = node.slice[0].slice
-            return isinstance(index, cst.Index) and isinstance(index.value, cst.SimpleString) and \
-                index.value.evaluated_value in self.ids
-        if isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute):
-            name = node.func.attr.value
-            if name == "get" and node.args and isinstance(node.args[0].value, cst.SimpleString):
-                return node.args[0].value.evaluated_value in self.ids
-            if name in ("strip", "lower"):
-                return self.is_id(node.func.value, depth + 1)
-        if isinstance(node, cst.BooleanOperation):
-            return self.is_id(node.left, depth + 1) or self.is_id(node.right, depth + 1)
-        return False
-
-
-def _has_raise(body: Any) -> bool:
-    import libcst as cst  # typed: the visitor subclasses it
-    found: list[bool] = []
-
-    class V(cst.CSTVisitor):
-        def visit_Raise(self, node: Any) -> None:
-            found.append(True)
-
-    body.visit(V())
-    return bool(found)

@@ -6,6 +6,8 @@ level, inside a function or under `if TYPE_CHECKING:`: a cycle behind a lazy imp
 cycle. The graph is built from the source with `ast` (nothing is imported or run), relative
 imports resolved; `from package import name` points at the submodule when `name` is one, at the
 package otherwise. The rule pack (`rules/`) is installed as `sop_check_rules` and named so here.
+Modules loaded by a name built at run time (`importlib.import_module`: the registry loading the
+rule modules, the report dispatcher loading one reporter) are plugin lookups, not in the graph.
 
 The developers' guide asks for modules of about 400 lines at most; the second test holds it.
 """

@@ -4,14 +4,32 @@ from __future__ import annotations
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Unknown
-from sop_check.model import Evidence, Message, RuleResult, Status
+from sop_check.fixes import Applicability
+from sop_check.fixing.edits import CodeFile
+from sop_check.fixing.recipe import Draft, FixRecipe
+from sop_check.model import Evidence, Finding, Message, RuleResult, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, unresolved
 
 from sop_check_rules._client import client_anchor, describe_request, keepalive
 from sop_check_rules._examples import UNLOAD_AVATAR as AVATAR
 from sop_check_rules._examples import client_project as project
+from sop_check_rules._fixes import request_at, set_option
 from sop_check_rules._unload import analyse_unload
+
+
+def _add_keepalive(ctx: CheckContext, finding: Finding) -> Draft | None:
+    """`keepalive: true` in the unload request's options: added to the literal (after any spread,
+    so it wins), `false` turned into `true`, options from a variable spread into a literal."""
+    analysis = analyse_unload(ctx)
+    req = request_at((r for lst in analysis.listeners for r in analysis.requests_of(lst)), finding.location)
+    if req is None or req.kind != "fetch":
+        return None
+    file = CodeFile(ctx.app, req.module)
+    if file.broken(req.call):
+        return None
+    edits = set_option(file, req.call, "keepalive", "true", keep=lambda old: old.strip() == "true")
+    return Draft(edits) if edits else None
 
 
 class UnloadKeepalive(Rule):
@@ -32,6 +50,9 @@ class UnloadKeepalive(Rule):
         "no-unload-request": Message("no unload request to the end route (see TAV003)",
                                      "send fetch('{route}', {{ method: 'POST', keepalive: true }}) from a "
                                      "beforeunload listener"),
+    }
+    fixes = {
+        "no-keepalive": FixRecipe(Applicability.SAFE, "set keepalive: true on the unload request", _add_keepalive),
     }
     docs = """
 ## What it does

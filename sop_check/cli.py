@@ -93,12 +93,19 @@ def main() -> None:
 @click.option("--locked", is_flag=True, default=False,
               help="Gate mode: the repository's config and comments may only make the run stricter "
                    "(also SOP_CHECK_LOCKED=1).")
+@click.option("--fix", is_flag=True, help="Apply the safe fixes (each proved by a re-check first); report what remains.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff: also the fixes that may change behaviour.")
+@click.option("--diff", is_flag=True, help="Print the diff of what --fix would change and write nothing "
+                                           "(exit 1 when there is something to fix).")
+@click.option("--fix-only", is_flag=True, help="Apply the fixes and print only what was fixed (exit 0).")
+@click.option("--exit-non-zero-on-fix", is_flag=True, help="With --fix: exit 1 when a file was changed.")
 def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, ignore: list[str] | None,
           apps: tuple[Path, ...], config_file: Path | None, env_from_process: bool | None,
           vercel: bool | None, require_vercel: bool | None, staged: bool, strict: bool | None,
           preview: bool, exit_zero: bool, no_inline_suppressions: bool, report_unused_ignores: bool,
           no_prefilter: bool, jobs: int | None, quiet: bool, verbose: bool, color: bool | None,
-          extra_outputs: list[tuple[str, Path]], locked: bool) -> None:
+          extra_outputs: list[tuple[str, Path]], locked: bool, fix: bool, unsafe_fixes: bool, diff: bool,
+          fix_only: bool, exit_non_zero_on_fix: bool) -> None:
     """Audit PATH (default: the current folder), one app or a monorepo."""
     from sop_check.run import CheckRequest, execute
 
@@ -109,6 +116,8 @@ def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, i
         strict=strict, preview=preview, exit_zero=exit_zero, inline_suppressions=not no_inline_suppressions,
         report_unused_ignores=report_unused_ignores, prefilter=not no_prefilter, jobs=jobs, quiet=quiet, verbose=verbose,
         color=color, extra_outputs=extra_outputs, locked=locked,
+        fix=fix or fix_only, unsafe_fixes=unsafe_fixes, diff=diff, fix_only=fix_only,
+        exit_non_zero_on_fix=exit_non_zero_on_fix,
     )
     sys.exit(execute(request))
 

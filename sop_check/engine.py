@@ -291,6 +291,10 @@ def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, results: Mapping[st
                             f"rule failed: {type(exc).__name__}{': ' + cause if cause else ''}")
     result = ctx.settle(result)  # an analysis cut short by the step budget decides nothing
     result.severity = severity
+    if type(rule).fixes and result.findings:
+        from sop_check.fixing.recipe import attach_fixes
+
+        attach_fixes(type(rule), ctx, result)  # same context: the analyses the check made are reused
     return result
 
 

@@ -15,8 +15,12 @@ the edit; the server never writes) and shows `display-only` ones on hover.
 from __future__ import annotations
 
 import enum
+from typing import TYPE_CHECKING
 
 from sop_check.records import record
+
+if TYPE_CHECKING:  # pragma: no cover
+    from sop_check.model import Location
 
 
 class Applicability(str, enum.Enum):
@@ -37,6 +41,9 @@ class Edit:
     start: int  # byte offset in the file's UTF-8 text as checked
     end: int
     content: str
+    # [start, end) in lines and columns (SARIF's deletedRegion), filled when the fix is attached;
+    # None for an edit made by hand (tests, the language server computes its own ranges).
+    region: Location | None = None
 
 
 @record(frozen=True)

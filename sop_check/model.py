@@ -182,6 +182,7 @@ class RuleInfo:
     options: tuple[Option, ...] = ()  # its own options ([rule-options.CODE])
     shared_options: tuple[str, ...] = ()  # shared options ([options]) it reads
     requires: tuple[str, ...] = ()  # rules whose verdicts it reads
+    fixes: dict[str, tuple[str, str]] = field(default_factory=dict)  # kind -> (applicability, what its fix does)
 
 
 @record(frozen=True)
@@ -200,6 +201,21 @@ class Relaxation:
     origin: str = "repository"  # "repository" (hostile) or "--config" (named by the user, trusted)
 
 
+@record(frozen=True)
+class FixOutcome:
+    """What `check --fix` / `--diff` did with one fix: `applied` (written), `would-apply` (--diff),
+    `not-applied` (the reason says why: the re-check, a conflict, a file that changed)."""
+
+    rule: str
+    kind: str
+    location: Location  # the finding's, as the check before fixing reported it
+    title: str
+    applicability: str  # "safe" or "unsafe"
+    status: str
+    reason: str = ""
+    files: tuple[str, ...] = ()  # repository-relative files it changes
+
+
 @record
 class Report:
     tool_version: str
@@ -216,6 +232,7 @@ class Report:
     options: dict[str, Any] = field(default_factory=dict)
     relaxations: list[Relaxation] = field(default_factory=list)  # in effect (applied) in this run
     locked: bool = False  # --locked: relaxations from the repository were refused (LOCK001)
+    fix_outcomes: list[FixOutcome] | None = None  # --fix / --diff only: each fix tried, and what came of it
 
     def all_results(self) -> list[tuple[AppReport, RuleResult]]:
         return [(app, r) for app in self.apps for r in app.results]

@@ -23,6 +23,7 @@ from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.context import CheckContext  # not through the engine: that was an import cycle
+    from sop_check.fixing.recipe import FixRecipe
 
 DOCS_URL = f"{REPOSITORY_URL}/blob/main/docs/rules.md"
 
@@ -81,6 +82,8 @@ class Rule:
     # Test modules (under tests/) that hold its passing and failing cases when examples cannot
     # (an API, a git repository); the examples run in tests/test_rule_examples.py regardless.
     tested_in: ClassVar[tuple[str, ...]] = ()
+    # kind -> how to repair it (sop_check.fixing.recipe): `check --fix` applies it, editors offer it.
+    fixes: ClassVar[Mapping[str, FixRecipe]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -90,6 +93,9 @@ class Rule:
             for name in placeholders(message.text) | placeholders(message.hint):
                 if not _IDENTIFIER.match(name):
                     raise RuleDefinitionError(f"{cls.__name__}: {kind}: placeholder {{{name}}} is not a plain name")
+        for kind in cls.fixes:
+            if kind not in cls.messages:
+                raise RuleDefinitionError(f"{cls.__name__}: a fix for kind {kind!r}, which it does not declare")
 
     def check(self, ctx: CheckContext) -> RuleResult:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -110,6 +116,7 @@ class Rule:
             options=cls.options,
             shared_options=cls.shared_options,
             requires=cls.requires,
+            fixes={kind: (str(r.applicability), r.title) for kind, r in cls.fixes.items()},
         )
 
     @classmethod

@@ -52,6 +52,11 @@ class CheckRequest:
     # --locked mode sets it: a gate that checked nothing must not pass.
     fail_if_nothing_checked: bool = False
     locked: bool = False  # --locked / SOP_CHECK_LOCKED=1: the repository may only make the run stricter
+    fix: bool = False  # --fix (and --fix-only): write the fixes the re-check proved
+    unsafe_fixes: bool = False  # also the fixes that may change behaviour
+    diff: bool = False  # print what --fix would change, write nothing
+    fix_only: bool = False  # print only what was fixed
+    exit_non_zero_on_fix: bool = False  # exit 1 when a fix changed a file (the fix pre-commit hook)
 
 
 def say(message: str) -> None:
@@ -95,6 +100,9 @@ def plan_run(req: CheckRequest, env: dict[str, str], warn: Callable[[str], None]
     for warning in config.warnings:
         (warn or say)(f"warning: {warning}")
     locked = lock_requested(req.locked, env)
+    if locked and req.fix and not req.diff:
+        say("error: --fix writes files and a --locked run never writes; use --diff to see the fixes")
+        return EXIT_USAGE
     config, codes, relaxations, refused = _apply_policy(config, pack, codes, req, locked)
 
     vercel_cfg = config.vercel
@@ -160,6 +168,30 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
         say(f"error: {exc}")
         return EXIT_USAGE
     report.options = {"strict": settings.strict, "ci": settings.ci, "staged": settings.staged}
+    fixed: list[str] | None = None
+    if req.fix or req.diff:
+        from sop_check.fixing.run import diff_summary, diff_text, plan_fixes, write_plan
+
+        plan = plan_fixes(req.path, opts, report, unsafe=req.unsafe_fixes)
+        if req.diff:
+            click.echo(diff_text(plan), nl=False)
+            say(diff_summary(plan))
+            return 2 if exit_code(report) == 2 else (1 if plan.changes else 0)
+        fixed = write_plan(plan)
+        if fixed:
+            report = run_check(req.path, opts)  # what remains, read back from the files as written
+            report.options = {"strict": settings.strict, "ci": settings.ci, "staged": settings.staged}
+            if settings.staged:
+                report.notices.append("--staged: the fixes were written to the work tree; stage them "
+                                      "(git add) so that the commit holds them")
+        report.fix_outcomes = plan.outcomes
+    _fixable_notice(report, after_fix=fixed is not None)
+    if req.fix_only:
+        from sop_check.fixing.run import outcome_lines
+
+        click.echo("\n".join(outcome_lines(report)))
+        code = 2 if exit_code(report) == 2 else 0
+        return 1 if code == 0 and fixed and req.exit_non_zero_on_fix else code
     nothing = nothing_checked(report)
     gate = req.fail_if_nothing_checked or locked or settings.ci
     if nothing:
@@ -173,7 +205,17 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
     code = exit_code(report, strict=settings.strict, exit_zero=req.exit_zero)
     if nothing and gate and code == 0 and not req.exit_zero:
         code = EXIT_NOTHING_CHECKED
+    if fixed and req.exit_non_zero_on_fix and code == 0:
+        code = 1  # a fix changed files: stop, as a formatter's hook does, so the change is reviewed
     return code
+
+
+def _fixable_notice(report: Report, *, after_fix: bool) -> None:
+    from sop_check.fixing.run import fixable_notice
+
+    notice = fixable_notice(report, after_fix=after_fix)
+    if notice:
+        report.notices.append(notice)
 
 
 def _staged_config(path: Path | None, req: CheckRequest) -> bytes | None:

@@ -4,6 +4,7 @@ and the Markdown job summary."""
 from __future__ import annotations
 
 from sop_check.model import Report, Severity, Status
+from sop_check.report.fixnote import fix_note
 
 
 def _escape_data(text: str) -> str:
@@ -27,7 +28,7 @@ def render(report: Report) -> str:
         kind = "error" if r.severity is Severity.ERROR else "warning"
         if r.status is Status.FAIL:
             for f in r.active_findings:
-                msg = f.message + (f" (fix: {f.hint})" if f.hint else "")
+                msg = f.message + (f" (fix: {f.hint})" if f.hint else "") + f" [autofix: {fix_note(f)}]"
                 (errors if kind == "error" else warnings).append(
                     _command(kind, f.location.path, f.location.line, f.location.column, title, msg))
         elif r.status is Status.UNKNOWN:
@@ -71,7 +72,8 @@ def step_summary(report: Report) -> str:
             out += ["", "Findings:", ""]
             for r, f in findings:
                 mark = f" _(suppressed: {f.suppression.reason})_" if f.suppression else ""
-                out.append(f"- `{f.location}` **{r.rule}** {_cell(f.message)}{mark}")
+                note = "" if f.suppression else f" _(autofix: {_cell(fix_note(f))})_"
+                out.append(f"- `{f.location}` **{r.rule}** {_cell(f.message)}{mark}{note}")
         out.append("")
     for app in groups.skipped_other:
         out += [f"### app `{app.root}` (skipped: {app.skipped_reason})", ""]

@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from sop_check.model import AppReport, Finding, Location, Report, RuleInfo, RuleResult, Severity, Status
+from sop_check.report.fixnote import fix_note
 
 # Severity from the rule's severity and its status: a confirmed violation that fails the gate is
 # critical, an unverified one that fails it is major, a rule that could not run is a blocker.
@@ -55,7 +56,7 @@ def _description(result: RuleResult, finding: Finding | None) -> str:
         return f"{head}could not verify: {result.message}" + (f" ({detail})" if detail else "")
     if result.status is Status.ERROR or finding is None:
         return f"{head}rule failed to run: {result.message}"
-    text = head + finding.message + (f". Fix: {finding.hint}" if finding.hint else "")
+    text = head + finding.message + (f". Fix: {finding.hint}" if finding.hint else "") + f". Autofix: {fix_note(finding)}"
     if finding.suppression is not None:
         text += f" [suppressed: {finding.suppression.reason}]"
     return text

@@ -28,6 +28,9 @@ _UNSAFE_OR_BACKSLASH = re.compile(_UNSAFE.pattern[:-1] + "\\\\]")
 # Field names whose value is a path: escaped reversibly, so SARIF can recover the bytes.
 PATH_FIELDS = frozenset({"path", "root", "repo_root", "scanned_path", "config_path"})
 _SKIP_FIELDS = frozenset({"rules"})  # rule metadata is ours (the pack), and its docs are Markdown
+# An edit's text must stay exactly what a fix writes (a tab is a tab): JSON and SARIF escape it as
+# data (`json_inert`), and the text formats never print it unescaped (sop_check.report.fixnote).
+_VERBATIM_FIELDS = frozenset({"content"})
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -96,7 +99,7 @@ def _walk(value: Any, name: str, md: bool) -> Any:
     if hasattr(value, "__dict__"):
         out = copy.copy(value)
         for field, inner in vars(value).items():
-            if field not in _SKIP_FIELDS:
+            if field not in _SKIP_FIELDS and field not in _VERBATIM_FIELDS:
                 object.__setattr__(out, field, _walk(inner, field, md))
         return out
     return value
@@ -107,6 +110,21 @@ _MARKDOWN_LOOKALIKES = str.maketrans({"`": "'", "|": "\u00a6", "<": "\u2039", ">
 
 def _markdown_safe(text: str) -> str:
     return text.translate(_MARKDOWN_LOOKALIKES).replace("](", "] (")
+
+
+def json_inert(text: str) -> str:
+    """JSON text in which no character a terminal or a bidi-aware viewer acts on remains raw.
+
+    `json.dumps(..., ensure_ascii=False)` escapes only C0 controls; C1 controls, DEL, line
+    separators and bidi overrides can appear only inside strings (the verbatim text of an edit),
+    where a `\\uXXXX` escape is the same value.
+    """
+    return _RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+# What `_UNSAFE` holds beyond C0 (which JSON escapes itself, and whose newlines lay the text out).
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c"
+                          "\ufeff\ufffe\uffff\ud800-\udfff]")
 
 
 # -- workflow commands ------------------------------------------------------------------------

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sop_check.model import Finding, Location, Report
+from sop_check.fixes import Fix
+from sop_check.model import Finding, FixOutcome, Location, Report
+from sop_check.report.inert import json_inert
 from sop_check.report.overview import summary_counts
 
 SCHEMA_VERSION = 1
@@ -18,7 +20,24 @@ def _loc(loc: Location) -> dict[str, Any]:
 
 def _finding(f: Finding) -> dict[str, Any]:
     return {**_loc(f.location), "rule": f.rule, "kind": f.kind, "message": f.message, "hint": f.hint, "suppressed": f.suppressed,
-            "suppression": {"kind": f.suppression.kind, "reason": f.suppression.reason} if f.suppression else None}
+            "suppression": {"kind": f.suppression.kind, "reason": f.suppression.reason} if f.suppression else None,
+            "fix": _fix(f.fix)}
+
+
+def _fix(fix: Fix | None) -> dict[str, Any] | None:
+    """The repair: applicability, title, and its edits as byte ranges of the file's UTF-8 text as
+    checked (BOM excluded) with their line/column region; `start == end` inserts, and an edit of
+    a file that does not exist creates it."""
+    if fix is None:
+        return None
+    return {"applicability": str(fix.applicability), "title": fix.title, "edits": [
+        {"path": e.path, "start": e.start, "end": e.end, "content": e.content,
+         "region": _loc(e.region) if e.region is not None else None} for e in fix.edits]}
+
+
+def _outcome(o: FixOutcome) -> dict[str, Any]:
+    return {**_loc(o.location), "rule": o.rule, "kind": o.kind, "title": o.title, "applicability": o.applicability,
+            "status": o.status, "reason": o.reason, "files": list(o.files)}
 
 
 def as_dict(report: Report) -> dict[str, Any]:
@@ -47,8 +66,10 @@ def as_dict(report: Report) -> dict[str, Any]:
             {"kind": r.kind, "subject": r.subject, "message": r.message, "origin": r.origin, **_loc(r.location)}
             for r in report.relaxations]},
         "summary": summary_counts(report),
+        # --fix / --diff only: each fix tried and what came of it (null on a plain check).
+        "fixes": None if report.fix_outcomes is None else [_outcome(o) for o in report.fix_outcomes],
     }
 
 
 def render(report: Report) -> str:
-    return json.dumps(as_dict(report), indent=2, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps(as_dict(report), indent=2, ensure_ascii=False)) + "\n"

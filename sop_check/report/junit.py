@@ -6,6 +6,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from sop_check.model import Report, Status
+from sop_check.report.fixnote import fix_note
 
 
 def render(report: Report) -> str:
@@ -29,7 +30,7 @@ def render(report: Report) -> str:
                 attrs["file"] = first
             case = ET.SubElement(suite, "testcase", attrs)
             body = "\n".join(f"{f.location} {f.message}" + (f" (fix: {f.hint})" if f.hint else "")
-                             for f in r.active_findings)
+                             + f" [autofix: {fix_note(f)}]" for f in r.active_findings)
             if r.status is Status.FAIL:
                 counts["failures"] += 1
                 el = ET.SubElement(case, "failure", message=r.message, type=r.rule)

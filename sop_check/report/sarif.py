@@ -11,8 +11,10 @@ from typing import Any
 from urllib.parse import quote
 
 from sop_check import REPOSITORY_URL
+from sop_check.fixes import Fix
 from sop_check.model import AppReport, Finding, Location, Message, Report, RuleResult, Severity, Status
-from sop_check.report.inert import path_bytes
+from sop_check.report.fixnote import fix_note
+from sop_check.report.inert import json_inert, path_bytes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 INFO_URI = REPOSITORY_URL
@@ -109,7 +111,29 @@ def _result(r: RuleResult, f: Finding | None, app: AppReport, rule_index: dict[s
     if f is not None and f.suppression is not None:
         kind = "inSource" if f.suppression.kind == "inline" else "external"
         result["suppressions"] = [{"kind": kind, "justification": f.suppression.reason}]
+    if f is not None and r.status is not Status.UNKNOWN:
+        result["properties"] = {"fix": str(f.fix.applicability) if f.fix is not None else "none",
+                                "fixDescription": fix_note(f)}
+        if f.fix is not None and f.fix.applicable:
+            result["fixes"] = [_fix(f.fix)]
     return result
+
+
+def _fix(fix: Fix) -> dict[str, Any]:
+    """SARIF's fix: the edits as replacements of regions (lines and UTF-16 columns, as the run's
+    columnKind says), grouped by file; an insertion deletes an empty region."""
+    changes: dict[str, list[dict[str, Any]]] = {}
+    for e in fix.edits:
+        region = e.region or Location(e.path)
+        deleted: dict[str, Any] = {"startLine": region.line, "startColumn": region.utf16_column()}
+        if region.end_line is not None and region.end_column_utf16 is not None:
+            deleted.update(endLine=region.end_line, endColumn=region.end_column_utf16)
+        else:
+            deleted.update(endLine=region.line, endColumn=region.utf16_column())
+        changes.setdefault(e.path, []).append({"deletedRegion": deleted, "insertedContent": {"text": e.content}})
+    return {"description": {"text": f"{fix.title} ({fix.applicability})"},
+            "artifactChanges": [{"artifactLocation": {"uri": _uri(path), "uriBaseId": "%SRCROOT%"},
+                                 "replacements": replacements} for path, replacements in changes.items()]}
 
 
 def _results(app: AppReport, rule_index: dict[str, int],
@@ -158,4 +182,5 @@ def render(report: Report) -> str:
             }],
             "results": _results(app, rule_index, messages),
         })
-    return json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": runs}, indent=2, ensure_ascii=False) + "\n"
+    return json_inert(json.dumps({"$schema": SCHEMA, "version": "2.1.0", "runs": runs}, indent=2,
+                                 ensure_ascii=False)) + "\n"

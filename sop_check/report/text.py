@@ -5,6 +5,7 @@ summary line that counts apps and rule results apart."""
 from __future__ import annotations
 
 from sop_check.model import AppReport, Report, Status
+from sop_check.report.fixnote import fix_note, snippet_lines
 from sop_check.report.overview import (AppGroups, group_apps, matrix, plural, rule_codes, summary_counts,
                                        without_tavus_line)
 
@@ -31,6 +32,10 @@ def render(report: Report, *, color: bool = False, quiet: bool = False, verbose:
         out.append("input problems:")
         out.extend(f"  {d}" for d in report.diagnostics)
         out.append("")
+    if report.fix_outcomes is not None:
+        from sop_check.fixing.run import outcome_lines
+
+        out += outcome_lines(report) + [""]
     for n in report.notices:
         out.append(f"note: {n}")
     for f in report.unused_suppressions:
@@ -59,6 +64,9 @@ def _app_block(app: AppReport, *, color: bool, quiet: bool, verbose: bool) -> li
             out.append(f"{f.location} {code} {f.kind}: {f.message}{mark}")
             if f.hint and not f.suppressed:
                 out.append(f"    fix: {f.hint}")
+            if not f.suppressed:
+                out.append(f"    autofix: {fix_note(f)}")
+                out.extend(snippet_lines(f))
         if r.status is Status.UNKNOWN:
             for u in r.unresolved:
                 out.append(f"  {r.rule} could not resolve: {u}")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any, Callable, Iterable, TypeVar
 
+from sop_check.context import CheckContext
 from sop_check.evaluate import Request, call_args
 from sop_check.fixes import Edit
 from sop_check.fixing.edits import CodeFile, find_property
@@ -72,3 +73,19 @@ def set_option(file: CodeFile, call: Any, name: str, value: str,
     if options.type in ("identifier", "member_expression", "call_expression", "parenthesized_expression"):
         return (file.replace(options, "{ ..." + file.text(options) + ", " + member + " }"),)
     return None
+
+
+def append_lines(ctx: CheckContext, app_path: str, lines: list[str], create: bool = False) -> Edit | None:
+    """`lines` added at the end of a plain-text file of the app (an env template, a .gitignore), in
+    its line endings; with `create`, a file that does not exist is created with them."""
+    from sop_check.fixing.recipe import current_bytes
+
+    index = ctx.app
+    exists = index.has_file(app_path) or app_path in index.env_names or index.source.is_file(index.root / app_path)
+    data = current_bytes(index, app_path) if exists else None
+    if data is None and (exists or not create):
+        return None
+    data = data or b""
+    nl = "\r\n" if b"\r\n" in data else "\n"
+    lead = nl if data and not data.endswith(b"\n") else ""
+    return Edit(index.repo_path(app_path), len(data), len(data), lead + "".join(line + nl for line in lines))

@@ -131,7 +131,14 @@ def expected_route_file(index: AppIndex, url: str) -> str:
     table = route_table(index)
     tail = url.strip("/")
     exts = table.config.page_extensions
-    ext = next((e for e in exts if e.endswith("ts") and not e.endswith("tsx")), exts[0] if exts else "ts")
+    # A JavaScript app gets a .js route (what its own files are, and what `--fix` creates there).
+    lang = "ts" if uses_typescript(index) else "js"
+    ext = next((e for e in exts if e.endswith(lang) and not e.endswith(lang + "x")), exts[0] if exts else lang)
     if table.pages_dir and not table.app_dir:
         return f"{table.pages_dir}/{tail}.{ext}"
     return f"{table.app_dir or 'app'}/{tail}/route.{ext}"
+
+
+def uses_typescript(index: AppIndex) -> bool:
+    """Is the app written in TypeScript (a tsconfig.json, or any .ts/.tsx file)?"""
+    return index.has_file("tsconfig.json") or any(f.endswith((".ts", ".tsx", ".mts", ".cts")) for f in index.files)

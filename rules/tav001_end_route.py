@@ -2,12 +2,58 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 from sop_check.context import CheckContext
-from sop_check.model import Evidence, Message, RuleResult, Status
+from sop_check.fixes import Applicability, Edit
+from sop_check.fixing.recipe import Draft, FixRecipe
+from sop_check.fixing.style import Style, restyle, style_of
+from sop_check.index import AppIndex
+from sop_check.model import Evidence, Finding, Message, RuleResult, Status
 from sop_check.rule import Example, Rule, unresolved
 
 from sop_check.routes import route_table
+from sop_check_rules._fixes import pack_option
 from sop_check_rules._routes import conflicts_at, expected_route_file, post_handler, routes_at
+
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def create_end_route(ctx: CheckContext, finding: Finding) -> Draft | None:
+    """The SOP's end route (section 1.A) where the finding says it belongs: App Router
+    `route.ts`/`.js` or Pages Router `end.ts`/`.js`, in the app's own style. Shared with TAV002's
+    `missing-route` (the same file: the two fixes are one edit). Never over an existing file
+    (the engine refuses that too)."""
+    index = ctx.app
+    where = _app_relative(index, finding.location.path)
+    if where is None or any(not p or p.startswith(".") for p in where.split("/")) or index.has_file(where):
+        return None
+    table = route_table(index)
+    router = "pages" if table.pages_dir and where.startswith(table.pages_dir + "/") else "app"
+    language = "ts" if where.endswith((".ts", ".mts", ".tsx")) else "js"
+    template = (TEMPLATES / f"end-route.{router}.{language}").read_text(encoding="utf-8")
+    style = _app_style(index)
+    text = restyle(template, style, "file", where)
+    endpoint = re.sub(r"\{[^{}]*\}", "${conversation_id}", str(pack_option("end-endpoint")))
+    text = (text.replace("__END_URL__", f"`{endpoint}`")
+            .replace("__KEY_HEADER__", style.quote + str(pack_option("api-key-header")) + style.quote)
+            .replace("__KEY_ENV__", str(pack_option("api-key-env"))))
+    return Draft((Edit(finding.location.path, 0, 0, text),), title=f"create {where}, the SOP's end route")
+
+
+def _app_relative(index: AppIndex, repo_path: str) -> str | None:
+    if index.rel_root == ".":
+        return repo_path
+    prefix = index.rel_root + "/"
+    return repo_path[len(prefix):] if repo_path.startswith(prefix) else None
+
+
+def _app_style(index: AppIndex) -> Style:
+    """The style of the app's own code (a created file follows it): its Tavus code, or any module."""
+    for mod in index.evidence_modules(("tavus",)):
+        return style_of(mod.source, mod.tree)
+    return Style()
 
 _PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
 _ROUTE = """import { NextResponse } from 'next/server';
@@ -38,6 +84,10 @@ class EndRoute(Rule):
         "no-post-handler": Message("{path} does not answer POST: {detail}",
                                    "export an async function POST(request) from the route file (a default-export "
                                    "handler in pages/api, do_POST in a Python function)"),
+    }
+    fixes = {
+        "missing-route": FixRecipe(Applicability.SAFE, "create the end route the SOP gives (POST, 400 without "
+                                   "conversation_id, x-api-key from the environment)", create_end_route),
     }
     docs = """
 ## What it does

@@ -5,12 +5,16 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from sop_check.context import CheckContext
+from sop_check.fixes import Applicability
+from sop_check.fixing.recipe import FixRecipe
 from sop_check.evaluate import Evaluator, Func, Obj, Request, Str, Unknown, Value, describe, env_name
 from sop_check.model import Location, Message, RuleResult, Status
 from sop_check.rule import Example, Rule, Verdict, unresolved
 
+from sop_check_rules._end_route_fixes import add_400, end_call, key_from_env, use_key_header
 from sop_check_rules._missing_id import find_missing_id_400
 from sop_check_rules._routes import expected_route_file, post_handler, routes_at
+from sop_check_rules.tav001_end_route import create_end_route
 from sop_check_rules._urls import UrlTemplate, host_of, template_regex, wrong_upstream
 
 _PKG = '{"dependencies": {"next": "15.0.0"}}'
@@ -60,6 +64,20 @@ class EndRouteTerminates(Rule):
         "no-400": Message("the end route never answers 400 when conversation_id is missing",
                           "check the id before calling Tavus: if (!conversation_id) return "
                           "NextResponse.json({{ error: 'Missing ID' }}, {{ status: 400 }})"),
+    }
+    fixes = {
+        "missing-route": FixRecipe(Applicability.SAFE, "create the end route the SOP gives", create_end_route),
+        "no-400": FixRecipe(Applicability.SAFE, "answer 400 when conversation_id is missing, before calling Tavus",
+                            add_400),
+        "bearer-auth": FixRecipe(Applicability.UNSAFE, "send the key as x-api-key from process.env.TAVUS_API_KEY "
+                                 "instead of Authorization: Bearer", use_key_header),
+        "hardcoded-key": FixRecipe(Applicability.UNSAFE, "read the key from process.env.TAVUS_API_KEY instead of "
+                                   "the literal (rotate the written key)", key_from_env, secret=True),
+        "key-wrong-env": FixRecipe(Applicability.UNSAFE, "read the key from process.env.TAVUS_API_KEY",
+                                   key_from_env),
+        "wrong-endpoint": FixRecipe(Applicability.UNSAFE, "POST to the end endpoint (.../conversations/{id}/end)",
+                                    end_call),
+        "wrong-method": FixRecipe(Applicability.UNSAFE, "send the end request with method POST", end_call),
     }
     docs = """
 ## What it does

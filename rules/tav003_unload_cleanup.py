@@ -4,6 +4,8 @@ calls the end route."""
 from __future__ import annotations
 
 from sop_check.context import CheckContext
+from sop_check.fixes import Applicability
+from sop_check.fixing.recipe import FixRecipe
 from sop_check.model import Evidence, Message, RuleResult, Status
 from sop_check.rule import Example, Rule
 
@@ -11,6 +13,7 @@ from sop_check_rules._client import client_anchor, describe_request
 from sop_check_rules._examples import UNLOAD_AVATAR as AVATAR
 from sop_check_rules._examples import client_project as project
 from sop_check_rules._unload import analyse_unload
+from sop_check_rules._unload_fixes import add_cleanup, wrap_in_effect
 
 
 
@@ -49,6 +52,12 @@ class UnloadCleanup(Rule):
                                      "answers 405 and the session is not ended",
                                      "make the request and the route agree on POST: method: 'POST' in the request "
                                      "(fetch defaults to GET), POST exported by the route (SOP 1.A)"),
+    }
+    fixes = {
+        "never-removed": FixRecipe(Applicability.SAFE, "remove the listener in the effect's cleanup (the same "
+                                   "event and handler), adding the cleanup if there is none", add_cleanup),
+        "outside-effect": FixRecipe(Applicability.UNSAFE, "register the listener in an effect of its component "
+                                    "and remove it on cleanup", wrap_in_effect),
     }
     docs = """
 ## What it does

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 from sop_check.context import CheckContext
 from sop_check.evaluate import Func, Unknown
-from sop_check.model import Evidence, Message, RuleResult, Status
+from sop_check.fixes import Applicability, Edit
+from sop_check.fixing.recipe import Draft, FixRecipe, current_bytes
+from sop_check.model import Evidence, Finding, Message, RuleResult, Status
 from sop_check.rule import Example, Rule, placeholders, unresolved
 
 from sop_check_rules._examples import client_project as project
@@ -26,6 +30,32 @@ export default function Avatar() {
   </div>;
 }
 """
+
+
+_SNIPPET = """const endSession = async () => {{
+  // conversation: the one this component started (its conversation_id from the create call)
+  await fetch({route}, {{
+    method: 'POST',
+    headers: {{ 'Content-Type': 'application/json' }},
+    body: JSON.stringify({{ conversation_id: conversation.conversation_id }}),
+  }});
+}};
+
+<button onClick={{endSession}}>End Session</button>
+"""
+
+
+def _button_snippet(ctx: CheckContext, finding: Finding) -> Draft | None:
+    """Display-only (SOP section 1.C): which component owns the conversation, and where its id
+    lives, is the author's to say; the snippet is shown where the finding is, never written."""
+    index = ctx.app
+    app_path = finding.location.path if index.rel_root == "." else finding.location.path[len(index.rel_root) + 1:]
+    data = current_bytes(index, app_path) or b""
+    lines = data.split(b"\n")
+    offset = min(len(data), sum(len(line) + 1 for line in lines[:max(0, finding.location.line - 1)]))
+    text = _SNIPPET.format(route=json.dumps(str(ctx.options["end-route"])).replace('"', "'"))
+    return Draft((Edit(finding.location.path, offset, offset, text),),
+                 title="render a visible End Session button whose handler POSTs the conversation id to the end route")
 
 
 class EndButton(Rule):
@@ -55,6 +85,9 @@ class EndButton(Rule):
                                    "state or leaves the call)",
                                    "call fetch('{route}', {{ method: 'POST', ... }}) from the handler"),
     }
+    fixes = {kind: FixRecipe(Applicability.DISPLAY_ONLY, "a button that calls the end route (a snippet to adapt)",
+                             _button_snippet)
+             for kind in ("no-control", "no-handler", "hidden", "never-calls-end")}
     docs = """
 ## What it does
 Finds rendered controls (`<button>`, components named like `*Button`, elements

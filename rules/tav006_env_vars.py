@@ -4,15 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
+import re
+
 from sop_check.context import CheckContext
-from sop_check.model import Evidence, Message, RuleResult, Status
+from sop_check.fixes import Applicability
+from sop_check.fixing.recipe import Draft, FixRecipe
+from sop_check.model import Evidence, Finding, Message, RuleResult, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict
 
+from sop_check_rules._fixes import append_lines
 from sop_check_rules._required import REQUIRED_ENV_OPTIONS, required_env_vars
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 CODE = "export const k = process.env.TAVUS_API_KEY;\n"
+
+
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _declare_in_template(ctx: CheckContext, finding: Finding) -> Draft | None:
+    """`NAME=` (never a value) at the end of the committed template; `.env.local` is never written."""
+    name, template = finding.data.get("name", ""), finding.data.get("template", "")
+    if not _NAME.match(name) or template not in ctx.options["templates"]:
+        return None  # a name from config that is not a plain variable name is not written anywhere
+    edit = append_lines(ctx, template, [f"{name}="])
+    return Draft((edit,), title=f"declare {name}= (empty) in {template}") if edit else None
 
 
 class EnvVars(Rule):
@@ -35,6 +52,10 @@ class EnvVars(Rule):
         "commented-out": Message("{name} is commented out in {file} ({why})", "uncomment {name} and set its value"),
         "not-defined": Message("{name} is not defined in {files} ({why})",
                                "add {name}=... to .env.local (or pass --env-from-process in CI)"),
+    }
+    fixes = {
+        "not-in-template": FixRecipe(Applicability.SAFE, "declare the variable, without a value, in the template",
+                                     _declare_in_template),
     }
     docs = """
 ## What it does

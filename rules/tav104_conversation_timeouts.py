@@ -9,11 +9,15 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import (CallHop, Evaluator, Func, ImportedBinding, InContext, Null, Obj, ParamBinding, Request, Str, Thunk,
                                 Unknown, UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole,
                                 hole_parts, in_callers, starts_with_hole)
+from sop_check.fixes import Applicability
+from sop_check.fixing.edits import CodeFile, find_property
+from sop_check.fixing.recipe import Draft, FixRecipe
 from sop_check.jsmodule import Module, descendants
-from sop_check.model import Location, Message, RuleResult, Severity, Status
+from sop_check.model import Finding, Location, Message, RuleResult, Severity, Status
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict, unresolved
 
+from sop_check_rules._fixes import fix_data, same_place
 from sop_check_rules._urls import host_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -29,6 +33,53 @@ ROUTE = """export async function POST() {
   return Response.json(await r.json());
 }
 """
+
+
+def _add_limits(ctx: CheckContext, finding: Finding) -> Draft | None:
+    """The missing limits, with the pack's values (`[fixes] conversation-properties`), written into the
+    create body's `properties` literal (added to the body when it has none). Unsafe: conversations
+    now end on their own after these limits."""
+    ev = ctx.evaluator
+    defaults = dict(fix_data().get("conversation-properties", {}))
+    for mod in ctx.app.evidence_modules(("tavus",)):
+        for call in mod.calls:
+            req = ev.as_request(call, mod, None)
+            if req is None or req.kind != "fetch" or not same_place(req.location, finding.location):
+                continue
+            body = _body(ev, req, call, mod)
+            file = CodeFile(ctx.app, mod)
+            literal = _stringified_literal(file, call)
+            if not isinstance(body, Obj) or literal is None or file.broken(call):
+                return None
+            props = ev.get_prop(body, "properties")
+            have = set(props.props) if isinstance(props, Obj) else set()
+            wanted = [k for k in ctx.options["required-properties"] if k not in have]
+            any_of = list(ctx.options["any-of-properties"])
+            if any_of and not have & set(any_of):
+                wanted += [next((k for k in any_of if k in defaults), any_of[0])]
+            if not wanted or any(k not in defaults or not isinstance(defaults[k], int) for k in wanted):
+                return None
+            members = ", ".join(f"{k}: {defaults[k]}" for k in wanted)
+            pair = find_property(file, literal, "properties")
+            target = pair.child_by_field_name("value") if pair is not None and pair.type == "pair" else None
+            if pair is None:
+                return Draft(file.add_property(literal, f"properties: {{ {members} }}"))
+            if target is None or target.type != "object":
+                return None  # properties from a variable: its definition is what to change
+            return Draft(file.add_property(target, members))
+    return None
+
+
+def _stringified_literal(file: CodeFile, call: Node) -> Node | None:
+    """The object literal in `body: JSON.stringify({...})` of the call's own options literal."""
+    args = call_args(call)
+    pair = find_property(file, args[1], "body") if len(args) > 1 and args[1].type == "object" else None
+    value = pair.child_by_field_name("value") if pair is not None and pair.type == "pair" else None
+    if value is None or value.type != "call_expression" or \
+            not file.text(value.child_by_field_name("function")).endswith("JSON.stringify"):
+        return None
+    inner = call_args(value)
+    return inner[0] if inner and inner[0].type == "object" else None
 
 
 class ConversationTimeouts(Rule):
@@ -49,6 +100,11 @@ class ConversationTimeouts(Rule):
     messages = {
         "missing-limits": Message("the conversation is created without {missing}",
                                   "set them under properties in the create request"),
+    }
+    fixes = {
+        "missing-limits": FixRecipe(Applicability.UNSAFE, "add the missing limits to the create request's "
+                                    "properties (max_call_duration 600 s, participant_left_timeout 30 s)",
+                                    _add_limits),
     }
     docs = """
 ## What it does

@@ -66,7 +66,7 @@ def attach_fixes(rule: type[Rule], ctx: CheckContext, result: RuleResult) -> Non
             ctx.app.diagnose(_app_path(ctx.app, finding.location.path) or ".",
                              f"no fix offered for {rule.code} {finding.kind}: the fix failed ({cause})")
             continue
-        if draft is None or not draft.edits:
+        if draft is None or (not draft.edits and recipe.applicability is not Applicability.DISPLAY_ONLY):
             continue
         edits = located_edits(ctx.app, draft.edits)
         if edits is not None:
@@ -81,8 +81,8 @@ def located_edits(index: AppIndex, edits: tuple[Edit, ...]) -> tuple[Edit, ...] 
         app_path = _app_path(index, e.path)
         if app_path is None or not 0 <= e.start <= e.end:
             return None
-        if index.has_file(app_path):
-            data = index.read_bytes(app_path)
+        if index.has_file(app_path) or app_path in index.env_names:
+            data = current_bytes(index, app_path)
             if data is None or e.end > len(data):
                 return None
         else:
@@ -92,6 +92,14 @@ def located_edits(index: AppIndex, edits: tuple[Edit, ...]) -> tuple[Edit, ...] 
             data = b""
         out.append(Edit(e.path, e.start, e.end, e.content, location_from_bytes(data, e.path, e.start, e.end)))
     return tuple(out)
+
+
+def current_bytes(index: AppIndex, app_path: str) -> bytes | None:
+    """A file's text as this run reads it (env files too, which discovery lists apart)."""
+    if index.has_file(app_path):
+        return index.read_bytes(app_path)
+    data, _problem = index.source.read(index.root / app_path, index.max_file_size)
+    return data
 
 
 def _app_path(index: AppIndex, repo_path: str) -> str | None:

@@ -21,15 +21,18 @@ TEMPLATES = Path(__file__).with_name("templates")
 
 
 def create_end_route(ctx: CheckContext, finding: Finding) -> Draft | None:
-    """The SOP's end route (section 1.A) where the finding says it belongs: App Router
-    `route.ts`/`.js` or Pages Router `end.ts`/`.js`, in the app's own style. Shared with TAV002's
-    `missing-route` (the same file: the two fixes are one edit). Never over an existing file
-    (the engine refuses that too)."""
+    """The SOP's end route (section 1.A) where this app's layout puts it: App Router `route.ts`/`.js`
+    or Pages Router `end.ts`/`.js`, in the app's own style. Shared by every finding that a missing
+    route causes (TAV001, TAV002 and TAV003's route-not-served: one file, so their fixes are one
+    edit). Never over an existing file (the engine refuses that too)."""
     index = ctx.app
-    where = _app_relative(index, finding.location.path)
-    if where is None or any(not p or p.startswith(".") for p in where.split("/")) or index.has_file(where):
+    url = ctx.options["end-route"]
+    where = expected_route_file(index, url)
+    if any(not p or p.startswith(".") for p in where.split("/")) or index.has_file(where):
         return None
     table = route_table(index)
+    if any(r.url == url.rstrip("/") and not r.routed for r in table.files):
+        return None  # the app has its own route where Next.js does not serve it: moving it is the fix, by hand
     router = "pages" if table.pages_dir and where.startswith(table.pages_dir + "/") else "app"
     language = "ts" if where.endswith((".ts", ".mts", ".tsx")) else "js"
     template = (TEMPLATES / f"end-route.{router}.{language}").read_text(encoding="utf-8")
@@ -39,14 +42,7 @@ def create_end_route(ctx: CheckContext, finding: Finding) -> Draft | None:
     text = (text.replace("__END_URL__", f"`{endpoint}`")
             .replace("__KEY_HEADER__", style.quote + str(pack_option("api-key-header")) + style.quote)
             .replace("__KEY_ENV__", str(pack_option("api-key-env"))))
-    return Draft((Edit(finding.location.path, 0, 0, text),), title=f"create {where}, the SOP's end route")
-
-
-def _app_relative(index: AppIndex, repo_path: str) -> str | None:
-    if index.rel_root == ".":
-        return repo_path
-    prefix = index.rel_root + "/"
-    return repo_path[len(prefix):] if repo_path.startswith(prefix) else None
+    return Draft((Edit(index.repo_path(where), 0, 0, text),), title=f"create {where}, the SOP's end route")
 
 
 def _app_style(index: AppIndex) -> Style:

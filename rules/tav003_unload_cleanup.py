@@ -14,6 +14,7 @@ from sop_check_rules._examples import UNLOAD_AVATAR as AVATAR
 from sop_check_rules._examples import client_project as project
 from sop_check_rules._unload import analyse_unload
 from sop_check_rules._unload_fixes import add_cleanup, wrap_in_effect
+from sop_check_rules.tav001_end_route import create_end_route
 
 
 
@@ -58,6 +59,7 @@ class UnloadCleanup(Rule):
                                    "event and handler), adding the cleanup if there is none", add_cleanup),
         "outside-effect": FixRecipe(Applicability.UNSAFE, "register the listener in an effect of its component "
                                     "and remove it on cleanup", wrap_in_effect),
+        "route-not-served": FixRecipe(Applicability.SAFE, "create the end route the SOP gives", create_end_route),
     }
     docs = """
 ## What it does

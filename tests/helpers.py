@@ -17,7 +17,7 @@ PACK = pack_data()
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Fixtures keep env files under names git does not ignore; a copy gets the real names.
 RENAMES = {"env.local.fixture": ".env.local", "env.fixture": ".env"}
-META = ("expected.toml", "expected.txt")  # a fixture's own expectations, not part of its project
+META = ("expected.toml", "expected.txt", "expected.fix.diff")  # a fixture's own expectations, not its project
 
 
 def options_for(code: str) -> dict[str, Any]:

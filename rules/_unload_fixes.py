@@ -100,7 +100,7 @@ def add_cleanup(ctx: CheckContext, finding: Finding) -> Draft | None:
     name = None
     if inline is not None:
         name = unique_name(file, _handler_name(lst))
-        edits.append(file.statement_before(stmt, f"const {name} = {file.text(inline)}{_semi(file)}"))
+        edits.append(file.statement_before(stmt, f"const {name} = {file.text(inline)}{_semi(file)}", reindent=False))
         edits.append(file.replace(inline, name))
     elif not _visible_at_end(ctx, file, lst, body):
         return None
@@ -185,7 +185,7 @@ def wrap_in_effect(ctx: CheckContext, finding: Finding) -> Draft | None:
     if owner is not None:
         edits.append(file.replace(stmt, effect))
     else:
-        edits.append(file.statement_before(first, effect))
+        edits.append(file.statement_before(first, effect, reindent=False))
         edits.append(_delete_lines(file, stmt))
     if import_edit is not None:
         edits.append(import_edit)

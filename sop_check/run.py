@@ -185,7 +185,7 @@ def execute(req: CheckRequest, environ: dict[str, str] | None = None) -> int:
                 report.notices.append("--staged: the fixes were written to the work tree; stage them "
                                       "(git add) so that the commit holds them")
         report.fix_outcomes = plan.outcomes
-    _fixable_notice(report, after_fix=fixed is not None)
+    _fixable_notice(report, after_fix=bool(fixed))
     if req.fix_only:
         from sop_check.fixing.run import outcome_lines
 

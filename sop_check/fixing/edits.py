@@ -70,31 +70,36 @@ class CodeFile:
     def insert(self, offset: int, content: str) -> Edit:
         return self.edit(offset, offset, content)
 
-    def lines_at(self, text: str, indent: str) -> str:
-        """`text` (in this file's newlines) as lines that start with `indent`, each after a newline."""
+    def lines_at(self, text: str, indent: str, reindent: bool = True) -> str:
+        """`text` (in this file's newlines) on a new line that starts with `indent`; with `reindent`
+        its other lines too (generated code), without (copied code, whose lines keep their places)."""
         nl = self.style.newline
-        return nl + indent + indented(text, indent, nl)
+        return nl + indent + (indented(text, indent, nl) if reindent else text)
 
-    def statement_after(self, stmt: Any, code: str) -> Edit:
+    def statement_after(self, stmt: Any, code: str, reindent: bool = True) -> Edit:
         """Insert `code` (styled statements) as the next statement after `stmt`, on its own line
         at `stmt`'s indentation; after a comment that ends `stmt`'s line, not before it."""
         indent = self.line_indent(stmt.start_byte)
         if self.rest_is_trivia(stmt.end_byte):
-            return self.insert(self.line_end(stmt.end_byte), self.lines_at(code, indent))
-        return self.insert(stmt.end_byte, self.lines_at(code, indent))
+            return self.insert(self.line_end(stmt.end_byte), self.lines_at(code, indent, reindent))
+        return self.insert(stmt.end_byte, self.lines_at(code, indent, reindent))
 
-    def statement_before(self, stmt: Any, code: str) -> Edit:
+    def statement_before(self, stmt: Any, code: str, reindent: bool = True) -> Edit:
         """Insert `code` on its own line(s) before the line of `stmt`, at `stmt`'s indentation."""
         indent = self.line_indent(stmt.start_byte)
+        nl = self.style.newline
+        body = indented(code, indent, nl) if reindent else code
         start = self.source.rfind(b"\n", 0, stmt.start_byte) + 1
         if self.source[start:stmt.start_byte].strip():
-            return self.insert(stmt.start_byte, indented(code, indent, self.style.newline) + " ")
-        nl = self.style.newline
-        return self.insert(start, indent + indented(code, indent, nl) + nl)
+            return self.insert(stmt.start_byte, body + " ")
+        return self.insert(start, indent + body + nl)
 
     def append_to_block(self, block: Any, code: str) -> Edit | None:
-        """Insert `code` as the last statement of a `statement_block`."""
+        """Insert `code` as the last statement of a `statement_block` (on the block's line when the
+        block is written on one line)."""
         statements = [c for c in block.named_children if c.type != "comment"]
+        if statements and b"\n" not in self.source[block.start_byte:block.end_byte]:
+            return self.insert(statements[-1].end_byte, " " + code)
         if statements:
             return self.statement_after(statements[-1], code)
         closing = block.children[-1] if block.child_count and block.children[-1].type == "}" else None

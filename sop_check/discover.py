@@ -215,8 +215,9 @@ def _scan(scan_root: Path, top: Path | None, source: FileSource, staged: bool,
         app.env_files = _env_files(app.root)
         if isinstance(source, OverlaySource):
             app.env_files = sorted(set(app.env_files) | set(source.env_names(app.root)))
-    if isinstance(source, IndexSource) and top is not None:
-        _staged_env_files(apps, top, source)
+    base = source.base if isinstance(source, OverlaySource) else source  # buffers over the index (--fix --staged)
+    if isinstance(base, IndexSource) and top is not None:
+        _staged_env_files(apps, top, base)
     return Project(repo_root=repo_root, scan_root=scan_root, in_git=top is not None, apps=apps,
                    workspace_packages=workspace, diagnostics=diagnostics, notices=notices,
                    tavus_files=tavus_files, source=source)

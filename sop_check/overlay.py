@@ -86,6 +86,12 @@ class OverlaySource(FileSource):
     def __init__(self, base: FileSource, overlay: Overlay) -> None:
         self._base = base
         self.overlay = overlay
+        self.staged = base.staged  # `check --fix --staged` re-checks over the index, not the work tree
+
+    @property
+    def base(self) -> FileSource:
+        """The source under the buffers: the work tree, or the git index under --staged."""
+        return self._base
 
     def _buffer(self, path: Path) -> bytes | None:
         if self.overlay.should_stop():

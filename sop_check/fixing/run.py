@@ -90,9 +90,13 @@ def outcome_lines(report: Report, *, written: bool = True) -> list[str]:
 
 def fixable_notice(report: Report, *, after_fix: bool = False) -> str | None:
     """Ruff's "[*] N fixable with the --fix option", for every run that has fixable findings."""
+    refused = {(o.rule, o.kind, o.location.path, o.location.line) for o in report.fix_outcomes or []
+               if o.status == "not-applied"}
     safe = unsafe = 0
     for _, r in report.all_results():
         for f in r.active_findings:
+            if (f.rule, f.kind, f.location.path, f.location.line) in refused:
+                continue  # tried in this run and refused: --fix would not do better
             if f.fix is not None and f.fix.applicable:
                 if f.fix.applicability is Applicability.SAFE:
                     safe += 1

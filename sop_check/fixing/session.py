@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from sop_check.fixes import Applicability, Fix
 from sop_check.fixing.apply import EditOverlap, apply_edits, choose, edits_by_file
+from sop_check.fixing.write import WriteRefused, check_target
 from sop_check.model import AppReport, Finding, FixOutcome, Report, RuleResult, Status
 from sop_check.overlay import Overlay, buffer_key
 from sop_check.records import record
@@ -117,6 +118,12 @@ class FixSession:
         waiting: list[Candidate] = []
         for _ in range(MAX_ROUNDS):
             cands = [c for c in candidates(current) if self._allowed(c) and c.key not in refused]
+            for cand in cands:
+                problem = self._unwritable(cand, app_root)
+                if problem:
+                    refused.add(cand.key)
+                    self._outcome(cand, "not-applied", problem)
+            cands = [c for c in cands if c.key not in refused]
             if not cands:
                 waiting = []
                 break
@@ -148,6 +155,15 @@ class FixSession:
                 break
         for cand in waiting:
             self._outcome(cand, "not-applied", "it overlaps another fix; run --fix again")
+
+    def _unwritable(self, cand: Candidate, app_root: Path) -> str:
+        """Why the fix's files cannot be written (so trying it would be pointless), or ''."""
+        for e in cand.fix.edits:
+            try:
+                check_target(app_root, Path(os.path.normpath(self._repo_root / e.path)))
+            except WriteRefused as exc:
+                return f"{e.path} would not be written: {exc}"
+        return ""
 
     def _allowed(self, cand: Candidate) -> bool:
         a = cand.fix.applicability

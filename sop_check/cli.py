@@ -141,7 +141,8 @@ def rules_cmd(fmt: str) -> None:
     infos = [r.info() for r in all_rules().values()]
     if fmt == "json":
         click.echo(json.dumps([{"code": i.code, "name": i.name, "severity": str(i.severity), "summary": i.summary,
-                                "preview": i.preview, "kinds": list(i.messages), "help_uri": i.help_uri}
+                                "preview": i.preview, "kinds": list(i.messages), "help_uri": i.help_uri,
+                                "fixes": {kind: applicability for kind, (applicability, _) in i.fixes.items()}}
                                for i in infos], indent=2))
         return
     width = max((len(i.name) for i in infos), default=10)

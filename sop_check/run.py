@@ -101,8 +101,7 @@ def plan_run(req: CheckRequest, env: dict[str, str], warn: Callable[[str], None]
         (warn or say)(f"warning: {warning}")
     locked = lock_requested(req.locked, env)
     if locked and req.fix and not req.diff:
-        say("error: --fix writes files and a --locked run never writes; use --diff to see the fixes")
-        return EXIT_USAGE
+        raise RunSetupError("error: --fix writes files and a --locked run never writes; use --diff to see the fixes")
     config, codes, relaxations, refused = _apply_policy(config, pack, codes, req, locked)
 
     vercel_cfg = config.vercel

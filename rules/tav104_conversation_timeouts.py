@@ -46,7 +46,7 @@ def _add_limits(ctx: CheckContext, finding: Finding) -> Draft | None:
             req = ev.as_request(call, mod, None)
             if req is None or req.kind != "fetch" or not same_place(req.location, finding.location):
                 continue
-            body = _body(ev, req, call, mod)
+            body = _body(ev, req)
             file = CodeFile(ctx.app, mod)
             literal = _stringified_literal(file, call)
             if not isinstance(body, Obj) or literal is None or file.broken(call):

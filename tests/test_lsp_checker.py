@@ -11,7 +11,7 @@ import pytest
 
 from sop_check.engine import run_check
 from sop_check.lsp.checker import AppCheck, AppChecker, AppTarget, Snapshot
-from sop_check.model import Status
+from sop_check.model import Finding, Status
 from sop_check.overlay import CheckCancelled
 from sop_check.run import CheckRequest, RunSetupError, plan_run
 
@@ -209,3 +209,52 @@ def test_findings_carry_the_places_that_explain_them(example: Path) -> None:
     (finding,) = [f for r in app.results if r.rule == "TAV003" for f in r.findings]
     assert finding.kind == "method-not-served"  # a GET to the POST-only route: Next.js answers 405
     assert [(e.location.path, e.location.line) for e in finding.related] == [(ROUTE, 1)]
+
+
+# -- fixes proved as `check --fix` proves them, over the buffers --------------------------------------
+def _fixable(check: AppCheck, rule: str) -> Finding:
+    app = check.app_report()
+    assert app is not None
+    (finding,) = [f for r in app.results if r.rule == rule for f in r.findings]
+    assert finding.fix is not None
+    return finding
+
+
+def test_a_real_fix_is_proved_over_the_unsaved_buffer_and_nothing_is_written(example: Path) -> None:
+    checker = AppChecker({})
+    component = example / COMPONENT
+    on_disk = component.read_bytes()
+    # Lines the disk does not have: the fix's offsets are the buffer's, and so must be its proof.
+    broken = b"// 1\n// 2\n// 3\n" + on_disk.replace(b"keepalive: true,", b"keepalive: false,")
+    check = checker.check(AppTarget(example), Snapshot({component: broken}, {component: 4}))
+    finding = _fixable(check, "TAV004")
+    assert finding.fix is not None
+    (edit,) = finding.fix.edits
+    assert broken[edit.start:edit.end] == b"false" and edit.content == "true"
+    assert checker.prove(check, finding) == ""
+    assert check.proofs == {id(finding): ""}
+    assert component.read_bytes() == on_disk
+
+
+def test_a_fix_the_re_check_refuses_is_not_proved_and_says_why(example: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from sop_check.fixes import Applicability, Edit
+    from sop_check.fixing.recipe import Draft, FixRecipe
+    from sop_check.registry import all_rules
+
+    def harmful(ctx: object, finding: Finding) -> Draft:  # turns keepalive on and drops the cleanup
+        data = broken
+        at = data.index(b"false,")
+        cleanup = data.index(b"return () => window.removeEventListener")
+        end = data.index(b";", cleanup) + 1
+        return Draft((Edit(COMPONENT, at, at + len(b"false"), "true"), Edit(COMPONENT, cleanup, end, "")))
+
+    monkeypatch.setattr(all_rules()["TAV004"], "fixes",
+                        {"no-keepalive": FixRecipe(Applicability.SAFE, "test fix", harmful)})
+    checker = AppChecker({})
+    component = example / COMPONENT
+    broken = component.read_bytes().replace(b"keepalive: true,", b"keepalive: false,")
+    check = checker.check(AppTarget(example), Snapshot({component: broken}, {component: 2}))
+    finding = _fixable(check, "TAV004")
+    assert "TAV003 would go from pass to fail" in checker.prove(check, finding)
+    assert check.proofs[id(finding)].startswith("TAV003 would go from pass to fail")

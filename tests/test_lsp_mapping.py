@@ -154,9 +154,13 @@ def test_unused_suppressions_are_greyed_hints_and_input_problems_are_information
 
 
 # -- code actions and hovers -------------------------------------------------------------------
-def _published(check: AppCheck, fix: Fix | None) -> Published:
+def _published(check: AppCheck, fix: Fix | None, proof: str | None = "") -> Published:
+    """A diagnostic with its finding; `proof`: the re-check's verdict on its fix ('' kept, a reason
+    refused, None not proved yet), which the server fills before it asks for actions."""
     f = _finding("m", Location("components/A.tsx", 2, 1), fix=fix)
     d = types.Diagnostic(range=types.Range(types.Position(1, 0), types.Position(1, 5)), message="m")
+    if proof is not None:
+        check.proofs[id(f)] = proof
     return Published(check.repo_root / "components/A.tsx", d, f)
 
 
@@ -231,6 +235,24 @@ def test_nothing_outside_the_app_is_ever_edited(tmp_path: Path) -> None:
     check = _check(app, [])
     outside = Edit("../other.ts", 0, 0, "x")
     assert _builder(check).code_actions([_published(check, _fix(Applicability.SAFE, outside))]) == []
+
+
+def test_a_fix_is_offered_only_once_the_re_check_kept_it(tmp_path: Path) -> None:
+    check = _check(tmp_path, [], buffers={"components/A.tsx": "line one\nfetch()\n"})
+    path = check.repo_root / "components/A.tsx"
+    builder = _builder(check, {path: 7})
+    unproved = _published(check, _fix(Applicability.SAFE), proof=None)
+    assert builder.offered([unproved]) == [unproved.finding]  # what the server proves before answering
+    assert builder.code_actions([unproved]) == []
+    refused = _published(check, _fix(Applicability.SAFE), proof="TAV003 would go from pass to fail")
+    assert builder.code_actions([refused]) == []  # an editor that cannot show a disabled action: none
+    (shown,) = builder.code_actions([refused], disabled_support=True)
+    assert shown.edit is None and shown.disabled is not None
+    assert shown.disabled.reason == "fix not applied: TAV003 would go from pass to fail"
+    display = _published(check, _fix(Applicability.DISPLAY_ONLY), proof=None)
+    stale = _published(check, _fix(Applicability.SAFE), proof=None)
+    assert builder.offered([display]) == []  # never proved: never applied
+    assert _builder(check, {path: 8}).offered([stale]) == []  # the buffer moved on: no edit to prove
 
 
 def test_a_display_only_fix_is_a_hover_and_never_an_action(tmp_path: Path) -> None:

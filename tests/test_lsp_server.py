@@ -24,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "tavus-avatar-app"
 COMPONENT = "components/InteractiveAvatar.tsx"
 ROUTE = "app/api/tavus/end/route.ts"
-FAKE_FIX_SERVER = Path(__file__).with_name("lsp_fake_fix_server.py")
 WAIT = 60.0  # seconds; a bound on hanging, not a speed target
 
 
@@ -75,13 +74,6 @@ async def neovim_client(lsp_client: LanguageClient, example: Path):  # type: ign
 @pytest_lsp.fixture(config=_server("-m", "sop_check", "server", "--debounce", "60000"))
 async def patient_client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
     """A server that waits a minute after a change: only a save makes it check sooner."""
-    await _start(lsp_client, example)
-    yield
-    await lsp_client.shutdown_session()
-
-
-@pytest_lsp.fixture(config=_server(str(FAKE_FIX_SERVER), "0.05"))
-async def fixing_client(lsp_client: LanguageClient, example: Path):  # type: ignore[no-untyped-def]
     await _start(lsp_client, example)
     yield
     await lsp_client.shutdown_session()
@@ -180,64 +172,105 @@ async def test_an_unsaved_route_clears_the_component_diagnostic_that_depended_on
     await _until(lambda: "TAV003" in _codes(client, component))
 
 
-@pytest.mark.asyncio
-async def test_a_safe_fix_is_a_quick_fix_whose_edit_clears_the_finding(
-        fixing_client: LanguageClient, example: Path) -> None:
-    client = fixing_client
-    original = (example / COMPONENT).read_text(encoding="utf-8")
-    uri = _open(client, example, COMPONENT, original)
-    broken = original.replace("keepalive: true,", "keepalive: false,")
-    _replace_all(client, uri, broken, 2)
-    await _until(lambda: "TAV004" in _codes(client, uri))
-    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV004"]
-
+async def _actions_at(client: LanguageClient, uri: str, diagnostic: types.Diagnostic) -> list[types.CodeAction]:
     actions = await client.text_document_code_action_async(types.CodeActionParams(
         text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
         context=types.CodeActionContext(diagnostics=[diagnostic])))
-    assert actions is not None
-    (action,) = [a for a in actions if isinstance(a, types.CodeAction)]
+    return [a for a in actions or [] if isinstance(a, types.CodeAction)]
+
+
+def _apply(text: str, change: types.TextDocumentEdit | types.CreateFile | types.RenameFile | types.DeleteFile) -> str:
+    """The buffer after the editor applies one document's edits (line/UTF-16 ranges, as sent)."""
+    assert isinstance(change, types.TextDocumentEdit)
+    lines = text.split("\n")
+
+    def offset(pos: types.Position) -> int:
+        before = sum(len(line) + 1 for line in lines[:pos.line])
+        units, i, line = 0, 0, lines[pos.line]
+        while units < pos.character:
+            units += 2 if ord(line[i]) > 0xFFFF else 1
+            i += 1
+        return before + i
+
+    for edit in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+        assert isinstance(edit, types.TextEdit)
+        text = text[:offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end):]
+    return text
+
+
+@pytest.mark.asyncio
+async def test_the_keepalive_fix_is_a_quick_fix_whose_edit_clears_the_finding(
+        client: LanguageClient, example: Path) -> None:
+    """The real TAV004 fix (what `check --fix` writes), computed over the unsaved buffer, proved by a
+    re-check before it is offered; the editor applies it, the server writes nothing."""
+    original = (example / COMPONENT).read_text(encoding="utf-8")
+    uri = _open(client, example, COMPONENT, original)
+    broken = original.replace("keepalive: true,", "keepalive: false,")
+    _replace_all(client, uri, broken, 2)  # not saved
+    await _until(lambda: "TAV004" in _codes(client, uri))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV004"]
+
+    (action,) = await _actions_at(client, uri, diagnostic)
     assert action.kind == types.CodeActionKind.QuickFix
     assert action.title == "set keepalive: true on the unload request (TAV004)"
-    assert action.is_preferred
+    assert action.is_preferred and action.disabled is None
+    assert list(action.diagnostics or []) == [diagnostic]
     assert action.edit is not None and action.edit.document_changes is not None
     (change,) = action.edit.document_changes
     assert isinstance(change, types.TextDocumentEdit)
     assert change.text_document.uri == uri and change.text_document.version == 2  # the buffer it was made for
     (edit,) = change.edits
     assert isinstance(edit, types.TextEdit)
-    at = broken.index("keepalive: false,")
+    at = broken.index("keepalive: false,") + len("keepalive: ")
     assert (edit.range.start.line, edit.range.start.character) == _position(broken, at)
-    assert (edit.range.end.line, edit.range.end.character) == _position(broken, at + len("keepalive: false"))
-    assert edit.new_text == "keepalive: true"
+    assert (edit.range.end.line, edit.range.end.character) == _position(broken, at + len("false"))
+    assert edit.new_text == "true"
     assert (example / COMPONENT).read_text(encoding="utf-8") == original  # the server wrote nothing
 
     # The editor applies the edit to its buffer; the finding goes.
-    _replace_all(client, uri, broken[:at] + edit.new_text + broken[at + len("keepalive: false"):], 3)
+    fixed = _apply(broken, change)
+    assert fixed == original
+    _replace_all(client, uri, fixed, 3)
     await _until(lambda: "TAV004" not in _codes(client, uri))
+    assert list(client.diagnostics[uri]) == []
 
     # An edit made for version 2 is not offered for version 3: the next run offers its own.
-    stale = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
-        context=types.CodeActionContext(diagnostics=[diagnostic])))
-    assert not stale
+    assert not await _actions_at(client, uri, diagnostic)
+
+
+@pytest.mark.asyncio
+async def test_an_unsafe_fix_is_offered_marked_and_never_preferred(client: LanguageClient, example: Path) -> None:
+    text = (example / ROUTE).read_text(encoding="utf-8")
+    bearer = text.replace("'x-api-key': process.env.TAVUS_API_KEY || ''",
+                          "'Authorization': `Bearer ${process.env.TAVUS_API_KEY}`")
+    uri = _open(client, example, ROUTE, bearer)
+    await _until(lambda: "TAV002" in _codes(client, uri))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV002"]
+    (action,) = await _actions_at(client, uri, diagnostic)
+    assert action.title.endswith("(TAV002) [unsafe: may change behaviour]")
+    assert not action.is_preferred
+    assert action.edit is not None and action.edit.document_changes is not None
+    (change,) = action.edit.document_changes
+    fixed = _apply(bearer, change)
+    assert fixed == text  # back to the SOP's header
+    _replace_all(client, uri, fixed, 2)
+    await _until(lambda: "TAV002" not in _codes(client, uri))
 
 
 @pytest.mark.asyncio
 async def test_a_display_only_fix_shows_on_hover_and_is_never_a_code_action(
-        fixing_client: LanguageClient, example: Path) -> None:
-    client = fixing_client
-    _open(client, example, COMPONENT)
-    env_uri = _uri(example, ".env.local")
-    await _until(lambda: "TAV006" in _codes(client, env_uri))
-    diagnostic = client.diagnostics[env_uri][0]
+        client: LanguageClient, example: Path) -> None:
+    text = (example / COMPONENT).read_text(encoding="utf-8")
+    no_button = text.replace("<button onClick={endSession}>End Session</button>", "")
+    uri = _open(client, example, COMPONENT, no_button)
+    await _until(lambda: "TAV005" in _codes(client, uri))
+    (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV005"]
     hover = await client.text_document_hover_async(types.HoverParams(
-        text_document=types.TextDocumentIdentifier(uri=env_uri), position=diagnostic.range.start))
+        text_document=types.TextDocumentIdentifier(uri=uri), position=diagnostic.range.start))
     assert hover is not None and isinstance(hover.contents, types.MarkupContent)
-    assert "TAV006" in hover.contents.value and "TAVUS_API_KEY=your-key" in hover.contents.value
-    actions = await client.text_document_code_action_async(types.CodeActionParams(
-        text_document=types.TextDocumentIdentifier(uri=env_uri), range=diagnostic.range,
-        context=types.CodeActionContext(diagnostics=[diagnostic])))
-    assert not actions
+    assert hover.contents.value.startswith("**TAV005**: render a visible End Session button")
+    assert "<button onClick={endSession}>End Session</button>" in hover.contents.value
+    assert not await _actions_at(client, uri, diagnostic)
 
 
 @pytest.mark.asyncio

@@ -21,7 +21,7 @@ import re
 from collections import Counter
 from dataclasses import field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from sop_check.fixes import Applicability, Fix
 from sop_check.fixing.apply import EditOverlap, apply_edits, choose, edits_by_file
@@ -30,9 +30,10 @@ from sop_check.model import AppReport, Finding, FixOutcome, Report, RuleResult, 
 from sop_check.overlay import Overlay, buffer_key
 from sop_check.records import record
 
+from sop_check.source import FileSource
+
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.engine import RunOptions
-    from sop_check.source import FileSource
 
 MAX_ROUNDS = 5
 _RANK = {Status.PASS: 0, Status.SKIP: 0, Status.UNKNOWN: 1, Status.FAIL: 2, Status.ERROR: 3}
@@ -83,13 +84,32 @@ class FixPlan:
 class FixSession:
     """Plans the fixes of one `check` run; writes nothing (see `write_plan`)."""
 
-    def __init__(self, path: Path, opts: RunOptions, *, unsafe: bool) -> None:
+    def __init__(self, path: Path, opts: RunOptions, *, unsafe: bool,
+                 base: Mapping[Path, bytes] | None = None) -> None:
         self.path = path
         self.opts = opts
         self.unsafe = unsafe
         self.plan = FixPlan()
         self._source: FileSource | None = None
         self._repo_root = Path(".")
+        # Text that wins over the disk (the language server's open buffers, by real path): what the
+        # check read, so what fixes are computed on and re-checked over.
+        self.base = {buffer_key(p): data for p, data in (base or {}).items()}
+
+    def prove(self, report: Report, app: AppReport, finding: Finding) -> str:
+        """Why the fix of `finding` (of `app`, in `report`), applied alone to the text as checked, would
+        not be kept: '' when the re-check proves it, as `--fix` would. The language server offers a
+        fix only then; nothing is written."""
+        self._repo_root = Path(report.repo_root)
+        cand = next((c for c in candidates(app) if c.finding is finding), None)
+        if cand is None or not self._allowed(cand):
+            return "no fix that a tool may apply here"
+        app_root = Path(os.path.realpath(self._repo_root / app.root))
+        problem = self._unwritable(cand, app_root)
+        if problem:
+            return problem
+        trial = self._try([cand], app_root, {}, {}, app)
+        return "" if trial.accepted else (trial.reasons.get(id(cand)) or trial.problem or "the re-check refused it")
 
     def run(self, report: Report) -> FixPlan:
         from sop_check.discover import discover
@@ -212,7 +232,7 @@ class FixSession:
     def _recheck(self, app_root: Path, buffers: dict[str, bytes]) -> AppReport | None:
         from sop_check.engine import run_check
 
-        overlay = Overlay({self._repo_root / p: data for p, data in buffers.items()})
+        overlay = Overlay({**self.base, **{buffer_key(self._repo_root / p): data for p, data in buffers.items()}})
         report = run_check(self.path, self.opts, overlay, only=app_root)
         return report.apps[0] if report.apps else None
 
@@ -220,9 +240,10 @@ class FixSession:
         """The text of `path` as the check read it (None: not there, the fix creates it)."""
         if path not in originals:
             target = self._repo_root / path
-            data = None
-            if self._source is not None and self._source.is_file(target):
-                data, _problem = self._source.read(target, self.opts.settings.max_file_size)
+            data = self.base.get(buffer_key(target))
+            source = self._source or FileSource()
+            if data is None and source.is_file(target):
+                data, _problem = source.read(target, self.opts.settings.max_file_size)
             originals[path] = data
         return originals[path]
 

@@ -1,7 +1,10 @@
 """Fixes as the editor offers them: a thin mapping of `Finding.fix` (sop_check.fixes).
 
 - `safe` and `unsafe` fixes with edits are quick fixes on their diagnostic; an unsafe one
-  says so in its title and is never the preferred action.
+  says so in its title and is never the preferred action. A fix is offered only once the
+  server has proved it as `check --fix` does (applied alone to the buffers the run checked,
+  re-parsed, the app re-checked: its finding gone, nothing worse); a refused one is shown
+  disabled with the reason where the editor supports that.
 - `display-only` fixes are shown on hover (a snippet to adapt), never applied.
 
 The server never writes: a code action carries a `WorkspaceEdit` that the editor applies
@@ -24,6 +27,7 @@ from sop_check.files import read_source
 from sop_check.lsp.checker import AppCheck
 from sop_check.lsp.diagnostics import Published, inside
 from sop_check.lsp.positions import byte_position
+from sop_check.model import Finding
 from sop_check.overlay import digest
 from sop_check.report.inert import clean
 
@@ -47,20 +51,36 @@ class ActionBuilder:
         self.version_now = version_now  # the open buffer's version now, None when it is not open
         self.document_changes = document_changes  # the client takes versioned edits and file creation
 
-    def code_actions(self, entries: Sequence[Published]) -> list[types.CodeAction]:
+    def offered(self, entries: Sequence[Published]) -> list[Finding]:
+        """The findings under the cursor whose fix a tool may apply and whose files are still the text
+        the run checked: the ones to prove (re-check) before they are offered."""
+        return [e.finding for e in entries if e.finding is not None and e.finding.fix is not None
+                and e.finding.fix.applicable and self.workspace_edit(e.finding.fix) is not None]
+
+    def code_actions(self, entries: Sequence[Published], disabled_support: bool = False) -> list[types.CodeAction]:
+        """Quick fixes for the fixes the re-check kept (`AppCheck.proofs`, filled by the server
+        before it asks); a refused one is shown disabled with the reason when the editor can show
+        that (`--fix` would say "fix not applied: ..."), else left out."""
         actions = []
         for entry in entries:
-            fix = entry.finding.fix if entry.finding is not None else None
-            if fix is None or not fix.applicable:
+            finding = entry.finding
+            fix = finding.fix if finding is not None else None
+            if finding is None or fix is None or not fix.applicable or id(finding) not in self.check.proofs:
                 continue
             edit = self.workspace_edit(fix)
             if edit is None:
                 continue
             unsafe = fix.applicability is Applicability.UNSAFE
-            title = f"{clean(fix.title)} ({entry.finding.rule if entry.finding else ''})"
+            title = f"{clean(fix.title)} ({finding.rule})" + (" [unsafe: may change behaviour]" if unsafe else "")
+            refused = self.check.proofs[id(finding)]
+            if refused:
+                if disabled_support:
+                    actions.append(types.CodeAction(
+                        title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[entry.diagnostic],
+                        disabled=types.CodeActionDisabled(reason=f"fix not applied: {clean(refused)}")))
+                continue
             actions.append(types.CodeAction(
-                title=title + (" [unsafe: may change behaviour]" if unsafe else ""),
-                kind=types.CodeActionKind.QuickFix, diagnostics=[entry.diagnostic], edit=edit,
+                title=title, kind=types.CodeActionKind.QuickFix, diagnostics=[entry.diagnostic], edit=edit,
                 is_preferred=not unsafe or None,
             ))
         return actions

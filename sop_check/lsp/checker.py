@@ -22,7 +22,7 @@ from typing import Callable, Mapping
 from sop_check.discover import enclosing_next_app
 from sop_check.walk import SKIP_DIRS
 from sop_check.engine import RunOptions, run_check
-from sop_check.model import AppReport, Report
+from sop_check.model import AppReport, Finding, Report
 from sop_check.overlay import Overlay, buffer_key
 from sop_check.records import record
 from sop_check.run import CheckRequest, plan_run
@@ -57,6 +57,11 @@ class AppCheck:
     report: Report
     snapshot: Snapshot
     read_digests: dict[Path, str]
+    # How the run was made (what a fix's re-check repeats); None for a run made by hand in tests.
+    options: RunOptions | None = None
+    scan_root: Path | None = None
+    # Each fix's verdict once proved (finding's id -> '' when the re-check keeps it, else why not).
+    proofs: dict[int, str] = field(default_factory=dict)
 
     @property
     def repo_root(self) -> Path:
@@ -128,4 +133,22 @@ class AppChecker:
         # imported from another folder resolves the same); only the target app is checked.
         scan_root = _repository_root(target.root) or target.root
         report = run_check(scan_root, opts, overlay, only=target.root)
-        return AppCheck(target=target, report=report, snapshot=snapshot, read_digests=dict(overlay.read_digests))
+        return AppCheck(target=target, report=report, snapshot=snapshot, read_digests=dict(overlay.read_digests),
+                        options=opts, scan_root=scan_root)
+
+    def prove(self, check: AppCheck, finding: Finding) -> str:
+        """Whether `--fix` would keep the fix of `finding`: applied alone to the buffers the run
+        checked, re-parsed and the app re-checked over them ('' when kept, else why not). Cached on
+        the run: a code action asked twice at one place costs one re-check."""
+        if id(finding) in check.proofs:
+            return check.proofs[id(finding)]
+        app = check.app_report()
+        if app is None or check.options is None or check.scan_root is None:
+            verdict = "the run that found it is gone"
+        else:
+            from sop_check.fixing.session import FixSession
+
+            session = FixSession(check.scan_root, check.options, unsafe=True, base=check.snapshot.buffers)
+            verdict = session.prove(check.report, app, finding)
+        check.proofs[id(finding)] = verdict
+        return verdict

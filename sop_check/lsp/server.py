@@ -14,7 +14,7 @@ import logging
 import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Awaitable, Callable
 
 from lsprotocol import types
 from pygls.lsp.server import LanguageServer
@@ -28,6 +28,7 @@ from sop_check.lsp.actions import ActionBuilder, overlaps
 from sop_check.lsp.checker import AppCheck, AppChecker, AppTarget, Snapshot
 from sop_check.lsp.diagnostics import Published, diagnostics_by_file
 from sop_check.lsp.scheduler import RunScheduler, Token
+from sop_check.model import Finding
 from sop_check.overlay import CheckCancelled, buffer_key
 from sop_check.run import RunSetupError
 
@@ -81,7 +82,8 @@ class SopCheckServer(LanguageServer):
             (types.SHUTDOWN, None, self.on_shutdown),
         ]
         for method, options, handler in handlers:
-            self.feature(method, options)(_plain(handler))
+            self.feature(method, options)(_plain_async(handler) if asyncio.iscoroutinefunction(handler)
+                                          else _plain(handler))
 
     def _log(self, message: str) -> None:
         log.info("%s", message)
@@ -248,11 +250,32 @@ class SopCheckServer(LanguageServer):
         uri = self.uris.get(path)
         return self.workspace.get_text_document(uri).version if uri is not None else None
 
-    def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+    async def code_action(self, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        """Quick fixes under the range, each proved first as `--fix` would (in the worker: a re-check
+        of the app over the buffers the run checked, with the fix applied)."""
         actions: list[types.CodeAction] = []
+        loop = asyncio.get_running_loop()
         for finished, entries in self._entries_at(params.text_document.uri, params.range):
-            actions.extend(self._actions(finished).code_actions(entries))
+            builder = self._actions(finished)
+            assert finished.check is not None
+            pending = [f for f in builder.offered(entries) if id(f) not in finished.check.proofs]
+            if pending:
+                await loop.run_in_executor(self.executor, self._prove, finished.check, pending)
+            actions.extend(builder.code_actions(entries, self._disabled_support()))
         return actions or None
+
+    def _prove(self, check: AppCheck, findings: list[Finding]) -> None:
+        for finding in findings:
+            try:
+                self.checker.prove(check, finding)
+            except Exception as exc:  # noqa: BLE001 - a failed proof refuses the fix, never the server
+                log.exception("proving the fix of %s %s failed", finding.rule, finding.kind)
+                check.proofs[id(finding)] = f"the re-check failed: {type(exc).__name__}"
+
+    def _disabled_support(self) -> bool:
+        text = self.client_capabilities.text_document
+        action = text.code_action if text is not None else None
+        return bool(action and action.disabled_support)
 
     def hover(self, params: types.HoverParams) -> types.Hover | None:
         at = types.Range(params.position, params.position)
@@ -273,6 +296,15 @@ def _plain(method: Callable[[Any], Any]) -> Callable[[Any], Any]:
 
     def handler(params: Any = None) -> Any:
         return method(params)
+
+    return handler
+
+
+def _plain_async(method: Callable[[Any], Awaitable[Any]]) -> Callable[[Any], Awaitable[Any]]:
+    """`_plain` for a coroutine handler (pygls awaits a handler only when it is a coroutine function)."""
+
+    async def handler(params: Any = None) -> Any:
+        return await method(params)
 
     return handler
 

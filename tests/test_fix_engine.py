@@ -123,6 +123,46 @@ def test_a_recipe_that_raises_gives_no_fix_and_a_diagnostic_not_a_crash(keepaliv
                for d in report["diagnostics"])
 
 
+SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+@pytest.mark.parametrize("refuse", [False, True], ids=["fixed", "refused"])
+def test_every_format_says_after_fix_what_was_fixed_and_what_was_not(refuse: bool, keepalive_recipe: Any,
+                                                                     tmp_path: Path) -> None:
+    """Issue 15: "after fixing, the report shows what was fixed and what remains" in every format
+    that has a place for it (JSON `fixes` and text are pinned above); the exit code is what remains."""
+    import jsonschema
+
+    where = f"{COMPONENT}:22:7 TAV004 no-keepalive: test fix (safe)"
+    if refuse:
+        keepalive_recipe["make"] = lambda ctx, finding: Draft((Edit(COMPONENT, 0, 0, "// hello\n"),))
+        note, level, kind = f"fix not applied: {where}: the re-check still reports the finding", "warning", "warning"
+    else:
+        from sop_check_rules.tav004_unload_keepalive import _add_keepalive
+
+        keepalive_recipe["make"] = _add_keepalive  # the rule's own fix, under the test's title
+        note, level, kind = f"fixed: {where}", "note", "notice"
+    for fmt in ("sarif", "github", "markdown", "junit"):
+        project = copy_fixture("keepalive-missing", tmp_path / fmt)
+        result = CliRunner().invoke(main, ["check", str(project), "--fix", "--format", fmt], env={"CI": ""})
+        assert result.exit_code == (1 if refuse else 0), fmt  # what remains decides
+        out = result.stdout
+        if fmt == "sarif":
+            sarif = json.loads(out)
+            jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+            [notification] = [n for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+                              if n["descriptor"]["id"].startswith("fix/")]
+            assert (notification["level"], notification["message"]["text"]) == (level, note)
+            assert [r["ruleId"] for r in sarif["runs"][0]["results"]] == (["TAV004"] if refuse else [])
+        elif fmt == "github":
+            assert f"::{kind} file={COMPONENT},line=22,col=7,title=TAV004 no-keepalive::{note}" in out
+        elif fmt == "markdown":
+            assert f"### Fixes\n\n- {note}\n" in out
+        else:
+            name = "fix.not-applied" if refuse else "fix.applied"
+            assert f'<property name="{name}" value="{note}" />' in out
+
+
 @pytest.mark.parametrize("path", ["../outside.ts", "/etc/passwd", "components/../../x.ts", "a\\b.ts"])
 def test_an_edit_outside_the_app_is_never_offered(path: str, keepalive_recipe: Any, tmp_path: Path) -> None:
     project = copy_fixture("keepalive-missing", tmp_path)

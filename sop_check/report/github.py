@@ -4,7 +4,7 @@ and the Markdown job summary."""
 from __future__ import annotations
 
 from sop_check.model import Report, Severity, Status
-from sop_check.report.fixnote import fix_note
+from sop_check.report.fixnote import fix_note, outcome_note
 
 
 def _escape_data(text: str) -> str:
@@ -41,6 +41,8 @@ def render(report: Report) -> str:
             path = f"{app.root}/package.json" if app.root != "." else "package.json"
             errors.append(_command("error", path, 1, 1, title, f"rule failed to run: {r.message}"))
     notes = [f"::warning file={_escape_prop(d.path)}::{_escape_data(d.message)}" for d in report.diagnostics]
+    notes += [_command("notice" if o.status == "applied" else "warning", o.location.path, o.location.line,
+                       o.location.column, f"{o.rule} {o.kind}", outcome_note(o)) for o in report.fix_outcomes or []]
     notes += [_command("warning", r.location.path, r.location.line, r.location.column, "sop-check policy relaxation",
                        r.message) for r in report.relaxations]
     return "\n".join(errors + warnings + notes) + ("\n" if errors or warnings or notes else "")
@@ -88,6 +90,8 @@ def step_summary(report: Report) -> str:
             cells = " | ".join(_ICONS[s].split()[0] if s else "–" for s in statuses)
             out.append(f"| `{root}` | {cells} |")
         out.append("")
+    if report.fix_outcomes:
+        out += ["### Fixes", ""] + [f"- {_cell(outcome_note(o))}" for o in report.fix_outcomes] + [""]
     if report.relaxations:
         out += ["### Policy relaxations", "", "These weaken the gate (`--locked` refuses those from the repository):", ""]
         out += [f"- `{r.location.path}:{r.location.line}` {r.message}" for r in report.relaxations]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from xml.etree import ElementTree as ET
 
 from sop_check.model import Report, Status
-from sop_check.report.fixnote import fix_note
+from sop_check.report.fixnote import fix_note, outcome_note, outcomes_in
 
 
 def render(report: Report) -> str:
@@ -22,6 +22,9 @@ def render(report: Report) -> str:
         for relax in report.relaxations:  # listed for a reviewer: each weakens the gate
             ET.SubElement(props, "property", name="policy.relaxation",
                           value=f"{relax.location.path}:{relax.location.line}: {relax.message}")
+        for o in outcomes_in(report, app.root):  # after --fix: what was fixed, what was refused and why
+            ET.SubElement(props, "property", name="fix." + ("applied" if o.status == "applied" else "not-applied"),
+                          value=outcome_note(o))
         for r in app.results:
             counts["tests"] += 1
             first = r.findings[0].location.path if r.findings else None

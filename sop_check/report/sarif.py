@@ -13,7 +13,7 @@ from urllib.parse import quote
 from sop_check import REPOSITORY_URL
 from sop_check.fixes import Fix
 from sop_check.model import AppReport, Finding, Location, Message, Report, RuleResult, Severity, Status
-from sop_check.report.fixnote import fix_note
+from sop_check.report.fixnote import fix_note, outcome_note, outcomes_in
 from sop_check.report.inert import json_inert, path_bytes
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -150,6 +150,15 @@ def _results(app: AppReport, rule_index: dict[str, int],
     return out
 
 
+def _fix_notifications(report: Report, app_root: str) -> list[dict[str, Any]]:
+    """After --fix: each fix tried, as a notification of the run (a fixed finding is no longer a
+    result; a refused one still is, and this says why its fix was not written)."""
+    return [{"level": "note" if o.status == "applied" else "warning",
+             "descriptor": {"id": "fix/applied" if o.status == "applied" else "fix/not-applied"},
+             "message": {"text": outcome_note(o)}, "locations": [_location(o.location)]}
+            for o in outcomes_in(report, app_root)]
+
+
 def render(report: Report) -> str:
     rules = [_rule(i) for i in report.rules]
     rule_index = {i.code: n for n, i in enumerate(report.rules)}
@@ -171,7 +180,7 @@ def render(report: Report) -> str:
                     {"level": "warning", "message": {"text": d.message},
                      "locations": [_location(Location(path=d.path))]}
                     for d in report.diagnostics if d.path.startswith("" if app.root == "." else app.root + "/")
-                ],
+                ] + _fix_notifications(report, app.root),
                 # Policy relaxations in effect: each weakens the gate (a reviewer must see them).
                 "toolConfigurationNotifications": [
                     {"level": "warning", "descriptor": {"id": f"policy-relaxation/{r.kind}"},

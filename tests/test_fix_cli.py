@@ -155,6 +155,38 @@ def test_a_fix_under_staged_is_checked_against_the_staged_text(tmp_path: Path) -
     assert target.read_text().endswith("// not staged\n") and "keepalive: true" not in target.read_text()
 
 
+def test_a_half_staged_fix_says_to_stage_it_not_to_run_fix_again(tmp_path: Path) -> None:
+    """Found trying it as a user: the broken file staged, another file edited and not staged.
+    `--staged --fix` writes the fix to the work tree; the report (the index) still fails, and it
+    must say "stage it", not "can be fixed with --fix" (a second --fix would refuse: the file now
+    differs from its staged version). Once staged, the commit passes."""
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    project = copy_fixture("keepalive-missing", tmp_path)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@x", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@x"}
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=project, env=env, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("add", "-A")
+    page = next(p for p in project.rglob("page.tsx"))
+    page.write_text(page.read_text() + "// not staged\n")
+    result = cli(str(project), "--staged", "--fix")
+    out = result.stdout
+    assert "fixed 1 finding in the work tree (not staged yet: the report below reads the index):\n" \
+           f"  {COMPONENT}:22:7 TAV004 no-keepalive:" in out
+    assert "stage them (git add)" in out
+    assert "can be fixed with --fix" not in out
+    assert result.exit_code == 1  # the commit as staged still fails
+    assert "keepalive: true" in (project / COMPONENT).read_text()
+    git("add", COMPONENT)
+    after = json.loads(cli(str(project), "--staged", "--format", "json").stdout)
+    assert {r["rule"]: r["status"] for r in after["apps"][0]["results"]}["TAV004"] == "pass"
+    assert page.read_text().endswith("// not staged\n")  # the unstaged edit is untouched
+
+
 def test_the_fix_hook_is_declared_for_pre_commit() -> None:
     hooks = {h["id"]: h for h in yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))}
     fix = hooks["sop-check-fix"]

@@ -78,7 +78,9 @@ def outcome_lines(report: Report, *, written: bool = True) -> list[str]:
     lines = []
     if done:
         verb = "fixed" if written else "would fix"
-        lines.append(f"{verb} {plural(len(done), 'finding')}:")
+        staged = bool((report.options or {}).get("staged"))
+        where = " in the work tree (not staged yet: the report below reads the index)" if staged and written else ""
+        lines.append(f"{verb} {plural(len(done), 'finding')}{where}:")
         lines += [f"  {o.location} {o.rule} {o.kind}: {o.title} ({o.applicability})" for o in done]
     for o in outcomes:
         if o.status == "not-applied":
@@ -90,13 +92,14 @@ def outcome_lines(report: Report, *, written: bool = True) -> list[str]:
 
 def fixable_notice(report: Report, *, after_fix: bool = False) -> str | None:
     """Ruff's "[*] N fixable with the --fix option", for every run that has fixable findings."""
-    refused = {(o.rule, o.kind, o.location.path, o.location.line) for o in report.fix_outcomes or []
-               if o.status == "not-applied"}
+    # Tried in this run: refused (--fix would not do better), or written to the work tree while the
+    # report reads the index (--staged: what is left to do is `git add`, not another --fix).
+    tried = {(o.rule, o.kind, o.location.path, o.location.line) for o in report.fix_outcomes or []}
     safe = unsafe = 0
     for _, r in report.all_results():
         for f in r.active_findings:
-            if (f.rule, f.kind, f.location.path, f.location.line) in refused:
-                continue  # tried in this run and refused: --fix would not do better
+            if (f.rule, f.kind, f.location.path, f.location.line) in tried:
+                continue
             if f.fix is not None and f.fix.applicable:
                 if f.fix.applicability is Applicability.SAFE:
                     safe += 1

@@ -109,6 +109,8 @@ def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, i
     """Audit PATH (default: the current folder), one app or a monorepo."""
     from sop_check.run import CheckRequest, execute
 
+    _fix_modes_print_text(diff, fix_only, fmt, output, extra_outputs)
+
     request = CheckRequest(
         path=path, fmt=fmt, output=output, select=select, ignore=ignore, apps=list(apps),
         config_file=config_file, env_from_process=env_from_process, vercel=vercel,
@@ -120,6 +122,21 @@ def check(path: Path, fmt: str, output: Path | None, select: list[str] | None, i
         exit_non_zero_on_fix=exit_non_zero_on_fix,
     )
     sys.exit(execute(request))
+
+
+def _fix_modes_print_text(diff: bool, fix_only: bool, fmt: str, output: Path | None,
+                          extra_outputs: list[tuple[str, Path]]) -> None:
+    """--diff prints a unified diff and --fix-only the list of fixes, both on stdout: a --format,
+    --output or --extra-output given with them would be silently ignored, so it is a usage error
+    (exit 2) that says what to use instead."""
+    mode = "--diff" if diff else "--fix-only" if fix_only else None
+    if mode is None:
+        return
+    if fmt != "text" or output is not None or extra_outputs:
+        given = f"--format {fmt}" if fmt != "text" else "--output" if output is not None else "--extra-output"
+        raise click.UsageError(f"{mode} prints {'a unified diff' if diff else 'the fixes it made'} to stdout and "
+                               f"takes no {given}; for a report with each fix's edits use --format json or sarif "
+                               "(with --fix, the report also lists what was fixed)")
 
 
 @main.command("rules")

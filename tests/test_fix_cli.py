@@ -67,6 +67,35 @@ def test_fix_only_prints_only_the_fixes_and_exit_non_zero_on_fix_stops_a_commit(
     assert cli(str(again), "--fix", "--exit-non-zero-on-fix").exit_code == 0  # nothing left to change
 
 
+@pytest.mark.parametrize("args, given", [
+    (("--diff", "--format", "json"), "--format json"),
+    (("--diff", "--output", "fix.diff"), "--output"),
+    (("--diff", "--extra-output", "sarif=r.sarif"), "--extra-output"),
+    (("--fix-only", "--format", "sarif"), "--format sarif"),
+])
+def test_a_report_option_that_diff_or_fix_only_would_ignore_is_a_usage_error(args: tuple[str, ...], given: str,
+                                                                            tmp_path: Path) -> None:
+    """Found trying it as a user: `--diff --format json` printed a diff and no JSON, and `--output`
+    went unused; now the run stops (exit 2) before anything is written and says what to use."""
+    project = copy_fixture("keepalive-missing", tmp_path)
+    before = tree(project)
+    result = CliRunner().invoke(main, ["check", str(project), *args], env={"CI": ""})
+    assert result.exit_code == 2
+    assert f"takes no {given}" in result.stderr and "use --format json or sarif" in result.stderr
+    assert result.stdout == "" and tree(project) == before
+
+
+def test_unsafe_fixes_alone_or_with_diff_writes_nothing(tmp_path: Path) -> None:
+    """`--unsafe-fixes` without --fix only says which findings it could fix; `--fix --diff` is a diff."""
+    project = copy_fixture("end-route-bearer-auth", tmp_path)
+    before = tree(project)
+    alone = cli(str(project), "--unsafe-fixes")
+    assert alone.exit_code == 1 and "can be fixed with --unsafe-fixes" in alone.stdout
+    both = cli(str(project), "--fix", "--diff", "--unsafe-fixes")
+    assert both.exit_code == 1 and both.stdout.startswith("--- a/app/api/tavus/end/route.ts\n")
+    assert tree(project) == before
+
+
 def test_a_locked_run_never_writes(tmp_path: Path) -> None:
     project = copy_fixture("keepalive-missing", tmp_path)
     before = tree(project)

@@ -210,6 +210,11 @@ async def test_the_keepalive_fix_is_a_quick_fix_whose_edit_clears_the_finding(
     await _until(lambda: "TAV004" in _codes(client, uri))
     (diagnostic,) = [d for d in client.diagnostics[uri] if d.code == "TAV004"]
 
+    # An editor asking only for source actions (organize imports on save) gets none, and no re-check.
+    assert not await client.text_document_code_action_async(types.CodeActionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri), range=diagnostic.range,
+        context=types.CodeActionContext(diagnostics=[diagnostic], only=[types.CodeActionKind.SourceOrganizeImports])))
+
     (action,) = await _actions_at(client, uri, diagnostic)
     assert action.kind == types.CodeActionKind.QuickFix
     assert action.title == "set keepalive: true on the unload request (TAV004)"

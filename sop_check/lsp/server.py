@@ -254,6 +254,10 @@ class SopCheckServer(LanguageServer):
         """Quick fixes under the range, each proved first as `--fix` would (in the worker: a re-check
         of the app over the buffers the run checked, with the fix applied)."""
         actions: list[types.CodeAction] = []
+        only = params.context.only if params.context is not None else None
+        if only and not any(str(kind.value if isinstance(kind, types.CodeActionKind) else kind).split(".")[0]
+                            == types.CodeActionKind.QuickFix.value for kind in only):
+            return None  # e.g. source.organizeImports on save: no quick fix asked, nothing to prove
         loop = asyncio.get_running_loop()
         for finished, entries in self._entries_at(params.text_document.uri, params.range):
             builder = self._actions(finished)

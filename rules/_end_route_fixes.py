@@ -71,7 +71,8 @@ def add_400(ctx: CheckContext, finding: Finding) -> Draft | None:
         owner = next((a for a in ancestors(decl) if a.type in FUNCTION_TYPES), None)
         if ident is None or owner is None or owner.id != func.node.id or decl.parent is None:
             continue
-        if file.broken(decl.parent):
+        after = _where_assigned(file, decl, ident, func)
+        if after is None or file.broken(after):
             return None
         if route.kind == "app":
             responder = "NextResponse" if "NextResponse" in func.module.imports else "Response"
@@ -82,8 +83,28 @@ def add_400(ctx: CheckContext, finding: Finding) -> Draft | None:
             if len(names) < 2:
                 return None
             guard = f"if (!__ID__) return {names[1]}.status(400).json({{ error: 'Missing ID' }});"
-        return Draft((file.statement_after(decl.parent, file.code(guard).replace("__ID__", ident)),))
+        return Draft((file.statement_after(after, file.code(guard).replace("__ID__", ident)),))
     return None
+
+
+def _where_assigned(file: CodeFile, decl: Any, ident: str, func: Func) -> Any:
+    """The statement after which the id holds the request's value: its declaration when that
+    initialises it (`const { conversation_id } = await request.json()`), else the statement of its
+    own block that holds its last assignment (`let id; try { ({ id } = await request.json()) }
+    catch {...}`: after the `try`). A guard right after a bare `let id;` would answer 400 to every
+    request: with no assignment found, no fix."""
+    if decl.child_by_field_name("value") is not None:
+        return decl.parent
+    block = decl.parent.parent if decl.parent is not None else None
+    last = None
+    for assign in descendants(func.node, frozenset({"assignment_expression"})):
+        left = assign.child_by_field_name("left")
+        names = [file.text(n) for n in pattern_names(left)] if left is not None else []
+        if ident in names and (last is None or assign.start_byte > last.start_byte):
+            last = assign
+    if last is None or block is None:
+        return None
+    return next((a for a in ancestors(last) if a.parent is not None and a.parent.id == block.id), None)
 
 
 def use_key_header(ctx: CheckContext, finding: Finding) -> Draft | None:

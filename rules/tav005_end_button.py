@@ -87,7 +87,7 @@ class EndButton(Rule):
     }
     fixes = {kind: FixRecipe(Applicability.DISPLAY_ONLY, "a button that calls the end route (a snippet to adapt)",
                              _button_snippet)
-             for kind in ("no-control", "no-handler", "hidden", "never-calls-end")}
+             for kind in messages}  # every way the control fails: the snippet is what a working one looks like
     docs = """
 ## What it does
 Finds rendered controls (`<button>`, components named like `*Button`, elements

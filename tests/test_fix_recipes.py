@@ -120,6 +120,41 @@ def test_without_nextresponse_imported_the_guard_answers_with_response_json(tmp_
            in (tmp_path / "app/api/tavus/end/route.ts").read_text()
 
 
+@pytest.mark.parametrize("body, after_statement", [
+    # Declared bare, assigned in a try whose catch answers bad JSON: after the try, not after `let`
+    # (there the id is always undefined and every request would get 400).
+    ("  let conversation_id: string;\n  try {\n    ({ conversation_id } = await req.json());\n  } catch {\n"
+     "    return Response.json({ error: 'bad json' }, { status: 400 });\n  }\n", "  }\n"),
+    ("  let conversation_id;\n  const body = await req.json();\n  conversation_id = body.conversation_id;\n",
+     "  conversation_id = body.conversation_id;\n"),
+])
+def test_the_400_guard_goes_where_the_id_has_its_value_not_after_a_bare_declaration(
+        body: str, after_statement: str, tmp_path: Path) -> None:
+    route = ("export async function POST(req: Request) {\n" + body +
+             "  const r = await fetch(`https://tavusapi.com/v2/conversations/${conversation_id}/end`, "
+             "{ method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY || '' } });\n"
+             "  return Response.json({ ok: r.ok });\n}\n")
+    write(tmp_path, {"package.json": PKG, "app/api/tavus/end/route.ts": route})
+    report, after = fixed(tmp_path, select="TAV002")
+    assert applied(report) == ["TAV002 no-400"] and after == {"TAV002": "pass"}
+    text = (tmp_path / "app/api/tavus/end/route.ts").read_text()
+    guard = "  if (!conversation_id) return Response.json({ error: 'Missing ID' }, { status: 400 });\n"
+    assert text.count(guard) == 1
+    at = text.index(guard)
+    assert text[:at].endswith(after_statement) and text[at + len(guard):].startswith("  const r = await fetch(")
+
+
+def test_an_id_declared_and_never_assigned_gets_no_guard(tmp_path: Path) -> None:
+    route = ("export async function POST(req: Request) {\n  let conversation_id: string | undefined;\n"
+             "  const r = await fetch(`https://tavusapi.com/v2/conversations/${conversation_id}/end`, "
+             "{ method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY || '' } });\n"
+             "  return Response.json({ ok: r.ok });\n}\n")
+    write(tmp_path, {"package.json": PKG, "app/api/tavus/end/route.ts": route})
+    _, report = run(tmp_path, "--select", "TAV002")
+    no_400 = [f for a in report["apps"] for r in a["results"] for f in r["findings"] if f["kind"] == "no-400"]
+    assert no_400 and all(f["fix"] is None for f in no_400)
+
+
 def test_unsafe_fixes_are_not_applied_without_the_flag_and_the_report_says_how(tmp_path: Path) -> None:
     project = copy_fixture("end-route-bearer-auth", tmp_path)
     before = (project / "app/api/tavus/end/route.ts").read_bytes()

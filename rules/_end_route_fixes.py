@@ -57,7 +57,13 @@ def _headers(file: CodeFile, req: Request) -> Any:
 
 
 def add_400(ctx: CheckContext, finding: Finding) -> Draft | None:
-    """The SOP's guard right after the handler reads the id: `if (!conversation_id) return ... 400`."""
+    """The SOP's guard right after the handler reads the id: `if (!conversation_id) return ... 400`
+    (`if not conversation_id:` in a Python route, rules/_python_fixes.py)."""
+    routes = routes_at(ctx.app, ctx.options["end-route"])
+    if routes and routes[0].kind == "python":
+        from sop_check_rules._python_fixes import add_python_400
+
+        return add_python_400(ctx, routes[0])
     found = _handler(ctx)
     if found is None:
         return None

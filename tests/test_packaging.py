@@ -36,6 +36,16 @@ def test_wheel_install_lists_every_rule(tmp_path: Path) -> None:
     from sop_check.registry import all_rules
     for code in all_rules():
         assert code in rules.stdout
+    # The fixes' templates ship: the installed tool creates the end route (a missing template would
+    # only show as "no fix offered" on a user's machine).
+    for template in (REPO / "rules" / "templates").iterdir():
+        assert (target / "sop_check_rules" / "templates" / template.name).is_file(), template.name
+    from helpers import copy_fixture
+
+    app = copy_fixture("no-end-route", tmp_path / "project")
+    diff = subprocess.run([sys.executable, "-m", "sop_check", "check", str(app), "--diff"], capture_output=True,
+                          text=True, env={**env, "CI": ""}, cwd=tmp_path)
+    assert diff.returncode == 1 and "+++ b/app/api/tavus/end/route.ts\n" in diff.stdout, diff.stderr
     # The language server's package ships too (pygls comes with the extra; the checker needs none).
     assert (target / "sop_check" / "lsp" / "server.py").is_file()
     lsp = subprocess.run([sys.executable, "-c", "import sop_check.lsp.checker as c; print(c.__file__)"],

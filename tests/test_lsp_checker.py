@@ -258,3 +258,19 @@ def test_a_fix_the_re_check_refuses_is_not_proved_and_says_why(example: Path,
     finding = _fixable(check, "TAV004")
     assert "TAV003 would go from pass to fail" in checker.prove(check, finding)
     assert check.proofs[id(finding)].startswith("TAV003 would go from pass to fail")
+
+
+def test_the_created_end_route_is_proved_over_the_buffers_and_never_over_an_unsaved_one(example: Path) -> None:
+    """TAV001's fix creates the route: proved with the new file in memory only. A route the editor
+    holds unsaved is a file of the app: no finding, so nothing to create over it."""
+    checker = AppChecker({})
+    route = example / ROUTE
+    text = route.read_bytes()
+    route.unlink()
+    check = checker.check(AppTarget(example), Snapshot())
+    finding = _fixable(check, "TAV001")
+    assert finding.fix is not None and [e.path for e in finding.fix.edits] == [ROUTE]
+    assert checker.prove(check, finding) == ""
+    assert not route.exists()  # proved in memory, nothing written
+    held = checker.check(AppTarget(example), Snapshot({route: text}, {route: 1}))
+    assert _statuses(held)["TAV001"] is Status.PASS

@@ -13,7 +13,7 @@ from sop_check.context import CheckContext
 from sop_check.evaluate import Func, Request, Str, call_args
 from sop_check.fixing.edits import CodeFile, ancestors, find_property
 from sop_check.fixing.recipe import Draft
-from sop_check.index import FUNCTION_TYPES, descendants, pattern_names
+from sop_check.jsmodule import FUNCTION_TYPES, descendants, pattern_names
 from sop_check.model import Finding
 
 from sop_check_rules._fixes import pack_option, request_at, set_option

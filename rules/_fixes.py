@@ -89,3 +89,15 @@ def append_lines(ctx: CheckContext, app_path: str, lines: list[str], create: boo
     nl = "\r\n" if b"\r\n" in data else "\n"
     lead = nl if data and not data.endswith(b"\n") else ""
     return Edit(index.repo_path(app_path), len(data), len(data), lead + "".join(line + nl for line in lines))
+
+
+def stringified_literal(file: CodeFile, call: Any) -> Any:
+    """The object literal in `body: JSON.stringify({...})` of the call's own options literal."""
+    args = call_args(call)
+    pair = find_property(file, args[1], "body") if len(args) > 1 and args[1].type == "object" else None
+    value = pair.child_by_field_name("value") if pair is not None and pair.type == "pair" else None
+    if value is None or value.type != "call_expression" or \
+            not file.text(value.child_by_field_name("function")).endswith("JSON.stringify"):
+        return None
+    inner = call_args(value)
+    return inner[0] if inner and inner[0].type == "object" else None

@@ -1,6 +1,6 @@
 """TAV002's 400 guard for an end route written as a Vercel Python function (`api/tavus/end.py`).
 
-The route is read with libcst (rules/_python.py); the guard is a text insertion after the line
+The route is read with libcst (rules/_python.py, _python_facts.py); the guard is a text insertion after the line
 where the handler gives the id its value, indented as that line, in the file's quotes and line
 endings: the rest of the file stays byte-identical. What the guard answers depends on the
 framework, and is written only where it is known to set the status:
@@ -22,12 +22,14 @@ from sop_check.context import CheckContext
 from sop_check.fixes import Edit
 from sop_check.fixing.recipe import Draft
 
-from sop_check_rules._python import _MissingId, _facts, _locals, _post_handlers
+from sop_check_rules._python import _post_handlers
+from sop_check_rules._python_facts import local_bindings, py_facts
+from sop_check_rules._python_missing_id import MissingId
 from sop_check_rules._routes import RouteFile
 
 
 def add_python_400(ctx: CheckContext, route: RouteFile) -> Draft | None:
-    f = _facts(ctx.app, route.path)
+    f = py_facts(ctx.app, route.path)
     if f is None:
         return None
     handlers = _post_handlers(f, ctx.options["end-route"])
@@ -57,8 +59,8 @@ def add_python_400(ctx: CheckContext, route: RouteFile) -> Draft | None:
 def _assigned_id(f: Any, handler: Any, ids: list[str]) -> tuple[str | None, int, int]:
     """(the name holding the id, the first and last lines of the handler's top-level statement that
     assigns it): `cid = body.get("conversation_id")`; an assignment nested in a `try` counts after the `try`."""
-    checker = _MissingId(f, ids)
-    checker.local = _locals(f, handler)
+    checker = MissingId(f, ids)
+    checker.local = local_bindings(f, handler)
     found: tuple[str | None, int, int] = (None, 0, 0)
     for stmt in handler.body.body:
         for name, value in _assignments(stmt):

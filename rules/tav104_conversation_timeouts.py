@@ -17,7 +17,7 @@ from sop_check.model import Finding, Location, Message, RuleResult, Severity, St
 from sop_check.options import Option, OptionType
 from sop_check.rule import Example, Rule, Verdict, unresolved
 
-from sop_check_rules._fixes import fix_data, same_place
+from sop_check_rules._fixes import fix_data, same_place, stringified_literal
 from sop_check_rules._urls import host_of
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -48,7 +48,7 @@ def _add_limits(ctx: CheckContext, finding: Finding) -> Draft | None:
                 continue
             body = _body(ev, req)
             file = CodeFile(ctx.app, mod)
-            literal = _stringified_literal(file, call)
+            literal = stringified_literal(file, call)
             if not isinstance(body, Obj) or literal is None or file.broken(call):
                 return None
             props = ev.get_prop(body, "properties")
@@ -68,18 +68,6 @@ def _add_limits(ctx: CheckContext, finding: Finding) -> Draft | None:
                 return None  # properties from a variable: its definition is what to change
             return Draft(file.add_property(target, members))
     return None
-
-
-def _stringified_literal(file: CodeFile, call: Node) -> Node | None:
-    """The object literal in `body: JSON.stringify({...})` of the call's own options literal."""
-    args = call_args(call)
-    pair = find_property(file, args[1], "body") if len(args) > 1 and args[1].type == "object" else None
-    value = pair.child_by_field_name("value") if pair is not None and pair.type == "pair" else None
-    if value is None or value.type != "call_expression" or \
-            not file.text(value.child_by_field_name("function")).endswith("JSON.stringify"):
-        return None
-    inner = call_args(value)
-    return inner[0] if inner and inner[0].type == "object" else None
 
 
 class ConversationTimeouts(Rule):

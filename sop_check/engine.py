@@ -294,7 +294,7 @@ def _run_rule(rule: Rule, index: AppIndex, opts: RunOptions, results: Mapping[st
     if type(rule).fixes and result.findings:
         from sop_check.fixing.recipe import attach_fixes
 
-        attach_fixes(type(rule), ctx, result)  # same context: the analyses the check made are reused
+        attach_fixes(rule.code, type(rule).fixes, ctx, result)  # same context: the analyses the check made are reused
     return result
 
 

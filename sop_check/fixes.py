@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sop_check.model import Location
+    from sop_check.location import Location
 
 
 class Applicability(str, enum.Enum):

@@ -11,6 +11,7 @@ from dataclasses import field
 from sop_check.records import record
 from typing import TYPE_CHECKING, Any
 
+from sop_check.location import Location as Location  # where it lived first: importers keep it
 from sop_check.options import Option
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,30 +37,6 @@ class Severity(str, enum.Enum):
 
     def __str__(self) -> str:
         return self.value
-
-
-@record(frozen=True)
-class Location:
-    """A place in a file. `path` is relative to the report's repository root, with `/`.
-
-    Lines and columns are 1-based. `column` counts characters; `column_utf16`
-    counts UTF-16 code units (what SARIF wants). Both are filled by whoever
-    makes the location (see :func:`sop_check.text.location_from_bytes`).
-    """
-
-    path: str
-    line: int = 1
-    column: int = 1
-    end_line: int | None = None
-    end_column: int | None = None
-    column_utf16: int | None = None
-    end_column_utf16: int | None = None
-
-    def utf16_column(self) -> int:
-        return self.column_utf16 if self.column_utf16 is not None else self.column
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}"
 
 
 @record(frozen=True)

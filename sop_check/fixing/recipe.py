@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import posixpath
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 from sop_check.fixes import Applicability, Edit, Fix
 from sop_check.model import Finding, RuleResult
@@ -26,7 +26,6 @@ from sop_check.textpos import location_from_bytes
 if TYPE_CHECKING:  # pragma: no cover
     from sop_check.context import CheckContext
     from sop_check.index import AppIndex
-    from sop_check.rule import Rule
 
 
 @record(frozen=True)
@@ -49,14 +48,14 @@ class FixRecipe:
     secret: bool = False
 
 
-def attach_fixes(rule: type[Rule], ctx: CheckContext, result: RuleResult) -> None:
+def attach_fixes(code: str, fixes: Mapping[str, FixRecipe], ctx: CheckContext, result: RuleResult) -> None:
     """Give each finding of `result` the fix its rule declares for its kind, when one applies here.
 
     A recipe that raises is a bug in the recipe, not in the project: the finding simply has no
     fix, and the run says so as a diagnostic (never a crash, never a half-made fix).
     """
     for finding in result.findings:
-        recipe = rule.fixes.get(finding.kind)
+        recipe = fixes.get(finding.kind)
         if recipe is None or finding.fix is not None:
             continue
         try:
@@ -64,7 +63,7 @@ def attach_fixes(rule: type[Rule], ctx: CheckContext, result: RuleResult) -> Non
         except Exception as exc:  # noqa: BLE001 - one recipe's bug must not stop the run
             cause = str(exc).splitlines()[0][:160] if str(exc) else type(exc).__name__
             ctx.app.diagnose(_app_path(ctx.app, finding.location.path) or ".",
-                             f"no fix offered for {rule.code} {finding.kind}: the fix failed ({cause})")
+                             f"no fix offered for {code} {finding.kind}: the fix failed ({cause})")
             continue
         if draft is None or (not draft.edits and recipe.applicability is not Applicability.DISPLAY_ONLY):
             continue

@@ -7,6 +7,9 @@ from typing import Any
 import re
 
 from sop_check.context import CheckContext
+from sop_check.index import AppIndex
+from sop_check.location import Location
+from sop_check.parse.dotenv import EnvFile
 from sop_check.fixes import Applicability
 from sop_check.fixing.recipe import Draft, FixRecipe
 from sop_check.model import Evidence, Finding, Message, RuleResult, Status
@@ -142,7 +145,7 @@ in `.env.example`.
                 env, line = hit
                 verdict.report("commented-out", index.location(env.name, line), name=name, file=env.name, why=why)
                 continue
-            verdict.report("not-defined", index.location(".env.local", 1), name=name, why=why,
+            verdict.report("not-defined", _missing_anchor(index, local, templates), name=name, why=why,
                            files=", ".join(e.name for e in local) or ".env.local")
         return verdict.result(passed="every required environment variable is defined",
                               failed="required environment variables are missing or not declared",
@@ -189,3 +192,12 @@ def _commented(files: list[Any], name: str) -> tuple[Any, int] | None:
         if line is not None:
             return env, line
     return None
+
+
+def _missing_anchor(index: AppIndex, local: list[EnvFile], templates: list[EnvFile]) -> Location:
+    """Where a variable defined nowhere is reported: `.env.local` when it exists, else the file
+    Next.js would read, the committed template, or package.json (a finding must point at a file
+    that exists: code scanning drops results on missing files)."""
+    for env in ([e for e in local if e.name == ".env.local"] + local + templates):
+        return index.location(env.name, 1)
+    return index.location("package.json", 1)

@@ -128,13 +128,14 @@ def test_which_app_an_edit_belongs_to(tmp_path: Path) -> None:
 
 def test_the_editor_run_is_not_a_ci_run(example: Path) -> None:
     """`CI` in the editor's environment must not make TAV006 ask for CI secrets: locally, a
-    missing .env.local is a finding at .env.local (as `check` says on a developer's machine)."""
+    missing .env.local is a finding (as `check` says on a developer's machine), shown at the
+    committed template, a file the editor can open."""
     checker = AppChecker({"CI": "true"})
     target = checker.app_of(example / COMPONENT)
     assert target is not None
     check = checker.check(target, Snapshot())
     assert _statuses(check)["TAV006"] is Status.FAIL
-    assert {path for path, _ in _findings(check, "TAV006")} == {".env.local"}
+    assert {path for path, _ in _findings(check, "TAV006")} == {".env.example"}
 
 
 def test_a_keystroke_never_calls_vercel(example: Path) -> None:

@@ -121,7 +121,7 @@ async def test_a_broken_keepalive_in_the_buffer_appears_at_its_range_and_clears_
         client: LanguageClient, example: Path) -> None:
     original = (example / COMPONENT).read_text(encoding="utf-8")
     uri = _open(client, example, COMPONENT, original)
-    env_uri = _uri(example, ".env.local")
+    env_uri = _uri(example, ".env.example")  # where TAV006 shows a .env.local that does not exist
     await _until(lambda: "TAV006" in _codes(client, env_uri))  # the whole app was checked and published
     assert "TAV004" not in _codes(client, uri)
 
@@ -298,13 +298,13 @@ async def test_a_save_checks_at_once_while_a_change_waits_for_quiet(patient_clie
 async def test_a_file_changed_on_disk_is_checked_again_and_its_cleared_findings_published(
         client: LanguageClient, example: Path) -> None:
     _open(client, example, COMPONENT)
-    env = example / ".env.local"
-    await _until(lambda: "TAV006" in _codes(client, env.as_uri()))
+    env, template = example / ".env.local", example / ".env.example"
+    await _until(lambda: "TAV006" in _codes(client, template.as_uri()))  # shown at the template: no .env.local
     env.write_text("TAVUS_API_KEY=k\nTAVUS_PERSONA_ID=p\n", encoding="utf-8")  # another tool wrote it
     client.workspace_did_change_watched_files(types.DidChangeWatchedFilesParams(changes=[
         types.FileEvent(uri=env.as_uri(), type=types.FileChangeType.Created)]))
-    await _until(lambda: "TAV006" not in _codes(client, env.as_uri()))
-    assert list(client.diagnostics[env.as_uri()]) == []  # a file that is not open, cleared
+    await _until(lambda: "TAV006" not in _codes(client, template.as_uri()))
+    assert list(client.diagnostics[template.as_uri()]) == []  # a file that is not open, cleared
     # The editor sends such events because the server asked for them at start-up.
     (registration,) = REGISTERED[id(client)]
     assert registration.method == types.WORKSPACE_DID_CHANGE_WATCHED_FILES

@@ -49,12 +49,15 @@ VARIANTS: dict[str, list[tuple[str, str]]] = {
     "never-registered": [(ADD, "")],
     "event-name-typo": [(ADD, ADD.replace("'beforeunload'", "'beforeUnload'"))],
     "other-path": [(UNLOAD_FETCH, UNLOAD_FETCH.replace("/api/tavus/end", "/api/tavus/stop"))],
+    # The end route exports only POST: Next.js answers a PUT with 405 before any handler runs.
+    "method-not-served": [(UNLOAD_FETCH, UNLOAD_FETCH.replace("method: 'POST'", "method: 'PUT'"))],
 }
 # What sop-check must say of each (pinned, so the equivalence below cannot hold vacuously).
 EXPECTED = {
     "compliant": ("pass", "pass"), "send-beacon": ("pass", "pass"), "no-keepalive": ("pass", "fail"),
     "keepalive-false": ("pass", "fail"), "removed-before-unload": ("fail", None),
     "never-registered": ("fail", None), "event-name-typo": ("fail", None), "other-path": ("fail", None),
+    "method-not-served": ("fail", None),
 }
 
 CONVERSATION_STUB = """import { NextResponse } from 'next/server';

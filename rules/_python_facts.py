@@ -114,3 +114,23 @@ def local_bindings(f: PyFacts, fn: Any) -> dict[str, Any]:
 
     fn.body.visit(V())
     return local
+
+
+def all_bindings(f: PyFacts, fn: Any) -> dict[str, list[Any]]:
+    """Every value each plain name of the function is assigned (`x = v`, `x: T = v`), in order:
+    what a name may hold where it is tested, when the last assignment is not the only one that
+    reaches the test (`try: cid = body["id"]` / `except KeyError: cid = None`)."""
+    import libcst as cst  # typed: the visitor subclasses it
+    found: dict[str, list[Any]] = {}
+
+    class V(cst.CSTVisitor):
+        def visit_Assign(self, node: Any) -> None:
+            if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+                found.setdefault(node.targets[0].target.value, []).append(node.value)
+
+        def visit_AnnAssign(self, node: Any) -> None:
+            if isinstance(node.target, cst.Name) and node.value is not None:
+                found.setdefault(node.target.value, []).append(node.value)
+
+    fn.body.visit(V())
+    return found

@@ -23,7 +23,7 @@ from sop_check.fixes import Edit
 from sop_check.fixing.recipe import Draft
 
 from sop_check_rules._python import _post_handlers
-from sop_check_rules._python_facts import local_bindings, py_facts
+from sop_check_rules._python_facts import py_facts
 from sop_check_rules._python_missing_id import MissingId
 from sop_check_rules._routes import RouteFile
 
@@ -60,7 +60,7 @@ def _assigned_id(f: Any, handler: Any, ids: list[str]) -> tuple[str | None, int,
     """(the name holding the id, the first and last lines of the handler's top-level statement that
     assigns it): `cid = body.get("conversation_id")`; an assignment nested in a `try` counts after the `try`."""
     checker = MissingId(f, ids)
-    checker.local = local_bindings(f, handler)
+    checker.bind(handler)
     found: tuple[str | None, int, int] = (None, 0, 0)
     for stmt in handler.body.body:
         for name, value in _assignments(stmt):

@@ -220,16 +220,18 @@ def test_the_400_guard_in_a_python_route_answers_as_its_framework_does(source: s
     assert text == source.replace(after, after + guard, 1)  # one insertion, the rest byte-identical
 
 
-@pytest.mark.xfail(strict=True, reason="analyser bug: the Python missing-id check follows only the last assignment "
-                   "of the id's variable (`cid = None` in the except), so a guard after the try is not seen; the "
-                   "re-check refuses the fix, which is the safe outcome")
 def test_the_python_guard_after_a_try_that_reads_the_id(tmp_path: Path) -> None:
+    """The guard goes after the whole `try` (its `except` gives `cid` a blank), and the re-check
+    accepts it: the missing-id check weighs every assignment of `cid`, not only the last."""
     source = PY_FLASK.replace('\tdata = request.get_json(silent=True) or {}\n\tcid = data.get("conversation_id")\n',
                               '\ttry:\n\t\tcid = request.get_json()["conversation_id"]\n\texcept (KeyError, TypeError):\n'
                               '\t\tcid = None\n')
     write(tmp_path, {"package.json": PKG, "api/tavus/end.py": source})
     report, statuses_after = fixed(tmp_path, select="TAV002")
     assert applied(report) == ["TAV002 no-400"] and statuses_after == {"TAV002": "pass"}
+    after_try = "\t\tcid = None\n"
+    assert (tmp_path / "api/tavus/end.py").read_text() == source.replace(
+        after_try, after_try + '\tif not cid:\n\t\treturn {"error": "Missing ID"}, 400\n', 1)
 
 
 def test_a_python_framework_whose_status_a_guard_would_not_set_gets_no_fix(tmp_path: Path) -> None:

@@ -181,8 +181,22 @@ PY_BODY = "    data = request.get_json(silent=True) or {}\n"
                "    if not r.is_success:\n        return jsonify(error='upstream'), 400\n", Status.FAIL),
     (PY_BODY + "    cid = data.get('conversation_id')\n    if cid == '':\n        return jsonify(error='id'), 400\n",
      Status.FAIL),
+    # Every assignment of the id's name counts, not only the last (the `except` that blanks it).
+    ("    try:\n        cid = request.get_json()['conversation_id']\n    except (KeyError, TypeError):\n"
+     "        cid = None\n    if not cid:\n        return jsonify(error='id'), 400\n", Status.PASS),
+    ("    cid = None\n    try:\n        cid = request.get_json()['conversation_id']\n    except KeyError:\n"
+     "        pass\n    if cid is None:\n        return jsonify(error='id'), 400\n", Status.PASS),
+    (PY_BODY + "    cid = data.get('conversation_id')\n    cid = cid.strip()\n    if not cid:\n"
+               "        return jsonify(error='id'), 400\n", Status.PASS),
+    # ... so a fallback that is not blank means a missing id never reaches the 400,
+    ("    try:\n        cid = request.get_json()['conversation_id']\n    except KeyError:\n"
+     "        cid = 'default'\n    if not cid:\n        return jsonify(error='id'), 400\n", Status.FAIL),
+    # and a blank that is not None never passes `is None`.
+    ("    try:\n        cid = request.get_json()['conversation_id']\n    except KeyError:\n"
+     "        cid = ''\n    if cid is None:\n        return jsonify(error='id'), 400\n", Status.FAIL),
 ], ids=["not cid", "is None or not isinstance", "not in data", "else of if cid", "raise in try",
-        "only a json failure", "only an upstream failure", "== '' alone"])
+        "only a json failure", "only an upstream failure", "== '' alone", "blank in except",
+        "None before try", "strip reassigned", "default in except", "'' is not None"])
 def test_python_400_answers_a_missing_id(tmp_path: Path, check: str, status: Status) -> None:
     write(tmp_path, {"package.json": PKG, "api/tavus/end.py": PY.replace("CHECK\n", check)})
     got = verdicts(tmp_path, "TAV002")["TAV002"]

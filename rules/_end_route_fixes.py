@@ -113,8 +113,19 @@ def _where_assigned(file: CodeFile, decl: Any, ident: str, func: Func) -> Any:
     return next((a for a in ancestors(last) if a.parent is not None and a.parent.id == block.id), None)
 
 
+def _python_route(ctx: CheckContext) -> RouteFile | None:
+    """The end route when it is a Python function (its fixes: rules/_python_call_fixes.py)."""
+    routes = routes_at(ctx.app, ctx.options["end-route"])
+    return routes[0] if routes and routes[0].kind == "python" else None
+
+
 def use_key_header(ctx: CheckContext, finding: Finding) -> Draft | None:
     """`Authorization: Bearer ...` becomes `'x-api-key': process.env.TAVUS_API_KEY || ''`."""
+    python = _python_route(ctx)
+    if python is not None:
+        from sop_check_rules._python_call_fixes import python_key_header
+
+        return python_key_header(ctx, python, finding)
     found = _upstream(ctx, finding)
     headers = _headers(*found) if found else None
     auth = find_property(found[0], headers, "authorization", ignore_case=True) if found and headers else None
@@ -126,6 +137,11 @@ def use_key_header(ctx: CheckContext, finding: Finding) -> Draft | None:
 def key_from_env(ctx: CheckContext, finding: Finding) -> Draft | None:
     """The key header's value written in the call (a literal, or another variable) read from the
     environment variable the SOP names."""
+    python = _python_route(ctx)
+    if python is not None:
+        from sop_check_rules._python_call_fixes import python_key_from_env
+
+        return python_key_from_env(ctx, python, finding)
     found = _upstream(ctx, finding)
     headers = _headers(*found) if found else None
     pair = find_property(found[0], headers, str(pack_option("api-key-header")), ignore_case=True) \
@@ -140,6 +156,11 @@ def key_from_env(ctx: CheckContext, finding: Finding) -> Draft | None:
 
 def end_call(ctx: CheckContext, finding: Finding) -> Draft | None:
     """`DELETE /v2/conversations/{id}` (or a GET of the end URL) becomes `POST .../{id}/end`."""
+    python = _python_route(ctx)
+    if python is not None:
+        from sop_check_rules._python_call_fixes import python_end_call
+
+        return python_end_call(ctx, python, finding)
     found = _upstream(ctx, finding)
     if found is None:
         return None

@@ -89,36 +89,54 @@ def python_end_checks(index: Any, path: str, options: Mapping[str, Any]) -> PyEn
         out.findings.append(("no-post-handler", 1, {"path": path, "detail": NO_PYTHON_HANDLER}))
         return out
     functions = _reached(f, handlers[0])
-    calls = [(fn, c) for fn in functions for c in _calls(f, fn)]
-    end_re = template_regex(options["end-endpoint"])
-    upstream = None
-    related = []
-    for fn, call in calls:
-        method, url_node, kwargs = _http(f, call)
-        if method is None:
-            continue
-        local = local_bindings(f, fn)
-        url = f.text(url_node, local) if url_node is not None else HOLE
-        if end_re.match(url) and host_of(url) == options["tavus-host"]:
-            upstream = (fn, call, method, kwargs, local)
-            break
-        if options["tavus-host"] in url or "/conversations" in url:
-            related.append((call, method, url))
+    upstream, related = tavus_requests(f, functions, options)
     if upstream is None:
         if related:
-            call, method, url = related[0]
-            kind, data = wrong_upstream(url, method, options)
-            out.findings.append((kind, f.line(call), data))
+            r = related[0]
+            kind, data = wrong_upstream(r.url, r.method, options)
+            out.findings.append((kind, f.line(r.call), data))
         else:
             out.findings.append(("never-calls-end", f.line(handlers[0]), {"endpoint": options["end-endpoint"]}))
     else:
-        fn, call, method, kwargs, local = upstream
-        out.evidence.append(("end request to Tavus", f.line(call)))
-        if method != "POST":
-            out.findings.append(("wrong-method", f.line(call), {"method": method}))
-        _check_key(f, kwargs.get("headers"), local, options, f.line(call), out)
+        out.evidence.append(("end request to Tavus", f.line(upstream.call)))
+        if upstream.method != "POST":
+            out.findings.append(("wrong-method", f.line(upstream.call), {"method": upstream.method}))
+        _check_key(f, upstream.kwargs.get("headers"), upstream.local, options, f.line(upstream.call), out)
     _check_400(f, functions, out, list(options.get("id-fields", [])))
     return out
+
+
+@record
+class PyRequest:
+    """An HTTP request a handler makes (requests/httpx/urllib forms), as TAV002 and its fixes read it."""
+
+    fn: Any  # the function that makes it
+    call: Any  # the libcst Call
+    method: str
+    url_node: Any
+    url: str  # HOLE for the parts known only at run time
+    kwargs: dict[str, Any]
+    local: dict[str, Any]  # the function's local bindings (last assignment of each name)
+
+
+def tavus_requests(f: PyFacts, functions: list[Any], options: Mapping[str, Any]) -> tuple[PyRequest | None,
+                                                                                          list[PyRequest]]:
+    """(the end request to Tavus, or None; the requests before it that look like Tavus's)."""
+    end_re = template_regex(options["end-endpoint"])
+    related: list[PyRequest] = []
+    for fn in functions:
+        local = local_bindings(f, fn)
+        for call in _calls(f, fn):
+            method, url_node, kwargs = _http(f, call)
+            if method is None:
+                continue
+            url = f.text(url_node, local) if url_node is not None else HOLE
+            r = PyRequest(fn, call, method, url_node, url, kwargs, local)
+            if end_re.match(url) and host_of(url) == options["tavus-host"]:
+                return r, related
+            if options["tavus-host"] in url or "/conversations" in url:
+                related.append(r)
+    return None, related
 
 
 def _reached(f: PyFacts, handler: Any) -> list[Any]:

@@ -21,6 +21,7 @@ class PyFacts:
         from libcst.metadata import PositionProvider
 
         self.cst = cst
+        self.wrapper = wrapper
         self.module = wrapper.module
         self.positions = wrapper.resolve(PositionProvider)
         self.constants: dict[str, Any] = {}
@@ -40,6 +41,14 @@ class PyFacts:
                 if isinstance(small, cst.Assign) and len(small.targets) == 1 and \
                         isinstance(small.targets[0].target, cst.Name):
                     self.constants[small.targets[0].target.value] = small.value
+
+    def span(self, node: Any) -> tuple[int, int]:
+        """[start, end) of the node in the file's bytes as read (what the module was parsed from):
+        where a fix's edit goes. Leading comments and the line's newline are not the node's."""
+        from libcst.metadata import ByteSpanPositionProvider
+
+        where = self.wrapper.resolve(ByteSpanPositionProvider)[node]
+        return int(where.start), int(where.start + where.length)
 
     def line(self, node: Any) -> int:
         try:

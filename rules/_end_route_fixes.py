@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sop_check.context import CheckContext
-from sop_check.evaluate import Func, Request, Str, call_args
+from sop_check.evaluate import EnvDefault, Func, Obj, Request, Str, call_args
 from sop_check.fixing.edits import CodeFile, ancestors, find_property
 from sop_check.fixing.recipe import Draft
 from sop_check.jsmodule import FUNCTION_TYPES, descendants, pattern_names
@@ -129,9 +129,23 @@ def use_key_header(ctx: CheckContext, finding: Finding) -> Draft | None:
     found = _upstream(ctx, finding)
     headers = _headers(*found) if found else None
     auth = find_property(found[0], headers, "authorization", ignore_case=True) if found and headers else None
-    if found is None or auth is None or auth.type != "pair":
+    if found is None or auth is None or auth.type != "pair" or _spells_out_a_key(ctx, found[1]):
         return None
     return Draft((found[0].replace(auth, _key_code(found[0], _KEY_FROM_ENV, "properties")),))
+
+
+def _spells_out_a_key(ctx: CheckContext, req: Request) -> bool:
+    """Is the Authorization value a literal (`'Bearer sk_...'`)? The fix would print the key as the
+    removed line of its diff (only a hard-coded-key fix's text is masked): no fix then."""
+    ev = ctx.evaluator
+    headers = ev.get_prop(req.options, "headers") if isinstance(req.options, Obj) else None
+    if not isinstance(headers, Obj):
+        return True  # not the headers the rule read: nothing to tell what the value holds
+    key = next((k for k in headers.props if k.lower() == "authorization"), None)
+    if key is None:
+        return True
+    value = ev.force(headers.props[key])
+    return isinstance(value, Str) and value.exact and not isinstance(value, EnvDefault)
 
 
 def key_from_env(ctx: CheckContext, finding: Finding) -> Draft | None:

@@ -151,7 +151,10 @@ def python_key_from_env(ctx: CheckContext, route: RouteFile, finding: Finding) -
     literal = _key_literal(r, entry.value)
     if literal is None:
         return None
-    os_name, import_edit = _os_module(r)
+    os_module = _os_module(r)
+    if os_module is None:
+        return None
+    os_name, import_edit = os_module
     edits = (r.replace(literal, f"{os_name}[{r.quoted(env)}]"),) + ((import_edit,) if import_edit else ())
     return Draft(edits, title=f"read the key from os.environ[{r.quoted(env)}] instead of the literal (rotate the "
                               "written key)")
@@ -188,13 +191,15 @@ def _env_name_literal(r: _Route, value: Any, depth: int = 0) -> Any:
     return key if isinstance(key, cst.SimpleString) and r.f.env_name(value, r.request.local) is not None else None
 
 
-def _os_module(r: _Route) -> tuple[str, Edit | None]:
+def _os_module(r: _Route) -> tuple[str, Edit | None] | None:
     """How this module names `os.environ` (`os.environ`, an alias, `environ` from os), and the
-    `import os` to add when it has none: among the top-level plain imports, in order."""
+    `import os` to add when it has none: after the plain imports that sort before it (`import
+    json`), else before the first import, else after the docstring and `__future__` imports.
+    None: the module names os otherwise (an alias), which TAV002 would not read as the env."""
     cst = r.f.cst
     plain: list[tuple[str, Any]] = []
     after: Any = None  # the docstring or the last `from __future__` import
-    first_from: Any = None
+    first_import: Any = None
     for stmt in r.f.module.body:
         if not isinstance(stmt, cst.SimpleStatementLine):
             continue
@@ -202,8 +207,10 @@ def _os_module(r: _Route) -> tuple[str, Edit | None]:
             if isinstance(small, cst.Import):
                 for alias in small.names:
                     if r.f.code(alias.name) == "os":
-                        return (r.f.code(alias.asname.name) if alias.asname else "os") + ".environ", None
+                        # `import os as system`: TAV002 reads only os.environ / environ, so no fix.
+                        return ("os.environ", None) if alias.asname is None else None
                     plain.append((r.f.code(alias.name), stmt))
+                first_import = first_import or stmt
             elif isinstance(small, cst.ImportFrom) and small.module is not None:
                 module = r.f.code(small.module)
                 names = [] if isinstance(small.names, cst.ImportStar) else small.names
@@ -212,15 +219,15 @@ def _os_module(r: _Route) -> tuple[str, Edit | None]:
                         return (r.f.code(alias.asname.name) if alias.asname else "environ"), None
                 if module == "__future__":
                     after = stmt
-                elif first_from is None:
-                    first_from = stmt
+                else:
+                    first_import = first_import or stmt
             elif isinstance(small, cst.Expr) and isinstance(small.value, cst.SimpleString) and stmt is r.f.module.body[0]:
                 after = stmt
     line = "import os" + r.nl
-    later = next((stmt for name, stmt in plain if name > "os"), None)
-    if later is not None or (not plain and first_from is not None):
-        return "os.environ", r.insert(r.f.span(later if later is not None else first_from)[0], line)
-    anchor = plain[-1][1] if plain else after
+    earlier = [stmt for name, stmt in plain if name < "os"]
+    if not earlier and first_import is not None:
+        return "os.environ", r.insert(r.f.span(first_import)[0], line)
+    anchor = earlier[-1] if earlier else after
     if anchor is None:
         return "os.environ", r.insert(0 if not r.f.module.body else r.f.span(r.f.module.body[0])[0], line)
     end = r.data.find(b"\n", r.f.span(anchor)[1])

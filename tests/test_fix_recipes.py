@@ -253,6 +253,19 @@ def test_unsafe_fixes_are_not_applied_without_the_flag_and_the_report_says_how(t
     assert "note: 1 finding can be fixed with --unsafe-fixes" in result.stdout
 
 
+def test_a_bearer_literal_gets_no_key_header_fix_so_no_diff_prints_the_key(tmp_path: Path) -> None:
+    """Only a hard-coded-key fix's text is masked in diffs: replacing `Authorization: 'Bearer <key>'`
+    would print the key as the removed line."""
+    project = copy_fixture("end-route-bearer-auth", tmp_path)
+    route = project / "app/api/tavus/end/route.ts"
+    route.write_text(route.read_text().replace("`Bearer ${process.env.TAVUS_API_KEY}`", "'Bearer sk_fake_0123456789'"))
+    _, report = run(project, "--select", "TAV002")
+    bearer = [f for a in report["apps"] for r in a["results"] for f in r["findings"] if f["kind"] == "bearer-auth"]
+    assert bearer and bearer[0]["fix"] is None
+    result = CliRunner().invoke(main, ["check", str(project), "--diff", "--unsafe-fixes"], env={"CI": ""})
+    assert "sk_fake_0123456789" not in result.stdout + result.stderr
+
+
 # -- TAV003 ----------------------------------------------------------------------------------------
 INLINE = UNLOAD_AVATAR.replace("""    const handleBeforeUnload = () => {
       if (!conversation?.conversation_id) return;

@@ -246,7 +246,7 @@ def python_end_call(ctx: CheckContext, route: RouteFile, finding: Finding) -> Dr
         method = _method_edit(r)
         if method is None:
             return None
-        edits.append(method)
+        edits += method
     endpoint = str(pack_option("end-endpoint"))
     url = r.request.url
     if not template_regex(endpoint).match(url):
@@ -260,7 +260,7 @@ def python_end_call(ctx: CheckContext, route: RouteFile, finding: Finding) -> Dr
     return Draft(tuple(edits)) if edits else None
 
 
-def _method_edit(r: _Route) -> Edit | None:
+def _method_edit(r: _Route) -> list[Edit] | None:
     cst = r.f.cst
     call = r.request.call
     if any(a.star for a in call.args):
@@ -268,16 +268,36 @@ def _method_edit(r: _Route) -> Edit | None:
     func = call.func
     verb = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
     if verb in _VERBS and isinstance(func, cst.Attribute):
-        return r.replace(func.attr, "post")
+        return [r.replace(func.attr, "post"), *_realigned(r, call, len("post") - len(verb))]
     if verb == "request":
         method = call.args[0].value
-        return r.replace(method, _same_quotes(method, "POST")) if isinstance(method, cst.SimpleString) else None
+        return [r.replace(method, _same_quotes(method, "POST"))] if isinstance(method, cst.SimpleString) else None
     if verb == "Request":
         given = next((a.value for a in call.args if a.keyword is not None and a.keyword.value == "method"), None)
         if given is not None:
-            return r.replace(given, _same_quotes(given, "POST")) if isinstance(given, cst.SimpleString) else None
-        return r.insert(r.f.span(call.args[-1].value)[1], f", method={r.quoted('POST')}")
+            return [r.replace(given, _same_quotes(given, "POST"))] if isinstance(given, cst.SimpleString) else None
+        return [r.insert(r.f.span(call.args[-1].value)[1], f", method={r.quoted('POST')}")]
     return None
+
+
+def _realigned(r: _Route, call: Any, shift: int) -> list[Edit]:
+    """The call's continuation lines that line up under its first argument (`httpx.delete(url,`
+    / `             headers=...`), moved by `shift` columns as the verb's length changes."""
+    opened = r.data.find(b"(", r.f.span(call.func)[1])
+    line_start = r.data.rfind(b"\n", 0, opened) + 1
+    column = opened + 1 - line_start
+    end = r.f.span(call)[1]
+    if shift == 0 or opened < 0 or not r.data[line_start:opened].isascii():
+        return []
+    edits = []
+    at = r.data.find(b"\n", opened, end)
+    while at >= 0:
+        start = at + 1
+        lead = len(r.data[start:end]) - len(r.data[start:end].lstrip(b" "))
+        if lead == column and r.data[start + lead:start + lead + 1] not in (b"\r", b"\n", b""):
+            edits.append(Edit(r.path, start, start - shift, "") if shift < 0 else r.insert(start, " " * shift))
+        at = r.data.find(b"\n", start, end)
+    return edits
 
 
 def _url_append(r: _Route, node: Any, tail: str) -> Edit | None:

@@ -109,6 +109,12 @@ const r = await fetch(`https://tavusapi.com/v2/conversations/${conversation_id}/
 ## How to fix
 Use the SOP's handler (section 1.A): validate the id (400 when missing), then
 POST to the end endpoint with the key from the environment.
+
+`--fix` adds the 400 guard; `--unsafe-fixes` also moves the key to `x-api-key` from
+the environment and turns the upstream call into the end call. In a Python route
+(`api/tavus/end.py`) the same fixes write Python: `if not conversation_id:` with the
+framework's 400, `"x-api-key": <the Bearer expression>`, `os.environ["TAVUS_API_KEY"]`,
+`requests.post(".../conversations/{id}/end")`.
 """
     examples = (
         Example({"package.json": _PKG, "app/api/tavus/end/route.ts": _GOOD}, Status.PASS, "the SOP handler"),

@@ -119,6 +119,27 @@ def test_the_hard_coded_key_is_never_printed_in_any_output(tmp_path: Path) -> No
     assert KEY not in route.read_text() and "process.env.TAVUS_API_KEY || ''" in route.read_text()
 
 
+@pytest.mark.parametrize("line", [
+    "        headers: { 'x-api-key': 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6' },",  # named a key
+    "        headers: { Authorization: `Bearer sk_live_0123456789abcdef` },",  # after Bearer
+    "        signature: '9f8e7d6c5b4a39281706f5e4d3c2b1a0',",  # a key's shape, whatever its name
+])
+def test_a_key_in_the_context_lines_of_a_diff_is_masked_even_when_no_rule_named_it(tmp_path: Path, line: str) -> None:
+    """The keepalive fix's context quotes three lines around the edit; a literal key among them
+    (TAV103 not selected, so no finding names it) must not be printed."""
+    project = copy_fixture("keepalive-missing", tmp_path)
+    component = project / COMPONENT
+    text = component.read_text()
+    anchor = "        method: 'POST',\n"
+    component.write_text(text.replace(anchor, anchor + line + "\n", 1))
+    secret = line.split("'")[-2] if "'" in line else line.split("Bearer ")[1].split("`")[0]
+    result = cli(str(project), "--diff", "--select", "TAV004")
+    assert result.exit_code == 1 and "+        keepalive: true," in result.stdout
+    assert line.strip().split(":")[0] in result.stdout  # the line is there as context ...
+    assert secret not in result.output  # ... its key is not
+    assert f"<redacted, {len(secret)} chars>" in result.stdout
+
+
 def test_env_values_in_a_template_are_masked_in_the_diff(tmp_path: Path) -> None:
     project = copy_fixture("env-template-incomplete", tmp_path)
     (project / ".env.example").write_text("TAVUS_API_KEY=sk-live-0123456789\n")

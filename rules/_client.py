@@ -9,6 +9,7 @@ from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
                                 VarBinding, call_args, describe, returns, shown)
+from sop_check.evaluate.modules import origin_name
 from sop_check.evaluate.scopes import destructured_prop
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
@@ -179,7 +180,7 @@ def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[
             if isinstance(value, Null):
                 continue  # the reset in a cleanup, not a registration
             lst = Listener(mod, asg, prop[2:], value, mod.text(right))
-            lst.effect = enclosing_effect(mod, asg)
+            lst.effect = enclosing_effect(ev, mod, asg)
             lst.removed = _reset(ev, mod, lst, text)
             out.append(lst)
     return out
@@ -194,7 +195,7 @@ def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: 
     if not (isinstance(event, Str) and event.text in events):
         return None
     lst = Listener(mod, call, event.text, ev.eval(args[1], mod, scope), mod.text(args[1]))
-    lst.effect = enclosing_effect(mod, call)
+    lst.effect = enclosing_effect(ev, mod, call)
     lst.removed = _removed(ev, mod, lst, args[1], scope) or (len(args) > 2 and _aborted(ev, mod, lst, args[2], scope))
     return lst
 
@@ -202,7 +203,7 @@ def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: 
 def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list[str]) -> list[Listener]:
     """Listeners registered through a hook: a library one by name, or the project's own, followed
     with its arguments bound (`useWindowListener('beforeunload', onUnload)`)."""
-    name = mod.text(fn).split(".")[-1]
+    name = origin_name(ev, fn, mod)
     args = call_args(call)
     if name in UNLOAD_HOOKS and args and "beforeunload" in events:
         handler = ev.eval(args[0], mod, None)
@@ -237,17 +238,23 @@ def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list
     return found
 
 
-def enclosing_effect(mod: Module, node: Any) -> Any:
+def enclosing_effect(ev: Evaluator, mod: Module, node: Any) -> Any:
     """The effect callback (first argument of useEffect & co.) that lexically contains `node`."""
     n = node.parent
     while n is not None:
         if n.type in FUNCTION_TYPES and n.parent is not None and n.parent.type == "arguments":
             call = n.parent.parent
-            fn = call.child_by_field_name("function") if call is not None else None
-            if fn is not None and mod.text(fn).split(".")[-1] in EFFECT_HOOKS:
+            if call is not None and is_effect_call(ev, mod, call):
                 return n
         n = n.parent
     return None
+
+
+def is_effect_call(ev: Evaluator, mod: Module, call: Any) -> bool:
+    """`useEffect(…)` & co., the callee read through the imports (`import { useEffect as onMount }`,
+    `React.useLayoutEffect`), not by how the call spells it."""
+    fn = call.child_by_field_name("function")
+    return fn is not None and origin_name(ev, fn, mod) in EFFECT_HOOKS
 
 
 def _cleanup_calls(ev: Evaluator, mod: Module, effect: Any) -> list[tuple[Any, Module]]:
@@ -544,8 +551,7 @@ def effect_cleanups(index: AppIndex, ev: Evaluator) -> list[tuple[Func, Location
     out: list[tuple[Func, Location, tuple[Module, Any]]] = []
     for mod in index.evidence_modules(("useeffect", "uselayouteffect")):
         for call in mod.calls:
-            fn = call.child_by_field_name("function")
-            if fn is None or mod.text(fn).split(".")[-1] not in EFFECT_HOOKS or mod.in_error(call):
+            if mod.in_error(call) or not is_effect_call(ev, mod, call):
                 continue
             args = call_args(call)
             if not args or args[0].type not in FUNCTION_TYPES:

@@ -34,8 +34,6 @@ MIN_PRESERVING = 30
 MIN_BREAKING = 12
 
 # ---------------------------------------------------------------------------- known bugs
-EFFECT_BY_SPELLING = ("TAV003 recognises an effect by the callee's spelling (EFFECT_HOOKS in rules/_client.py): "
-                      "`import { useEffect as alias }` makes a correct listener 'outside an effect'")
 COMPONENT_BY_SPELLING = ("components are found by the spelling of their JSX tag: an aliased import "
                          "(`import { Button as B }`) hides the control (TAV005 no-control, rules/_client.py is_control) "
                          "or the props it is rendered with (unknown parameter, sop_check/evaluate/jsx.py usages)")
@@ -49,7 +47,6 @@ PAGES_METHOD_GUARD = ("the Pages Router handler's method guard is not read: `if 
                       "method (wrong-method) instead of as not served (method-not-served)")
 
 KNOWN_BUGS: Mapping[tuple[str, str], str] = {
-    **{(p, "alias-react-hooks"): EFFECT_BY_SPELLING for p in PROJECTS},
     ("client-hook-beacon-compliant", "alias-project-imports"): COMPONENT_BY_SPELLING,
     ("context-provider-compliant", "alias-project-imports"): COMPONENT_BY_SPELLING,
     ("monorepo", "alias-library-imports"): COMPONENT_BY_SPELLING,

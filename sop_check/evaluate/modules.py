@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sop_check.evaluate.values import External, Namespace, Unknown, UnknownKind, Value
+from sop_check.evaluate.scopes import ImportedBinding
+from sop_check.evaluate.values import External, Func, Namespace, Unknown, UnknownKind, Value
 from sop_check.jsmodule import ImportBinding, Module
 
 if TYPE_CHECKING:  # pragma: no cover
-    from sop_check.evaluate.protocol import EvaluatorProtocol
+    from tree_sitter import Node
 
+    from sop_check.evaluate.protocol import EvaluatorProtocol
 
 
 def module_export(ev: EvaluatorProtocol, path: str, name: str) -> Value:
@@ -81,3 +83,40 @@ def import_value(ev: EvaluatorProtocol, mod: Module, binding: ImportBinding) -> 
     if binding.name == "*":
         return Namespace(target)
     return module_export(ev, target, binding.name)
+
+
+def origin_name(ev: EvaluatorProtocol, node: Node, mod: Module) -> str:
+    """The name a callee or JSX tag has where it is defined, read through the imports: `alias` in
+    `import { useEffect as alias } from 'react'` is `useEffect`, `B` in `import { Button as B }` is
+    `Button`, `React.useEffect` and `<ui.Button>` their last part. A default import is the name of
+    what the module exports (`import B from './EndButton'` -> the function's name) when that is a
+    named function or a package's export; anything else (a local name, a global) is its spelling.
+    Rules that know hooks and components by name ask this, never the text at the call."""
+    text = mod.text(node).replace("?.", ".").replace(" ", "")
+    if "." in text or text not in mod.imports:
+        return text.rsplit(".", 1)[-1]
+    decl = ev.find_decl(text, node, mod)
+    if not isinstance(decl, ImportedBinding) or decl.binding.name == "*":
+        return text
+    binding = decl.binding
+    if not ev.index.is_local_specifier(binding.source):
+        return binding.name if binding.name != "default" else text
+    value = import_value(ev, mod, binding)
+    if isinstance(value, External):  # a project module re-exporting a package's name
+        return value.name.rsplit(":", 1)[-1].rsplit(".", 1)[-1]
+    if isinstance(value, Func):
+        own = function_name(value.node, value.module)
+        if own is not None:
+            return own
+    return binding.name if binding.name != "default" else text
+
+
+def function_name(fn: Node, mod: Module) -> str | None:
+    """A function's own name: `function F`, `const F = () => …`, `const F = memo(function …)`."""
+    name = fn.child_by_field_name("name")
+    parent = fn.parent
+    if name is None and parent is not None and parent.type == "arguments" and parent.parent is not None:
+        parent = parent.parent.parent  # forwardRef(…) / memo(…)
+    if name is None and parent is not None and parent.type == "variable_declarator":
+        name = parent.child_by_field_name("name")
+    return mod.text(name) if name is not None and name.type == "identifier" else None

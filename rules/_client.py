@@ -490,8 +490,10 @@ CONTROL_COMPONENTS = frozenset({"ActionIcon", "Fab", "Pressable", "TouchableOpac
 _STYLED_BUTTON = re.compile(r"^(?:styled|tw|css)\s*(?:\.\s*button\b|\(\s*(?:['\"]button['\"]|\w*Button)\s*[,)])")
 
 
-def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
-    last = tag.split(".")[-1]
+def is_control(tag: str, attrs: dict[str, Any], mod: Module, origin: str | None = None) -> bool:
+    """Whether `<tag …>` is a control; `origin` is the component's own name read through the imports
+    (`Button` for `<B>` after `import { Button as B }`), when it differs from the spelling."""
+    last = (origin or tag).split(".")[-1]
     if tag == "button" or (last[:1].isupper() and last.endswith("Button")) or last == "Button":
         return True
     if last == "button" or last in CONTROL_COMPONENTS:
@@ -504,6 +506,15 @@ def is_control(tag: str, attrs: dict[str, Any], mod: Module) -> bool:
         return True
     role = attrs.get("role")
     return role is not None and role is not True and mod.text(role).strip("'\"{}") == "button"
+
+
+def _tag_origin(ev: Evaluator, mod: Module, el: Any, tag: str) -> str:
+    """The component a capitalised tag names where it is defined (through an aliased import)."""
+    if not tag[:1].isupper() or "." in tag or tag not in mod.imports:
+        return tag
+    opening = el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
+    name = opening.child_by_field_name("name") if opening is not None else None
+    return origin_name(ev, name, mod) if name is not None else tag
 
 
 def label_matches(label: str, labels: list[str]) -> bool:
@@ -525,13 +536,14 @@ def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Cont
             if tag is None:
                 continue
             attrs = jsx_attributes(mod, el)
-            if not is_control(tag, attrs, mod):
+            origin = _tag_origin(ev, mod, el, tag)
+            if not is_control(tag, attrs, mod, origin):
                 continue
             label = _label(ev, mod, el, attrs)
             if not label.strip():
                 # An icon-only control: what it is called in code is the best label there is
                 # (`<EndCallButton/>`, `className={styles.leaveButton}`, `id="hang-up"`).
-                label = _name_words(tag, attrs, mod)
+                label = _name_words(origin, attrs, mod)
             if not label_matches(label, labels):
                 continue
             out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs), can_render(ev, mod, el)))

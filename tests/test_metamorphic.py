@@ -34,9 +34,6 @@ MIN_PRESERVING = 30
 MIN_BREAKING = 12
 
 # ---------------------------------------------------------------------------- known bugs
-COMPONENT_BY_SPELLING = ("components are found by the spelling of their JSX tag: an aliased import "
-                         "(`import { Button as B }`) hides the control (TAV005 no-control, rules/_client.py is_control) "
-                         "or the props it is rendered with (unknown parameter, sop_check/evaluate/jsx.py usages)")
 HOOK_ARGUMENTS = ("a listener in a custom hook is read with its parameters unbound (rules/_client.py unload_listeners "
                   "follows a hook's arguments only when an event name is passed): a handler passed to "
                   "`useUnloadGuard(endConversation, id)` makes TAV003/TAV004/TAV105 unknown")
@@ -47,9 +44,6 @@ PAGES_METHOD_GUARD = ("the Pages Router handler's method guard is not read: `if 
                       "method (wrong-method) instead of as not served (method-not-served)")
 
 KNOWN_BUGS: Mapping[tuple[str, str], str] = {
-    ("client-hook-beacon-compliant", "alias-project-imports"): COMPONENT_BY_SPELLING,
-    ("context-provider-compliant", "alias-project-imports"): COMPONENT_BY_SPELLING,
-    ("monorepo", "alias-library-imports"): COMPONENT_BY_SPELLING,
     ("context-provider-compliant", "listener-in-custom-hook"): HOOK_ARGUMENTS,
     **{("context-provider-compliant", b): COMPOSITE_CONTROL
        for b in ("button-path-segment", "button-method", "button-calls-nothing", "hide-button", "route-serves-get")},

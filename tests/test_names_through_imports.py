@@ -49,3 +49,54 @@ def test_an_effect_a_project_module_reexports_under_another_name(tmp_path: Path)
     files = client_project(avatar) | {"lib/hooks.ts": "export { useEffect as useOnMount } from 'react';\n"}
     write(tmp_path, files)
     assert verdicts(tmp_path, "TAV003")["TAV003"].status is Status.PASS
+
+
+# ---------------------------------------------------------------------------- components
+END = "async function endSession() {\n  await fetch('/api/tavus/end', { method: 'POST', body: '{}' });\n}\n"
+
+
+def _end_button_app(tmp_path: Path, avatar: str, extra: dict[str, str] | None = None) -> Path:
+    files = client_project(avatar) | {
+        "components/EndCallButton.tsx": "export function EndCallButton({ onEnd }: { onEnd: () => void }) {\n"
+                                        "  return <button onClick={onEnd}>Disconnect</button>;\n}\n"}
+    return write(tmp_path, files | (extra or {}))
+
+
+def test_a_control_imported_under_an_alias_is_a_control(tmp_path: Path) -> None:
+    """`<B>` after `import { Button as B }`: a library button is a control whatever its local name."""
+    avatar = ("'use client';\nimport { Button as B } from '@acme/ui';\n" + END +
+              "export default function Avatar() {\n  return <B onClick={endSession}>End call</B>;\n}\n")
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert got.status is Status.PASS, [f.message for f in got.findings]
+    assert (got.evidence[0].location.path, got.evidence[0].location.line) == ("components/Avatar.tsx", 7)
+
+
+def test_an_icon_only_control_is_labelled_by_the_component_it_imports(tmp_path: Path) -> None:
+    """`<Hang onClick={…}/>` after `import { HangUpButton as Hang }`: its label is its own name."""
+    avatar = ("'use client';\nimport { HangUpButton as Hang } from '@acme/icons';\n" + END +
+              "export default function Avatar() {\n  return <Hang onClick={endSession} />;\n}\n")
+    write(tmp_path, client_project(avatar))
+    assert verdicts(tmp_path, "TAV005")["TAV005"].status is Status.PASS
+
+
+def test_props_reach_a_component_rendered_under_an_alias(tmp_path: Path) -> None:
+    """The End control's handler is a prop; the only place that renders the component calls it `Leave`."""
+    avatar = ("'use client';\nimport { EndCallButton as Leave } from './EndCallButton';\n" + END +
+              "export default function Avatar() {\n  return <Leave onEnd={endSession} />;\n}\n")
+    _end_button_app(tmp_path, avatar)
+    got = verdicts(tmp_path, "TAV005,TAV105")
+    assert got["TAV005"].status is Status.PASS, (got["TAV005"].message, got["TAV005"].unresolved)
+    assert got["TAV105"].status is Status.PASS, got["TAV105"].unresolved
+
+
+def test_a_component_aliased_from_another_is_not_its_usage(tmp_path: Path) -> None:
+    """`<Leave>` names another component (`Other as Leave`): its `onEnd` is not the End control's,
+    which is rendered with a handler that does nothing (no false pass through a look-alike)."""
+    avatar = ("'use client';\nimport { Other as Leave } from './Other';\nimport { EndCallButton } from './EndCallButton';\n"
+              + END + "export default function Avatar() {\n"
+              "  return <><Leave onEnd={endSession} /><EndCallButton onEnd={() => {}} /></>;\n}\n")
+    other = "export function Other({ onEnd }: { onEnd: () => void }) {\n  return <span onClick={onEnd} />;\n}\n"
+    _end_button_app(tmp_path, avatar, {"components/Other.tsx": other})
+    got = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert got.status is Status.FAIL and "never-calls-end" in kinds(got), (got.message, kinds(got))

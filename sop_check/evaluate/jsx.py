@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Iterable, Iterator
 
+from sop_check.evaluate import modules
 from sop_check.evaluate.scopes import destructured_prop
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Func, Obj, Thunk, Unknown, Value
@@ -70,7 +71,7 @@ def context_value(ev: EvaluatorProtocol, ctx_node: Node, mod: Module) -> Value |
     """What `useContext(Ctx)` returns: the `value` of a rendered provider, evaluated where it renders."""
     if ctx_node.type != "identifier" or _too_deep(ev):
         return None
-    for use in usages(ev, mod.text(ctx_node), provider=True):
+    for use in usages(ev, modules.origin_name(ev, ctx_node, mod), provider=True):
         value_node = use.attrs.get("value")
         if value_node is not None:
             value = ev.eval(value_node, use.module, None)
@@ -106,8 +107,21 @@ def _scan(ev: EvaluatorProtocol, comp: str, provider: bool) -> Iterator[Usage]:
             if tag is None:
                 continue
             hit = tag in (comp, f"{comp}.Provider") if provider else tag.split(".")[-1] == comp
-            if hit:
+            if hit or _imported_as(ev, user, el, tag, comp, provider):
                 yield Usage(user, el, jsx_attr_nodes(user, el))
+
+
+def _imported_as(ev: Evaluator, mod: Module, el: Node, tag: str, comp: str, provider: bool) -> bool:
+    """`<B …>` after `import { Button as B }` (or `<Ctx.Provider>` after `import { AvatarContext as Ctx }`)
+    renders `comp`: the tag is read through the module's imports, not by its spelling."""
+    head = tag.split(".")[0]
+    if head not in mod.imports or (tag != head and not (provider and tag == f"{head}.Provider")):
+        return False
+    opening = el if el.type == "jsx_self_closing_element" else el.child_by_field_name("open_tag")
+    name = opening.child_by_field_name("name") if opening is not None else None
+    if name is not None and name.type == "member_expression":
+        name = name.child_by_field_name("object")
+    return name is not None and modules.origin_name(ev, name, mod) == comp
 
 
 class _Pulled:

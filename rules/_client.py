@@ -547,7 +547,25 @@ def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Cont
             if not label_matches(label, labels):
                 continue
             out.append(Control(mod, el, tag, label, attrs, _hidden(ev, mod, attrs), can_render(ev, mod, el)))
-    return out
+    return [c for c in out if not _composite(ev, c, out)]
+
+
+def _composite(ev: Evaluator, control: Control, controls: list[Control]) -> bool:
+    """`<EndCallButton onEnd={end} />` where EndCallButton is the project's component that renders
+    another of the end controls (`<button onClick={onEnd}>Disconnect</button>`): the inner control
+    is the one a user clicks, judged with the props it is rendered with; the usage is not a
+    second control (it has no onClick of its own: its handler goes by another name)."""
+    if not control.tag[:1].isupper():
+        return False
+    opening = control.node if control.node.type == "jsx_self_closing_element" else \
+        control.node.child_by_field_name("open_tag")
+    name = opening.child_by_field_name("name") if opening is not None else None
+    component = ev.eval(name, control.module, None) if name is not None else None
+    if not isinstance(component, Func):
+        return False
+    start, end, path = component.node.start_byte, component.node.end_byte, component.module.path
+    return any(other is not control and other.module.path == path and
+               start <= other.node.start_byte and other.node.end_byte <= end for other in controls)
 
 
 def client_anchor(index: AppIndex) -> Location:

@@ -37,16 +37,12 @@ MIN_BREAKING = 12
 HOOK_ARGUMENTS = ("a listener in a custom hook is read with its parameters unbound (rules/_client.py unload_listeners "
                   "follows a hook's arguments only when an event name is passed): a handler passed to "
                   "`useUnloadGuard(endConversation, id)` makes TAV003/TAV004/TAV105 unknown")
-COMPOSITE_CONTROL = ("TAV005 also reports `no-handler` on `<EndCallButton onEnd={...}/>`, a component that takes its "
-                     "handler under another prop name and renders the real <button>")
 PAGES_METHOD_GUARD = ("the Pages Router handler's method guard is not read: `if (req.method !== 'GET') return 405` "
                       "answers no POST, yet TAV001/TAV002 pass, and a PUT the guard refuses is judged by the SOP's "
                       "method (wrong-method) instead of as not served (method-not-served)")
 
 KNOWN_BUGS: Mapping[tuple[str, str], str] = {
     ("context-provider-compliant", "listener-in-custom-hook"): HOOK_ARGUMENTS,
-    **{("context-provider-compliant", b): COMPOSITE_CONTROL
-       for b in ("button-path-segment", "button-method", "button-calls-nothing", "hide-button", "route-serves-get")},
     **{("pages-router-compliant", b): PAGES_METHOD_GUARD for b in ("route-serves-get", "button-method", "unload-method")},
 }
 
@@ -54,7 +50,6 @@ KNOWN_BUGS: Mapping[tuple[str, str], str] = {
 # Breaking rewrites of projects first disguised by a seeded chain (a new rewrite in the catalogue can
 # reshuffle the chains: a strict xfail that passes, or a new failure, then names the combination).
 DISGUISED_BUGS: Mapping[tuple[str, str], str] = {
-    ("context-provider-compliant", "route-serves-get"): "wrap-jsx, ...: " + COMPOSITE_CONTROL,
     ("pages-router-compliant", "button-method"): PAGES_METHOD_GUARD,
     ("pages-router-compliant", "unload-method"): PAGES_METHOD_GUARD,
 }

@@ -7,8 +7,10 @@ from dataclasses import field
 from sop_check.records import record
 from typing import Any
 
-from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Thunk, Unknown, UnknownKind, Value,
+from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Scope, Str, Thunk, Unknown, UnknownKind, Value,
                                 VarBinding, call_args, describe, returns, shown)
+from sop_check.evaluate.callers import callable_around, callers
+from sop_check.evaluate.jsx import component_name
 from sop_check.evaluate.modules import origin_name
 from sop_check.evaluate.scopes import destructured_prop
 from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
@@ -162,9 +164,7 @@ def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[
             if fn is None or mod.in_error(call):
                 continue
             if _listener_target(mod, fn, "addEventListener"):
-                lst = _direct_listener(ev, mod, call, None, events)
-                if lst is not None:
-                    out.append(lst)
+                out.extend(_listeners_in_context(ev, mod, call, events))
             elif call.type == "call_expression":
                 out.extend(_hook_listeners(ev, mod, call, fn, events))
         for asg in mod.assignments:
@@ -198,6 +198,54 @@ def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: 
     lst.effect = enclosing_effect(ev, mod, call)
     lst.removed = _removed(ev, mod, lst, args[1], scope) or (len(args) > 2 and _aborted(ev, mod, lst, args[2], scope))
     return lst
+
+
+def _listeners_in_context(ev: Evaluator, mod: Module, call: Any, events: list[str]) -> list[Listener]:
+    """A listener registered in a custom hook that reads the hook's parameters
+    (`useUnloadGuard(endConversation, id)` adding a listener that calls `endConversation(id)`): read
+    once per call path that reaches the hook (a hook calling a hook is followed to its callers too),
+    its parameters bound to the arguments along the path, as the evaluator reads a helper's request
+    at its call sites. Read alone when nothing calls it, when it reads no parameter of the function
+    around it, or when that function is a component (its props come from JSX)."""
+    alone = _direct_listener(ev, mod, call, None, events)
+    if alone is None:
+        return []
+    bound = [lst for sites in _hook_call_paths(ev, call, mod)
+             if (lst := _direct_listener(ev, mod, call, _scope_along(ev, sites), events)) is not None]
+    return bound or [alone]
+
+
+MAX_HOOK_LEVELS = 4  # hooks calling hooks: past this the listener is read with what is bound so far
+MAX_HOOK_PATHS = 16
+
+
+def _hook_call_paths(ev: Evaluator, node: Any, mod: Module) -> list[tuple[tuple[Any, Module], ...]]:
+    """The call paths (outermost call first) that decide the parameters `node` reads."""
+    done: list[tuple[tuple[Any, Module], ...]] = []
+    frontier: list[tuple[tuple[tuple[Any, Module], ...], Any, Module]] = [((), node, mod)]
+    while frontier and len(done) < MAX_HOOK_PATHS:
+        sites, at, at_mod = frontier.pop(0)
+        fn = callable_around(at, at_mod)
+        found = [] if fn is None or len(sites) >= MAX_HOOK_LEVELS or component_name(fn, at_mod) is not None or \
+            fn.id not in ev.scopes.free_params(at, at_mod) else callers(ev, fn, at_mod)
+        if not found:
+            if sites:
+                done.append(sites)
+            continue
+        frontier.extend((((site, site_mod), *sites), site, site_mod) for site, site_mod in found)
+    return done
+
+
+def _scope_along(ev: Evaluator, sites: tuple[tuple[Any, Module], ...]) -> Scope | None:
+    """The bindings of the innermost call when the outermost one runs (its own arguments unknown)."""
+    scope: Scope | None = None
+    for site, site_mod in sites:
+        callee_node = site.child_by_field_name("function")
+        callee = ev.eval(callee_node, site_mod, scope) if callee_node is not None else None
+        if not isinstance(callee, Func):
+            return scope
+        scope = ev.bind(callee, [ev.thunk(a, site_mod, scope) for a in call_args(site)])
+    return scope
 
 
 def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list[str]) -> list[Listener]:

@@ -34,15 +34,11 @@ MIN_PRESERVING = 30
 MIN_BREAKING = 12
 
 # ---------------------------------------------------------------------------- known bugs
-HOOK_ARGUMENTS = ("a listener in a custom hook is read with its parameters unbound (rules/_client.py unload_listeners "
-                  "follows a hook's arguments only when an event name is passed): a handler passed to "
-                  "`useUnloadGuard(endConversation, id)` makes TAV003/TAV004/TAV105 unknown")
 PAGES_METHOD_GUARD = ("the Pages Router handler's method guard is not read: `if (req.method !== 'GET') return 405` "
                       "answers no POST, yet TAV001/TAV002 pass, and a PUT the guard refuses is judged by the SOP's "
                       "method (wrong-method) instead of as not served (method-not-served)")
 
 KNOWN_BUGS: Mapping[tuple[str, str], str] = {
-    ("context-provider-compliant", "listener-in-custom-hook"): HOOK_ARGUMENTS,
     **{("pages-router-compliant", b): PAGES_METHOD_GUARD for b in ("route-serves-get", "button-method", "unload-method")},
 }
 

@@ -8,10 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from sop_check.context import app_evaluator
 from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
 from sop_check.index import AppIndex
 from sop_check.records import record
 from sop_check.routes import ANY_METHOD, RouteFile, route_methods, route_shape, route_table
+
+from sop_check_rules._method_guard import Guard, pages_guard
+from sop_check_rules._method_guard import describe as describe_guard
 
 # The route model (which file serves which URL, and why not) is the engine's.
 __all__ = ["RouteFile", "Service", "all_routes", "conflicts_at", "route_serves", "routes_at", "route_url"]
@@ -48,7 +52,8 @@ class Service:
 
 def route_serves(index: AppIndex, url: str, method: str) -> Service:
     """Is `url` served for `method`? App Router: the exported method functions (HEAD and OPTIONS
-    come with GET and any handler); Pages Router: every method; Python: only POST is read."""
+    come with GET and any handler); Pages Router: the methods its handler's method guard lets
+    through (every method without a guard: rules/_method_guard.py); Python: only POST is read."""
     key = f"route-serves:{url}:{method}"
     cached = index.memo.get(key)
     if isinstance(cached, Service):
@@ -78,6 +83,17 @@ def _serves(index: AppIndex, url: str, method: str) -> Service:
             continue
         methods = route_methods(index, route)
         names = set(methods.names)
+        if route.kind == "pages" and ANY_METHOD in names:
+            guard = _pages_guard(index, route)
+            if guard is not None and guard.undecided:
+                unsure.append(guard.undecided)
+                continue
+            if guard is not None and guard.methods is not None:
+                names = set(guard.methods)
+                if method in names or (method == "HEAD" and "GET" in names):
+                    return Service(True)
+                refused.append(describe_guard(guard, route.path))
+                continue
         if ANY_METHOD in names or method in names or (method == "HEAD" and "GET" in names) or \
                 (method == "OPTIONS" and names):
             return Service(True)
@@ -89,6 +105,13 @@ def _serves(index: AppIndex, url: str, method: str) -> Service:
     if unsure:
         return Service(None, "; ".join(unsure))
     return Service(False, "; ".join(refused))
+
+
+def _pages_guard(index: AppIndex, route: RouteFile) -> Guard | None:
+    """The method guard of a Pages Router handler (None: the default export is not a function read here)."""
+    ev = app_evaluator(index)
+    handler = ev.module_export(route.path, "default")
+    return pages_guard(ev, handler) if isinstance(handler, Func) else None
 
 
 @record
@@ -106,6 +129,12 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
     if mod is None:
         return Handler(None, f"cannot read {route.path}", unresolved=True, kind=UnknownKind.UNREADABLE.value)
     value = ev.module_export(route.path, name)
+    if isinstance(value, Func) and route.kind == "pages":
+        guard = pages_guard(ev, value)  # Next.js calls it for every method: its guard decides
+        if guard.undecided:
+            return Handler(None, guard.undecided, unresolved=True, kind=UnknownKind.UNMODELLED.value)
+        if guard.methods is not None and "POST" not in guard.methods:
+            return Handler(None, describe_guard(guard))
     if isinstance(value, Func):
         return Handler(value, None)
     if isinstance(value, Unknown):

@@ -20,7 +20,7 @@ from typing import Any
 
 from sop_check.evaluate import Evaluator, Func, Str, VarBinding
 from sop_check.evaluate.scopes import destructured_prop, parameters
-from sop_check.index import FUNCTION_TYPES, Module, descendants, string_value
+from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants, string_value
 from sop_check.records import record
 from sop_check.routes import HTTP_METHODS
 

@@ -111,7 +111,7 @@ def _scan(ev: EvaluatorProtocol, comp: str, provider: bool) -> Iterator[Usage]:
                 yield Usage(user, el, jsx_attr_nodes(user, el))
 
 
-def _imported_as(ev: Evaluator, mod: Module, el: Node, tag: str, comp: str, provider: bool) -> bool:
+def _imported_as(ev: EvaluatorProtocol, mod: Module, el: Node, tag: str, comp: str, provider: bool) -> bool:
     """`<B …>` after `import { Button as B }` (or `<Ctx.Provider>` after `import { AvatarContext as Ctx }`)
     renders `comp`: the tag is read through the module's imports, not by its spelling."""
     head = tag.split(".")[0]

@@ -155,7 +155,21 @@ LISTENER_HOOKS = ("useEventListener", "useWindowEvent", "useWindowEventListener"
 UNLOAD_HOOKS = ("useBeforeUnload", "unstable_useBeforeUnload")  # handler only; the event is beforeunload
 
 
+UNLOAD_EVENTS = ("beforeunload", "pagehide", "unload")
+
+
 def unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[Listener]:
+    """The listeners of `events` the app registers. Found once per app for every unload event (TAV003,
+    TAV004 and TAV105 ask for different sets; a listener's event is all that tells them apart)."""
+    wanted = tuple(sorted(set(events) | set(UNLOAD_EVENTS)))
+    key = f"unload-listeners:{wanted}"
+    found = index.memo.get(key)
+    if found is None:
+        found = index.memo[key] = _unload_listeners(index, ev, list(wanted))
+    return [lst for lst in found if lst.event in events]
+
+
+def _unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list[Listener]:
     needles = tuple(events) + tuple(f"on{e}" for e in events)
     out: list[Listener] = []
     for mod in index.evidence_modules(needles):
@@ -251,9 +265,9 @@ def _scope_along(ev: Evaluator, sites: tuple[tuple[Any, Module], ...]) -> Scope 
 def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list[str]) -> list[Listener]:
     """Listeners registered through a hook: a library one by name, or the project's own, followed
     with its arguments bound (`useWindowListener('beforeunload', onUnload)`)."""
-    name = origin_name(ev, fn, mod)
+    name = mod.text(fn).split(".")[-1]
     args = call_args(call)
-    if name in UNLOAD_HOOKS and args and "beforeunload" in events:
+    if args and "beforeunload" in events and _names_one_of(ev, mod, fn, UNLOAD_HOOKS):
         handler = ev.eval(args[0], mod, None)
         if isinstance(handler, Func) or not isinstance(ev.eval(fn, mod, None), Func):
             return [Listener(mod, call, "beforeunload", handler, mod.text(args[0]), effect=call, removed=True)]
@@ -264,7 +278,7 @@ def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list
         return []
     callee = ev.eval(fn, mod, None)
     if not isinstance(callee, Func):
-        if name in LISTENER_HOOKS and len(args) >= 2:
+        if len(args) >= 2 and _names_one_of(ev, mod, fn, LISTENER_HOOKS):
             event = ev.eval(args[0], mod, None)
             if isinstance(event, Str) and event.text in events:
                 return [Listener(mod, call, event.text, ev.eval(args[1], mod, None), mod.text(args[1]),
@@ -302,7 +316,19 @@ def is_effect_call(ev: Evaluator, mod: Module, call: Any) -> bool:
     """`useEffect(…)` & co., the callee read through the imports (`import { useEffect as onMount }`,
     `React.useLayoutEffect`), not by how the call spells it."""
     fn = call.child_by_field_name("function")
-    return fn is not None and origin_name(ev, fn, mod) in EFFECT_HOOKS
+    return fn is not None and _names_one_of(ev, mod, fn, EFFECT_HOOKS)
+
+
+def _names_one_of(ev: Evaluator, mod: Module, fn: Any, names: tuple[str, ...]) -> bool:
+    """Whether the callee `fn` is one of `names` where it is defined (`origin_name`). The spelling and
+    the import table answer first: only a name spelled so, imported under one of them, or imported
+    from a project module (which may re-export one under another name) is resolved."""
+    text = mod.text(fn)
+    binding = mod.imports.get(text.split(".", 1)[0])
+    if text.rsplit(".", 1)[-1] not in names and (binding is None or binding.name not in names and
+                                                 not ev.index.is_local_specifier(binding.source)):
+        return False
+    return origin_name(ev, fn, mod) in names
 
 
 def _cleanup_calls(ev: Evaluator, mod: Module, effect: Any) -> list[tuple[Any, Module]]:

@@ -16,6 +16,9 @@ or a helper's parameter that its callers fill with one. A 400 reached only when 
 JSON (the `catch` of `await request.json()`), when Tavus fails, or on any error is not the answer.
 A test that calls the project's own validator on the whole body (`if (!isValid(body))`) cannot be
 decided here: it is reported as unresolved, never taken as a pass.
+
+Which expressions are the id is `_id_expr.py`; reading a schema's source across modules is
+`_schema_source.py`.
 """
 
 from __future__ import annotations
@@ -24,14 +27,14 @@ import re
 from dataclasses import field
 from typing import Any, Iterator
 
-from sop_check.evaluate import Evaluator, Func, ImportedBinding, ParamBinding, VarBinding, call_args
-from sop_check.evaluate.scopes import destructured_prop
+from sop_check.evaluate import Evaluator, Func, VarBinding, call_args
 from sop_check.index import FUNCTION_TYPES, Module, descendants
 from sop_check.records import record
 
+from sop_check_rules._id_expr import IdReader, call_name, string_of, unwrap
+from sop_check_rules._schema_source import schema_source
+
 MISSING, PRESENT = True, False  # what a test must say when the id is missing for the branch to be reached
-_WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
-                       "await_expression", "type_assertion"})
 _SCHEMA_CALLS = frozenset({"safeParse", "safeParseAsync", "validate", "validateSync", "spa"})
 _THROWING_PARSE = frozenset({"parse", "parseAsync", "validateSync", "assert"})
 _OPTIONAL = re.compile(r"\.(?:optional|nullish|nullable|default)\(|\.notRequired\(|\.allow\(\s*['\"]{2}")
@@ -98,6 +101,7 @@ class _Check:
         self.id_words = re.compile(r"(?<![\w$])(?:" + "|".join(re.escape(i) for i in ids) + r")(?![\w$])") \
             if ids else re.compile(r"(?!)")
         self.why: list[str] = []
+        self.idr = IdReader(ev, functions, ids)
 
     # -- where the 400 sits ----------------------------------------------------
     def reached_when_missing(self, node: Any, func: Func, depth: int) -> bool | None:
@@ -114,7 +118,7 @@ class _Check:
                 break  # a callback inside the handler: its own call decides, followed below only for helpers
             n = p
         if depth < _MAX_DEPTH and func is not self.functions[0]:
-            for call, caller in self._calls_of(func):
+            for call, caller in self.idr.calls_of(func):
                 found = self.reached_when_missing(call, caller, depth + 1)
                 if found is True:
                     return True
@@ -188,7 +192,7 @@ class _Check:
     # -- tests ---------------------------------------------------------------
     def test(self, cond: Any, mod: Module, missing: bool, depth: int = 0) -> bool | None:
         """Does `cond` come out `missing` (True: the id is missing) whenever the id is missing?"""
-        node = _unwrap(cond)
+        node = unwrap(cond)
         if depth > 8:
             return None
         t = node.type
@@ -200,7 +204,7 @@ class _Check:
             return False
         if t == "binary_expression":
             return self._binary(node, mod, missing, depth)
-        if missing is PRESENT and (self.is_id(node, mod) or self._length_of_id(node, mod)):
+        if missing is PRESENT and (self.idr.is_id(node, mod) or self.idr.length_of_id(node, mod)):
             return True  # `if (id)`, `if (id?.length)`: false when the id is missing
         if t == "call_expression":
             return self._call_test(node, mod, missing)
@@ -230,14 +234,14 @@ class _Check:
                 return True if True in (a, b) else None if None in (a, b) else False
             return True if a is True and b is True else None if None in (a, b) and False not in (a, b) else False
         if o == "in":
-            return missing is PRESENT and left.type == "string" and _string(left, mod) in self.ids
+            return missing is PRESENT and left.type == "string" and string_of(left, mod) in self.ids
         if o in ("==", "===", "!=", "!=="):
             equal = o in ("==", "===")
             for side, other in ((left, right), (right, left)):
                 if side.type == "unary_expression" and mod.text(side).startswith("typeof"):
                     arg = side.child_by_field_name("argument")
-                    kind = _string(other, mod) if other.type == "string" else None
-                    if arg is None or kind is None or not self.is_id(arg, mod):
+                    kind = string_of(other, mod) if other.type == "string" else None
+                    if arg is None or kind is None or not self.idr.is_id(arg, mod):
                         continue
                     # typeof id !== 'string' holds for a missing id; typeof id === 'undefined' too.
                     return (equal == (kind == "undefined")) == (missing is MISSING)
@@ -245,7 +249,7 @@ class _Check:
                 # `=== null` and `=== ''` do not (alone).
                 literal = mod.text(other).strip()
                 nullish = literal == "undefined" or (literal == "null" and o in ("==", "!="))
-                if nullish and self.is_id(side, mod):
+                if nullish and self.idr.is_id(side, mod):
                     return equal == (missing is MISSING)
             return False
         return False
@@ -256,9 +260,9 @@ class _Check:
         args = call_args(call)
         name = mod.text(fn).rsplit(".", 1)[-1] if fn is not None else ""
         if name in ("hasOwnProperty", "hasOwn", "has") and any(
-                a.type == "string" and _string(a, mod) in self.ids for a in args):
+                a.type == "string" and string_of(a, mod) in self.ids for a in args):
             return missing is PRESENT
-        if any(self.is_id(a, mod) for a in args):
+        if any(self.idr.is_id(a, mod) for a in args):
             return missing is PRESENT  # a validator of the id is false for a missing one
         if any(self._request_data(a, mod) for a in args):
             self.why.append(f"`{mod.text(call)[:60]}` checks the request with code not followed here")
@@ -268,7 +272,7 @@ class _Check:
     def _request_data(self, node: Any, mod: Module) -> bool:
         """The request's body or query (`body` from `await req.json()`, `req.body`): a check of it may
         check the id too."""
-        node = _unwrap(node)
+        node = unwrap(node)
         text = mod.text(node)
         if node.type == "identifier":
             decl = self.ev.find_decl(text, node, mod)
@@ -297,9 +301,9 @@ class _Check:
 
     def _schema_call(self, base: Any, mod: Module, destructured: str | None) -> Any:
         """The `X.safeParse(...)` / `X.validate(...)` call a result variable holds, or None."""
-        node = _unwrap(base)
+        node = unwrap(base)
         if node.type == "call_expression":
-            return node if _call_name(node, mod) in _SCHEMA_CALLS else None
+            return node if call_name(node, mod) in _SCHEMA_CALLS else None
         if node.type != "identifier":
             return None
         decl = self.ev.find_decl(mod.text(node), node, mod)
@@ -308,14 +312,14 @@ class _Check:
         value = decl.node.child_by_field_name("value")
         if value is None:
             return None
-        value = _unwrap(value)
-        if value.type == "call_expression" and _call_name(value, mod) in _SCHEMA_CALLS:
+        value = unwrap(value)
+        if value.type == "call_expression" and call_name(value, mod) in _SCHEMA_CALLS:
             return value
         return None
 
     def _schema_requires_id(self, schema: Any, mod: Module, depth: int = 0) -> bool | None:
         """Does the schema's source name the id as a required key? None when its source is not found."""
-        text = self._source_of(schema, mod, depth)
+        text = schema_source(self.ev, schema, mod, depth)
         if text is None:
             self.why.append(f"the schema `{mod.text(schema)[:40]}` could not be read")
             return None
@@ -325,172 +329,12 @@ class _Check:
                 return True
         return False
 
-    def _source_of(self, node: Any, mod: Module, depth: int) -> str | None:
-        """The schema's source text, with the declarations of the names it uses (a shape hoisted into
-        a constant, an imported field, a schema behind a barrel or a namespace import) appended."""
-        node = _unwrap(node)
-        if node.type in ("identifier", "member_expression"):
-            found = self._declaration(node, mod, 0)
-            if found is None:
-                return None
-            mod, node = found
-        parts = [mod.text(node)]
-        if depth < 3:
-            for ident in list(descendants(node, frozenset({"identifier"})))[:40]:
-                found = self._declaration(ident, mod, 0)
-                if found is not None and found[1].id != node.id:
-                    text = self._source_of(found[1], found[0], depth + 1)
-                    if text is not None:
-                        parts.append(text)
-        return "\n".join(parts)
-
-    def _declaration(self, node: Any, mod: Module, depth: int) -> tuple[Module, Any] | None:
-        """Where a name (or `namespace.name`) is declared: this module or the module it is imported
-        from, through re-exports and `export *`."""
-        if node.type == "member_expression":
-            obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
-            if obj is None or prop is None or obj.type != "identifier":
-                return None
-            ns = self.ev.find_decl(mod.text(obj), obj, mod)
-            if isinstance(ns, ImportedBinding) and ns.binding.name == "*":
-                return self._exported(mod, ns.binding.source, mod.text(prop), depth)
-            return None
-        if node.type != "identifier":
-            return None
-        decl = self.ev.find_decl(mod.text(node), node, mod)
-        if isinstance(decl, VarBinding):
-            return mod, decl.node
-        if isinstance(decl, ImportedBinding):
-            return self._exported(mod, decl.binding.source, decl.binding.name, depth)
-        return None
-
-    def _exported(self, mod: Module, source: str, name: str, depth: int) -> tuple[Module, Any] | None:
-        index = self.ev.index
-        target = index.resolve_import(mod.path, source)
-        other = index.module(target) if target is not None and depth < 5 else None
-        if other is None:
-            return None
-        entry = other.exports.get(name)
-        if entry is not None and entry.source is not None:
-            return self._exported(other, entry.source, entry.imported or name, depth + 1)
-        local = entry.local if entry is not None else (name if name in other.decls else None)
-        if local is not None and local in other.decls:
-            return other, other.decls[local]
-        if local is not None and local in other.imports:
-            binding = other.imports[local]
-            return self._exported(other, binding.source, binding.name, depth + 1)
-        if entry is None:
-            for star in other.star_exports:
-                found = self._exported(other, star, name, depth + 1)
-                if found is not None:
-                    return found
-        return None
-
-    # -- what is the id ------------------------------------------------------
-    def is_id(self, node: Any, mod: Module, depth: int = 0) -> bool:
-        node = _unwrap(node)
-        t = node.type
-        if depth > 6:
-            return False
-        if t == "identifier":
-            name = mod.text(node)
-            if name in self.ids:
-                return True
-            decl = self.ev.find_decl(name, node, mod)
-            if isinstance(decl, VarBinding):
-                pattern = decl.node.child_by_field_name("name")
-                if pattern is not None and pattern.type == "object_pattern":
-                    return destructured_prop(pattern, name, mod) in self.ids
-                value = decl.node.child_by_field_name("value")
-                return value is not None and pattern is not None and pattern.type == "identifier" and \
-                    self.is_id(value, mod, depth + 1)
-            if isinstance(decl, ParamBinding):
-                pattern = decl.node.child_by_field_name("pattern") if decl.node.type != "object_pattern" else decl.node
-                if pattern is not None and pattern.type == "object_pattern":
-                    return destructured_prop(pattern, name, mod) in self.ids  # `({ conversation_id: id }) => …`
-                return self._param_is_id(decl, mod, depth)
-            return False
-        if t == "member_expression":
-            prop = node.child_by_field_name("property")
-            obj = node.child_by_field_name("object")
-            return prop is not None and obj is not None and mod.text(prop) in self.ids
-        if t == "subscript_expression":
-            index = node.child_by_field_name("index")
-            return index is not None and index.type == "string" and _string(index, mod) in self.ids
-        if t == "call_expression":
-            fn = node.child_by_field_name("function")
-            args = call_args(node)
-            name = _call_name(node, mod)
-            if name in ("get", "getAll") and args and args[0].type == "string" and _string(args[0], mod) in self.ids:
-                return True  # searchParams.get('conversation_id'), formData.get(...)
-            if name in ("trim", "toString", "toLowerCase") and fn is not None and fn.type == "member_expression":
-                obj = fn.child_by_field_name("object")
-                return obj is not None and self.is_id(obj, mod, depth + 1)
-            if name == "String" and args:
-                return self.is_id(args[0], mod, depth + 1)
-            return False
-        if t == "binary_expression":
-            op = node.child_by_field_name("operator")
-            if op is not None and op.type in ("??", "||"):
-                left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
-                return any(s is not None and self.is_id(s, mod, depth + 1) for s in (left, right))
-        return False
-
-    def _length_of_id(self, node: Any, mod: Module) -> bool:
-        node = _unwrap(node)
-        if node.type != "member_expression":
-            return False
-        prop, obj = node.child_by_field_name("property"), node.child_by_field_name("object")
-        return prop is not None and obj is not None and mod.text(prop) == "length" and self.is_id(obj, mod)
-
-    def _param_is_id(self, decl: ParamBinding, mod: Module, depth: int) -> bool:
-        """A helper's parameter is the id when it is named so or a caller passes the id in its place."""
-        params = decl.function.child_by_field_name("parameters")
-        if params is None:
-            return False
-        position = next((i for i, p in enumerate(params.named_children) if p.id == decl.node.id), None)
-        if position is None:
-            return False
-        target = next((f for f in self.functions if f.node.id == decl.function.id and f.module is mod), None)
-        if target is None:
-            return False
-        for call, caller in self._calls_of(target):
-            args = call_args(call)
-            if position < len(args) and self.is_id(args[position], caller.module, depth + 1):
-                return True
-        return False
-
-    def _calls_of(self, func: Func) -> Iterator[tuple[Any, Func]]:
-        """Calls of `func` inside the other reached functions, each with the function it sits in."""
-        for caller in self.functions:
-            if caller.key == func.key:
-                continue
-            mod = caller.module
-            for call in self.ev.calls.calls_within(caller.node, mod):
-                if call.type != "call_expression":
-                    continue
-                targets, _ = self.ev.callee_functions(call, mod, caller.scope)
-                if any(t.key == func.key for t in targets):
-                    yield call, caller
 
 
-def _unwrap(node: Any) -> Any:
-    while node.type in _WRAPPERS and node.named_children:
-        inner = [c for c in node.named_children if c.type != "comment"]
-        if node.type in ("as_expression", "satisfies_expression", "type_assertion"):
-            node = inner[0] if node.type != "type_assertion" else inner[-1]
-        else:
-            node = inner[0]
-    return node
 
 
-def _string(node: Any, mod: Module) -> str:
-    return mod.text(node)[1:-1] if node.type == "string" else ""
 
 
-def _call_name(call: Any, mod: Module) -> str:
-    fn = call.child_by_field_name("function")
-    return mod.text(fn).replace("?.", ".").rsplit(".", 1)[-1] if fn is not None else ""
 
 
 def _always_exits(body: Any) -> bool:

@@ -1,0 +1,78 @@
+"""The source text of a validation schema (zod, valibot, yup, joi), with the declarations of the names
+it uses appended: a shape hoisted into a constant, an imported field, a schema behind a barrel or a
+namespace import. TAV002 reads it to tell whether the schema names the conversation id as required
+(`_missing_id`); split out of that module because following declarations across modules is its
+own job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sop_check.evaluate import Evaluator, ImportedBinding, VarBinding
+from sop_check.jsmodule import Module, descendants
+
+from sop_check_rules._id_expr import unwrap
+
+def schema_source(ev: Evaluator, node: Any, mod: Module, depth: int = 0) -> str | None:
+    """The schema's source text, with the declarations of the names it uses (a shape hoisted into
+    a constant, an imported field, a schema behind a barrel or a namespace import) appended."""
+    node = unwrap(node)
+    if node.type in ("identifier", "member_expression"):
+        found = _declaration(ev, node, mod, 0)
+        if found is None:
+            return None
+        mod, node = found
+    parts = [mod.text(node)]
+    if depth < 3:
+        for ident in list(descendants(node, frozenset({"identifier"})))[:40]:
+            found = _declaration(ev, ident, mod, 0)
+            if found is not None and found[1].id != node.id:
+                text = schema_source(ev, found[1], found[0], depth + 1)
+                if text is not None:
+                    parts.append(text)
+    return "\n".join(parts)
+
+
+def _declaration(ev: Evaluator, node: Any, mod: Module, depth: int) -> tuple[Module, Any] | None:
+    """Where a name (or `namespace.name`) is declared: this module or the module it is imported
+    from, through re-exports and `export *`."""
+    if node.type == "member_expression":
+        obj, prop = node.child_by_field_name("object"), node.child_by_field_name("property")
+        if obj is None or prop is None or obj.type != "identifier":
+            return None
+        ns = ev.find_decl(mod.text(obj), obj, mod)
+        if isinstance(ns, ImportedBinding) and ns.binding.name == "*":
+            return _exported(ev, mod, ns.binding.source, mod.text(prop), depth)
+        return None
+    if node.type != "identifier":
+        return None
+    decl = ev.find_decl(mod.text(node), node, mod)
+    if isinstance(decl, VarBinding):
+        return mod, decl.node
+    if isinstance(decl, ImportedBinding):
+        return _exported(ev, mod, decl.binding.source, decl.binding.name, depth)
+    return None
+
+
+def _exported(ev: Evaluator, mod: Module, source: str, name: str, depth: int) -> tuple[Module, Any] | None:
+    index = ev.index
+    target = index.resolve_import(mod.path, source)
+    other = index.module(target) if target is not None and depth < 5 else None
+    if other is None:
+        return None
+    entry = other.exports.get(name)
+    if entry is not None and entry.source is not None:
+        return _exported(ev, other, entry.source, entry.imported or name, depth + 1)
+    local = entry.local if entry is not None else (name if name in other.decls else None)
+    if local is not None and local in other.decls:
+        return other, other.decls[local]
+    if local is not None and local in other.imports:
+        binding = other.imports[local]
+        return _exported(ev, other, binding.source, binding.name, depth + 1)
+    if entry is None:
+        for star in other.star_exports:
+            found = _exported(ev, other, star, name, depth + 1)
+            if found is not None:
+                return found
+    return None

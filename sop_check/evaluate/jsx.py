@@ -102,13 +102,51 @@ def _scan(ev: EvaluatorProtocol, comp: str, provider: bool) -> Iterator[Usage]:
     for user in ev.index.evidence_modules(words=(comp,)):
         if not ev.spend(len(user.jsx)):
             return  # the budget is gone: the evaluator answers unknown from now on
-        for el in user.jsx:
-            tag = jsx_tag(user, el)
-            if tag is None:
-                continue
-            hit = tag in (comp, f"{comp}.Provider") if provider else tag.split(".")[-1] == comp
-            if hit or _imported_as(ev, user, el, tag, comp, provider):
+        tags = _tag_table(ev, user)
+        direct = tags.provided(comp) if provider else tags.by_last.get(comp, [])
+        hits = set(direct)
+        # Only elements whose tag starts with an imported name can be `comp` under another name.
+        candidates = sorted(hits.union(tags.imported_provider if provider else tags.imported))
+        for i in candidates:
+            el = user.jsx[i]
+            if i in hits or _imported_as(ev, user, el, tags.tags[i], comp, provider):
                 yield Usage(user, el, jsx_attr_nodes(user, el))
+
+
+class _TagTable:
+    """A module's JSX elements by tag, read once per app: positions in `Module.jsx` by the tag's
+    last part and by the whole tag, and those whose tag starts with an imported name (the only
+    ones that can render a component under another name)."""
+
+    def __init__(self, mod: Module) -> None:
+        self.tags: list[str] = []
+        self.by_last: dict[str, list[int]] = {}
+        self.by_tag: dict[str, list[int]] = {}
+        self.imported: list[int] = []  # `<B …>` with B imported
+        self.imported_provider: list[int] = []  # also `<B.Provider …>`
+        for i, el in enumerate(mod.jsx):
+            tag = jsx_tag(mod, el) or ""
+            self.tags.append(tag)
+            if not tag:
+                continue
+            self.by_last.setdefault(tag.split(".")[-1], []).append(i)
+            self.by_tag.setdefault(tag, []).append(i)
+            head = tag.split(".")[0]
+            if head in mod.imports and (tag == head or tag == f"{head}.Provider"):
+                self.imported_provider.append(i)
+                if tag == head:
+                    self.imported.append(i)
+
+    def provided(self, comp: str) -> list[int]:
+        return self.by_tag.get(comp, []) + self.by_tag.get(f"{comp}.Provider", [])
+
+
+def _tag_table(ev: EvaluatorProtocol, mod: Module) -> _TagTable:
+    key = ("jsx-tags", mod.path)
+    table = ev.cache.get(key)
+    if not isinstance(table, _TagTable):
+        table = ev.cache[key] = _TagTable(mod)
+    return table
 
 
 def _imported_as(ev: EvaluatorProtocol, mod: Module, el: Node, tag: str, comp: str, provider: bool) -> bool:

@@ -90,6 +90,9 @@ class Module:
 
     # -- the one walk -------------------------------------------------------
     def _walk(self) -> None:
+        if not self.root.has_error:
+            self._collect_by_query()  # the same lists, gathered in C; a broken tree needs the walk's pruning
+            return
         cursor = self.root.walk()
         collect, errors = _COLLECT, self.error_ranges
         while True:
@@ -114,6 +117,20 @@ class Module:
             while not cursor.goto_next_sibling():
                 if not cursor.goto_parent():
                     return
+
+    def _collect_by_query(self) -> None:
+        """What `_walk` collects, from one tree-sitter query (about twice as fast as a Python walk).
+
+        Captures come grouped by pattern, not in tree order: sorting by (start, -end) restores the
+        walk's pre-order (an enclosing node first), which rules rely on (first match wins)."""
+        import tree_sitter
+
+        found = tree_sitter.QueryCursor(_collect_query(self.tree.language)).captures(self.root)
+        for name, out in (("call", self.calls), ("comment", self.comments), ("assignment", self.assignments),
+                          ("jsx", self.jsx)):
+            nodes = found.get(name)
+            if nodes:
+                out.extend(sorted(nodes, key=_preorder))
 
     def _scan_top_level(self) -> None:
         in_prologue = True
@@ -264,6 +281,26 @@ def pattern_names(node: Any) -> Iterator[Any]:
                     stack.append(pat)
                 continue
             stack.extend(reversed(n.named_children))
+
+
+_QUERIES: dict[Any, Any] = {}
+
+
+def _collect_query(language: Any) -> Any:
+    """The query for `_COLLECT`'s node types in this grammar (compiled once; the TS grammar has no JSX)."""
+    query = _QUERIES.get(language)
+    if query is None:
+        import tree_sitter
+
+        source = "[(call_expression) (new_expression)] @call (comment) @comment (assignment_expression) @assignment"
+        if language.id_for_node_kind("jsx_element", True):
+            source += " [(jsx_element) (jsx_self_closing_element)] @jsx"
+        query = _QUERIES[language] = tree_sitter.Query(language, source)
+    return query
+
+
+def _preorder(node: Any) -> tuple[int, int]:
+    return node.start_byte, -node.end_byte
 
 
 def jsx_tag(module: Module, element: Any) -> str | None:

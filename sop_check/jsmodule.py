@@ -59,6 +59,7 @@ class Module:
         self.assignments: list[Any] = []
         self.error_ranges: list[tuple[int, int]] = []
         self._error_starts: list[int] | None = None
+        self._leaves: dict[frozenset[str], tuple[list[int], list[Any]]] = {}
         self._scan_top_level()
         self._walk()
 
@@ -83,6 +84,25 @@ class Module:
             if ee > s and es < e and (es <= s or ee <= e):
                 return True
         return False
+
+    def leaves_within(self, node: Any, types: frozenset[str]) -> list[Any]:
+        """`descendants(node, types)` for leaf node types (names, `this`), in the same order: from a
+        per-module index of those leaves (one query, then a bisect per question) instead of a walk
+        of the subtree, which nested questions would repeat. A broken tree is walked, as before."""
+        if self.root.has_error:
+            return list(descendants(node, types))
+        index = self._leaves.get(types)
+        if index is None:
+            import tree_sitter
+
+            found = sorted(tree_sitter.QueryCursor(_leaf_query(self.tree.language, types)).captures(self.root)
+                           .get("n", []), key=_preorder)
+            index = self._leaves[types] = ([n.start_byte for n in found], found)
+        starts, nodes = index
+        lo = bisect.bisect_left(starts, node.start_byte)
+        hi = bisect.bisect_left(starts, node.end_byte, lo)
+        end = node.end_byte
+        return [n for n in nodes[lo:hi] if n.end_byte <= end]
 
     @property
     def has_errors(self) -> bool:
@@ -299,6 +319,16 @@ def _collect_query(language: Any) -> Any:
     return query
 
 
+def _leaf_query(language: Any, types: frozenset[str]) -> Any:
+    query = _QUERIES.get((language, types))
+    if query is None:
+        import tree_sitter
+
+        source = "[" + " ".join(f"({t})" for t in sorted(types)) + "] @n"
+        query = _QUERIES[(language, types)] = tree_sitter.Query(language, source)
+    return query
+
+
 def _preorder(node: Any) -> tuple[int, int]:
     return node.start_byte, -node.end_byte
 
@@ -333,6 +363,10 @@ def jsx_attributes(module: Module, element: Any) -> dict[str, Any]:
 
 def descendants(node: Any, types: frozenset[str] | set[str]) -> Iterator[Any]:
     """Nodes of the given types under `node`, found with a cursor walk (no recursion)."""
+    if not node.child_count:  # a leaf (most names asked about): no cursor to build
+        if node.type in types:
+            yield node
+        return
     cursor = node.walk()
     start_id = node.id
     while True:

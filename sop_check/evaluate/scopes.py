@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Union
 from sop_check.evaluate.state import Budget
 from sop_check.evaluate.syntax import ancestors, this_owner
 from sop_check.evaluate.values import Func, Null, Scope, Thunk, Unknown, UnknownKind
-from sop_check.jsmodule import FUNCTION_TYPES, ImportBinding, Module, descendants, pattern_names, string_value
+from sop_check.jsmodule import FUNCTION_TYPES, ImportBinding, Module, pattern_names, string_value
 from sop_check.records import record
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -127,7 +127,7 @@ class Scopes:
             return _EVERYTHING  # too deep to trace: keep every binding (never wrong, only less shared)
         level = self._pending[key] = len(self._pending)
         out: set[int] = set()
-        for ident in descendants(node, _NAMES_AND_THIS):
+        for ident in mod.leaves_within(node, _NAMES_AND_THIS):
             if self.budget is not None and self.budget.exhausted:
                 del self._pending[key]
                 return _EVERYTHING  # not traced to the end: keep every binding

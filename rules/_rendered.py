@@ -18,7 +18,7 @@ from typing import Any, Iterator
 from sop_check.evaluate import Bool, Evaluator, Null, Num, Str
 from sop_check.evaluate.syntax import ancestors
 from sop_check.index import AppIndex
-from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants, jsx_tag
+from sop_check.jsmodule import FUNCTION_TYPES, Module, jsx_tag
 from sop_check.records import record
 
 _MAX_DEPTH = 12
@@ -297,7 +297,7 @@ def _identifier_index(index: AppIndex, mod: Module) -> dict[str, list[Any]]:
     if cached is not None:
         return cached
     out: dict[str, list[Any]] = {}
-    for node in descendants(mod.root, frozenset({"identifier", "shorthand_property_identifier"})):
+    for node in mod.nodes_of(frozenset({"identifier", "shorthand_property_identifier"})):
         out.setdefault(mod.text(node), []).append(node)
     by_module[mod.path] = out
     return out

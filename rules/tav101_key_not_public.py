@@ -6,7 +6,6 @@ from typing import Any, Mapping
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Obj, Request, Str, env_name, starts_with_hole
-from sop_check.jsmodule import descendants
 from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
@@ -99,7 +98,7 @@ and call Tavus only from a route handler or server action.
         ev = ctx.evaluator
         for mod in all_modules(index, ("tavus",)):
             in_client = mod.path in client
-            for node in descendants(mod.root, frozenset({"member_expression", "subscript_expression"})):
+            for node in mod.nodes_of(frozenset({"member_expression", "subscript_expression"})):
                 if mod.in_error(node):
                     continue
                 text = mod.text(node).replace(" ", "")

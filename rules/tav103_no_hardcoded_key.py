@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from sop_check.context import CheckContext
-from sop_check.jsmodule import descendants
 from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
@@ -60,7 +59,7 @@ Rotate the key in the Tavus platform, then read it from the environment.
     def check(self, ctx: CheckContext) -> RuleResult:
         verdict = self.verdict()
         for mod in all_modules(ctx.app, ("tavus", "api-key", "apikey", "api_key")):
-            for node in descendants(mod.root, frozenset({"pair", "variable_declarator", "assignment_expression"})):
+            for node in mod.nodes_of(frozenset({"pair", "variable_declarator", "assignment_expression"})):
                 if mod.in_error(node):
                     continue
                 if node.type == "pair":

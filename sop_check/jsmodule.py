@@ -60,6 +60,7 @@ class Module:
         self.error_ranges: list[tuple[int, int]] = []
         self._error_starts: list[int] | None = None
         self._leaves: dict[frozenset[str], tuple[list[int], list[Any]]] = {}
+        self._nodes: dict[frozenset[str], list[Any]] = {}
         self._scan_top_level()
         self._walk()
 
@@ -93,16 +94,28 @@ class Module:
             return list(descendants(node, types))
         index = self._leaves.get(types)
         if index is None:
-            import tree_sitter
-
-            found = sorted(tree_sitter.QueryCursor(_leaf_query(self.tree.language, types)).captures(self.root)
-                           .get("n", []), key=_preorder)
+            found = self.nodes_of(types)
             index = self._leaves[types] = ([n.start_byte for n in found], found)
         starts, nodes = index
         lo = bisect.bisect_left(starts, node.start_byte)
         hi = bisect.bisect_left(starts, node.end_byte, lo)
         end = node.end_byte
         return [n for n in nodes[lo:hi] if n.end_byte <= end]
+
+    def nodes_of(self, types: frozenset[str]) -> list[Any]:
+        """`descendants(self.root, types)`, from one query (kept per set of types): the same nodes in
+        the same pre-order, gathered in C. A broken tree is walked, as before."""
+        found = self._nodes.get(types)
+        if found is None:
+            if self.root.has_error:
+                found = list(descendants(self.root, types))
+            else:
+                import tree_sitter
+
+                found = sorted(tree_sitter.QueryCursor(_types_query(self.tree.language, types)).captures(self.root)
+                               .get("n", []), key=_preorder)
+            self._nodes[types] = found
+        return found
 
     @property
     def has_errors(self) -> bool:
@@ -319,12 +332,13 @@ def _collect_query(language: Any) -> Any:
     return query
 
 
-def _leaf_query(language: Any, types: frozenset[str]) -> Any:
+def _types_query(language: Any, types: frozenset[str]) -> Any:
     query = _QUERIES.get((language, types))
     if query is None:
         import tree_sitter
 
-        source = "[" + " ".join(f"({t})" for t in sorted(types)) + "] @n"
+        known = sorted(t for t in types if language.id_for_node_kind(t, True))  # the TS grammar has no JSX
+        source = "[" + " ".join(f"({t})" for t in known) + "] @n" if known else "(ERROR) @unused"
         query = _QUERIES[(language, types)] = tree_sitter.Query(language, source)
     return query
 

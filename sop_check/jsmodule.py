@@ -19,6 +19,7 @@ FUNCTION_TYPES = frozenset({
     "function_declaration", "function_expression", "arrow_function", "method_definition",
     "generator_function_declaration", "generator_function", "function",
 })
+QUERY_MIN_BYTES = 24_000  # files from this size gather their facts with tree-sitter queries
 _COLLECT = frozenset({
     "call_expression", "new_expression", "jsx_element", "jsx_self_closing_element", "comment",
     "assignment_expression",
@@ -61,6 +62,9 @@ class Module:
         self._error_starts: list[int] | None = None
         self._leaves: dict[frozenset[str], tuple[list[int], list[Any]]] = {}
         self._nodes: dict[frozenset[str], list[Any]] = {}
+        # Queries pay off on large files only (compiling one costs about as much as walking 100 KB),
+        # and a broken tree needs the walk, which prunes ERROR regions.
+        self._by_query = len(source) >= QUERY_MIN_BYTES and not self.root.has_error
         self._scan_top_level()
         self._walk()
 
@@ -90,7 +94,7 @@ class Module:
         """`descendants(node, types)` for leaf node types (names, `this`), in the same order: from a
         per-module index of those leaves (one query, then a bisect per question) instead of a walk
         of the subtree, which nested questions would repeat. A broken tree is walked, as before."""
-        if self.root.has_error:
+        if not self._by_query:
             return list(descendants(node, types))
         index = self._leaves.get(types)
         if index is None:
@@ -107,7 +111,7 @@ class Module:
         the same pre-order, gathered in C. A broken tree is walked, as before."""
         found = self._nodes.get(types)
         if found is None:
-            if self.root.has_error:
+            if not self._by_query:
                 found = list(descendants(self.root, types))
             else:
                 import tree_sitter
@@ -123,7 +127,7 @@ class Module:
 
     # -- the one walk -------------------------------------------------------
     def _walk(self) -> None:
-        if not self.root.has_error:
+        if self._by_query:
             self._collect_by_query()  # the same lists, gathered in C; a broken tree needs the walk's pruning
             return
         cursor = self.root.walk()

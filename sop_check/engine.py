@@ -98,7 +98,9 @@ def _run_project(project: Project, opts: RunOptions) -> Report:
                                     project.source if project.source.staged else None)
     for app, index in indexes:
         report.apps.append(_check_app(index, app, opts, report, using[id(app)], usage[id(app)]))
-        report.diagnostics.extend(index.diagnostics)
+        # Files are parsed in the order rules ask for them, which can follow set iteration: sorted,
+        # so that a report is the same bytes from run to run (golden files, SARIF baselines).
+        report.diagnostics.extend(sorted(index.diagnostics, key=lambda d: (d.path, d.message)))
         index.release()
     if pending is not None:
         _collect_syntax_pass(pending, report, project)

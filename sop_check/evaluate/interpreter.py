@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Hashable
 
 from sop_check.evaluate import classes, jsx, libraries, modules, reach, requests
 from sop_check.evaluate.expressions import EVALUATED, evaluate_node
+from sop_check.evaluate.reach import MAX_CALL_DEPTH
 from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
                                        OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop)
 from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH, Budget, Memo
@@ -338,7 +339,7 @@ class Evaluator:
     def callee_functions(self, call: Node, mod: Module, scope: Scope | None) -> tuple[list[Func], Unresolved | None]:
         return reach.callee_functions(self, call, mod, scope)
 
-    def reach(self, func: Func, args: list[Thunk] | None = None, *, max_depth: int = reach.MAX_CALL_DEPTH) -> Reach:
+    def reach(self, func: Func, args: list[Thunk] | None = None, *, max_depth: int = MAX_CALL_DEPTH) -> Reach:
         """Every request `func` can make, following calls into other functions and modules."""
         return reach.reach(self, func, args or [], max_depth)
 

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+if "MUTANT_UNDER_TEST" in os.environ:  # under mutmut only: the mutated rule pack (tests/mutmut_support.py)
+    import mutmut_support
+
+    mutmut_support.install()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

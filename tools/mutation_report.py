@@ -1,0 +1,82 @@
+"""Mutation score per module from mutmut's results in mutants/ (see tests/mutation/README.md).
+
+Reads the `*.meta` files `mutmut run` leaves beside each mutated module and the equivalent
+mutants listed in tests/mutation/EQUIVALENT.md (lines starting with a mutant's name in
+backticks), and prints one Markdown row per module: mutants checked, killed, timeouts, survived,
+no test reaching them, marked equivalent, and the score, (killed + timeout) / (checked -
+equivalent). Modules never run show as not checked. `--survivors` lists the survivors that are
+not marked equivalent (what still needs a test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+EQUIVALENT = ROOT / "tests" / "mutation" / "EQUIVALENT.md"
+KILLED, TIMEOUT, SURVIVED, NO_TESTS = "killed", "timeout", "survived", "no tests"
+STATUS = {1: KILLED, 3: KILLED, 0: SURVIVED, 5: NO_TESTS, 33: NO_TESTS, 36: TIMEOUT, 24: TIMEOUT, -24: TIMEOUT,
+          152: TIMEOUT, 255: TIMEOUT}
+
+
+def equivalent_mutants(path: Path = EQUIVALENT) -> set[str]:
+    if not path.is_file():
+        return set()
+    return set(re.findall(r"^\s*[-*]\s*`([\w.ǁ]+__mutmut_\d+)`", path.read_text(encoding="utf-8"), re.MULTILINE))
+
+
+def module_of(meta: Path, mutants: Path) -> str:
+    return ".".join(meta.relative_to(mutants).with_suffix("").with_suffix("").parts)
+
+
+def results(mutants: Path) -> dict[str, dict[str, int | None]]:
+    out = {}
+    for meta in sorted(mutants.rglob("*.py.meta")):
+        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        if codes:
+            out[module_of(meta, mutants)] = codes
+    return out
+
+
+def table(by_module: dict[str, dict[str, int | None]], equivalent: set[str]) -> list[str]:
+    rows = ["| module | mutants | checked | killed | timeout | survived | no tests | equivalent | score |",
+            "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    for module, codes in by_module.items():
+        checked = {k: c for k, c in codes.items() if c is not None}
+        count = Counter(STATUS.get(c, "other") for c in checked.values())
+        equiv = sum(1 for k, c in checked.items() if k in equivalent and STATUS.get(c) != KILLED)
+        if not checked:
+            rows.append(f"| {module} | {len(codes)} | 0 | | | | | | not checked |")
+            continue
+        caught = count[KILLED] + count[TIMEOUT]
+        denominator = len(checked) - equiv
+        score = f"{100 * caught / denominator:.1f}%" if denominator else "-"
+        rows.append(f"| {module} | {len(codes)} | {len(checked)} | {count[KILLED]} | {count[TIMEOUT]} | "
+                    f"{count[SURVIVED] - equiv} | {count[NO_TESTS]} | {equiv} | {score} |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mutants", type=Path, default=ROOT / "mutants")
+    parser.add_argument("--survivors", action="store_true", help="list survivors not marked equivalent")
+    parser.add_argument("modules", nargs="*", help="only these modules (prefixes, e.g. rules._urls)")
+    args = parser.parse_args()
+    by_module = {m: c for m, c in results(args.mutants).items()
+                 if not args.modules or any(m.startswith(p) for p in args.modules)}
+    equivalent = equivalent_mutants()
+    if args.survivors:
+        for codes in by_module.values():
+            for key, code in sorted(codes.items()):
+                if STATUS.get(code) in (SURVIVED, NO_TESTS) and key not in equivalent:
+                    print(key, STATUS[code])  # type: ignore[index]
+        return
+    print("\n".join(table(by_module, equivalent)))
+
+
+if __name__ == "__main__":
+    main()

@@ -6,7 +6,6 @@ client rules (a request must go to a path that is served).
 
 from __future__ import annotations
 
-from typing import Any
 
 from sop_check.context import app_evaluator
 from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
@@ -18,17 +17,12 @@ from sop_check_rules._method_guard import Guard, pages_guard
 from sop_check_rules._method_guard import describe as describe_guard
 
 # The route model (which file serves which URL, and why not) is the engine's.
-__all__ = ["RouteFile", "Service", "all_routes", "conflicts_at", "route_serves", "routes_at", "route_url"]
+__all__ = ["RouteFile", "Service", "conflicts_at", "route_serves", "routes_at", "route_url"]
 
 
 def route_url(path: str) -> RouteFile | None:
     """The route a file is shaped like (served or not): server code whatever imports it."""
     return route_shape(path)
-
-
-def all_routes(index: AppIndex) -> list[RouteFile]:
-    """Every served route file of the app that is evidence (tests and scripts never are)."""
-    return [r for r in route_table(index).routed() if not index.not_evidence(r.path)]
 
 
 def routes_at(index: AppIndex, url: str) -> list[RouteFile]:
@@ -149,10 +143,6 @@ def post_handler(ev: Evaluator, route: RouteFile) -> Handler:
         return Handler(None, f"the {name} export could not be resolved: {value.reason}", unresolved=True,
                        kind=value.kind.value)
     return Handler(None, f"the {name} export is not a function", unresolved=True, kind=UnknownKind.UNMODELLED.value)
-
-
-def exports_summary(mod: Any) -> str:
-    return ", ".join(sorted(mod.exports)) or "nothing"
 
 
 def expected_route_file(index: AppIndex, url: str) -> str:

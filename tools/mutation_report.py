@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import time
 from collections import Counter
 from pathlib import Path
 
@@ -33,10 +34,21 @@ def module_of(meta: Path, mutants: Path) -> str:
     return ".".join(meta.relative_to(mutants).with_suffix("").with_suffix("").parts)
 
 
+def _read_meta(meta: Path) -> dict[str, int | None]:
+    """A module's exit codes by mutant; a run in progress rewrites the file, so a torn read is retried."""
+    for _ in range(20):
+        try:
+            codes: dict[str, int | None] = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+            return codes
+        except json.JSONDecodeError:
+            time.sleep(0.1)
+    raise SystemExit(f"{meta}: not JSON (is mutmut writing it?)")
+
+
 def results(mutants: Path) -> dict[str, dict[str, int | None]]:
     out = {}
     for meta in sorted(mutants.rglob("*.py.meta")):
-        codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+        codes = _read_meta(meta)
         if codes:
             out[module_of(meta, mutants)] = codes
     return out

@@ -1,0 +1,206 @@
+"""How the Python end route is read (rules/_python.py): string values, env reads, HTTP calls, and
+which tests mean "the id is missing". Each case is one way a wrong branch would let TAV002 pass a
+Python route that does not end the conversation as the SOP says, or fail one that does (found by
+mutation testing). Values are read with the module's own reader; the missing-id cases go through
+TAV002, with the finding kind and line.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import libcst as cst
+import pytest
+from libcst.metadata import MetadataWrapper
+
+from helpers import verdicts, write
+from sop_check.evaluate import HOLE
+from sop_check.model import Status
+from sop_check_rules._python import _Facts, _http
+
+MODULE = '''import os
+A = "https://tavusapi.com"
+K = "TAVUS_API_KEY"
+X = X + "a"
+F = f"{F}a"
+M = M.format(1)
+E = os.getenv(K)
+LOOP = LOOP
+'''
+
+
+def facts(source: str = MODULE) -> _Facts:
+    return _Facts(MetadataWrapper(cst.parse_module(source)))
+
+
+def expr(source: str) -> Any:
+    return cst.parse_expression(source)
+
+
+@pytest.mark.parametrize("source, text", [
+    ('"abc"', "abc"),
+    ("b'abc'", HOLE),  # bytes are no URL text
+    ('"a" "b"', "ab"),
+    ('f"{A}/v2/{cid}/end"', f"https://tavusapi.com/v2/{HOLE}/end"),
+    ('A + "/v2"', "https://tavusapi.com/v2"),
+    ('"/v2" + A', "/v2https://tavusapi.com"),
+    ('A - "/v2"', HOLE),  # only + joins strings
+    ('A * 2', HOLE),
+    ("A", "https://tavusapi.com"),
+    ("L", "local"),
+    ("undefined", HOLE),
+    ('"{}/v2/{x}/end".format(A, 1)', f"{HOLE}/v2/{HOLE}/end"),
+    ('A.format(1)', "https://tavusapi.com"),
+    ('"{}".upper()', HOLE),
+    ("fmt(A)", HOLE),
+    ("42", HOLE),
+    ("X", HOLE + "a" * 10),  # a constant defined by itself: 20 steps, then unknown
+    ('X + "b"', HOLE * 2 + "a" * 9 + "b"),
+    ("F", HOLE + "a" * 10),
+    ("M", HOLE),
+])
+def test_text_of_python_values(source: str, text: str) -> None:
+    assert facts().text(expr(source), {"L": expr('"local"')}) == text
+
+
+def test_a_local_binding_wins_over_a_module_constant() -> None:
+    assert facts().text(expr("A"), {"A": expr('"https://evil.example"')}) == "https://evil.example"
+
+
+@pytest.mark.parametrize("source, name", [
+    ('os.environ["TAVUS_API_KEY"]', "TAVUS_API_KEY"),
+    ('environ["TAVUS_API_KEY"]', "TAVUS_API_KEY"),
+    ("os.environ[K]", "TAVUS_API_KEY"),  # the key from a constant
+    ('os.environ.get("TAVUS_API_KEY")', "TAVUS_API_KEY"),
+    ('os.environ.get("TAVUS_API_KEY", "")', "TAVUS_API_KEY"),
+    ('environ.get("TAVUS_API_KEY")', "TAVUS_API_KEY"),
+    ('os.getenv("TAVUS_API_KEY")', "TAVUS_API_KEY"),
+    ('getenv("TAVUS_API_KEY")', "TAVUS_API_KEY"),
+    ("E", "TAVUS_API_KEY"),  # a constant bound to an env read
+    ("V", "OTHER"),  # a local bound to one
+    ('os.getenv("TAVUS_API_KEY") or ""', "TAVUS_API_KEY"),
+    ('"" or os.getenv("TAVUS_API_KEY")', None),  # the left operand decides
+    ("os.environ.get()", None),
+    ('os.environ.pop("TAVUS_API_KEY")', None),
+    ('config["TAVUS_API_KEY"]', None),
+    ('settings.get("TAVUS_API_KEY")', None),
+    ("os.environ[1:2]", None),
+    ('"TAVUS_API_KEY"', None),
+    ("LOOP", None),  # defined by itself: no env read, and no endless lookup
+    ("undefined", None),
+])
+def test_env_name_of_python_values(source: str, name: str | None) -> None:
+    assert facts().env_name(expr(source), {"V": expr('os.environ["OTHER"]')}) == name
+
+
+@pytest.mark.parametrize("source, method, url, keywords", [
+    ("requests.post(U, headers=H)", "POST", "U", ["headers"]),
+    ("httpx.get(url=U)", "GET", "U", ["url"]),
+    ("session.put(U)", "PUT", "U", []),
+    ("client.delete(U)", "DELETE", "U", []),
+    ("client.patch(U, json=B)", "PATCH", "U", ["json"]),
+    ("requests.post()", "POST", None, []),
+    ('requests.request("delete", U)', "DELETE", "U", []),
+    ('requests.request("", U)', "?", "U", []),
+    ("requests.request(M, U)", HOLE, "U", []),
+    ('requests.request("post")', None, None, []),
+    ('urllib.request.Request(U, data=B, method="put")', "PUT", "U", ["data", "method"]),
+    ("urllib.request.Request(U, data=B)", "POST", "U", ["data"]),
+    ("Request(U, B)", "POST", "U", []),
+    ("Request(U)", "GET", "U", []),
+    ("Request()", None, None, []),
+    ("post(U)", None, None, []),  # a bare post() is not an HTTP client's method
+    ("requests.head(U)", None, None, []),
+    ("requests.send(U)", None, None, []),
+])
+def test_http_calls(source: str, method: str | None, url: str | None, keywords: list[str]) -> None:
+    f = facts(f"x = {source}\n")
+    call = f.constants["x"]
+    got_method, url_node, kwargs = _http(f, call)
+    assert got_method == method
+    assert (f.code(url_node) if url_node is not None else None) == url
+    assert sorted(kwargs) == keywords
+
+
+FLASK = '''import os
+import httpx
+from flask import Flask, jsonify, request
+
+app = Flask(__name__)
+
+
+@app.route("/api/tavus/end", methods=["POST"])
+def end():
+    data = request.get_json() or {}
+    cid = data.get("conversation_id")
+    key = os.getenv("TAVUS_API_KEY")
+    CHECK
+    httpx.post("https://tavusapi.com/v2/conversations/" + cid + "/end", headers={"x-api-key": key})
+    return jsonify(ok=True)
+'''
+ANSWER = 'return jsonify(error="Missing ID"), 400'
+
+
+def _tav002(tmp_path: Path, check: str) -> Any:
+    source = FLASK.replace("    CHECK\n", "".join(f"    {line}\n" for line in check.splitlines()))
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', "api/tavus/end.py": source})
+    return verdicts(tmp_path, "TAV002")["TAV002"]
+
+
+@pytest.mark.parametrize("check", [
+    f"if not cid:\n    {ANSWER}",
+    f"if cid is None:\n    {ANSWER}",
+    f"if cid == None:\n    {ANSWER}",
+    f"if 'conversation_id' not in data:\n    {ANSWER}",
+    f"if not isinstance(cid, str):\n    {ANSWER}",
+    f"if not cid or not key:\n    {ANSWER}",
+    f"if not key or not cid:\n    {ANSWER}",
+    f"if not (cid and key):\n    {ANSWER}",
+    f"if not data.get('conversation_id'):\n    {ANSWER}",
+    f"if not data['conversationId']:\n    {ANSWER}",
+    f"if not request.json.conversation_id:\n    {ANSWER}",
+    f"if not cid.strip():\n    {ANSWER}",
+    f"if not cid.strip().lower():\n    {ANSWER}",
+    f"c = cid\nif not c:\n    {ANSWER}",
+    f"if cid:\n    pass\nelse:\n    {ANSWER}",
+    f"if cid is not None:\n    pass\nelse:\n    {ANSWER}",
+    f"if 'conversation_id' in data:\n    pass\nelse:\n    {ANSWER}",
+    f"if cid and key:\n    pass\nelse:\n    {ANSWER}",
+    f"try:\n    if not cid:\n        raise ValueError('missing')\nexcept ValueError:\n    {ANSWER}",
+    f"if not cid:\n    if True:\n        {ANSWER}",
+])
+def test_a_400_answering_a_missing_id_passes(tmp_path: Path, check: str) -> None:
+    got = _tav002(tmp_path, check)
+    assert got.status is Status.PASS, (got.message, [f.kind for f in got.findings], got.unresolved)
+    assert any(e.message == "400 answer when the id is missing" for e in got.evidence)
+
+
+@pytest.mark.parametrize("check", [
+    f"if not key:\n    {ANSWER}",  # another value missing
+    f"if cid:\n    {ANSWER}",  # a 400 when the id is there
+    f"if cid is not None:\n    {ANSWER}",
+    f"if cid != None:\n    {ANSWER}",
+    f"if 'conversation_id' in data:\n    {ANSWER}",
+    f"if 'other' not in data:\n    {ANSWER}",
+    f"if not cid and not key:\n    {ANSWER}",  # only when both are missing
+    f"if isinstance(cid, str):\n    {ANSWER}",
+    f"if not cid:\n    pass\nelse:\n    {ANSWER}",
+    f"if not cid < 3:\n    {ANSWER}",
+    f"if not len(data) > 2:\n    {ANSWER}",
+    f"if not data.get('other'):\n    {ANSWER}",
+    f"if not data['other']:\n    {ANSWER}",
+    f"if not data[0]:\n    {ANSWER}",
+    f"if not request.json.other:\n    {ANSWER}",
+    f"if not cid.upper():\n    {ANSWER}",
+    f"if not other.strip():\n    {ANSWER}",
+    f"try:\n    data = request.get_json()\nexcept ValueError:\n    {ANSWER}",  # a body that is not JSON
+    f"try:\n    if not cid:\n        pass\nexcept ValueError:\n    {ANSWER}",
+    f"try:\n    if not key:\n        raise ValueError('no key')\nexcept ValueError:\n    {ANSWER}",
+    "if not cid:\n    return jsonify(error='Missing ID'), 401",
+    "if not cid:\n    return jsonify(error='Missing ID', code='400')",
+])
+def test_a_400_for_anything_but_a_missing_id_fails(tmp_path: Path, check: str) -> None:
+    got = _tav002(tmp_path, check)
+    assert got.status is Status.FAIL
+    assert [(f.kind, f.location.line) for f in got.findings] == [("no-400", 9)]  # at the handler

@@ -204,3 +204,85 @@ def test_a_400_for_anything_but_a_missing_id_fails(tmp_path: Path, check: str) -
     got = _tav002(tmp_path, check)
     assert got.status is Status.FAIL
     assert [(f.kind, f.location.line) for f in got.findings] == [("no-400", 9)]  # at the handler
+
+
+def _route(tmp_path: Path, source: str) -> Any:
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', "api/tavus/end.py": source})
+    return verdicts(tmp_path, "TAV002")["TAV002"]
+
+
+CHECKED = FLASK.replace("    CHECK\n", f"    if not cid:\n        {ANSWER}\n")
+CALL = 'httpx.post("https://tavusapi.com/v2/conversations/" + cid + "/end", headers={"x-api-key": key})'
+
+
+@pytest.mark.parametrize("before, call", [
+    ("    H = {'x-api-key': key}\n", CALL.replace('headers={"x-api-key": key}', "headers=H")),  # a local dict
+    ("    name = 'X-Api-Key'\n", CALL.replace('{"x-api-key": key}', "{name: key}")),  # the header name in a local
+    ("    a, b = 1, 2\n    c = d = 3\n", CALL),  # unpacking and chained assignments are not bindings it reads
+])
+def test_python_headers_read_through_bindings_pass(tmp_path: Path, before: str, call: str) -> None:
+    got = _route(tmp_path, CHECKED.replace(f"    {CALL}\n", before + f"    {call}\n"))
+    assert got.status is Status.PASS, ([(f.kind, f.message) for f in got.findings], got.unresolved)
+    line = 15 + before.count("\n")
+    assert ("end request to Tavus", line) in [(e.message, e.location.line) for e in got.evidence if e.location]
+
+
+def test_python_headers_in_a_module_constant_pass(tmp_path: Path) -> None:
+    source = CHECKED.replace("app = Flask(__name__)\n", "app = Flask(__name__)\nHEADERS = {'x-api-key': os.environ['TAVUS_API_KEY']}\n")
+    got = _route(tmp_path, source.replace('headers={"x-api-key": key}', "headers=HEADERS"))
+    assert got.status is Status.PASS, [(f.kind, f.message) for f in got.findings]
+
+
+@pytest.mark.parametrize("headers, kind", [
+    ('{"content-type": "application/json"}', "no-api-key"),
+    ('{"Authorization": "Bearer " + key}', "bearer-auth"),
+    ("{AUTH: key}", "bearer-auth"),  # the header name from a local
+])
+def test_python_headers_without_the_key_fail_at_the_call(tmp_path: Path, headers: str, kind: str) -> None:
+    source = CHECKED.replace('headers={"x-api-key": key}', f"headers={headers}")
+    got = _route(tmp_path, source.replace("    key = os.getenv", "    AUTH = 'Authorization'\n    key = os.getenv"))
+    assert [(f.kind, f.location.line) for f in got.findings] == [(kind, 16)]
+    assert got.findings[0].data == {"header": "x-api-key", "env": "TAVUS_API_KEY"}
+
+
+@pytest.mark.parametrize("headers, text", [
+    ("make_headers()", "line 15: the request headers are built at run time"),
+    ('{"x-api-key": vault.read()}', "line 15: the x-api-key value could not be resolved"),
+])
+def test_python_headers_that_cannot_be_read_are_unknown(tmp_path: Path, headers: str, text: str) -> None:
+    got = _route(tmp_path, CHECKED.replace('headers={"x-api-key": key}', f"headers={headers}"))
+    assert got.status is Status.UNKNOWN and not got.findings
+    assert [str(u) for u in got.unresolved] == [text]
+
+
+def test_a_python_put_to_the_end_endpoint_is_a_wrong_method_at_the_call(tmp_path: Path) -> None:
+    got = _route(tmp_path, CHECKED.replace("httpx.post(", "httpx.put("))
+    assert [(f.kind, f.location.line, f.data) for f in got.findings] == [("wrong-method", 15, {"method": "PUT"})]
+
+
+def test_a_python_route_without_a_post_handler_fails_tav002_on_line_1(tmp_path: Path) -> None:
+    got = _route(tmp_path, CHECKED.replace('methods=["POST"]', 'methods=["GET"]'))
+    assert [(f.kind, f.location.line) for f in got.findings] == [("no-post-handler", 1)]
+
+
+def test_the_request_may_be_in_a_helper_the_handler_calls(tmp_path: Path) -> None:
+    call = CALL.replace('"x-api-key": key', '"x-api-key": os.environ["TAVUS_API_KEY"]')
+    helper = f"\n\ndef send(cid, key):\n    {call}\n\n\ndef log():\n    pass\n"
+    source = CHECKED.replace(f"    {CALL}\n", "    send(cid, key)\n    log()\n    log()\n") + helper
+    got = _route(tmp_path, source)
+    assert got.status is Status.PASS, [(f.kind, f.message) for f in got.findings]
+    assert ("end request to Tavus", 22) in [(e.message, e.location.line) for e in got.evidence if e.location]
+    got = _route(tmp_path / "direct", source.replace("    send(cid, key)\n", "    pass\n"))
+    assert [f.kind for f in got.findings] == ["never-calls-end"]
+
+
+@pytest.mark.parametrize("path, found", [
+    ("/api/tavus/end", True), ("/api/tavus/end/", True), ("/", True), ("", True),
+    ("/api/tavus/<path:rest>", True),  # a converter: the route may be this URL
+    ("PREFIX + '/end'", True),  # not known
+    ("/api/tavus/other", False), ("/api/tavus/end/x", False), ("/end", False),
+])
+def test_a_framework_route_path_must_be_the_end_route(tmp_path: Path, path: str, found: bool) -> None:
+    decorator = f'@app.route({path if "+" in path else repr(path)}, methods=["POST"])'
+    got = _route(tmp_path, CHECKED.replace('@app.route("/api/tavus/end", methods=["POST"])', decorator))
+    assert ("no-post-handler" not in [f.kind for f in got.findings]) is found

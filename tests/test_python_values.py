@@ -267,7 +267,7 @@ def test_a_python_route_without_a_post_handler_fails_tav002_on_line_1(tmp_path: 
 
 def test_the_request_may_be_in_a_helper_the_handler_calls(tmp_path: Path) -> None:
     call = CALL.replace('"x-api-key": key', '"x-api-key": os.environ["TAVUS_API_KEY"]')
-    helper = f"\n\ndef send(cid, key):\n    {call}\n\n\ndef log():\n    pass\n"
+    helper = f"\n\ndef send(cid, key):\n    {call}\n\n\ndef log(depth=0):\n    log(depth + 1)\n"  # recursive
     source = CHECKED.replace(f"    {CALL}\n", "    send(cid, key)\n    log()\n    log()\n") + helper
     got = _route(tmp_path, source)
     assert got.status is Status.PASS, [(f.kind, f.message) for f in got.findings]

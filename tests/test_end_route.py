@@ -158,6 +158,7 @@ APP_POST = "export async function POST() { return Response.json({}); }\n"
     ({PY: PY_POST}, "post", True, ""),
     ({PY: PY_POST}, "GET", None, f"whether {PY} answers GET (only POST is read in Python functions)"),
     ({PY: PY_GET}, "POST", False, f"{PY}: it serves only GET (do_GET)"),
+    ({PY: "\n\nVALUE = 1\n"}, "POST", False, f"{PY}: it has neither a handler class with do_POST nor a POST route"),
     ({PY: PY_BROKEN}, "POST", None, f"{PY}: {PY} could not be parsed"),
     ({PY: PY_BROKEN}, "GET", None, f"{PY}: {PY} could not be parsed"),
     ({PY: PY_GET, ROUTE: APP_POST}, "POST", True, ""),  # every file serving the URL is asked
@@ -198,6 +199,11 @@ def test_a_python_function_serving_only_get_fails_tav001_at_do_get(tmp_path: Pat
     [finding] = got.findings
     assert finding.kind == "no-post-handler" and (finding.location.path, finding.location.line) == (PY, 5)
     assert finding.data == {"path": PY, "detail": "it serves only GET (do_GET)"}
+
+
+def test_a_python_function_without_a_handler_fails_tav001_on_line_1(tmp_path: Path) -> None:
+    got = _tav001(tmp_path, {PY: "\n\nVALUE = 1\n"})
+    assert [(f.kind, f.location.line) for f in got.findings] == [("no-post-handler", 1)]
 
 
 def test_a_python_function_that_cannot_be_parsed_is_unknown_for_tav001(tmp_path: Path) -> None:

@@ -94,6 +94,19 @@ def test_env_name_of_python_values(source: str, name: str | None) -> None:
     assert facts().env_name(expr(source), {"V": expr('os.environ["OTHER"]')}) == name
 
 
+def test_env_name_follows_ten_steps_of_names_or_defaults_and_no_more() -> None:
+    chain = "E0 = os.getenv('TAVUS_API_KEY')\n" + "".join(f"E{i} = E{i - 1}\n" for i in range(1, 11))
+    f = facts(chain)
+    assert f.env_name(expr("E9"), {}) == "TAVUS_API_KEY"  # ten names to the read
+    assert f.env_name(expr("E10"), {}) is None
+    assert f.env_name(expr("V or ''"), {"V": expr("os.getenv('K')")}) == "K"
+    nested = "os.getenv('K')"
+    for _ in range(10):
+        nested = f"({nested} or '')"
+    assert f.env_name(expr(nested), {}) == "K"
+    assert f.env_name(expr(f"({nested} or '')"), {}) is None
+
+
 @pytest.mark.parametrize("source, method, url, keywords", [
     ("requests.post(U, headers=H)", "POST", "U", ["headers"]),
     ("httpx.get(url=U)", "GET", "U", ["url"]),
@@ -169,6 +182,13 @@ def _tav002(tmp_path: Path, check: str) -> Any:
     f"if cid and key:\n    pass\nelse:\n    {ANSWER}",
     f"try:\n    if not cid:\n        raise ValueError('missing')\nexcept ValueError:\n    {ANSWER}",
     f"if not cid:\n    if True:\n        {ANSWER}",
+    f"try:\n    if True:\n        if not cid:\n            raise ValueError('missing')\nexcept ValueError:\n    {ANSWER}",
+    f"c = data.get('x') or data.get('conversation_id')\nif not c:\n    {ANSWER}",
+    # how far an alias chain, `.strip()` chain and `not` chain are followed
+    "c0 = data.get('conversation_id')\n" + "".join(f"c{i} = c{i - 1}\n" for i in range(1, 6)) +
+    f"if not c5:\n    {ANSWER}",
+    f"if not data.get('conversation_id'){'.strip()' * 6}:\n    {ANSWER}",
+    f"if {'not ' * 8}cid:\n    pass\nelse:\n    {ANSWER}",
 ])
 def test_a_400_answering_a_missing_id_passes(tmp_path: Path, check: str) -> None:
     got = _tav002(tmp_path, check)

@@ -6,7 +6,6 @@ client rules (a request must go to a path that is served).
 
 from __future__ import annotations
 
-
 from sop_check.context import app_evaluator
 from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
 from sop_check.index import AppIndex

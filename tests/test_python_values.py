@@ -17,7 +17,8 @@ from libcst.metadata import MetadataWrapper
 from helpers import verdicts, write
 from sop_check.evaluate import HOLE
 from sop_check.model import Status
-from sop_check_rules._python import _Facts, _http
+from sop_check_rules._python import _http
+from sop_check_rules._python_facts import PyFacts
 
 MODULE = '''import os
 A = "https://tavusapi.com"
@@ -30,8 +31,8 @@ LOOP = LOOP
 '''
 
 
-def facts(source: str = MODULE) -> _Facts:
-    return _Facts(MetadataWrapper(cst.parse_module(source)))
+def facts(source: str = MODULE) -> PyFacts:
+    return PyFacts(MetadataWrapper(cst.parse_module(source)))
 
 
 def expr(source: str) -> Any:

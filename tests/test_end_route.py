@@ -56,6 +56,21 @@ def _check(root: Path, codes: str, options: Mapping[str, Any]) -> dict[str, Rule
     return {r.rule: r for app in report.apps for r in app.results}
 
 
+@pytest.mark.parametrize("files, expected", [
+    ({"lib/tavus.js": "export const key = process.env.TAVUS_API_KEY;\n"}, "app/api/tavus/end/route.js"),
+    ({"lib/tavus.js": "export const key = process.env.TAVUS_API_KEY;\n", "tsconfig.json": "{}"},
+     "app/api/tavus/end/route.ts"),
+    ({"lib/tavus.mts": "export const key = process.env.TAVUS_API_KEY;\n"}, "app/api/tavus/end/route.ts"),
+    ({"lib/tavus.cts": "export const key = process.env.TAVUS_API_KEY;\n"}, "app/api/tavus/end/route.ts"),
+    ({"lib/tavus.js": "export const key = process.env.TAVUS_API_KEY;\n", "pages/index.jsx": "export default 1;\n"},
+     "pages/api/tavus/end.js"),
+])
+def test_a_missing_route_is_placed_in_the_apps_language(tmp_path: Path, files: dict[str, str], expected: str) -> None:
+    write(tmp_path, {"package.json": PKG, **files})
+    [finding] = verdicts(tmp_path, "TAV001")["TAV001"].findings
+    assert finding.kind == "missing-route" and finding.location.path == expected
+
+
 def test_the_configured_end_route_is_placed_without_its_slashes(tmp_path: Path) -> None:
     write(tmp_path, {"package.json": PKG, **KEY})
     got = _check(tmp_path, "TAV001", {"end-route": "/api/X/"})["TAV001"]

@@ -90,3 +90,38 @@ def test_an_end_request_whose_method_cannot_be_read_is_unknown(tmp_path: Path) -
 def test_a_request_to_another_service_is_not_taken_for_a_wrong_tavus_call(tmp_path: Path) -> None:
     got = _tav002(tmp_path, "fetch('https://api.example.com/log', { method: 'POST' })")
     assert [(f.kind, f.location.line) for f in got.findings] == [("never-calls-end", 1)]  # at the handler
+
+
+@pytest.mark.parametrize("key, says, kind", [
+    ("getKey()", "the x-api-key value (the result of getKey())", "call-result"),
+    ("`k-${conversation_id}`", "the x-api-key value (a value built at run time)", "runtime-value"),
+])
+def test_a_key_value_that_cannot_be_read_is_unknown(tmp_path: Path, key: str, says: str, kind: str) -> None:
+    got = _tav002(tmp_path, f"fetch({URL}, {{ method: 'POST', headers: {{ 'x-api-key': {key} }} }})")
+    assert got.status is Status.UNKNOWN and not got.findings
+    [entry] = got.unresolved
+    assert entry == f"{ROUTE}:4:19: {says}" and entry.kind == kind
+    assert entry.location is not None and entry.location.line == 4
+
+
+def test_a_key_from_another_variable_names_it(tmp_path: Path) -> None:
+    got = _tav002(tmp_path, f"fetch({URL}, {{ method: 'POST', headers: {{ 'x-api-key': process.env.OTHER_KEY }} }})")
+    [finding] = got.findings
+    assert finding.kind == "key-wrong-env" and finding.location.line == 4
+    assert finding.data == {"name": "OTHER_KEY", "header": "x-api-key", "env": "TAVUS_API_KEY"}
+
+
+def test_a_wrong_tavus_request_whose_method_is_unknown_is_named_without_one(tmp_path: Path) -> None:
+    got = _tav002(tmp_path, "fetch('https://tavusapi.com/v2/conversations/' + conversation_id, { method: verb() })")
+    [finding] = got.findings
+    assert finding.kind == "wrong-endpoint"
+    assert finding.data == {"request": "https://tavusapi.com/v2/conversations/{…}",
+                            "endpoint": "https://tavusapi.com/v2/conversations/{id}/end"}
+
+
+def test_a_route_module_with_a_syntax_error_is_no_evidence(tmp_path: Path) -> None:
+    got = _tav002(tmp_path, f"fetch({URL}, {OPTIONS})", before="const broken = (;\n")
+    assert got.status is Status.UNKNOWN and not got.findings
+    [entry] = got.unresolved
+    assert entry == f"{ROUTE} has a syntax error; code there is not evidence" and entry.kind == "syntax-error"
+    assert entry.location is not None and (entry.location.path, entry.location.line) == (ROUTE, 2)  # the handler

@@ -218,6 +218,12 @@ def test_a_400_answering_a_missing_id_passes(tmp_path: Path, check: str) -> None
     f"try:\n    data = request.get_json()\nexcept ValueError:\n    {ANSWER}",  # a body that is not JSON
     f"try:\n    if not cid:\n        pass\nexcept ValueError:\n    {ANSWER}",
     f"try:\n    if not key:\n        raise ValueError('no key')\nexcept ValueError:\n    {ANSWER}",
+    f"if not logger.info('conversation_id'):\n    {ANSWER}",  # a call that only names the field
+    f"if cid == other:\n    {ANSWER}",
+    "c0 = data.get('conversation_id')\n" + "".join(f"c{i} = c{i - 1}\n" for i in range(1, 7)) +
+    f"if not c6:\n    {ANSWER}",
+    f"if not data.get('conversation_id'){'.strip()' * 7}:\n    {ANSWER}",
+    f"if {'not ' * 9}cid:\n    {ANSWER}",
     "if not cid:\n    return jsonify(error='Missing ID'), 401",
     "if not cid:\n    return jsonify(error='Missing ID', code='400')",
 ])

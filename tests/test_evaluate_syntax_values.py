@@ -1,0 +1,86 @@
+"""Small pieces of the evaluator (`sop_check/evaluate/syntax.py`, `values.py`) pinned one by one:
+what a `return` returns, whose `this` a class field sees, which calls run with a function, when two
+function values are the same, and how values show in debugging output (found by mutation testing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sop_check.evaluate import Func, Unknown, UnknownKind, describe
+from sop_check.evaluate.syntax import calls_within, returned_expression, this_owner
+from sop_check.evaluate.values import Null, Scope, Str, Thunk, budget_exceeded
+from sop_check.jsmodule import Module, descendants
+
+from helpers import index_for, write
+
+
+def _module(tmp_path: Path, source: str) -> Module:
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', "app/page.tsx": source})
+    mod = index_for(tmp_path).module("app/page.tsx")
+    assert mod is not None
+    return mod
+
+
+def test_a_return_returns_its_expression_not_a_comment_and_a_bare_return_nothing(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f(a) {\n  if (a) return;\n  return /* why */ a + 1;\n}\n")
+    bare, commented = sorted(descendants(mod.root, {"return_statement"}), key=lambda n: n.start_byte)
+    assert returned_expression(bare) is None
+    expr = returned_expression(commented)
+    assert expr is not None and mod.text(expr) == "a + 1"
+
+
+def test_this_in_a_class_field_belongs_to_the_class(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "class Client {\n  key = this.read();\n}\n")
+    this = next(descendants(mod.root, {"this"}))
+    owner = this_owner(this, mod)
+    assert owner is not None and owner.type == "class_declaration" and mod.text(owner).startswith("class Client")
+
+
+def test_calls_within_a_function_are_those_that_run_with_it(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f() {\n  a();\n  setTimeout(() => b());\n  const later = () => c();\n}\n")
+    fn = next(descendants(mod.root, {"function_declaration"}))
+    assert [mod.text(c) for c in calls_within(fn, mod)] == ["a()", "setTimeout(() => b())", "b()"]
+
+
+def test_function_values_are_equal_only_with_the_same_node_module_scope_and_this(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f() {}\nfunction g() {}\n")
+    other = _module(tmp_path / "other", "function f() {}\nfunction g() {}\n")
+    f, g = sorted(descendants(mod.root, {"function_declaration"}), key=lambda n: n.start_byte)
+    scope = Scope(f, mod.path, {}, None)
+    this = Str("client")
+    base = Func(f, mod, scope, this)
+    assert base == Func(f, mod, scope, this)
+    assert base != Func(g, mod, scope, this)  # another function
+    assert base != Func(f, other, scope, this)  # the same place in another module object
+    assert base != Func(f, mod, None, this)  # another call's bindings
+    assert base != Func(f, mod, scope, Str("client"))  # another receiver, even an equal one
+    assert base != "f"
+
+
+def test_function_scope_and_thunk_reprs_name_the_place(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "\nfunction f(a) {}\n")
+    f = next(descendants(mod.root, {"function_declaration"}))
+    assert repr(Func(f, mod, None)) == "Func(app/page.tsx:2)"
+    assert repr(Scope(f, mod.path, {"b": Thunk(None, mod, None, value=Null()), "a": Thunk(f, mod, None)}, None)) \
+        == f"Scope({f.id}, ['a', 'b'])"
+    assert repr(Thunk(f, mod, None)) == "Thunk('function_declaration')"
+    assert repr(Thunk(None, mod, None, value=Null())) == "Thunk(Null())"
+
+
+def test_unknowns_are_falsy_and_the_budget_unknown_says_so() -> None:
+    assert not Unknown(UnknownKind.CALL_RESULT, "x")
+    budget = budget_exceeded()
+    assert budget == Unknown(UnknownKind.BUDGET, "analysis budget exceeded")
+    assert describe(budget) == "analysis budget exceeded"
+
+
+def test_a_scope_looks_a_name_up_in_the_innermost_call_of_the_function(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function outer(a) { function inner(a) {} }\n")
+    outer, inner = sorted(descendants(mod.root, {"function_declaration"}), key=lambda n: n.start_byte)
+    first, second = Thunk(None, mod, None, value=Str("1")), Thunk(None, mod, None, value=Str("2"))
+    outer_call = Scope(outer, mod.path, {"a": first}, None)
+    inner_call = Scope(inner, mod.path, {"a": second}, outer_call)
+    assert inner_call.lookup(outer.id, "a") is first
+    assert inner_call.lookup(inner.id, "a") is second
+    assert inner_call.lookup(inner.id, "b") is None
+    assert outer_call.lookup(inner.id, "a") is None  # not a call of `inner`

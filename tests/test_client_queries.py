@@ -129,3 +129,12 @@ def test_route_served_says_whether_a_route_file_answers_at_the_path(tmp_path: Pa
     index = _index(tmp_path, {"app/api/tavus/end/route.ts": "export async function POST() {}\n"})
     assert route_served(index, "/api/tavus/end") is True
     assert route_served(index, "/api/tavus/start") is False
+
+
+def test_effect_cleanups_skip_an_effect_the_parser_could_not_read(tmp_path: Path) -> None:
+    source = ("import { useEffect } from 'react';\n"
+              "export function A() {\n"
+              "  useEffect(() => { return () => stop(; }, []);\n"
+              "  useEffect(() => () => stop(), []);\n"
+              "  return null;\n}\n")
+    assert _cleanup_lines(tmp_path, source) == [4]

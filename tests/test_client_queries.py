@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
 from sop_check.index import AppIndex
-from sop_check_rules._client import click_handlers, client_anchor, effect_cleanups, keepalive, route_served
+from sop_check_rules._client import (click_handlers, client_anchor, effect_cleanups, judge_end_requests, keepalive,
+                                     route_served)
 
 from helpers import index_for, write
 
@@ -138,3 +139,25 @@ def test_effect_cleanups_skip_an_effect_the_parser_could_not_read(tmp_path: Path
               "  useEffect(() => () => stop(), []);\n"
               "  return null;\n}\n")
     assert _cleanup_lines(tmp_path, source) == [4]
+
+
+def test_judge_end_requests_reads_past_an_unknown_method_and_earlier_refusals(tmp_path: Path) -> None:
+    index = _index(tmp_path, {
+        "app/api/tavus/end/route.ts": "export async function POST() {}\n",
+        "lib/end.ts": "export function end() {\n"
+                      "  fetch('/api/tavus/end', { method: pickMethod() });\n"  # method unknown
+                      "  fetch('/api/tavus/end');\n"  # a GET: the route answers only POST
+                      "  fetch('/api/tavus/end', { method: 'PUT' });\n"  # refused too
+                      "  fetch('/api/tavus/end', { method: 'POST' });\n}\n",
+    })
+    ev = Evaluator(index)
+    func = ev.module_export("lib/end.ts", "end")
+    assert isinstance(func, Func)
+    requests = sorted(ev.reach(func).requests, key=lambda r: r.location.line)
+    assert [r.location.line for r in requests] == [2, 3, 4, 5]
+    out = judge_end_requests(index, "/api/tavus/end", requests)
+    assert out.good is requests[3] and out.served is requests[3]
+    assert (out.kind, out.request) == ("method-not-served", requests[1])
+    assert out.data["method"] == "GET" and out.data["route"] == "/api/tavus/end"
+    (unknown,) = out.unresolved
+    assert unknown.startswith(f"{requests[0].location}: the method of the request to /api/tavus/end (")

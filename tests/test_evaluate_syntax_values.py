@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from sop_check.evaluate import Func, Unknown, UnknownKind, describe
-from sop_check.evaluate.syntax import calls_within, returned_expression, this_owner
-from sop_check.evaluate.values import Null, Scope, Str, Thunk, budget_exceeded
+from sop_check.evaluate.syntax import calls_within, returned_expression, returns, this_owner
+from sop_check.evaluate.values import (HOLE, MAX_TEXT, Bool, Null, Num, Scope, Str, Thunk, as_text, budget_exceeded,
+                                       text_value)
 from sop_check.jsmodule import Module, descendants
 
 from helpers import index_for, write
@@ -84,3 +85,23 @@ def test_a_scope_looks_a_name_up_in_the_innermost_call_of_the_function(tmp_path:
     assert inner_call.lookup(inner.id, "a") is second
     assert inner_call.lookup(inner.id, "b") is None
     assert outer_call.lookup(inner.id, "a") is None  # not a call of `inner`
+
+
+def test_returns_are_the_function_s_own_at_any_block_depth(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f(x) {\n  function g() { return 1; }\n  class C { m() { return 2; } }\n"
+                            "  if (x) { return 3; }\n  return 4;\n}\n")
+    fn = next(descendants(mod.root, {"function_declaration"}))
+    body = fn.child_by_field_name("body")
+    assert sorted(mod.text(r) for r in returns(body)) == ["return 3;", "return 4;"]
+
+
+def test_a_value_inside_a_string_is_its_text_or_a_hole() -> None:
+    assert [as_text(Num(3.0)), as_text(Num(1.5)), as_text(Num(float("inf")))] == ["3", "1.5", "inf"]
+    assert [as_text(Bool(True)), as_text(Bool(False)), as_text(Str("a"))] == ["true", "false", "a"]
+    assert as_text(Null()) == HOLE
+
+
+def test_a_string_up_to_max_text_is_kept_and_a_longer_one_is_too_large() -> None:
+    assert text_value("x" * MAX_TEXT) == Str("x" * MAX_TEXT)
+    too_long = text_value("x" * (MAX_TEXT + 1))
+    assert isinstance(too_long, Unknown) and too_long.kind is UnknownKind.TOO_LARGE

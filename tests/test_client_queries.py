@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sop_check.evaluate import Evaluator, Func, Unknown, UnknownKind
+from sop_check.evaluate import Evaluator, Func, Request, Unknown, UnknownKind
 from sop_check.index import AppIndex
-from sop_check_rules._client import (click_handlers, client_anchor, effect_cleanups, judge_end_requests, keepalive,
+from sop_check_rules._client import (EndReach, base_path, click_handlers, client_anchor, effect_cleanups, end_reach,
+                                     judge_end_requests, keepalive,
                                      route_served)
 
 from helpers import index_for, write
@@ -161,3 +162,36 @@ def test_judge_end_requests_reads_past_an_unknown_method_and_earlier_refusals(tm
     assert out.data["method"] == "GET" and out.data["route"] == "/api/tavus/end"
     (unknown,) = out.unresolved
     assert unknown.startswith(f"{requests[0].location}: the method of the request to /api/tavus/end (")
+
+
+def _end_reach(tmp_path: Path, body: str, base: str | None = "") -> tuple[EndReach, list[Request]]:
+    index = _index(tmp_path, {"lib/end.ts": f"export function end() {{\n  {body};\n}}\n"})
+    ev = Evaluator(index)
+    func = ev.module_export("lib/end.ts", "end")
+    assert isinstance(func, Func)
+    requests = ev.reach(func).requests
+    return (end_reach(ev, func, "/api/tavus/end") if base == "" else end_reach(ev, func, "/api/tavus/end", base)), \
+        requests
+
+
+def test_end_reach_without_a_base_path_matches_the_bare_route(tmp_path: Path) -> None:
+    reach, requests = _end_reach(tmp_path, "fetch('/api/tavus/end', { method: 'POST' })")
+    assert reach.end_requests == requests and reach.other_requests == [] and reach.unresolved == []
+
+
+def test_an_undecided_url_is_unresolved_at_the_request_with_the_url_s_kind(tmp_path: Path) -> None:
+    reach, (request,) = _end_reach(tmp_path / "called", "fetch(endUrl(), { method: 'POST' })", base=None)
+    (entry,) = reach.unresolved
+    assert (entry.kind, entry.location) == ("call-result", request.location)
+    assert entry.startswith(f"{request.location}: request URL (") and "basePath" not in entry
+    reach, (request,) = _end_reach(tmp_path / "base", "fetch('/api/tavus/end', { method: 'POST' })", base=None)
+    (entry,) = reach.unresolved
+    assert (entry.kind, entry.location) == ("runtime-value", request.location)
+    assert entry == (f"{request.location}: request URL (URL /api/tavus/end, and next.config's basePath (which prefixes "
+                     "the route) is not a literal)")
+
+
+def test_base_path_drops_a_trailing_slash_only(tmp_path: Path) -> None:
+    for i, (written, read) in enumerate([("/v2/", "/v2"), ("/SANDBOX/", "/SANDBOX"), ("/docs", "/docs")]):
+        index = _index(tmp_path / str(i), {"next.config.js": f"module.exports = {{ basePath: '{written}' }};\n"})
+        assert base_path(index) == read

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sop_check.evaluate import Func, Unknown, UnknownKind, describe
-from sop_check.evaluate.syntax import calls_within, returned_expression, returns, this_owner
+from sop_check.evaluate import EnvRef, Evaluator, Func, Unknown, UnknownKind, describe
+from sop_check.evaluate.syntax import (CallIndex, ancestors, call_args, calls_within, returned_expression, returns,
+                                       this_owner)
 from sop_check.evaluate.values import (HOLE, MAX_TEXT, Bool, Null, Num, Scope, Str, Thunk, as_text, budget_exceeded,
                                        text_value)
 from sop_check.jsmodule import Module, descendants
@@ -105,3 +106,46 @@ def test_a_string_up_to_max_text_is_kept_and_a_longer_one_is_too_large() -> None
     assert text_value("x" * MAX_TEXT) == Str("x" * MAX_TEXT)
     too_long = text_value("x" * (MAX_TEXT + 1))
     assert isinstance(too_long, Unknown) and too_long.kind is UnknownKind.TOO_LARGE
+
+
+def test_the_environment_is_read_in_every_spelling_of_process_env(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": "{}", "app/page.js": "import '../lib/x';\n",
+                     "lib/x.ts": "import process from 'node:process';\n"
+                                 "export const a = process.env.A;\n"  # not the global: only the text says env
+                                 "export const b = import . meta . env.B;\n"
+                                 "export const c = globalThis.process.env['C'];\n"
+                                 "export const d = import.meta.env.D;\n"})
+    ev = Evaluator(index_for(tmp_path))
+    assert [ev.module_export("lib/x.ts", n) for n in "abcd"] == [EnvRef("A"), EnvRef("B"), EnvRef("C"), EnvRef("D")]
+
+
+def test_call_args_leave_comments_out(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "f(/* first */ a, b);\n")
+    call = next(descendants(mod.root, {"call_expression"}))
+    assert [mod.text(a) for a in call_args(call)] == ["a", "b"]
+
+
+def test_ancestors_of_a_node_not_under_top_are_none(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f() { a(); }\nfunction g() { b(); }\n")
+    f, g = sorted(descendants(mod.root, {"function_declaration"}), key=lambda n: n.start_byte)
+    b = next(descendants(g, {"call_expression"}))
+    assert ancestors(b, f) == []
+    assert [n.type for n in ancestors(b, g)] == ["function_declaration", "statement_block", "expression_statement"]
+
+
+def test_a_returned_function_does_not_run_but_an_iife_does(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "const f = () => () => c();\nconst g = () => { (() => d())(); };\n")
+    f, g = sorted((n for n in descendants(mod.root, {"arrow_function"}) if n.parent.type == "variable_declarator"),
+                  key=lambda n: n.start_byte)
+    assert calls_within(f, mod) == []
+    assert [mod.text(c) for c in calls_within(g, mod)] == ["(() => d())()", "d()"]
+
+
+def test_a_call_index_rereads_a_module_of_the_same_path_with_other_calls(tmp_path: Path) -> None:
+    index = CallIndex()
+    one = _module(tmp_path / "one", "function f() { a(); }\n")
+    two = _module(tmp_path / "two", "x();\ny();\nfunction f() { a(); b(); }\n")
+    assert one.path == two.path
+    f1, f2 = (next(descendants(m.root, {"function_declaration"})) for m in (one, two))
+    assert [one.text(c) for c in index.calls_within(f1, one)] == ["a()"]
+    assert [two.text(c) for c in index.calls_within(f2, two)] == ["a()", "b()"]

@@ -149,3 +149,29 @@ def test_a_call_index_rereads_a_module_of_the_same_path_with_other_calls(tmp_pat
     f1, f2 = (next(descendants(m.root, {"function_declaration"})) for m in (one, two))
     assert [one.text(c) for c in index.calls_within(f1, one)] == ["a()"]
     assert [two.text(c) for c in index.calls_within(f2, two)] == ["a()", "b()"]
+
+
+def test_a_destructured_parameter_binds_the_argument_s_property(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": "{}", "app/page.js": "import '../lib/x';\n",
+                     "lib/x.ts": "function send({ url, opts }) { fetch(url, opts); }\n"
+                                 "export function end() { send({ url: '/api/tavus/end', opts: { method: 'POST' } }); }\n"})
+    ev = Evaluator(index_for(tmp_path))
+    end = ev.module_export("lib/x.ts", "end")
+    assert isinstance(end, Func)
+    (request,) = ev.reach(end).requests
+    assert (request.url, request.method) == (Str("/api/tavus/end"), "POST")
+
+
+def test_a_scope_derives_from_its_callers_and_from_where_its_arguments_came(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f() {}\n")
+    fn = next(descendants(mod.root, {"function_declaration"}))
+    target = Scope(fn, mod.path, {}, None)
+    caller = Scope(fn, mod.path, {}, target)
+    looping = Scope(fn, mod.path, {}, None)
+    looping.bindings["self"] = Thunk(None, mod, looping)  # an argument that came from its own frame
+    # Reached twice through arguments (the second visit is skipped, the walk goes on), then the caller.
+    call = Scope(fn, mod.path, {"a": Thunk(None, mod, looping), "b": Thunk(None, mod, looping)}, caller)
+    assert call.derives_from(call) and call.derives_from(caller) and call.derives_from(target)
+    assert call.derives_from(looping)
+    assert not target.derives_from(call)
+    assert not looping.derives_from(target)

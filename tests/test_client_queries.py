@@ -10,7 +10,7 @@ from pathlib import Path
 from sop_check.evaluate import Evaluator, Func, Request, Unknown, UnknownKind
 from sop_check.index import AppIndex
 from sop_check_rules._client import (EndReach, base_path, click_handlers, client_anchor, effect_cleanups, end_reach,
-                                     judge_end_requests, keepalive,
+                                     describe_request, judge_end_requests, keepalive,
                                      route_served)
 
 from helpers import index_for, write
@@ -195,3 +195,24 @@ def test_base_path_drops_a_trailing_slash_only(tmp_path: Path) -> None:
     for i, (written, read) in enumerate([("/v2/", "/v2"), ("/SANDBOX/", "/SANDBOX"), ("/docs", "/docs")]):
         index = _index(tmp_path / str(i), {"next.config.js": f"module.exports = {{ basePath: '{written}' }};\n"})
         assert base_path(index) == read
+
+
+def test_a_request_is_described_by_its_kind_and_path(tmp_path: Path) -> None:
+    index = _index(tmp_path, {"lib/end.ts": "import axios from 'axios';\nexport function end() {\n"
+                                            "  axios.post('/api/tavus/end?now=1');\n"
+                                            "  navigator.sendBeacon('/api/tavus/end');\n"
+                                            "  fetch(endUrl());\n}\n"})
+    ev = Evaluator(index)
+    func = ev.module_export("lib/end.ts", "end")
+    assert isinstance(func, Func)
+    requests = sorted(ev.reach(func).requests, key=lambda r: r.location.line)
+    assert [describe_request(r) for r in requests] == [
+        f"request to /api/tavus/end at {requests[0].location}",
+        f"sendBeacon to /api/tavus/end at {requests[1].location}",
+        f"fetch to ? at {requests[2].location}",
+    ]
+
+
+def test_keepalive_set_from_a_non_boolean_is_a_run_time_value(tmp_path: Path) -> None:
+    assert _keepalive(tmp_path, "fetch('/api/tavus/end', { keepalive: 'yes' })") == \
+        Unknown(UnknownKind.RUNTIME_VALUE, "keepalive is set from a value that is not a boolean literal")

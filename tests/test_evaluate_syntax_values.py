@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sop_check.evaluate import EnvRef, Evaluator, Func, Unknown, UnknownKind, describe
+from sop_check.evaluate import EnvRef, Evaluator, External, Func, Obj, Unknown, UnknownKind, describe
 from sop_check.evaluate.syntax import (CallIndex, ancestors, call_args, calls_within, returned_expression, returns,
                                        this_owner)
 from sop_check.evaluate.values import (HOLE, MAX_TEXT, Bool, Null, Num, Scope, Str, Thunk, as_text, budget_exceeded,
@@ -175,3 +175,45 @@ def test_a_scope_derives_from_its_callers_and_from_where_its_arguments_came(tmp_
     assert call.derives_from(looping)
     assert not target.derives_from(call)
     assert not looping.derives_from(target)
+
+
+def test_constructors_the_evaluator_models(tmp_path: Path) -> None:
+    """`new Headers/Map(x)` is `x`; `new URL(path, base)` joins a path to the base's origin; `new
+    Request(url, init)` is an object of its URL and options; other classes are unmodelled."""
+    exports = {
+        "h": "new Headers({ 'x-api-key': 'k' })", "m": "new Map([['a', 1]])", "empty": "new Headers()",
+        "u1": "new URL('/v2/conversations', 'https://tavusapi.com/ignored/path')",
+        "u2": "new URL('/end', 'https://h.example/')", "u3": "new URL('/end', 'prefix/')",
+        "u4": "new URL('/end', base)", "u5": "new URL('/end', '')",
+        "u6": "new URL('https://a.example/x', 'https://b.example')", "u7": "new URL('/x')",
+        "u8": "new URL('rel', 'https://b.example')", "foo": "new Foo(1)",
+        "r1": "new Request('/api/tavus/end', { method: 'POST', keepalive: true })",
+        "r2": "new Request(r1, { method: 'PUT' })", "r3": "new Request('/a', init)", "r4": "new Request('/a', null)",
+        "r5": "new Request('/a')", "r6": "new Request('/a', { ...more })", "r7": "new Request(other, {})",
+    }
+    write(tmp_path, {"package.json": "{}", "app/page.js": "import '../lib/x';\n",
+                     "lib/x.ts": "".join(f"export const {name} = {expr};\n" for name, expr in exports.items())})
+    ev = Evaluator(index_for(tmp_path))
+    value = {name: ev.module_export("lib/x.ts", name) for name in exports}
+    h = value["h"]
+    assert isinstance(h, Obj) and ev.get_prop(h, "x-api-key") == Str("k")
+    assert value["m"] == Unknown(UnknownKind.UNMODELLED, "an array")  # the initialiser's value
+    assert value["empty"] == Unknown(UnknownKind.UNMODELLED, "a new Headers")
+    assert value["foo"] == Unknown(UnknownKind.UNMODELLED, "a new Foo")
+    assert [value[f"u{i}"] for i in range(1, 9)] == [
+        Str("https://tavusapi.com/v2/conversations"), Str("https://h.example/end"), Str("prefix/end"),
+        Str(f"{HOLE}/end"), Str(f"{HOLE}/end"), Str("https://a.example/x"), Str("/x"), Str("rel")]
+
+    def request(name: str) -> tuple[dict[str, object], bool, str]:
+        obj = value[name]
+        assert isinstance(obj, Obj)
+        return {k: ev.get_prop(obj, k) for k in obj.props}, obj.open, obj.cls
+
+    assert request("r1") == ({"url": Str("/api/tavus/end"), "method": Str("POST"), "keepalive": Bool(True)},
+                             False, "request")
+    assert request("r2") == ({"url": Str("/api/tavus/end"), "method": Str("PUT"), "keepalive": Bool(True)},
+                             False, "request")
+    assert [request(n)[1] for n in ("r3", "r4", "r5", "r6")] == [True, False, False, True]
+    assert request("r5") == ({"url": Str("/a")}, False, "request")
+    r7 = request("r7")
+    assert r7 == ({"url": External("other")}, False, "request")  # not a Request object: it is the URL

@@ -217,3 +217,24 @@ def test_constructors_the_evaluator_models(tmp_path: Path) -> None:
     assert request("r5") == ({"url": Str("/a")}, False, "request")
     r7 = request("r7")
     assert r7 == ({"url": External("other")}, False, "request")  # not a Request object: it is the URL
+
+
+def test_library_calls_the_evaluator_models(tmp_path: Path) -> None:
+    """React hooks that hand back their argument or factory's result, string helpers, and the
+    default (the call's result is unknown) when a model has nothing to go on."""
+    exports = {"a": "useMemo(() => '/api/tavus/end', [])", "b": "useMemo('/x')", "c": "useMemo()",
+               "d": "useCallback('/cb', [])", "e": "useCallback()", "f": "String('s')", "g": "String(n)",
+               "h": "encodeURIComponent('id')", "i": "JSON.stringify({ a: 1 })", "j": "useRef('/r').current",
+               "k": "useRef()", "l": "String()"}
+    write(tmp_path, {"package.json": "{}", "app/page.js": "import '../lib/x';\n",
+                     "lib/x.ts": "import { useMemo, useCallback, useRef } from 'react';\n"
+                                 + "".join(f"export const {name} = {expr};\n" for name, expr in exports.items())})
+    ev = Evaluator(index_for(tmp_path))
+    value = {name: ev.module_export("lib/x.ts", name) for name in exports}
+    assert [value[n] for n in "abdfghij"] == [Str("/api/tavus/end"), Str("/x"), Str("/cb"), Str("s"), Str(HOLE),
+                                              Str("id"), Str(HOLE), Str("/r")]
+    assert [value[n] for n in "cekl"] == [
+        Unknown(UnknownKind.CALL_RESULT, "the result of react useMemo()"),
+        Unknown(UnknownKind.CALL_RESULT, "the result of react useCallback()"),
+        Unknown(UnknownKind.CALL_RESULT, "the result of react useRef()"),
+        Unknown(UnknownKind.CALL_RESULT, "the result of String()")]

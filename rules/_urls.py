@@ -84,7 +84,14 @@ def calls_route(value: object, route: str, base_path: str | None = "") -> bool |
         return None
     path = path_of(value.text).rstrip("/")
     if base_path is None:
-        return None if path.endswith(route.rstrip("/")) else False
+        if path.endswith(route.rstrip("/")):
+            return None
+        # Any prefix could be the basePath; a hole whose known tail is a tail of the route (or a
+        # path that is all hole) could still be it, as with a known basePath below.
+        tail = hole_parts(path)[-1] if has_hole(path) else ""
+        if has_hole(path) and ((tail and route.rstrip("/").endswith(tail)) or not without_holes(path)):
+            return None
+        return False
     # With a basePath, Next.js serves the route under it and fetch does not add it for you.
     wanted = {(base_path + route).rstrip("/")}
     if path in wanted:

@@ -136,6 +136,12 @@ ROUTE = "/api/tavus/end"
     ("/app/api/tavus/end", None, None),  # a basePath that could not be read: maybe
     ("/api/tavus/end", None, None),
     ("/api/tavus/start", None, False),
+    (HOLE, None, None),  # nothing known, basePath unknown: still undecided (it was filed as another path)
+    (f"{HOLE}/tavus/end", None, False),  # an unknown start is an origin: the path /tavus/end is no basePath + route
+    (f"/{HOLE}/tavus/end", None, None),  # `/${x}/tavus/end`: x may be `base/api`
+    (f"/{HOLE}/end", None, None),
+    (f"/{HOLE}/api/tavus/start", None, False),  # a known other end
+    (f"/{HOLE}", None, False),  # as with a known basePath: the known rest is no route's tail
     (f"{HOLE}/api/tavus/end", "", True),  # an unknown start is an origin: `${origin}/api/tavus/end`
     (f"{HOLE}/tavus/end", "", False),
     (f"/{HOLE}/tavus/end", "", None),  # `/${base}/tavus/end`: base may be `api`

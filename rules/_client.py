@@ -12,7 +12,8 @@ from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown, UnknownKind, Value,
                                 call_args, describe, returns)
-from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
+from sop_check.index import AppIndex
+from sop_check.jsmodule import FUNCTION_TYPES, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
 from sop_check.nextconfig import read_next_config
 from sop_check.records import record

@@ -13,7 +13,8 @@ from typing import Any
 
 from sop_check.evaluate import Bool, Evaluator, Func, Obj, Str, shown
 from sop_check.evaluate.modules import origin_name
-from sop_check.index import FUNCTION_TYPES, AppIndex, Module, jsx_attributes, jsx_tag
+from sop_check.index import AppIndex
+from sop_check.jsmodule import FUNCTION_TYPES, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
 from sop_check.records import record
 

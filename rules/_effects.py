@@ -13,7 +13,7 @@ from typing import Any
 from sop_check.evaluate import Evaluator, Func, Null, Obj, Str, VarBinding, call_args, returns
 from sop_check.evaluate.modules import origin_name
 from sop_check.evaluate.scopes import destructured_prop
-from sop_check.index import FUNCTION_TYPES, Module
+from sop_check.jsmodule import FUNCTION_TYPES, Module
 
 EFFECT_HOOKS = ("useEffect", "useLayoutEffect", "useInsertionEffect", "useIsomorphicLayoutEffect", "useMount")
 

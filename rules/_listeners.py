@@ -13,7 +13,8 @@ from typing import Any
 from sop_check.evaluate import Evaluator, Func, Null, Scope, Str, Thunk, call_args
 from sop_check.evaluate.callers import callable_around, callers
 from sop_check.evaluate.jsx import component_name
-from sop_check.index import AppIndex, Module
+from sop_check.index import AppIndex
+from sop_check.jsmodule import Module
 from sop_check.model import Location
 from sop_check.records import record
 

@@ -28,7 +28,7 @@ from dataclasses import field
 from typing import Any, Iterator
 
 from sop_check.evaluate import Evaluator, Func, VarBinding, call_args
-from sop_check.index import FUNCTION_TYPES, Module, descendants
+from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants
 from sop_check.records import record
 
 from sop_check_rules._id_expr import IdReader, call_name, string_of, unwrap

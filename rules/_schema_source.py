@@ -43,7 +43,7 @@ def _declaration(ev: Evaluator, node: Any, mod: Module, depth: int) -> tuple[Mod
             return None
         ns = ev.find_decl(mod.text(obj), obj, mod)
         if isinstance(ns, ImportedBinding) and ns.binding.name == "*":
-            return _exported(ev, mod, ns.binding.source, mod.text(prop), depth)
+            return ev.index.imported_declaration(mod.path, ns.binding.source, mod.text(prop), depth)
         return None
     if node.type != "identifier":
         return None
@@ -51,28 +51,5 @@ def _declaration(ev: Evaluator, node: Any, mod: Module, depth: int) -> tuple[Mod
     if isinstance(decl, VarBinding):
         return mod, decl.node
     if isinstance(decl, ImportedBinding):
-        return _exported(ev, mod, decl.binding.source, decl.binding.name, depth)
-    return None
-
-
-def _exported(ev: Evaluator, mod: Module, source: str, name: str, depth: int) -> tuple[Module, Any] | None:
-    index = ev.index
-    target = index.resolve_import(mod.path, source)
-    other = index.module(target) if target is not None and depth < 5 else None
-    if other is None:
-        return None
-    entry = other.exports.get(name)
-    if entry is not None and entry.source is not None:
-        return _exported(ev, other, entry.source, entry.imported or name, depth + 1)
-    local = entry.local if entry is not None else (name if name in other.decls else None)
-    if local is not None and local in other.decls:
-        return other, other.decls[local]
-    if local is not None and local in other.imports:
-        binding = other.imports[local]
-        return _exported(ev, other, binding.source, binding.name, depth + 1)
-    if entry is None:
-        for star in other.star_exports:
-            found = _exported(ev, other, star, name, depth + 1)
-            if found is not None:
-                return found
+        return ev.index.imported_declaration(mod.path, decl.binding.source, decl.binding.name, depth)
     return None

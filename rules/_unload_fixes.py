@@ -16,7 +16,7 @@ from sop_check.evaluate import FunctionBinding, VarBinding, call_args, returns
 from sop_check.fixes import Edit
 from sop_check.fixing.edits import CodeFile, ancestors, unique_name
 from sop_check.fixing.recipe import Draft
-from sop_check.index import FUNCTION_TYPES, Module
+from sop_check.jsmodule import FUNCTION_TYPES, Module
 from sop_check.model import Finding
 
 from sop_check_rules._client import Listener

@@ -16,14 +16,7 @@ from sop_check.records import record
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-# Module and the syntax helpers moved to sop_check.jsmodule. The `X as X` re-exports are only for
-# rules/_client.py and rules/_missing_id.py, which are being split elsewhere (issue 13): drop them
-# once those import from sop_check.jsmodule.
-from sop_check.jsmodule import FUNCTION_TYPES as FUNCTION_TYPES
-from sop_check.jsmodule import Module as Module
-from sop_check.jsmodule import descendants as descendants
-from sop_check.jsmodule import jsx_attributes as jsx_attributes
-from sop_check.jsmodule import jsx_tag as jsx_tag
+from sop_check.jsmodule import Module, jsx_tag
 from sop_check.model import Diagnostic, Location
 from sop_check.parse.typescript import CODE_EXTENSIONS
 from sop_check.source import FileSource
@@ -189,6 +182,32 @@ class AppIndex:
 
     def is_local_specifier(self, specifier: str) -> bool:
         return bool(self.resolver.is_local(specifier))
+
+    def imported_declaration(self, from_path: str, source: str, name: str,
+                             depth: int = 0) -> tuple[Module, Any] | None:
+        """The module and declaration node behind `import { name } from source` in `from_path`,
+        followed through re-exports, imported-then-exported names and `export *` (None: a package,
+        not found, or a chain longer than five modules). Rules that read a declaration's text (a
+        schema's shape) ask this; the evaluator's `module_export` answers the value instead."""
+        target = self.resolve_import(from_path, source)
+        other = self.module(target) if target is not None and depth < 5 else None
+        if other is None:
+            return None
+        entry = other.exports.get(name)
+        if entry is not None and entry.source is not None:
+            return self.imported_declaration(other.path, entry.source, entry.imported or name, depth + 1)
+        local = entry.local if entry is not None else (name if name in other.decls else None)
+        if local is not None and local in other.decls:
+            return other, other.decls[local]
+        if local is not None and local in other.imports:
+            binding = other.imports[local]
+            return self.imported_declaration(other.path, binding.source, binding.name, depth + 1)
+        if entry is None:
+            for star in other.star_exports:
+                found = self.imported_declaration(other.path, star, name, depth + 1)
+                if found is not None:
+                    return found
+        return None
 
     # -- evidence -----------------------------------------------------------
     def entries(self) -> list[str]:

@@ -12,7 +12,8 @@ from typing import Any, Iterator
 
 from sop_check.fixes import Edit
 from sop_check.fixing.style import Style, indented, restyle, style_of
-from sop_check.index import AppIndex, Module
+from sop_check.index import AppIndex
+from sop_check.jsmodule import Module
 
 OBJECT_MEMBERS = frozenset({"pair", "shorthand_property_identifier", "spread_element", "method_definition"})
 

@@ -26,7 +26,7 @@ mentioning Tavus are the only ones read for the Tavus signals.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from sop_check.records import record
 
@@ -90,35 +90,38 @@ def tavus_usage(index: AppIndex, package: Mapping[str, Any], known: set[str] | N
     `known` is the set of files that mention Tavus when git already answered (paths relative
     to the scanned folder; `prefix` is the app's folder there); `end_route` the pack's end route.
     """
+    low = _Lowered(index)
     deps = _dependencies(package)
     tavus_deps = [d for d in deps if TAVUS_NEEDLE in d.lower()]
     env_keys = [e.key.upper() for env in index.env_files() for e in env.entries]
     code = [f for f in index.files if f.endswith(CODE_SUFFIXES)]
     candidates = [f for f in code if (prefix + f) in known] if known is not None else \
         [f for f in code if _has_needle(index, f)]
-    talking = [f for f in candidates if talks_to_tavus(index.read_bytes(f) or b"")]
+    talking = [f for f in candidates if talks_to_tavus(low(f))]
     talking += [f for f in code if "/api/tavus/" in "/" + f and f not in talking]
     tavus = bool(tavus_deps or any("TAVUS" in k for k in env_keys) or talking)
     if not tavus:
         return TavusUsage(False, False, "no Tavus API, TAVUS_* variable or Tavus package found")
-    calling = [f for f in talking if b"tavusapi" in (index.read_bytes(f) or b"").lower()]
+    calling = [f for f in talking if b"tavusapi" in low(f)]
     if not calling:
         # A skip needs positive evidence: a request to Tavus's API that is not a conversation.
         return TavusUsage(True, True, "no request to the Tavus API host in code: taken as a CVI app")
     if any(p in d.lower() for d in deps for p in _CVI_PACKAGES) or any("TAVUS_PERSONA" in k for k in env_keys):
         return TavusUsage(True, True, "a Daily or Tavus package, or a Tavus persona variable")
     named = [f for f in code if TAVUS_NEEDLE in f.lower() and f not in candidates]
-    if any(mentions_conversation(index.read_bytes(f) or b"", f) for f in candidates + named):
+    if any(mentions_conversation(low(f), f) for f in candidates + named):
         return TavusUsage(True, True, "code that mentions Tavus and conversations")
-    if not any(w in (index.read_bytes(f) or b"").lower() for f in calling for w in _OTHER_APIS):
+    if not any(w in low(f) for f in calling for w in _OTHER_APIS):
         # A request whose path is decided elsewhere (a helper called with the caller's path) may be
         # a conversation: without a non-conversation API named, the app is a CVI app.
         return TavusUsage(True, True, "requests to the Tavus API name no other API (videos, lipsync, speech): "
                                       "taken as a CVI app")
     route = end_route.strip("/").encode()
-    for f in _code_with(index, code, (b"daily",) + ((route,) if route else ())):
-        low = (index.read_bytes(f) or b"").lower()
-        if any(s in low for s in _CVI_ANYWHERE) or (route and route in low):
+    for f in code:
+        text = low(f)
+        if b"daily" not in text and not (route and route in text):
+            continue
+        if any(s in text for s in _CVI_ANYWHERE) or (route and route in text):
             return TavusUsage(True, True, "a Daily video call or the end route")
     if route and any(f.rsplit("/route.", 1)[0].endswith(route.decode()) or
                      f.rsplit(".", 1)[0].endswith(route.decode()) for f in code):
@@ -142,8 +145,15 @@ def _has_needle(index: AppIndex, f: str) -> bool:
     return facts is not None and TAVUS_NEEDLE in facts.needles
 
 
-def _code_with(index: AppIndex, code: Iterable[str], words: tuple[bytes, ...]) -> Iterable[str]:
-    for f in code:
-        data = index.read_bytes(f)
-        if data is not None and any(w in data.lower() for w in words):
-            yield f
+class _Lowered:
+    """Each file's bytes, lowercased, read once: the questions above ask of the same files
+    several times (the index does not keep bytes)."""
+
+    def __init__(self, index: AppIndex) -> None:
+        self.index = index
+        self.seen: dict[str, bytes] = {}
+
+    def __call__(self, path: str) -> bytes:
+        if path not in self.seen:
+            self.seen[path] = (self.index.read_bytes(path) or b"").lower()
+        return self.seen[path]

@@ -18,6 +18,19 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 # Fixtures keep env files under names git does not ignore; a copy gets the real names.
 RENAMES = {"env.local.fixture": ".env.local", "env.fixture": ".env"}
 META = ("expected.toml", "expected.txt", "expected.fix.diff")  # a fixture's own expectations, not its project
+# The SARIF 2.1.0 schema in ../shared, beside the repository; a clone without it (or mutmut's copy
+# under mutants/) still runs every other assertion of a test that validates SARIF.
+SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+
+
+def validate_sarif(sarif: Any) -> None:
+    """Validate a SARIF log against the schema when ../shared is there; without it, nothing to check."""
+    if SARIF_SCHEMA.is_file():
+        import json
+
+        import jsonschema
+
+        jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
 
 
 def options_for(code: str) -> dict[str, Any]:

@@ -16,11 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner, Result
 
-from helpers import copy_fixture
+from helpers import copy_fixture, validate_sarif
 from sop_check.cli import main
 
 REPO = Path(__file__).resolve().parents[1]
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 COMPONENT = "components/InteractiveAvatar.tsx"
 KEY = "hard-coded-example-key-for-fixture"  # the fixture's literal key: never printed
 
@@ -160,7 +159,7 @@ def test_json_and_sarif_carry_the_edits_and_validate(tmp_path: Path) -> None:
     assert (edit["path"], edit["start"], edit["end"]) == ("app/api/tavus/end/route.ts", 0, 0)
     assert edit["content"].startswith("import { NextResponse } from 'next/server';\n")
     sarif = json.loads(cli(str(project), "--format", "sarif").stdout)
-    jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text()))
+    validate_sarif(sarif)
     results = sarif["runs"][0]["results"]
     fixes = [r["fixes"][0] for r in results if "fixes" in r]
     change = fixes[0]["artifactChanges"][0]

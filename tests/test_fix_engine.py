@@ -13,7 +13,7 @@ from typing import Any, Iterator
 import pytest
 from click.testing import CliRunner
 
-from helpers import copy_fixture
+from helpers import copy_fixture, validate_sarif
 from sop_check.cli import main
 from sop_check.fixes import Applicability, Edit, Fix
 from sop_check.fixing.apply import EditOverlap, apply_edits, choose, edits_by_file
@@ -123,15 +123,11 @@ def test_a_recipe_that_raises_gives_no_fix_and_a_diagnostic_not_a_crash(keepaliv
                for d in report["diagnostics"])
 
 
-SARIF_SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "schemas" / "sarif-schema-2.1.0.json"
-
-
 @pytest.mark.parametrize("refuse", [False, True], ids=["fixed", "refused"])
 def test_every_format_says_after_fix_what_was_fixed_and_what_was_not(refuse: bool, keepalive_recipe: Any,
                                                                      tmp_path: Path) -> None:
     """Issue 15: "after fixing, the report shows what was fixed and what remains" in every format
     that has a place for it (JSON `fixes` and text are pinned above); the exit code is what remains."""
-    import jsonschema
 
     where = f"{COMPONENT}:22:7 TAV004 no-keepalive: test fix (safe)"
     if refuse:
@@ -149,7 +145,7 @@ def test_every_format_says_after_fix_what_was_fixed_and_what_was_not(refuse: boo
         out = result.stdout
         if fmt == "sarif":
             sarif = json.loads(out)
-            jsonschema.validate(sarif, json.loads(SARIF_SCHEMA.read_text(encoding="utf-8")))
+            validate_sarif(sarif)
             [notification] = [n for n in sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
                               if n["descriptor"]["id"].startswith("fix/")]
             assert (notification["level"], notification["message"]["text"]) == (level, note)

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 
-from mutation_report import equivalent_mutants  # noqa: E402
+from mutation_report import equivalent_mutants, sample, table, wilson  # noqa: E402
 
 CONFIG = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mutmut"]
 
@@ -75,3 +75,26 @@ def test_under_mutmut_the_rule_pack_is_the_mutated_rules_folder() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr
+
+
+def test_a_sample_is_drawn_from_every_module_less_the_equivalents_and_repeats_with_its_seed() -> None:
+    by_module = {"rules.a": {f"rules.a.x_f__mutmut_{i}": None for i in range(50)},
+                 "rules.b": {f"rules.b.x_g__mutmut_{i}": None for i in range(50)}}
+    equivalent = {"rules.a.x_f__mutmut_3"}
+    drawn = sample(by_module, equivalent, 99, seed=7)
+    assert len(drawn) == 99 and "rules.a.x_f__mutmut_3" not in drawn
+    assert sample(by_module, equivalent, 10, seed=7) == sample(by_module, equivalent, 10, seed=7)
+    assert sample(by_module, equivalent, 10, seed=7) != sample(by_module, equivalent, 10, seed=8)
+    assert len(sample(by_module, equivalent, 500, seed=1)) == 99  # never more than there are
+
+
+def test_the_total_of_a_partial_run_is_an_estimate_with_its_interval() -> None:
+    low, high = wilson(90, 100)
+    assert (round(low, 3), round(high, 3)) == (0.826, 0.945)
+    assert wilson(100, 100)[1] == 1.0 and wilson(0, 10)[0] == 0.0
+    codes: dict[str, int | None] = {f"m.x_f__mutmut_{i}": (1 if i < 9 else 0) for i in range(10)}
+    whole = table({"m": codes}, set())[-1]
+    assert whole == "| total | 10 | 10 | 9 | | 1 | | 0 | 90.0% |"
+    codes.update({f"m.x_g__mutmut_{i}": None for i in range(10)})
+    partial = table({"m": codes}, {"m.x_f__mutmut_9"})[-1]
+    assert partial == "| total | 20 | 10 | 9 | | 0 | | 1 | 100.0% (sample; 95%: 70.1-100.0%) |"

@@ -269,8 +269,8 @@ def _use_effect(file: CodeFile) -> tuple[str, Edit | None]:
     imports = [c for c in file.module.root.named_children if c.type == "import_statement"]
     for imp in imports:
         source = imp.child_by_field_name("source")
-        if source is None or file.text(source).strip("'\"") != "react":
-            continue
+        if source is None or file.text(source).strip("'\"") != "react" or any(c.type == "type" for c in imp.children):
+            continue  # `import type { FC }`: a name added there would be a type, not the callable hook
         named = next((n for c in imp.named_children if c.type == "import_clause"
                       for n in c.named_children if n.type == "named_imports"), None)
         first = next((s for s in (named.named_children if named is not None else []) if s.type == "import_specifier"),

@@ -112,3 +112,15 @@ def test_crlf_is_kept_and_a_last_line_without_newline_gets_one_first(tmp_path: P
 ], ids=["no-id", "unknown-framework"])
 def test_no_guard_without_an_id_or_a_framework_that_answers_it(source: str, tmp_path: Path) -> None:
     assert guarded(tmp_path, source) is None
+
+
+@pytest.mark.parametrize("imports", [
+    "import flask.views",  # `import M.sub` is M's
+    "try:\n    import ujson as json\nexcept ImportError:\n    import json\nfrom flask import Flask, request",
+    "from flask import *",
+], ids=["import-submodule", "after-a-try-block", "star-import"])
+def test_flask_is_known_however_it_is_imported(imports: str, tmp_path: Path) -> None:
+    source = FLASK.replace("from flask import Flask, request", imports)
+    if "views" in imports:
+        source = source.replace("Flask(", "flask.Flask(").replace("request.get_json", "flask.request.get_json")
+    assert guarded(tmp_path, source) == source.replace(READ, READ + '  if not x:\n    return {"error": "Missing ID"}, 400\n')

@@ -36,6 +36,8 @@ def add_python_400(ctx: CheckContext, route: RouteFile) -> Draft | None:
     if not handlers:
         return None
     handler = handlers[0]
+    if not isinstance(handler.body, f.cst.IndentedBlock):
+        return None  # `def do_POST(self): ...` on one line: a guard on the next line would be outside it
     data = ctx.app.read_bytes(route.path)
     if data is None:
         return None

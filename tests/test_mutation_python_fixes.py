@@ -124,3 +124,12 @@ def test_flask_is_known_however_it_is_imported(imports: str, tmp_path: Path) -> 
     if "views" in imports:
         source = source.replace("Flask(", "flask.Flask(").replace("request.get_json", "flask.request.get_json")
     assert guarded(tmp_path, source) == source.replace(READ, READ + '  if not x:\n    return {"error": "Missing ID"}, 400\n')
+
+
+def test_a_handler_written_on_its_def_line_gets_no_guard(tmp_path: Path) -> None:
+    """A guard on the next line would sit outside the function (at class level: `return` there does
+    not even compile); the body would have to be rewritten, not guarded."""
+    source = HANDLER.replace("    def do_POST(me):\n        cid = me.body.get('conversation_id')\n        requests",
+                             "    def do_POST(me): cid = me.body.get('conversation_id'); requests")
+    assert "def do_POST(me): cid" in source
+    assert guarded(tmp_path, source) is None

@@ -124,11 +124,15 @@ leaves the call.
             places.append((f"the {lst.event} listener", lst.location, lst.handler, True, (lst.module, lst.node)))
         for what, handler, loc, on in self._leave_events(index, ev, set(ctx.options["leave-events"])):
             places.append((what, loc, handler, True, on))
-        for what, handler, loc, on in click_handlers(index, ev):
-            if str(loc) not in labelled:
-                places.append((what, loc, handler, False, on))
-        for func, loc, on in effect_cleanups(index, ev):
-            places.append(("an effect's cleanup (on unmount)", loc, func, False, on))
+        # A click handler or cleanup counts only when a call it can make is a leave-method call
+        # (`_leave_call` reads calls syntactically): with no such call text in any module the
+        # index can parse, none can, and following hundreds of handlers would decide nothing.
+        if index.code_may_contain(methods):
+            for what, handler, loc, on in click_handlers(index, ev):
+                if str(loc) not in labelled:
+                    places.append((what, loc, handler, False, on))
+            for func, loc, on in effect_cleanups(index, ev):
+                places.append(("an effect's cleanup (on unmount)", loc, func, False, on))
         verdict = self.verdict()
         counted = 0
         for what, loc, value, ends, site in places:

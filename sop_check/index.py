@@ -272,6 +272,25 @@ class AppIndex:
             if mod is not None:
                 yield mod
 
+    def code_may_contain(self, words: Iterable[str]) -> bool:
+        """Could any module the index can ever parse hold one of `words` (exact, case-sensitive)?
+
+        False is a proof, for pruning: `module()` parses only listed files and, in a folder below
+        the repository root, `../` files the resolver finds; this answers True for the latter
+        without looking. Files that cannot be read never become modules. Bytes are read without
+        diagnostics (a file no rule parses must not gain a warning)."""
+        wanted = tuple(sorted(set(words)))
+        key = f"code-may-contain:{wanted!r}"
+        if key not in self.memo:
+            self.memo[key] = self.rel_root != "." or any(
+                "\ufffd" in w for w in wanted) or any(self._file_holds(f, wanted) for f in self.code_files())
+        return bool(self.memo[key])
+
+    def _file_holds(self, app_path: str, words: tuple[str, ...]) -> bool:
+        mod = self._modules.get(app_path)
+        data = mod.source if mod is not None else self.source.read(self.root / app_path, self.max_file_size)[0]
+        return data is not None and any(w.encode() in data for w in words)
+
     def component_used(self, name: str) -> Location | None:
         """Where a JSX element `<name ...>` is rendered in shipping code, if anywhere."""
         for mod, el in jsx_usages(self, name):

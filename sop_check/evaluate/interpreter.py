@@ -71,14 +71,18 @@ class Evaluator:
         hit = self.memo.get(key)
         if hit is not None:
             return hit
-        return self.memoised(key, lambda: evaluate_node(self, node, mod, scope), _cut(node, mod))
+        return self._compute(key, lambda: evaluate_node(self, node, mod, scope), _cut(node, mod))
 
     def memoised(self, key: Hashable, compute: Callable[[], Value], cut: Callable[[bool], Unknown]) -> Value:
         """`compute()` once per key (see `state`); `cut(cycle)` is the answer at a cycle or past the depth limit."""
-        memo = self.memo
-        hit = memo.get(key)
+        hit = self.memo.get(key)
         if hit is not None:
             return hit
+        return self._compute(key, compute, cut)
+
+    def _compute(self, key: Hashable, compute: Callable[[], Value], cut: Callable[[bool], Unknown]) -> Value:
+        """`memoised` after a miss (`eval` has just looked the key up)."""
+        memo = self.memo
         level = memo.level_of(key)
         if level is not None:
             memo.cut_at(level)

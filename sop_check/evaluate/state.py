@@ -83,6 +83,7 @@ class Memo(Generic[T]):
         self._active: dict[Hashable, int] = {}  # key -> its level on the stack
         self._frames: list[_Frame] = []  # per computation on the stack (and per collector)
         self._lowest_cut = _NO_CUT  # lowest level a pending result depends on
+        self._deep_stored = False  # whether any result is kept per (key, depth)
 
     @property
     def depth(self) -> int:
@@ -92,6 +93,8 @@ class Memo(Generic[T]):
         """The stored result for `key` at the current depth, if any (its touches replayed)."""
         found = self.values.get(key)
         if found is None:
+            if not self._deep_stored:  # no result was kept per depth: nothing more to look up
+                return None
             key = (key, "at depth", len(self._active))
             found = self.values.get(key)
             if found is None:
@@ -128,6 +131,7 @@ class Memo(Generic[T]):
         frame = self._pop_frame()
         if self._lowest_cut >= level:
             stored = (key, "at depth", level) if frame.deep else key
+            self._deep_stored = self._deep_stored or frame.deep
             self.values[stored] = value
             if frame.touched:
                 self.touches[stored] = frozenset(frame.touched)

@@ -7,6 +7,7 @@ from typing import Any, Iterator
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Str, Value, VarBinding, call_args
+from sop_check.evaluate.extent import code_may_contain, evaluable_modules
 from sop_check.index import AppIndex
 from sop_check.jsmodule import Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
@@ -124,10 +125,9 @@ leaves the call.
             places.append((f"the {lst.event} listener", lst.location, lst.handler, True, (lst.module, lst.node)))
         for what, handler, loc, on in self._leave_events(index, ev, set(ctx.options["leave-events"])):
             places.append((what, loc, handler, True, on))
-        # A click handler or cleanup counts only when a call it can make is a leave-method call
-        # (`_leave_call` reads calls syntactically): with no such call text in any module the
-        # index can parse, none can, and following hundreds of handlers would decide nothing.
-        if index.code_may_contain(methods):
+        # A click handler or cleanup counts only when a call it can make is a leave-method call:
+        # with none in any module a walk can read, following hundreds of handlers decides nothing.
+        if _leave_calls_reachable(index, methods):
             for what, handler, loc, on in click_handlers(index, ev):
                 if str(loc) not in labelled:
                     places.append((what, loc, handler, False, on))
@@ -186,6 +186,21 @@ leaves the call.
                     event = ev.eval(args[0], mod, None)
                     if isinstance(event, Str) and event.text in events:
                         yield f"the '{event.text}' handler", ev.eval(args[1], mod, None), mod.location(call), (mod, call)
+
+
+def _leave_calls_reachable(index: AppIndex, methods: set[str]) -> bool:
+    """Could any walk meet a call `_leave_call` accepts? It reads calls syntactically (`x.leave()`,
+    receiver aside), and a walk only meets calls in modules the evaluator can read
+    (`evaluable_modules`): none there is a proof that no handler leaves the call."""
+    if not code_may_contain(index, methods):
+        return False  # not even the name in any file: nothing parsed for the answer
+    for mod in evaluable_modules(index):
+        for call in mod.calls:
+            fn = call.child_by_field_name("function")
+            prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+            if prop is not None and mod.text(prop) in methods:
+                return True
+    return False
 
 
 def _leave_call(ev: Evaluator, calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:

@@ -59,6 +59,8 @@ class AppIndex:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _facts: dict[str, FileFacts | None] = field(default_factory=dict)
     _modules: dict[str, Module | None] = field(default_factory=dict)
+    _quiet: dict[str, tuple[Module | None, list[tuple[str, str, str]]]] = field(default_factory=dict)
+    _muted: list[tuple[str, str, str]] | None = None  # diagnostics held back while peeking
     _env: dict[str, Any] = field(default_factory=dict)
     _reachable: set[str] | None = None
     _python: dict[str, Any] = field(default_factory=dict)
@@ -86,6 +88,9 @@ class AppIndex:
         return app_rel_path in self._file_set
 
     def diagnose(self, app_path: str, message: str, level: str = "warning") -> None:
+        if self._muted is not None:
+            self._muted.append((app_path, message, level))
+            return
         key = f"{app_path}\0{message}"
         if key not in self._reported:
             self._reported.add(key)
@@ -128,13 +133,41 @@ class AppIndex:
         """The parsed module (cached; parsed at most once), or None if it cannot be read."""
         if app_path in self._modules:
             return self._modules[app_path]
-        mod = None
-        if app_path.endswith(CODE_EXTENSIONS):
-            data = self.read_bytes(app_path)
-            if data is not None:
-                mod = self._parse(app_path, data)
+        quiet = self._quiet.pop(app_path, None)
+        if quiet is not None:  # peeked at before: what reading and parsing it found is said now
+            mod, said = quiet
+            for args in said:
+                self.diagnose(*args)
+        else:
+            mod = self._load(app_path)
         self._modules[app_path] = mod
         return mod
+
+    def parsed_module(self, app_path: str) -> Module | None:
+        """The module if a rule has parsed it already (None if not, or unreadable)."""
+        return self._modules.get(app_path)
+
+    def peek_module(self, app_path: str) -> Module | None:
+        """`module`, for a query that only needs to know what a module holds: what reading and
+        parsing it finds (a syntax error) is said only once a rule asks for it through `module`, and
+        it stays out of what counts as parsed (`evidence_modules` reads unparsed files' bytes)."""
+        if app_path in self._modules:
+            return self._modules[app_path]
+        if app_path not in self._quiet:
+            said: list[tuple[str, str, str]] = []
+            self._muted = said
+            try:
+                mod = self._load(app_path)
+            finally:
+                self._muted = None
+            self._quiet[app_path] = (mod, said)
+        return self._quiet[app_path][0]
+
+    def _load(self, app_path: str) -> Module | None:
+        if not app_path.endswith(CODE_EXTENSIONS):
+            return None
+        data = self.read_bytes(app_path)
+        return self._parse(app_path, data) if data is not None else None
 
     def _parse(self, app_path: str, data: bytes) -> Module | None:
         from sop_check.parse.typescript import parse
@@ -244,6 +277,14 @@ class AppIndex:
             return False
         return app_path in self.reachable()
 
+    def evidence_files(self) -> list[str]:
+        """Code files that are evidence (`is_evidence`), sorted."""
+        if "evidence-files" not in self.memo:
+            self.memo["evidence-files"] = [f for f in sorted(self.reachable())
+                                           if f.endswith(CODE_EXTENSIONS) and self.is_evidence(f)]
+        files: list[str] = self.memo["evidence-files"]
+        return files
+
     def evidence_modules(self, needles: Iterable[str] = (), words: Iterable[str] = ()) -> Iterator[Module]:
         """Parsed modules that are evidence and (when prefiltering) hold one of `needles`.
 
@@ -256,10 +297,7 @@ class AppIndex:
             # A needle no selected rule declared: the byte facts cannot answer, read the bytes.
             gate = gate + tuple(n.encode() for n in wanted) if not gate else gate
             wanted = ()
-        if "evidence-files" not in self.memo:
-            self.memo["evidence-files"] = [f for f in sorted(self.reachable())
-                                           if f.endswith(CODE_EXTENSIONS) and self.is_evidence(f)]
-        for f in self.memo["evidence-files"]:
+        for f in self.evidence_files():
             if wanted and self.prefilter:
                 facts = self.facts(f)
                 if facts is None or not any(n in facts.needles for n in wanted):
@@ -271,25 +309,6 @@ class AppIndex:
             mod = self.module(f)
             if mod is not None:
                 yield mod
-
-    def code_may_contain(self, words: Iterable[str]) -> bool:
-        """Could any module the index can ever parse hold one of `words` (exact, case-sensitive)?
-
-        False is a proof, for pruning: `module()` parses only listed files and, in a folder below
-        the repository root, `../` files the resolver finds; this answers True for the latter
-        without looking. Files that cannot be read never become modules. Bytes are read without
-        diagnostics (a file no rule parses must not gain a warning)."""
-        wanted = tuple(sorted(set(words)))
-        key = f"code-may-contain:{wanted!r}"
-        if key not in self.memo:
-            self.memo[key] = self.rel_root != "." or any(
-                "\ufffd" in w for w in wanted) or any(self._file_holds(f, wanted) for f in self.code_files())
-        return bool(self.memo[key])
-
-    def _file_holds(self, app_path: str, words: tuple[str, ...]) -> bool:
-        mod = self._modules.get(app_path)
-        data = mod.source if mod is not None else self.source.read(self.root / app_path, self.max_file_size)[0]
-        return data is not None and any(w.encode() in data for w in words)
 
     def component_used(self, name: str) -> Location | None:
         """Where a JSX element `<name ...>` is rendered in shipping code, if anywhere."""
@@ -328,6 +347,7 @@ class AppIndex:
     def release(self) -> None:
         """Drop parsed trees once the app is checked: memory stays flat across apps."""
         self._modules.clear()
+        self._quiet.clear()
         self._python.clear()
         self.memo.clear()
 

@@ -41,8 +41,8 @@ def all_modules(index: AppIndex, needles: tuple[str, ...]) -> Iterator[Module]:
     for f in index.code_files():
         if f.endswith(".py"):
             continue
-        data = index.read_bytes(f)
-        if data is None or (wanted and not any(n in data.lower() for n in wanted)):
+        data = index.lowered(f)
+        if data is None or (wanted and not any(n in data for n in wanted)):
             continue
         mod = index.module(f)
         if mod is not None:

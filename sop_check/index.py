@@ -59,6 +59,8 @@ class AppIndex:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     _facts: dict[str, FileFacts | None] = field(default_factory=dict)
     _modules: dict[str, Module | None] = field(default_factory=dict)
+    _bytes: dict[str, tuple[bytes | None, str | None]] = field(default_factory=dict)  # read once a run
+    _lowered: dict[str, bytes] = field(default_factory=dict)
     _quiet: dict[str, tuple[Module | None, list[tuple[str, str, str]]]] = field(default_factory=dict)
     _muted: list[tuple[str, str, str]] | None = None  # diagnostics held back while peeking
     _env: dict[str, Any] = field(default_factory=dict)
@@ -106,19 +108,27 @@ class AppIndex:
         """
         if app_path not in self._file_set and not app_path.startswith("../"):
             return None
-        data, problem = self.source.read(self.root / app_path, self.max_file_size)
-        if problem:
+        if app_path not in self._bytes:  # prefilters ask for the same files many times in a run
+            self._bytes[app_path] = self.source.read(self.root / app_path, self.max_file_size)
+        data, problem = self._bytes[app_path]
+        if problem:  # said at every read, as before (diagnose keeps one): a peek holds it back
             self.diagnose(app_path, problem, "notice" if problem.startswith("skipped") else "warning")
         return data
+
+    def lowered(self, app_path: str) -> bytes | None:
+        """`read_bytes`, lowercased (kept for the run: case-insensitive prefilters)."""
+        data = self.read_bytes(app_path)
+        if data is not None and app_path not in self._lowered:
+            self._lowered[app_path] = data.lower()
+        return self._lowered[app_path] if data is not None else None
 
     def facts(self, app_path: str) -> FileFacts | None:
         if app_path in self._facts:
             return self._facts[app_path]
-        data = self.read_bytes(app_path)
-        if data is None:
+        data, lower = self.read_bytes(app_path), self.lowered(app_path)
+        if data is None or lower is None:
             self._facts[app_path] = None
             return None
-        lower = data.lower()
         found = frozenset(n for n, b in zip(self.needles, self._needle_bytes) if b in lower)
         specs = tuple(m.decode("utf-8", "replace") for m in _IMPORT_RE.findall(data))
         f = FileFacts(app_path, len(data), found, specs)
@@ -133,13 +143,9 @@ class AppIndex:
         """The parsed module (cached; parsed at most once), or None if it cannot be read."""
         if app_path in self._modules:
             return self._modules[app_path]
-        quiet = self._quiet.pop(app_path, None)
-        if quiet is not None:  # peeked at before: what reading and parsing it found is said now
-            mod, said = quiet
-            for args in said:
-                self.diagnose(*args)
-        else:
-            mod = self._load(app_path)
+        mod, said = self._quiet.pop(app_path) if app_path in self._quiet else (self._load(app_path), [])
+        for args in said:  # peeked at before: what reading and parsing it found is said now
+            self.diagnose(*args)
         self._modules[app_path] = mod
         return mod
 
@@ -148,9 +154,8 @@ class AppIndex:
         return self._modules.get(app_path)
 
     def peek_module(self, app_path: str) -> Module | None:
-        """`module`, for a query that only needs to know what a module holds: what reading and
-        parsing it finds (a syntax error) is said only once a rule asks for it through `module`, and
-        it stays out of what counts as parsed (`evidence_modules` reads unparsed files' bytes)."""
+        """`module` for a query that only needs what a module holds: what parsing it finds is said only
+        once a rule asks through `module`, and it does not count as parsed for `evidence_modules`."""
         if app_path in self._modules:
             return self._modules[app_path]
         if app_path not in self._quiet:
@@ -303,8 +308,8 @@ class AppIndex:
                 if facts is None or not any(n in facts.needles for n in wanted):
                     continue
             if gate and self.prefilter and f not in self._modules:
-                data = self.read_bytes(f)
-                if data is None or not any(w in data.lower() for w in gate):
+                data = self.lowered(f)
+                if data is None or not any(w in data for w in gate):
                     continue
             mod = self.module(f)
             if mod is not None:
@@ -348,6 +353,8 @@ class AppIndex:
         """Drop parsed trees once the app is checked: memory stays flat across apps."""
         self._modules.clear()
         self._quiet.clear()
+        self._bytes.clear()
+        self._lowered.clear()
         self._python.clear()
         self.memo.clear()
 
@@ -367,8 +374,6 @@ def _error_count(tree: Any) -> int:
         while not cursor.goto_next_sibling():
             if not cursor.goto_parent():
                 return count
-
-
 
 
 def jsx_usages(index: AppIndex, name: str, *, provider: bool = False) -> Iterator[tuple[Module, Any]]:

@@ -1,6 +1,7 @@
 """TAV105 follows ordinary click handlers and effect cleanups only when a module the evaluator can
 read holds a leave-method call (`_leave_calls_reachable`: `code_may_contain` over bytes, then
-`evaluable_modules`): the pruning must keep every verdict."""
+`evaluable_modules`): the pruning must keep every verdict. Also what the proof relies on in the
+index: peeked modules say nothing, files are read once a run and their problems still said."""
 
 from __future__ import annotations
 
@@ -173,3 +174,15 @@ def test_the_evaluator_reaches_other_modules_only_where_evaluable_modules_knows(
     used = {m for f in folder.glob("*.py") if f.name != "extent.py"
             for m in re.findall(r"\bindex\.([a-z_]+)", f.read_text(encoding="utf-8"))}
     assert used <= known, sorted(used - known)
+
+
+def test_a_file_is_read_once_a_run_and_its_problem_said_whoever_reads_it_first(tmp_path: Path) -> None:
+    files = client_project(NO_LEAVE)
+    files["lib/big.ts"] = "export const x = 1;\n" + "// padding\n" * 400
+    write(tmp_path, files)
+    index = index_for(tmp_path)
+    index.max_file_size = 1_000
+    assert index.read_bytes("components/Avatar.tsx") is index.read_bytes("components/Avatar.tsx")
+    assert index.peek_module("lib/big.ts") is None and not index.diagnostics  # a peek says nothing
+    assert index.lowered("lib/big.ts") is None  # a rule's read says it
+    assert [d.message.split(":")[0] for d in index.diagnostics] == ["skipped"]

@@ -194,12 +194,23 @@ def _leave_calls_reachable(index: AppIndex, methods: set[str]) -> bool:
     (`evaluable_modules`): none there is a proof that no handler leaves the call."""
     if not code_may_contain(index, methods):
         return False  # not even the name in any file: nothing parsed for the answer
-    for mod in evaluable_modules(index):
-        for call in mod.calls:
-            fn = call.child_by_field_name("function")
-            prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
-            if prop is not None and mod.text(prop) in methods:
-                return True
+    names = tuple(m.encode() for m in methods)
+    # Evidence modules are read by walks: one that holds such a call answers without the closure.
+    for path in index.evidence_files():
+        data = index.read_bytes(path)
+        mod = index.peek_module(path) if data is not None and any(n in data for n in names) else None
+        if mod is not None and _calls_a_method(mod, methods):
+            return True
+    return any(_calls_a_method(mod, methods) for mod in evaluable_modules(index)
+               if any(n in mod.source for n in names))
+
+
+def _calls_a_method(mod: Module, methods: set[str]) -> bool:
+    for call in mod.calls:
+        fn = call.child_by_field_name("function")
+        prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
+        if prop is not None and mod.text(prop) in methods:
+            return True
     return False
 
 

@@ -11,6 +11,7 @@ import bisect
 from typing import Any, Iterator
 
 from sop_check.model import Location
+from sop_check.parse.typescript import collect_query, preorder, types_query
 from sop_check.records import record
 from sop_check.textpos import location_from_bytes
 
@@ -24,6 +25,9 @@ _COLLECT = frozenset({
     "call_expression", "new_expression", "jsx_element", "jsx_self_closing_element", "comment",
     "assignment_expression",
 })
+
+
+_WALKED = frozenset({"calls", "jsx", "comments", "assignments", "error_ranges"})
 
 
 @record(frozen=True)
@@ -41,7 +45,17 @@ class ExportEntry:
 
 
 class Module:
-    """One parsed TS/JS file and the facts every rule shares, gathered in one walk."""
+    """One parsed TS/JS file and the facts every rule shares, gathered in one walk.
+
+    The walk runs when a fact it gathers is first read (`__getattr__`): a module read only for
+    its imports and exports (the evaluator resolving a name, a proof over the import graph)
+    never walks. Whether the tree has errors is known without it (`root.has_error`)."""
+
+    calls: list[Any]  # these five come from the walk
+    jsx: list[Any]
+    comments: list[Any]
+    assignments: list[Any]
+    error_ranges: list[tuple[int, int]]
 
     def __init__(self, path: str, repo_path: str, source: bytes, tree: Any) -> None:
         self.path = path  # app-relative
@@ -54,11 +68,6 @@ class Module:
         self.exports: dict[str, ExportEntry] = {}
         self.star_exports: list[str] = []
         self.decls: dict[str, Any] = {}
-        self.calls: list[Any] = []
-        self.jsx: list[Any] = []
-        self.comments: list[Any] = []
-        self.assignments: list[Any] = []
-        self.error_ranges: list[tuple[int, int]] = []
         self._error_starts: list[int] | None = None
         self._leaves: dict[frozenset[str], tuple[list[int], list[Any]]] = {}
         self._nodes: dict[frozenset[str], list[Any]] = {}
@@ -66,7 +75,13 @@ class Module:
         # and a broken tree needs the walk, which prunes ERROR regions.
         self._by_query = len(source) >= QUERY_MIN_BYTES and not self.root.has_error
         self._scan_top_level()
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in _WALKED:  # only reached for attributes an instance does not have
+            raise AttributeError(name)
+        self.calls, self.jsx, self.comments, self.assignments, self.error_ranges = [], [], [], [], []
         self._walk()
+        return self.__dict__[name]
 
     # -- text and positions -------------------------------------------------
     def text(self, node: Any) -> str:
@@ -116,14 +131,14 @@ class Module:
             else:
                 import tree_sitter
 
-                found = sorted(tree_sitter.QueryCursor(_types_query(self.tree.language, types)).captures(self.root)
-                               .get("n", []), key=_preorder)
+                found = sorted(tree_sitter.QueryCursor(types_query(self.tree.language, types)).captures(self.root)
+                               .get("n", []), key=preorder)
             self._nodes[types] = found
         return found
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.error_ranges)
+        return self.root.has_error and bool(self.error_ranges)
 
     # -- the one walk -------------------------------------------------------
     def _walk(self) -> None:
@@ -162,12 +177,12 @@ class Module:
         walk's pre-order (an enclosing node first), which rules rely on (first match wins)."""
         import tree_sitter
 
-        found = tree_sitter.QueryCursor(_collect_query(self.tree.language)).captures(self.root)
+        found = tree_sitter.QueryCursor(collect_query(self.tree.language)).captures(self.root)
         for name, out in (("call", self.calls), ("comment", self.comments), ("assignment", self.assignments),
                           ("jsx", self.jsx)):
             nodes = found.get(name)
             if nodes:
-                out.extend(sorted(nodes, key=_preorder))
+                out.extend(sorted(nodes, key=preorder))
 
     def _scan_top_level(self) -> None:
         in_prologue = True
@@ -318,37 +333,6 @@ def pattern_names(node: Any) -> Iterator[Any]:
                     stack.append(pat)
                 continue
             stack.extend(reversed(n.named_children))
-
-
-_QUERIES: dict[Any, Any] = {}
-
-
-def _collect_query(language: Any) -> Any:
-    """The query for `_COLLECT`'s node types in this grammar (compiled once; the TS grammar has no JSX)."""
-    query = _QUERIES.get(language)
-    if query is None:
-        import tree_sitter
-
-        source = "[(call_expression) (new_expression)] @call (comment) @comment (assignment_expression) @assignment"
-        if language.id_for_node_kind("jsx_element", True):
-            source += " [(jsx_element) (jsx_self_closing_element)] @jsx"
-        query = _QUERIES[language] = tree_sitter.Query(language, source)
-    return query
-
-
-def _types_query(language: Any, types: frozenset[str]) -> Any:
-    query = _QUERIES.get((language, types))
-    if query is None:
-        import tree_sitter
-
-        known = sorted(t for t in types if language.id_for_node_kind(t, True))  # the TS grammar has no JSX
-        source = "[" + " ".join(f"({t})" for t in known) + "] @n" if known else "(ERROR) @unused"
-        query = _QUERIES[(language, types)] = tree_sitter.Query(language, source)
-    return query
-
-
-def _preorder(node: Any) -> tuple[int, int]:
-    return node.start_byte, -node.end_byte
 
 
 def jsx_tag(module: Module, element: Any) -> str | None:

@@ -31,3 +31,36 @@ def parse(source: bytes, path: str) -> Any:
     """Parse `source` and return the tree. tree-sitter never raises on bad syntax:
     it returns a tree with ERROR nodes, which callers must treat as not evidence."""
     return _parser(dialect_for(path)).parse(source)
+
+
+_QUERIES: dict[Any, Any] = {}
+
+
+def collect_query(language: Any) -> Any:
+    """The query for `jsmodule._COLLECT`'s node types in this grammar (compiled once; the TS grammar has no JSX)."""
+    query = _QUERIES.get(language)
+    if query is None:
+        import tree_sitter
+
+        source = "[(call_expression) (new_expression)] @call (comment) @comment (assignment_expression) @assignment"
+        if language.id_for_node_kind("jsx_element", True):
+            source += " [(jsx_element) (jsx_self_closing_element)] @jsx"
+        query = _QUERIES[language] = tree_sitter.Query(language, source)
+    return query
+
+
+def types_query(language: Any, types: frozenset[str]) -> Any:
+    """A query capturing every node of `types` as `n` (compiled once per grammar and set)."""
+    query = _QUERIES.get((language, types))
+    if query is None:
+        import tree_sitter
+
+        known = sorted(t for t in types if language.id_for_node_kind(t, True))  # the TS grammar has no JSX
+        source = "[" + " ".join(f"({t})" for t in known) + "] @n" if known else "(ERROR) @unused"
+        query = _QUERIES[(language, types)] = tree_sitter.Query(language, source)
+    return query
+
+
+def preorder(node: Any) -> tuple[int, int]:
+    """Sort key giving a walk's pre-order (an enclosing node first) to query captures."""
+    return node.start_byte, -node.end_byte

@@ -154,7 +154,19 @@ def label_matches(label: str, labels: list[str]) -> bool:
 
 
 def end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Control]:
-    """Rendered controls whose label says end / disconnect / leave … (hidden ones included, marked)."""
+    """Rendered controls whose label says end / disconnect / leave … (hidden ones included, marked).
+    Found once per app for TAV005 and TAV105 (not kept when the step budget ran out on the way:
+    the next rule, with its own budget, looks again)."""
+    key = f"end-controls:{labels!r}"
+    found: list[Control] | None = index.memo.get(key)
+    if found is None:
+        found = _end_controls(index, ev, labels)
+        if not ev.exhausted:
+            index.memo[key] = found
+    return list(found)
+
+
+def _end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Control]:
     out: list[Control] = []
     # A control can only match if its own file holds a label word (text, aria-label, title,
     # class, id or component name all live there): other files are not parsed for this.

@@ -99,7 +99,7 @@ class AppIndex:
             self.diagnostics.append(Diagnostic(self.repo_path(app_path), message, level))
 
     # -- bytes --------------------------------------------------------------
-    def read_bytes(self, app_path: str) -> bytes | None:
+    def read_bytes(self, app_path: str, *, quiet: bool = False) -> bytes | None:
         """The file's bytes, or None with a diagnostic (unreadable, binary, too large).
 
         Only files discovery listed are read (and `../` files the resolver found in the
@@ -111,7 +111,7 @@ class AppIndex:
         if app_path not in self._bytes:  # prefilters ask for the same files many times in a run
             self._bytes[app_path] = self.source.read(self.root / app_path, self.max_file_size)
         data, problem = self._bytes[app_path]
-        if problem:  # said at every read, as before (diagnose keeps one): a peek holds it back
+        if problem and not quiet:  # said at each read but a quiet one (diagnose keeps one)
             self.diagnose(app_path, problem, "notice" if problem.startswith("skipped") else "warning")
         return data
 

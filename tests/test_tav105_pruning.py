@@ -184,5 +184,6 @@ def test_a_file_is_read_once_a_run_and_its_problem_said_whoever_reads_it_first(t
     index.max_file_size = 1_000
     assert index.read_bytes("components/Avatar.tsx") is index.read_bytes("components/Avatar.tsx")
     assert index.peek_module("lib/big.ts") is None and not index.diagnostics  # a peek says nothing
+    assert code_may_contain(index, ("leave",)) is False and not index.diagnostics  # nor the byte proof
     assert index.lowered("lib/big.ts") is None  # a rule's read says it
     assert [d.message.split(":")[0] for d in index.diagnostics] == ["skipped"]

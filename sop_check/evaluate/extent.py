@@ -59,7 +59,7 @@ def import_sources(mod: Module) -> Iterator[str]:
 
 def code_may_contain(index: AppIndex, words: Iterable[str]) -> bool:
     """Could any module the index can parse hold one of `words` (exact, case-sensitive)? A cheap
-    first proof, from bytes only: every listed code file is read (no diagnostic), and below the
+    first proof, from bytes only: every listed code file is read (quietly), and below the
     repository root the answer is True (`../` files can be imported without being listed)."""
     wanted = tuple(sorted(set(words)))
     key = f"code-may-contain:{wanted!r}"
@@ -70,5 +70,5 @@ def code_may_contain(index: AppIndex, words: Iterable[str]) -> bool:
 
 
 def _file_holds(index: AppIndex, app_path: str, words: tuple[str, ...]) -> bool:
-    data, _ = index.source.read(index.root / app_path, index.max_file_size)
+    data = index.read_bytes(app_path, quiet=True)
     return data is not None and any(w.encode() in data for w in words)

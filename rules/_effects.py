@@ -21,8 +21,14 @@ EFFECT_HOOKS = ("useEffect", "useLayoutEffect", "useInsertionEffect", "useIsomor
 WINDOW_OBJECTS = ("window", "globalThis", "self", "globalThis.window")
 
 
+def compact_text(text: str) -> str:
+    """An expression's text without whitespace (line breaks included) or optional chaining, so that
+    `window\n  .addEventListener` and `window?.addEventListener` read as `window.addEventListener`."""
+    return "".join(text.split()).replace("?.", ".")
+
+
 def listener_target(mod: Module, fn: Any, method: str) -> bool:
-    text = mod.text(fn).replace("?.", ".").replace(" ", "")
+    text = compact_text(mod.text(fn))
     if text == method:
         return True
     head, _, tail = text.rpartition(".")
@@ -159,7 +165,7 @@ def _binding_key(ev: Evaluator, mod: Module, node: Any) -> tuple[str, int] | str
         decl = ev.find_decl(mod.text(node), node, mod)
         if isinstance(decl, VarBinding):
             return (mod.path, decl.node.id)
-    return mod.text(node).replace("?.", ".").replace(" ", "")
+    return compact_text(mod.text(node))
 
 
 def reset_on_cleanup(ev: Evaluator, mod: Module, effect: Any, target: str) -> bool:
@@ -170,7 +176,7 @@ def reset_on_cleanup(ev: Evaluator, mod: Module, effect: Any, target: str) -> bo
         if node.type == "assignment_expression":
             left = node.child_by_field_name("left")
             right = node.child_by_field_name("right")
-            if left is not None and m.text(left).replace(" ", "") == target and right is not None and \
+            if left is not None and compact_text(m.text(left)) == target and right is not None and \
                     isinstance(ev.eval(right, m, None), Null):
                 return True
     return False

@@ -18,8 +18,8 @@ from sop_check.jsmodule import Module
 from sop_check.model import Location
 from sop_check.records import record
 
-from sop_check_rules._effects import (WINDOW_OBJECTS, aborted_on_cleanup, enclosing_effect, listener_target,
-                                      names_one_of, removed_on_cleanup, reset_on_cleanup)
+from sop_check_rules._effects import (WINDOW_OBJECTS, aborted_on_cleanup, compact_text, enclosing_effect,
+                                      listener_target, names_one_of, removed_on_cleanup, reset_on_cleanup)
 
 @record
 class Listener:
@@ -74,7 +74,7 @@ def _unload_listeners(index: AppIndex, ev: Evaluator, events: list[str]) -> list
             right = asg.child_by_field_name("right")
             if left is None or right is None or mod.in_error(asg):
                 continue
-            text = mod.text(left).replace(" ", "")
+            text = compact_text(mod.text(left))
             head, _, prop = text.rpartition(".")
             if not prop.startswith("on") or prop[2:] not in events or head not in WINDOW_OBJECTS:
                 continue

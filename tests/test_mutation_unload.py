@@ -84,3 +84,14 @@ def test_keepalive_is_not_offered_where_it_is_already_true_or_on_a_beacon(tmp_pa
     assert kinds(got) == ["no-keepalive"] and got.findings[0].fix is None
     got = _tav004(tmp_path / "fetch", ["fetch-keepalive"])
     assert got.status is Status.PASS
+
+
+def test_keepalive_in_a_spread_of_a_call_is_unresolved_at_the_request_with_its_kind(tmp_path: Path) -> None:
+    avatar = UNLOAD_AVATAR.replace("        keepalive: true,\n", "        ...unloadOptions(),\n")
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV004")["TAV004"]
+    assert (got.status, got.message, got.findings) == (
+        Status.UNKNOWN, "could not verify keepalive on the unload request", [])
+    (entry,) = got.unresolved
+    assert (entry.kind, entry.location.path, entry.location.line) == ("open-object", "components/Avatar.tsx", 7)
+    assert entry == "components/Avatar.tsx:7:7: keepalive (property 'keepalive' of an object with unknown spread)"

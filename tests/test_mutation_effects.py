@@ -70,6 +70,12 @@ def test_an_early_bare_return_does_not_end_the_search_for_the_cleanup(tmp_path: 
     _passes(_tav003(tmp_path, add="    if (!conversation) return;\n" + ADD))
 
 
+def test_a_bare_return_read_before_the_cleanup_does_not_end_the_search(tmp_path: Path) -> None:
+    add = "    try {\n  " + ADD
+    remove = "  " + REMOVE + "    } catch {\n      return;\n    }\n"
+    _passes(_tav003(tmp_path, add, remove))
+
+
 def test_a_removal_before_the_registration_is_not_the_cleanup(tmp_path: Path) -> None:
     add = "    window.removeEventListener('beforeunload', handleBeforeUnload);\n" + ADD
     _never_removed(_tav003(tmp_path, add, "    return () => {};\n"))

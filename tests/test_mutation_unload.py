@@ -78,7 +78,8 @@ def test_keepalive_is_not_offered_where_it_is_already_true_or_on_a_beacon(tmp_pa
     write(tmp_path / "fetch", client_project(UNLOAD_AVATAR))
     got = _tav004(tmp_path / "fetch", ["sendBeacon"])  # fetch does not count: keepalive: true is not the fix
     assert kinds(got) == ["no-keepalive"] and got.findings[0].fix is None
-    beacon = UNLOAD_AVATAR.replace("fetch('/api/tavus/end', {", "navigator.sendBeacon('/api/tavus/end', {")
+    beacon = UNLOAD_AVATAR.replace("fetch('/api/tavus/end', {", "navigator.sendBeacon('/api/tavus/end', {").replace(
+        "        keepalive: true,\n", "")
     write(tmp_path / "beacon", client_project(beacon))
     got = _tav004(tmp_path / "beacon", ["fetch-keepalive"])  # a beacon has no keepalive to set
     assert kinds(got) == ["no-keepalive"] and got.findings[0].fix is None

@@ -96,3 +96,24 @@ def test_keepalive_in_a_spread_of_a_call_is_unresolved_at_the_request_with_its_k
     (entry,) = got.unresolved
     assert (entry.kind, entry.location.path, entry.location.line) == ("open-object", "components/Avatar.tsx", 7)
     assert entry == "components/Avatar.tsx:7:7: keepalive (property 'keepalive' of an object with unknown spread)"
+
+
+def test_pagehide_alone_names_its_event_and_fails_as_no_beforeunload_listener(tmp_path: Path) -> None:
+    write(tmp_path, client_project(UNLOAD_AVATAR.replace("'beforeunload'", "'pagehide'")))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, got.message, kinds(got)) == (
+        Status.FAIL, "no beforeunload listener ends the session", ["only-other-event"])
+    (finding,) = got.findings
+    assert finding.data["event"] == "pagehide" and finding.message.startswith("a pagehide listener ends the session")
+    assert (finding.location.path, finding.location.line) == ("components/Avatar.tsx", 13)
+
+
+def test_a_request_without_keepalive_names_the_listener_that_sends_it(tmp_path: Path) -> None:
+    write(tmp_path, client_project(UNLOAD_AVATAR.replace("keepalive: true", "keepalive: false")))
+    got = verdicts(tmp_path, "TAV004")["TAV004"]
+    (finding,) = got.findings
+    assert finding.kind == "no-keepalive" and (finding.location.path, finding.location.line) == (
+        "components/Avatar.tsx", 7)
+    (related,) = finding.related
+    assert related.message == "the beforeunload listener that sends it"
+    assert (related.location.path, related.location.line) == ("components/Avatar.tsx", 13)

@@ -53,16 +53,20 @@ def test_a_refused_request_names_the_end_route_beside_it(tmp_path: Path) -> None
         Evidence("the end route: app/api/tavus/end/route.ts", Location("app/api/tavus/end/route.ts", 1, 1)),)
 
 
-def test_tav004_is_unknown_when_what_the_listener_sends_is_not_known(tmp_path: Path) -> None:
+def test_tav003_and_tav004_are_unknown_when_the_listener_s_handler_is_not_known(tmp_path: Path) -> None:
     avatar = UNLOAD_AVATAR.replace("  useEffect(() => {\n", "  useEffect(() => {\n    const onUnload = makeHandler();\n"
                                    ).replace("addEventListener('beforeunload', handleBeforeUnload)",
                                              "addEventListener('beforeunload', onUnload)")
     write(tmp_path, client_project(avatar))
-    got = verdicts(tmp_path, "TAV004")["TAV004"]
+    both = verdicts(tmp_path, "TAV003,TAV004")
+    got = both["TAV004"]
     assert (got.status, got.message, got.findings) == (Status.UNKNOWN, "could not find what the unload listener sends",
                                                        [])
     (entry,) = got.unresolved
     assert "the beforeunload handler `onUnload`" in entry
+    got = both["TAV003"]
+    assert (got.status, got.message, got.findings) == (Status.UNKNOWN, "could not verify what the unload listener calls",
+                                                       [])
 
 
 def _tav004(root: Path, mechanisms: list[str]) -> RuleResult:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sop_check.evaluate import Evaluator, Func, Null, Obj, Str, VarBinding, call_args, returns
+from sop_check.evaluate import Bool, Evaluator, Func, Null, Obj, Str, VarBinding, call_args, returns
 from sop_check.evaluate.modules import origin_name
 from sop_check.evaluate.scopes import destructured_prop
 from sop_check.jsmodule import FUNCTION_TYPES, Module
@@ -94,11 +94,31 @@ def _same_handler(ev: Evaluator, a_mod: Module, a: Any, b_mod: Module, b: Any, s
     return isinstance(va, Func) and isinstance(vb, Func) and va.key == vb.key
 
 
+def _capture(ev: Evaluator, mod: Module, options: Any, scope: Any) -> bool | str:
+    """The capture flag of an add/removeEventListener call's third argument (None: absent), as the
+    browser reads it: a boolean, or an options object's `capture`; the argument's text when its
+    value cannot be read (the same text on both calls is the same flag)."""
+    if options is None:
+        return False
+    value = ev.eval(options, mod, scope)
+    if isinstance(value, Obj):
+        thunk = value.props.get("capture")
+        if thunk is None or (value.shadowed and "capture" in value.shadowed):
+            return compact_text(mod.text(options)) if value.open or thunk is not None else False
+        value = ev.force(thunk)
+    if isinstance(value, Bool):
+        return value.value
+    return compact_text(mod.text(options))
+
+
 def removed_on_cleanup(ev: Evaluator, mod: Module, effect: Any, event: str, handler_node: Any,
-                       scope: Any = None) -> bool:
-    """`removeEventListener(event, h)` with the same handler in the effect's cleanup."""
+                       scope: Any = None, options: Any = None) -> bool:
+    """`removeEventListener(event, h)` with the same handler in the effect's cleanup, and the same
+    capture flag as the listener was added with (`options`, its third argument): the browser
+    removes only the listener registered with that flag."""
     if effect is None:
         return False
+    capture = _capture(ev, mod, options, scope)
     for node, m in _cleanup_calls(ev, mod, effect):
         if node.type != "call_expression":
             continue
@@ -109,7 +129,8 @@ def removed_on_cleanup(ev: Evaluator, mod: Module, effect: Any, event: str, hand
         if len(args) >= 2:
             name = ev.eval(args[0], m, scope)
             if isinstance(name, Str) and name.text == event and \
-                    _same_handler(ev, mod, handler_node, m, args[1], scope):
+                    _same_handler(ev, mod, handler_node, m, args[1], scope) and \
+                    _capture(ev, m, args[2] if len(args) > 2 else None, scope) == capture:
                 return True
     return False
 

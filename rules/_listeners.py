@@ -98,7 +98,8 @@ def _direct_listener(ev: Evaluator, mod: Module, call: Any, scope: Any, events: 
         return None
     lst = Listener(mod, call, event.text, ev.eval(args[1], mod, scope), mod.text(args[1]))
     lst.effect = enclosing_effect(ev, mod, call)
-    lst.removed = removed_on_cleanup(ev, mod, lst.effect, lst.event, args[1], scope) or \
+    lst.removed = removed_on_cleanup(ev, mod, lst.effect, lst.event, args[1], scope,
+                                     args[2] if len(args) > 2 else None) or \
         (len(args) > 2 and aborted_on_cleanup(ev, mod, lst.effect, args[2], scope))
     return lst
 

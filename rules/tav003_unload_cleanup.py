@@ -39,7 +39,8 @@ class UnloadCleanup(Rule):
         "outside-effect": Message("the {event} listener is registered outside an effect",
                                   "register it inside useEffect so it follows the conversation's lifetime"),
         "never-removed": Message("the {event} listener is never removed in the effect's cleanup",
-                                 "return () => window.removeEventListener('{event}', handler)"),
+                                 "return () => window.removeEventListener('{event}', handler), with the "
+                                 "handler and capture flag it was added with"),
         "calls-other-route": Message("the {event} handler calls {request}, not the end route {route}",
                                      "send the request to {route}"),
         "never-calls-end": Message("the {event} handler never calls the end route {route} (leaving the video call "

@@ -57,3 +57,35 @@ def test_a_layout_effect_is_an_effect(tmp_path: Path) -> None:
         "  useEffect(() => {", "  useLayoutEffect(() => {")
     write(tmp_path, client_project(avatar))
     assert verdicts(tmp_path, "TAV003")["TAV003"].status is Status.PASS
+
+
+CAPTURED = "    window.addEventListener('beforeunload', handleBeforeUnload, true);\n"
+
+
+@pytest.mark.parametrize("add, remove", [
+    (CAPTURED, "    return () => window.removeEventListener('beforeunload', handleBeforeUnload, true);\n"),
+    (CAPTURED, "    return () => window.removeEventListener('beforeunload', handleBeforeUnload, { capture: true });\n"),
+    ("    window.addEventListener('beforeunload', handleBeforeUnload, { capture: false, passive: true });\n", REMOVE),
+    (ADD, "    return () => window.removeEventListener('beforeunload', handleBeforeUnload, false);\n"),
+    ("    const opts = { capture: true };\n    window.addEventListener('beforeunload', handleBeforeUnload, opts);\n",
+     "    return () => window.removeEventListener('beforeunload', handleBeforeUnload, opts);\n"),
+], ids=["true and true", "true and capture: true", "capture: false and none", "none and false",
+        "the same options variable"])
+def test_a_removal_with_the_same_capture_flag_removes_the_listener(tmp_path: Path, add: str, remove: str) -> None:
+    got = _tav003(tmp_path, add, remove)
+    assert got.status is Status.PASS, (got.message, [f.message for f in got.findings])
+
+
+@pytest.mark.parametrize("add, remove", [
+    (CAPTURED, REMOVE),
+    (CAPTURED, "    return () => window.removeEventListener('beforeunload', handleBeforeUnload, { passive: true });\n"),
+    (ADD, "    return () => window.removeEventListener('beforeunload', handleBeforeUnload, true);\n"),
+    ("    window.addEventListener('beforeunload', handleBeforeUnload, { capture: true });\n", REMOVE),
+], ids=["true, then none", "true, then passive only", "none, then true", "capture: true, then none"])
+def test_a_removal_with_another_capture_flag_does_not_remove_it(tmp_path: Path, add: str, remove: str) -> None:
+    """The browser removes only the listener added with the same capture flag: the other one
+    stays registered (a false pass before; found by mutation testing)."""
+    got = _tav003(tmp_path, add, remove)
+    assert got.status is Status.FAIL and kinds(got) == ["never-removed"], got.message
+    [finding] = got.findings
+    assert "capture flag" in finding.hint

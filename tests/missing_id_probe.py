@@ -7,14 +7,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from helpers import index_for, write
+from helpers import PACK, index_for, write
 from sop_check.context import app_evaluator
 from sop_check.evaluate import Evaluator, Func
 from sop_check.jsmodule import Module, descendants
 from sop_check_rules._id_expr import IdReader
 from sop_check_rules._missing_id import IdAnswer, _Check, find_missing_id_400
 
-IDS = ["conversation_id", "conversationId"]
+IDS = list(PACK["options"]["id-fields"])  # conversation_id, conversationId, id
 ROUTE = "app/api/tavus/end/route.ts"
 PKG = '{"dependencies": {"next": "15.0.0", "zod": "3.23.0"}}'
 # What the handler starts with: the body, the id destructured from it, a name for another field.

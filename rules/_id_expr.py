@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from sop_check.evaluate import Evaluator, Func, ParamBinding, VarBinding, call_args
-from sop_check.evaluate.scopes import destructured_prop
+from sop_check.evaluate.scopes import destructured_prop, parameters
 from sop_check.jsmodule import Module
 
 _WRAPPERS = frozenset({"parenthesized_expression", "non_null_expression", "as_expression", "satisfies_expression",
@@ -103,10 +103,8 @@ class IdReader:
 
     def _param_is_id(self, decl: ParamBinding, mod: Module, depth: int) -> bool:
         """A helper's parameter is the id when it is named so or a caller passes the id in its place."""
-        params = decl.function.child_by_field_name("parameters")
-        if params is None:
-            return False
-        position = next((i for i, p in enumerate(params.named_children) if p.id == decl.node.id), None)
+        # `parameters` knows `id => …` (no parentheses) and leaves comments out, as `call_args` does.
+        position = next((i for i, p in enumerate(parameters(decl.function)) if p.id == decl.node.id), None)
         if position is None:
             return False
         target = next((f for f in self.functions if f.node.id == decl.function.id and f.module is mod), None)

@@ -11,9 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from missing_id_probe import Probe, value_of
+from helpers import verdicts, write
+from missing_id_probe import ROUTE, Probe, value_of
+from sop_check.model import Status
 from sop_check_rules._id_expr import call_name, string_of, unwrap
 from sop_check_rules._schema_source import schema_source
+from test_missing_id import PKG, route
 
 COPIES = "".join(f"  const c{i} = {'conversation_id' if i == 1 else f'c{i - 1}'};\n" for i in range(1, 8))
 
@@ -87,6 +90,8 @@ HELPERS = [
     ("  check(conversation_id);\n", "function check(a: string, cid?: string) { if (cid) return 1; }\n", False),
     ("  check(reason);\n  check(conversation_id);\n", "function check(cid: string) { if (cid) return 1; }\n", True),
     ("  check(String(conversation_id));\n", "const check = (cid = '') => { if (cid) return 1; };\n", True),
+    ("  check(conversation_id);\n", "const check = cid => { if (cid) return 1; };\n", True),
+    ("  check(conversation_id);\n", "function check(/* the id */ cid: string) { if (cid) return 1; }\n", True),
     ("  check(body);\n", "function check({ conversation_id: cid }: any) { if (cid) return 1; }\n", True),
     ("  check(body);\n", "function check({ reason: cid }: any) { if (cid) return 1; }\n", False),
     ("", "function check(cid: string) { if (cid) return 1; }\n", False),  # never called
@@ -101,6 +106,18 @@ def test_a_helpers_parameter_is_the_id_when_a_caller_passes_the_id(tmp_path: Pat
                                                                    expected: bool) -> None:
     probe = Probe(tmp_path, call, tail=helper)
     assert probe.reader().is_id(probe.condition(), probe.mod) is expected
+
+
+def test_a_helper_written_as_a_bare_arrow_answers_the_missing_id(tmp_path: Path) -> None:
+    """`id => …` has no `parameters` node: its parameter was never matched to the caller's id, so
+    the SOP's guard moved into such a helper failed as `no-400` (a false fail)."""
+    check = "  const stop = need(conversation_id);\n  if (stop) return stop;\n"
+    need = "const need = cid => (!cid ? Response.json({ error: 'Missing ID' }, { status: 400 }) : null);\n"
+    write(tmp_path, {"package.json": PKG, ROUTE: route(check, need)})
+    got = verdicts(tmp_path, "TAV002")["TAV002"]
+    assert got.status is Status.PASS, (got.findings, got.unresolved)
+    assert [(e.location.line, e.message) for e in got.evidence if "400" in e.message] == [
+        (3, "400 answer when the id is missing")]
 
 
 @pytest.mark.parametrize("expr, expected", [

@@ -19,14 +19,14 @@ def schema_source(ev: Evaluator, node: Any, mod: Module, depth: int = 0) -> str 
     a constant, an imported field, a schema behind a barrel or a namespace import) appended."""
     node = unwrap(node)
     if node.type in ("identifier", "member_expression"):
-        found = _declaration(ev, node, mod, 0)
+        found = _declaration(ev, node, mod)
         if found is None:
             return None
         mod, node = found
     parts = [mod.text(node)]
     if depth < 3:
         for ident in list(descendants(node, frozenset({"identifier"})))[:40]:
-            found = _declaration(ev, ident, mod, 0)
+            found = _declaration(ev, ident, mod)
             if found is not None and found[1].id != node.id:
                 text = schema_source(ev, found[1], found[0], depth + 1)
                 if text is not None:
@@ -34,7 +34,7 @@ def schema_source(ev: Evaluator, node: Any, mod: Module, depth: int = 0) -> str 
     return "\n".join(parts)
 
 
-def _declaration(ev: Evaluator, node: Any, mod: Module, depth: int) -> tuple[Module, Any] | None:
+def _declaration(ev: Evaluator, node: Any, mod: Module) -> tuple[Module, Any] | None:
     """Where a name (or `namespace.name`) is declared: this module or the module it is imported
     from, through re-exports and `export *`."""
     if node.type == "member_expression":
@@ -43,7 +43,7 @@ def _declaration(ev: Evaluator, node: Any, mod: Module, depth: int) -> tuple[Mod
             return None
         ns = ev.find_decl(mod.text(obj), obj, mod)
         if isinstance(ns, ImportedBinding) and ns.binding.name == "*":
-            return ev.index.imported_declaration(mod.path, ns.binding.source, mod.text(prop), depth)
+            return ev.index.imported_declaration(mod.path, ns.binding.source, mod.text(prop))
         return None
     if node.type != "identifier":
         return None
@@ -51,5 +51,5 @@ def _declaration(ev: Evaluator, node: Any, mod: Module, depth: int) -> tuple[Mod
     if isinstance(decl, VarBinding):
         return mod, decl.node
     if isinstance(decl, ImportedBinding):
-        return ev.index.imported_declaration(mod.path, decl.binding.source, decl.binding.name, depth)
+        return ev.index.imported_declaration(mod.path, decl.binding.source, decl.binding.name)
     return None

@@ -95,6 +95,14 @@ HELPERS = [
     ("  check(body);\n", "function check({ conversation_id: cid }: any) { if (cid) return 1; }\n", True),
     ("  check(body);\n", "function check({ reason: cid }: any) { if (cid) return 1; }\n", False),
     ("", "function check(cid: string) { if (cid) return 1; }\n", False),  # never called
+    ("  const u = new URL(request.url);\n  check(conversation_id);\n",
+     "function check(cid: string) { if (cid) return 1; }\n", True),
+    ("  check(reason);\n  wrap();\n", "function check(cid: string) { if (cid) return 1; }\n"
+     "function wrap() { return check(conversation_id); }\n", True),  # a caller reached after the helper
+    ("  const runner = make(check);\n  runner(conversation_id);\n", "function check(cid: string) { if (cid) return 1; }\n"
+     "function make(fn: any) { return (v: string) => fn(v); }\n", True),  # called through a closure's `fn`
+    (COPIES + "  check(c5);\n", "function check(cid: string) { if (cid) return 1; }\n", True),
+    (COPIES + "  check(c6);\n", "function check(cid: string) { if (cid) return 1; }\n", False),  # too deep
     # a call of the helper from itself is not a caller that fills it with the id
     ("  check(reason);\n", "function check(cid: string): any { if (cid) return 1; return check(conversation_id); }\n"
      "const conversation_id = 'x';\n", False),

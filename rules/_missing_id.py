@@ -110,7 +110,7 @@ class _Check:
         n = node
         while n.parent is not None and n.id != func.node.id:
             p = n.parent
-            found = self._branch(n, p, mod, func)
+            found = self._branch(n, p, mod)
             if found is True:
                 return True
             undecided = undecided or found is None
@@ -125,7 +125,7 @@ class _Check:
                 undecided = undecided or found is None
         return None if undecided else False
 
-    def _branch(self, n: Any, p: Any, mod: Module, func: Func) -> bool | None:
+    def _branch(self, n: Any, p: Any, mod: Module) -> bool | None:
         t = p.type
         if t in ("if_statement", "ternary_expression"):
             cond = p.child_by_field_name("condition")
@@ -144,7 +144,7 @@ class _Check:
                 return self.test(left, mod, PRESENT)
             return False
         if t == "catch_clause" and p.parent is not None:
-            return self._try_throws_when_missing(p.parent, mod, func)
+            return self._try_throws_when_missing(p.parent, mod)
         if t == "statement_block" or t == "program":
             return self._after_present_exit(n, p, mod)
         return False
@@ -162,7 +162,7 @@ class _Check:
                 return True
         return False
 
-    def _try_throws_when_missing(self, try_node: Any, mod: Module, func: Func) -> bool | None:
+    def _try_throws_when_missing(self, try_node: Any, mod: Module) -> bool | None:
         body = try_node.child_by_field_name("body")
         if body is None:
             return False
@@ -170,7 +170,7 @@ class _Check:
         for throw in descendants(body, frozenset({"throw_statement"})):
             n = throw
             while n.parent is not None and n.id != body.id and n.type not in FUNCTION_TYPES:
-                found = self._branch(n, n.parent, mod, func)
+                found = self._branch(n, n.parent, mod)
                 if found is True:
                     return True
                 undecided = undecided or found is None
@@ -287,7 +287,7 @@ class _Check:
         want = mod.text(prop) if prop is not None else mod.text(node)
         if want not in ("success", "error", "errors", "issues") or base is None:
             return False
-        call = self._schema_call(base, mod, want if prop is None else None)
+        call = self._schema_call(base, mod)
         if call is None:
             return False
         if (want == "success") != (missing is PRESENT):
@@ -299,7 +299,7 @@ class _Check:
             schema = args[0] if args else None
         return self._schema_requires_id(schema, mod) if schema is not None else None
 
-    def _schema_call(self, base: Any, mod: Module, destructured: str | None) -> Any:
+    def _schema_call(self, base: Any, mod: Module) -> Any:
         """The `X.safeParse(...)` / `X.validate(...)` call a result variable holds, or None."""
         node = unwrap(base)
         if node.type == "call_expression":
@@ -317,9 +317,9 @@ class _Check:
             return value
         return None
 
-    def _schema_requires_id(self, schema: Any, mod: Module, depth: int = 0) -> bool | None:
+    def _schema_requires_id(self, schema: Any, mod: Module) -> bool | None:
         """Does the schema's source name the id as a required key? None when its source is not found."""
-        text = schema_source(self.ev, schema, mod, depth)
+        text = schema_source(self.ev, schema, mod)
         if text is None:
             self.why.append(f"the schema `{mod.text(schema)[:40]}` could not be read")
             return None

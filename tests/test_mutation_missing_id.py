@@ -17,6 +17,7 @@ from missing_id_probe import Probe
 from sop_check_rules._missing_id import MISSING, PRESENT
 
 SCHEMAS = ("import { z } from 'zod';\nimport * as v from 'valibot';\nimport { safeParse } from 'valibot';\n"
+           "import * as valibot from 'valibot';\n"
            "import { Missing } from 'some-package';\n"
            "const EndBody = z.object({ conversation_id: z.string() });\n"
            "const Loose = z.object({ conversation_id: z.string().optional() });\n")
@@ -39,6 +40,11 @@ WHEN_MISSING = [
     ("", "!isValid(body) || !reason", None),
     ("", "!reason || !isValid(body)", None),
     ("", "!conversation_id || !isValid(body)", True),
+    # each side of `||` / `&&` is one level deeper: nine levels is where a test is given up
+    ("", "!!!!!!(!conversation_id || reason)", True),
+    ("", "!!!!!!(reason || !conversation_id)", True),
+    ("", "!!!!!!!!(!conversation_id || reason)", None),
+    ("", "!!!!!!!!(reason || !conversation_id)", None),
     ("", "!conversation_id && !body.conversationId", True),
     ("", "!conversation_id && reason", False),
     ("", "reason && !conversation_id", False),
@@ -106,6 +112,8 @@ WHEN_MISSING = [
     ("", "!(await EndBody.safeParseAsync(body)).success", True),
     ("", "!v.safeParse(EndBody, body).success", True),
     ("", "!v.safeParse(Loose, body).success", False),
+    ("", "!valibot.safeParse(EndBody, body).success", True),
+    ("", "!valibot.safeParse(Loose, body).success", False),
     ("", "!safeParse(EndBody, body).success", True),
     ("", "!lookup(body).success", False),
     ("", "!other.success", False),
@@ -180,6 +188,7 @@ REQUIRED = [
     ("Joi.object({ conversation_id: Joi.string().allow('x') })", True),
     ("z.object({ conversation_id: z.string(), note: z.string().optional() })", True),
     ("z.object({ note: z.string().optional(), conversation_id: z.string() })", True),
+    ("z.object({ conversation_id: z.string(), a: z.string().optional(), b: z.string() })", True),
     ("z.object({ my_conversation_id: z.string() })", False),
     ("z.object({ conversation_idx: z.string() })", False),
     ("z.object({ $conversation_id: z.string() })", False),
@@ -189,6 +198,7 @@ REQUIRED = [
     # the id's own line decides: a field on the next line is another field's
     ("z.object({ conversation_id: z.string() })\n  .extend({ note: z.string().optional() })", True),
     ("z.object({ reason: z.string() })\n  .extend({ conversation_id: z.string() })", True),
+    ("z.object({ conversation_id: z.string() })\n  .extend({ a: z.string().optional() })\n  .strict()", True),
     # only the 200 characters after the name are read
     ("z.object({ conversation_id: z.string() }).extend({ note: z.string()" + " " * 150 + ".optional() })", True),
     ("z.object({ conversation_id: z.string() }).extend({ note: z.string()" + " " * 149 + ".optional() })", False),

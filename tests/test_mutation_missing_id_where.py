@@ -77,6 +77,7 @@ BRANCHES = [
     (f"  if (conversation_id) {{ return null; // done\n  }}\n  return {BAD};\n", True),
     (f"  if (conversation_id) {{ log(); }}\n  return {BAD};\n", False),
     (f"  if (conversation_id) {{ log(); return null; }}\n  return {BAD};\n", True),
+    (f"  if (conversation_id) {{ log(); log(); return null; }}\n  return {BAD};\n", True),
     (f"  if (conversation_id) {{ return null; }} else {{ log(); }}\n  return {BAD};\n", False),
     (f"  if (reason) {{ return null; }}\n  return {BAD};\n", False),
     (f"  if (conversation_id) {{ }}\n  return {BAD};\n", False),
@@ -88,6 +89,7 @@ BRANCHES = [
     (f"  try {{ if (!conversation_id) {{ setTimeout(() => {{ throw new Error('x'); }}); }} }} "
      f"catch {{ return {BAD}; }}\n", False),  # thrown later, in a callback: not in the try
     (f"  try {{ EndBody.parse(body); }} catch {{ return {BAD}; }}\n", True),
+    (f"  try {{ log(); EndBody.parse(body); }} catch {{ return {BAD}; }}\n", True),
     (f"  try {{ await EndBody.parseAsync(body); }} catch {{ return {BAD}; }}\n", True),
     (f"  try {{ EndBody.validateSync(body); }} catch {{ return {BAD}; }}\n", True),
     (f"  try {{ EndBody.assert(body); }} catch {{ return {BAD}; }}\n", True),

@@ -76,7 +76,7 @@ IS_ID = [
 ]
 
 
-@pytest.mark.parametrize("before, expr, expected", IS_ID, ids=[f"{e} ({i})" for i, (_, e, _) in enumerate(IS_ID)])
+@pytest.mark.parametrize("before, expr, expected", IS_ID)
 def test_is_id(tmp_path: Path, before: str, expr: str, expected: bool) -> None:
     probe = Probe(tmp_path, before + f"  if ({expr}) return null;\n")
     assert probe.reader().is_id(probe.condition(), probe.mod) is expected

@@ -75,12 +75,14 @@ GUARDS = [
     (f"  const {{ method }} = req;\n  if (method !== 'POST') {REFUSE}", _only("POST", line=3)),
     (f"  const {{ method: verb }} = req;\n  if (verb !== 'POST') {REFUSE}", _only("POST", line=3)),
     (f"  let a = 1, m = req.method;\n  if (m !== 'POST') {REFUSE}", _only("POST", line=3)),
+    (f"  var m = req.method;\n  if (m !== 'POST') {REFUSE}", _only("POST", line=3)),
     (f"  const {{ body }} = req;\n  if (body !== 'POST') {REFUSE}", Guard(None)),
     (f"  const m = req.body;\n  if (m !== 'POST') {REFUSE}", Guard(None)),
     (f"  let m;\n  if (m !== 'POST') {REFUSE}", Guard(None)),
     # allow-lists
     (f"  if (!['POST', 'PUT'].includes(req.method)) {REFUSE}", _only("POST", "PUT")),
     (f"  const ALLOWED = ['POST'] as const;\n  if (!ALLOWED.includes(req.method)) {REFUSE}", _only("POST", line=3)),
+    (f"  const ALLOWED = ['PUT'] satisfies string[];\n  if (!ALLOWED.includes(req.method)) {REFUSE}", _only("PUT", line=3)),
     # switch
     ("  switch (req.method) {\n    case 'POST': break;\n    case 'GET': return res.status(405).end();\n  }",
      _but("GET", line=2)),
@@ -90,6 +92,8 @@ GUARDS = [
      "    default: return res.status(405).end();\n  }", _only("GET", "POST")),
     ("  switch (req.method) {\n    case 'GET': log();\n    case 'POST': break;\n"
      "    default: return res.status(405).end();\n  }", _only("GET", "POST")),
+    ("  switch (req.method) {\n    case 'GET': log();\n    case 'PUT': return res.status(405).end();\n"
+     "    default: break;\n  }", _but("GET", "PUT")),  # GET falls through into PUT's refusal
     ("  switch (req.method) {\n    case 'PUT': return res.status(405).end();\n    case 'GET': break;\n"
      "    default: break;\n  }", _but("PUT")),
     ("  switch (req.method) {\n    default: return res.status(405).end();\n    case 'POST': break;\n  }",
@@ -114,7 +118,7 @@ GUARDS = [
 ]
 
 
-@pytest.mark.parametrize("body, expected", GUARDS, ids=[str(i) for i in range(len(GUARDS))])
+@pytest.mark.parametrize("body, expected", GUARDS, ids=[body for body, _ in GUARDS])
 def test_the_methods_a_guard_serves(tmp_path: Path, body: str, expected: Guard) -> None:
     assert _guard(tmp_path, body) == expected
 
@@ -142,7 +146,7 @@ UNDECIDED = [
 ]
 
 
-@pytest.mark.parametrize("body, named", UNDECIDED, ids=[str(i) for i in range(len(UNDECIDED))])
+@pytest.mark.parametrize("body, named", UNDECIDED)
 def test_a_guard_that_cannot_be_read_is_named(tmp_path: Path, body: str, named: str) -> None:
     assert _guard(tmp_path, body, head="let x: any;\n") == \
         Guard(None, f"{PATH}:3: the method guard `{named}` could not be read", 3)
@@ -155,7 +159,7 @@ def test_a_guard_that_cannot_be_read_is_named(tmp_path: Path, body: str, named: 
     ("{ body }: any, res: any", Guard(None)),
     ("[req]: any, res: any", Guard(None)),
     ("", Guard(None)),
-])
+], ids=["optional", "destructured", "renamed", "no method", "array", "none"])
 def test_the_request_parameter_names_the_method(tmp_path: Path, params: str, expected: Guard) -> None:
     verb = "verb" if "verb" in params else "method" if "method" in params else "req.method"
     assert _guard(tmp_path, f"  if ({verb} !== 'POST') {REFUSE}", params) == expected
@@ -193,6 +197,6 @@ def test_the_guard_is_read_once_per_handler(tmp_path: Path) -> None:
     (_only("GET", line=7), "pages/api/x.ts", "the method guard of pages/api/x.ts (line 7) answers only GET"),
     (Guard(frozenset(), line=2), None, "its method guard (line 2) answers no method"),
     (Guard(None, line=3), None, "its method guard (line 3) answers no method"),
-])
+], ids=["two", "with a path", "none", "no guard"])
 def test_describe(guard: Guard, path: str | None, text: str) -> None:
     assert describe(guard, path) == text

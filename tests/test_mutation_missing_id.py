@@ -127,8 +127,7 @@ WHEN_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("before, cond, expected", WHEN_MISSING,
-                         ids=[f"{c} ({i})" for i, (_, c, _) in enumerate(WHEN_MISSING)])
+@pytest.mark.parametrize("before, cond, expected", WHEN_MISSING)
 def test_what_a_test_says_when_the_id_is_missing(tmp_path: Path, before: str, cond: str, expected: bool | None) -> None:
     probe = Probe(tmp_path, before + f"  if ({cond}) return null;\n", SCHEMAS)
     assert probe.check().test(probe.condition(), probe.mod, MISSING) is expected
@@ -166,8 +165,7 @@ WHEN_PRESENT = [
 ]
 
 
-@pytest.mark.parametrize("before, cond, expected", WHEN_PRESENT,
-                         ids=[f"{c} ({i})" for i, (_, c, _) in enumerate(WHEN_PRESENT)])
+@pytest.mark.parametrize("before, cond, expected", WHEN_PRESENT)
 def test_what_a_test_says_when_the_id_is_present(tmp_path: Path, before: str, cond: str, expected: bool | None) -> None:
     probe = Probe(tmp_path, before + f"  if ({cond}) return null;\n", SCHEMAS)
     assert probe.check().test(probe.condition(), probe.mod, PRESENT) is expected
@@ -205,7 +203,7 @@ REQUIRED = [
 ]
 
 
-@pytest.mark.parametrize("schema, expected", REQUIRED, ids=[f"{i}" for i in range(len(REQUIRED))])
+@pytest.mark.parametrize("schema, expected", REQUIRED)
 def test_whether_a_schema_requires_the_id(tmp_path: Path, schema: str, expected: bool) -> None:
     probe = Probe(tmp_path, "  const parsed = Schema.safeParse(body);\n  if (!parsed.success) return null;\n",
                   f"import {{ z }} from 'zod';\nconst Schema = {schema};\n")

@@ -104,7 +104,7 @@ BRANCHES = [
 ]
 
 
-@pytest.mark.parametrize("body, answers", BRANCHES, ids=[str(i) for i in range(len(BRANCHES))])
+@pytest.mark.parametrize("body, answers", BRANCHES)
 def test_which_branch_a_400_sits_in(tmp_path: Path, body: str, answers: bool) -> None:
     probe = Probe(tmp_path, body, SCHEMAS)
     found = probe.answer()
@@ -123,7 +123,7 @@ UNDECIDED = [
 ]
 
 
-@pytest.mark.parametrize("body, why", UNDECIDED, ids=[str(i) for i in range(len(UNDECIDED))])
+@pytest.mark.parametrize("body, why", UNDECIDED)
 def test_an_undecided_test_is_named_never_passed(tmp_path: Path, body: str, why: str) -> None:
     probe = Probe(tmp_path, body, SCHEMAS)
     found = probe.answer()

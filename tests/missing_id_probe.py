@@ -4,6 +4,7 @@ the id is missing, which 400 answers it. Shared by the tests that mutation testi
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -77,3 +78,17 @@ def value_of(probe: Probe, name: str) -> Any:
         if probe.mod.text(decl.child_by_field_name("name")) == name:
             return decl.child_by_field_name("value")
     raise AssertionError(name)
+
+
+def case_ids(cases: list[Any]) -> list[str]:
+    """Test ids from a table's text, letters and digits only: stable when a case is inserted (mutmut
+    maps tests to the functions they reach by id) and plain enough to pass back to pytest."""
+    seen: dict[str, int] = {}
+    out = []
+    for case in cases:
+        parts = case if isinstance(case, tuple) else (case,)
+        text = " ".join(p for p in parts if isinstance(p, str))
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:100] or "empty"
+        seen[slug] = seen.get(slug, 0) + 1
+        out.append(slug if seen[slug] == 1 else f"{slug}_{seen[slug]}")
+    return out

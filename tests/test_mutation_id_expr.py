@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers import verdicts, write
-from missing_id_probe import ROUTE, Probe, value_of
+from missing_id_probe import Probe, ROUTE, case_ids, value_of
 from sop_check.model import Status
 from sop_check_rules._id_expr import call_name, string_of, unwrap
 from sop_check_rules._schema_source import schema_source
@@ -76,7 +76,7 @@ IS_ID = [
 ]
 
 
-@pytest.mark.parametrize("before, expr, expected", IS_ID)
+@pytest.mark.parametrize("before, expr, expected", IS_ID, ids=case_ids(IS_ID))
 def test_is_id(tmp_path: Path, before: str, expr: str, expected: bool) -> None:
     probe = Probe(tmp_path, before + f"  if ({expr}) return null;\n")
     assert probe.reader().is_id(probe.condition(), probe.mod) is expected
@@ -109,7 +109,7 @@ HELPERS = [
 ]
 
 
-@pytest.mark.parametrize("call, helper, expected", HELPERS)
+@pytest.mark.parametrize("call, helper, expected", HELPERS, ids=case_ids(HELPERS))
 def test_a_helpers_parameter_is_the_id_when_a_caller_passes_the_id(tmp_path: Path, call: str, helper: str,
                                                                    expected: bool) -> None:
     probe = Probe(tmp_path, call, tail=helper)
@@ -128,7 +128,7 @@ def test_a_helper_written_as_a_bare_arrow_answers_the_missing_id(tmp_path: Path)
         (3, "400 answer when the id is missing")]
 
 
-@pytest.mark.parametrize("expr, expected", [
+LENGTHS = [
     ("conversation_id.length", True),
     ("(conversation_id!).length", True),
     ("body.conversationId?.length", True),
@@ -136,7 +136,10 @@ def test_a_helper_written_as_a_bare_arrow_answers_the_missing_id(tmp_path: Path)
     ("conversation_id.size", False),
     ("conversation_id", False),
     ("length", False),
-])
+]
+
+
+@pytest.mark.parametrize("expr, expected", LENGTHS, ids=case_ids(LENGTHS))
 def test_length_of_id(tmp_path: Path, expr: str, expected: bool) -> None:
     probe = Probe(tmp_path, f"  if ({expr}) return null;\n")
     assert probe.reader().length_of_id(probe.condition(), probe.mod) is expected
@@ -172,7 +175,7 @@ LIB = ("import { z } from 'zod';\nconst RemoteId = z.string();\n"
        "export const Remote = z.object({ conversationId: RemoteId });\nexport const Other = z.object({});\n")
 
 
-@pytest.mark.parametrize("expr, expected", [
+SOURCES = [
     ("EndBody", "EndBody = z.object(Shape)\nShape = { conversation_id: Id }\nId = z.string()"),
     ("(EndBody)", "EndBody = z.object(Shape)\nShape = { conversation_id: Id }\nId = z.string()"),
     ("Lazy", "Lazy = z.lazy(() => Lazy)"),  # its own name is not followed again
@@ -186,7 +189,10 @@ LIB = ("import { z } from 'zod';\nconst RemoteId = z.string();\n"
     ("Holder.Inner", None),  # a property of a local object: only a namespace import is followed
     ("S.Remote.shape", None),
     ("request", None),  # a parameter
-])
+]
+
+
+@pytest.mark.parametrize("expr, expected", SOURCES, ids=case_ids(SOURCES))
 def test_schema_source(tmp_path: Path, expr: str, expected: str | None) -> None:
     probe = Probe(tmp_path, f"  const probe = {expr};\n", SCHEMAS, files={"lib/schemas.ts": LIB})
     assert schema_source(probe.ev, value_of(probe, "probe"), probe.mod) == expected

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from helpers import index_for, write
+from missing_id_probe import case_ids
 from sop_check.context import app_evaluator
 from sop_check.evaluate import Func
 from sop_check_rules._method_guard import ALL, Guard, describe, pages_guard
@@ -118,7 +119,7 @@ GUARDS = [
 ]
 
 
-@pytest.mark.parametrize("body, expected", GUARDS, ids=[body for body, _ in GUARDS])
+@pytest.mark.parametrize("body, expected", GUARDS, ids=case_ids(GUARDS))
 def test_the_methods_a_guard_serves(tmp_path: Path, body: str, expected: Guard) -> None:
     assert _guard(tmp_path, body) == expected
 
@@ -146,20 +147,23 @@ UNDECIDED = [
 ]
 
 
-@pytest.mark.parametrize("body, named", UNDECIDED)
+@pytest.mark.parametrize("body, named", UNDECIDED, ids=case_ids(UNDECIDED))
 def test_a_guard_that_cannot_be_read_is_named(tmp_path: Path, body: str, named: str) -> None:
     assert _guard(tmp_path, body, head="let x: any;\n") == \
         Guard(None, f"{PATH}:3: the method guard `{named}` could not be read", 3)
 
 
-@pytest.mark.parametrize("params, expected", [
+REQUEST_PARAMS = [
     ("req?: any, res?: any", _only("POST")),
     ("{ method }: any, res: any", _only("POST")),
     ("{ method: verb }: any, res: any", _only("POST")),
     ("{ body }: any, res: any", Guard(None)),
     ("[req]: any, res: any", Guard(None)),
     ("", Guard(None)),
-], ids=["optional", "destructured", "renamed", "no method", "array", "none"])
+]
+
+
+@pytest.mark.parametrize("params, expected", REQUEST_PARAMS, ids=case_ids(REQUEST_PARAMS))
 def test_the_request_parameter_names_the_method(tmp_path: Path, params: str, expected: Guard) -> None:
     verb = "verb" if "verb" in params else "method" if "method" in params else "req.method"
     assert _guard(tmp_path, f"  if ({verb} !== 'POST') {REFUSE}", params) == expected
@@ -169,10 +173,13 @@ def test_only_the_first_parameter_is_the_request(tmp_path: Path) -> None:
     assert _guard(tmp_path, f"  if (res.method !== 'POST') {REFUSE}", "req: any, res: any") == Guard(None)
 
 
-@pytest.mark.parametrize("handler", [
+BARE_HANDLERS = [
     "export default (req: any, res: any) => req.method === 'POST' ? res.json({}) : res.status(405).end();\n",
     "export default function handler(req: any, res: any);\nexport default function handler(req: any, res: any) {}\n",
-])
+]
+
+
+@pytest.mark.parametrize("handler", BARE_HANDLERS, ids=case_ids(BARE_HANDLERS))
 def test_a_handler_without_a_block_body_has_no_guard(tmp_path: Path, handler: str) -> None:
     assert _guard(tmp_path, "", handler=handler) == Guard(None)
 
@@ -192,11 +199,14 @@ def test_the_guard_is_read_once_per_handler(tmp_path: Path) -> None:
     assert first == _only("POST") and pages_guard(ev, func) is first
 
 
-@pytest.mark.parametrize("guard, path, text", [
+DESCRIBE_CASES = [
     (_only("POST", "GET", line=4), None, "its method guard (line 4) answers only GET, POST"),
     (_only("GET", line=7), "pages/api/x.ts", "the method guard of pages/api/x.ts (line 7) answers only GET"),
     (Guard(frozenset(), line=2), None, "its method guard (line 2) answers no method"),
     (Guard(None, line=3), None, "its method guard (line 3) answers no method"),
-], ids=["two", "with a path", "none", "no guard"])
+]
+
+
+@pytest.mark.parametrize("guard, path, text", DESCRIBE_CASES, ids=case_ids(DESCRIBE_CASES))
 def test_describe(guard: Guard, path: str | None, text: str) -> None:
     assert describe(guard, path) == text

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from missing_id_probe import Probe
+from missing_id_probe import Probe, case_ids
 from sop_check_rules._missing_id import MISSING, PRESENT
 
 SCHEMAS = ("import { z } from 'zod';\nimport * as v from 'valibot';\nimport { safeParse } from 'valibot';\n"
@@ -129,7 +129,7 @@ WHEN_MISSING = [
 ]
 
 
-@pytest.mark.parametrize("before, cond, expected", WHEN_MISSING)
+@pytest.mark.parametrize("before, cond, expected", WHEN_MISSING, ids=case_ids(WHEN_MISSING))
 def test_what_a_test_says_when_the_id_is_missing(tmp_path: Path, before: str, cond: str, expected: bool | None) -> None:
     probe = Probe(tmp_path, before + f"  if ({cond}) return null;\n", SCHEMAS)
     assert probe.check().test(probe.condition(), probe.mod, MISSING) is expected
@@ -167,7 +167,7 @@ WHEN_PRESENT = [
 ]
 
 
-@pytest.mark.parametrize("before, cond, expected", WHEN_PRESENT)
+@pytest.mark.parametrize("before, cond, expected", WHEN_PRESENT, ids=case_ids(WHEN_PRESENT))
 def test_what_a_test_says_when_the_id_is_present(tmp_path: Path, before: str, cond: str, expected: bool | None) -> None:
     probe = Probe(tmp_path, before + f"  if ({cond}) return null;\n", SCHEMAS)
     assert probe.check().test(probe.condition(), probe.mod, PRESENT) is expected
@@ -205,7 +205,7 @@ REQUIRED = [
 ]
 
 
-@pytest.mark.parametrize("schema, expected", REQUIRED)
+@pytest.mark.parametrize("schema, expected", REQUIRED, ids=case_ids(REQUIRED))
 def test_whether_a_schema_requires_the_id(tmp_path: Path, schema: str, expected: bool) -> None:
     probe = Probe(tmp_path, "  const parsed = Schema.safeParse(body);\n  if (!parsed.success) return null;\n",
                   f"import {{ z }} from 'zod';\nconst Schema = {schema};\n")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from missing_id_probe import ROUTE, Probe, line_of
+from missing_id_probe import Probe, ROUTE, case_ids, line_of
 from sop_check_rules._missing_id import is_status
 
 SCHEMAS = ("import { z } from 'zod';\nimport { Missing } from 'some-package';\n"
@@ -19,7 +19,7 @@ SCHEMAS = ("import { z } from 'zod';\nimport { Missing } from 'some-package';\n"
 BAD = "Response.json({ error: 'Missing ID' }, { status: 400 })"
 
 
-@pytest.mark.parametrize("answer, counts", [
+ANSWERS = [
     (BAD, True),
     ("Response.json({}, { 'status': 400 })", True),
     ("Response.json({}, { \"statusCode\": 400 })", True),
@@ -40,7 +40,10 @@ BAD = "Response.json({ error: 'Missing ID' }, { status: 400 })"
     ("(code = 400)", False),
     ("(res.statusCode += 400)", False),
     ("(res['statusCode'] = 400)", False),
-])
+]
+
+
+@pytest.mark.parametrize("answer, counts", ANSWERS, ids=case_ids(ANSWERS))
 def test_what_counts_as_a_400(tmp_path: Path, answer: str, counts: bool) -> None:
     body = f"  if (!conversation_id) return {answer};\n"
     probe = Probe(tmp_path, body)
@@ -104,7 +107,7 @@ BRANCHES = [
 ]
 
 
-@pytest.mark.parametrize("body, answers", BRANCHES)
+@pytest.mark.parametrize("body, answers", BRANCHES, ids=case_ids(BRANCHES))
 def test_which_branch_a_400_sits_in(tmp_path: Path, body: str, answers: bool) -> None:
     probe = Probe(tmp_path, body, SCHEMAS)
     found = probe.answer()
@@ -123,7 +126,7 @@ UNDECIDED = [
 ]
 
 
-@pytest.mark.parametrize("body, why", UNDECIDED)
+@pytest.mark.parametrize("body, why", UNDECIDED, ids=case_ids(UNDECIDED))
 def test_an_undecided_test_is_named_never_passed(tmp_path: Path, body: str, why: str) -> None:
     probe = Probe(tmp_path, body, SCHEMAS)
     found = probe.answer()

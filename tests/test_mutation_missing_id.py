@@ -213,8 +213,10 @@ def test_whether_a_schema_requires_the_id(tmp_path: Path, schema: str, expected:
 
 
 def test_without_id_fields_no_schema_requires_one(tmp_path: Path) -> None:
-    probe = Probe(tmp_path, PARSED + "  if (!parsed.success) return null;\n", SCHEMAS)
+    head = "import { z } from 'zod';\nconst Quoted = z.object({ 'conversation_id': z.string() });\n"
+    probe = Probe(tmp_path, "  const parsed = Quoted.safeParse(body);\n  if (!parsed.success) return null;\n", head)
     assert probe.check(ids=[]).test(probe.condition(), probe.mod, MISSING) is False
+    assert probe.check().test(probe.condition(), probe.mod, MISSING) is True
 
 
 def test_why_a_test_is_undecided(tmp_path: Path) -> None:

@@ -24,6 +24,7 @@ ANSWERS = [
     ("Response.json({}, { 'status': 400 })", True),
     ("Response.json({}, { \"statusCode\": 400 })", True),
     ("Response.json({}, { code: 400 })", False),
+    ("Response.json({}, { statusX: 400 })", False),
     ("Response.json({}, { status: 4000 })", False),
     ("Response.json({}, { status: 0x190 })", False),
     ("res.status(400).end()", True),

@@ -67,6 +67,8 @@ BRANCHES = [
     (f"  return conversation_id ? null : {BAD};\n", True),
     (f"  return conversation_id ? {BAD} : null;\n", False),
     (f"  if ({BAD}) return null;\n", False),  # a 400 inside the test itself answers nothing
+    (f"  if (!conversation_id || {BAD}) return null;\n", False),  # built when the id is there
+    ("  return Response.json(conversation_id, { status: 400 }) || null;\n", False),  # always built
     (f"  return !conversation_id && {BAD};\n", True),
     (f"  return conversation_id && {BAD};\n", False),
     (f"  return conversation_id || {BAD};\n", True),

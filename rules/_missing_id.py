@@ -145,7 +145,7 @@ class _Check:
             return False
         if t == "catch_clause" and p.parent is not None:
             return self._try_throws_when_missing(p.parent, mod)
-        if t == "statement_block" or t == "program":
+        if t in ("statement_block", "switch_case", "switch_default"):  # a case's statements have no block
             return self._after_present_exit(n, p, mod)
         return False
 

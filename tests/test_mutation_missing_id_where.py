@@ -89,6 +89,10 @@ BRANCHES = [
     (f"  if (conversation_id) {{ }}\n  return {BAD};\n", False),
     (f"  if (conversation_id) log();\n  return {BAD};\n", False),
     (f"  if (reason) return {BAD};\n  if (conversation_id) return null;\n", False),  # the `if` comes after
+    # in a switch, a case's statements sit in the case itself
+    (f"  switch (reason) {{\n    case 'x':\n      if (conversation_id) return null;\n      return {BAD};\n  }}\n", True),
+    (f"  switch (reason) {{\n    default:\n      if (conversation_id) return null;\n      return {BAD};\n  }}\n", True),
+    (f"  switch (reason) {{\n    case 'x':\n      if (reason) return null;\n      return {BAD};\n  }}\n", False),
     # in the `catch` of a `try` that throws when the id is missing
     (f"  try {{ if (!conversation_id) throw new Error('x'); }} catch {{ return {BAD}; }}\n", True),
     (f"  try {{ if (reason) throw new Error('x'); }} catch {{ return {BAD}; }}\n", False),

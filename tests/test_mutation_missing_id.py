@@ -124,6 +124,10 @@ WHEN_MISSING = [
     ("", "!Missing.safeParse(body).success", None),
     ("  const missing = !body.conversation_id;\n", "missing", True),
     ("  const missing = !reason;\n", "missing", False),
+    ("  const missing = conversation_id == null;\n", "missing", True),
+    ("  const missing = " + N + "conversation_id;\n", "missing", True),  # the name is one level more
+    ("  const missing = " + N + "!conversation_id;\n", "missing", None),
+    ("", "undeclaredFlag", False),
     ("  let missing;\n", "missing", False),
     ("  const { missing } = body;\n", "missing", False),
 ]

@@ -69,6 +69,7 @@ WHEN_MISSING = [
     ("", "conversation_id == null", True),
     ("", "conversation_id === null", False),
     ("", "conversation_id == undefined", True),
+    ("  const typeofId = conversation_id;\n", "typeofId == null", True),  # a name, not a typeof
     ("", "conversation_id === undefined", True),
     ("", "undefined === conversation_id", True),
     ("", "null == conversation_id", True),

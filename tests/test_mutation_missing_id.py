@@ -117,6 +117,7 @@ WHEN_MISSING = [
     ("", "!v.safeParse(Loose, body).success", False),
     ("", "!valibot.safeParse(EndBody, body).success", True),
     ("", "!valibot.safeParse(Loose, body).success", False),
+    ("", "!v.safeParse().success", None),  # no schema to read
     ("", "!safeParse(EndBody, body).success", True),
     ("", "!lookup(body).success", False),
     ("", "!other.success", False),

@@ -120,6 +120,8 @@ WHEN_MISSING = [
     ("", "!v.safeParse().success", None),  # no schema to read
     ("", "!safeParse(EndBody, body).success", True),
     ("", "!lookup(body).success", False),
+    ("", "!lookup(EndBody, body).success", False),  # not a schema's verdict, whatever its arguments
+    ("  const parsed = lookup(EndBody, body);\n", "!parsed.success", False),
     ("", "!other.success", False),
     ("  const parsed = body;\n", "!parsed.success", False),
     ("  const parsed = await EndBody.safeParseAsync(body);\n", "!parsed.success", True),

@@ -61,7 +61,7 @@ def describe(guard: Guard, path: str | None = None) -> str:
 def _read(ev: Evaluator, func: Func) -> Guard:
     mod, fn = func.module, func.node
     body = fn.child_by_field_name("body")
-    names = _method_names(ev, mod, fn, body)
+    names = _method_names(mod, fn, body)
     if body is None or body.type != "statement_block" or not names:
         return Guard(None)
     reader = _Reader(ev, mod, names)
@@ -74,7 +74,7 @@ def _read(ev: Evaluator, func: Func) -> Guard:
     return Guard(frozenset(served | rest), line=reader.line)
 
 
-def _method_names(ev: Evaluator, mod: Module, fn: Any, body: Any) -> set[str]:
+def _method_names(mod: Module, fn: Any, body: Any) -> set[str]:
     """Texts that stand for the request's method: `req.method`, and a name it is kept in
     (`const { method } = req`, `const method = req.method.toUpperCase()`, `({ method }, res) =>`)."""
     params = parameters(fn)

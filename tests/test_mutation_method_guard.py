@@ -184,6 +184,21 @@ def test_a_handler_without_a_block_body_has_no_guard(tmp_path: Path, handler: st
     assert _guard(tmp_path, "", handler=handler) == Guard(None)
 
 
+def test_a_bare_arrow_handler_names_the_request_without_parentheses(tmp_path: Path) -> None:
+    handler = "export default async req => {\n  if (req.method !== 'POST') throw new Error('no');\n};\n"
+    assert _guard(tmp_path, "", handler=handler) == _only("POST")
+
+
+def test_each_handler_has_its_own_guard(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}',
+                     "pages/api/a.ts": f"export default function a(req: any, res: any) {{\n  if (req.method !== 'GET') {REFUSE}\n}}\n",
+                     "pages/api/b.ts": f"export default function b(req: any, res: any) {{\n  if (req.method !== 'PUT') {REFUSE}\n}}\n"})
+    ev = app_evaluator(index_for(tmp_path))
+    a, b = ev.module_export("pages/api/a.ts", "default"), ev.module_export("pages/api/b.ts", "default")
+    assert isinstance(a, Func) and isinstance(b, Func)
+    assert (pages_guard(ev, a), pages_guard(ev, b)) == (_only("GET"), _only("PUT"))
+
+
 def test_a_guard_in_a_javascript_handler(tmp_path: Path) -> None:
     handler = f"export default function handler(req, res) {{\n  if (req.method !== 'POST') {REFUSE}\n}}\n"
     assert _guard(tmp_path, "", handler=handler) == _only("POST")

@@ -116,12 +116,10 @@ def _spellings(names: set[str]) -> set[str]:
 
 
 def _statements(block: Any) -> list[Any]:
-    """The statements of a block, an `else` clause or a single-statement branch."""
+    """The statements of a block, an `else` clause or a single-statement branch (an `else { … }`
+    gives its block, which `flow` reads as the statements in it)."""
     if block.type in ("statement_block", "else_clause"):
-        inner = [c for c in block.named_children if c.type != "comment"]
-        if block.type == "else_clause" and len(inner) == 1:
-            return _statements(inner[0])
-        return inner
+        return [c for c in block.named_children if c.type != "comment"]
     return [block]
 
 

@@ -110,6 +110,9 @@ GUARDS = [
     # nested blocks
     (f"  try {{ if (req.method !== 'POST') {{ {REFUSE} }} }} catch (e) {{ return; }}", _only("POST")),
     (f"  {{ if (req.method !== 'POST') {REFUSE} }}", _only("POST")),
+    (f"  switch (reason) {{\n    case 'x': break;\n  }}\n  if (req.method !== 'POST') {REFUSE}", _only("POST", line=5)),
+    (f"  if (req.method === 'GET') return res.json({{}});\n  try {{ if (req.method !== 'POST') {REFUSE} }} catch {{ }}",
+     _only("GET", "POST")),
     (f"  log('start');\n  if (req.method !== 'POST') {REFUSE}", _only("POST", line=3)),
     # once no method is left, nothing after is read
     (f"  if (req.method !== 'POST') {REFUSE}\n  if (req.method !== 'GET') {REFUSE}\n  log(req.method);",

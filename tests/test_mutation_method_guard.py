@@ -113,6 +113,8 @@ GUARDS = [
     (f"  switch (reason) {{\n    case 'x': break;\n  }}\n  if (req.method !== 'POST') {REFUSE}", _only("POST", line=5)),
     (f"  if (req.method === 'GET') return res.json({{}});\n  try {{ if (req.method !== 'POST') {REFUSE} }} catch {{ }}",
      _only("GET", "POST")),
+    (f"  if (req.method === 'GET') return res.json({{}});\n  {{ if (req.method !== 'POST') {REFUSE} }}",
+     _only("GET", "POST")),
     (f"  log('start');\n  if (req.method !== 'POST') {REFUSE}", _only("POST", line=3)),
     # once no method is left, nothing after is read
     (f"  if (req.method !== 'POST') {REFUSE}\n  if (req.method !== 'GET') {REFUSE}\n  log(req.method);",

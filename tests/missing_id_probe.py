@@ -88,7 +88,8 @@ def case_ids(cases: list[Any]) -> list[str]:
     for case in cases:
         parts = case if isinstance(case, tuple) else (case,)
         text = " ".join(p for p in parts if isinstance(p, str))
-        slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_")[:100] or "empty"
+        slug = re.sub(r"[^A-Za-z0-9]+", "_", text).strip("_") or "empty"
+        slug = slug if len(slug) <= 100 else f"{slug[:60]}_{slug[-39:]}"  # shared set-ups differ at the end
         seen[slug] = seen.get(slug, 0) + 1
         out.append(slug if seen[slug] == 1 else f"{slug}_{seen[slug]}")
     return out

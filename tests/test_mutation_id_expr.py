@@ -32,6 +32,10 @@ IS_ID = [
     ("  const [cid] = body.conversation_id;\n", "cid", False),  # its first character, not the id
     (COPIES, "c6", True),
     (COPIES, "c7", False),  # seven copies deep: past the reader's depth
+    (COPIES, "c5.trim()", True),  # the call is one level more
+    (COPIES, "c6.trim()", False),
+    (COPIES, "reason ?? c5", True),  # so is each side of ??
+    (COPIES, "reason ?? c6", False),
     ("", "undeclared", False),
     ("", "body.conversation_id", True),
     ("", "body?.conversationId", True),

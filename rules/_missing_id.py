@@ -35,6 +35,10 @@ from sop_check_rules._id_expr import IdReader, call_name, string_of, unwrap
 from sop_check_rules._schema_source import schema_source
 
 MISSING, PRESENT = True, False  # what a test must say when the id is missing for the branch to be reached
+# Predicates true for a missing value (lodash's isEmpty/isNil, validator's isEmpty, `isBlank(id)`):
+# read as validators, `if (!isEmpty(id)) return 400` answered a present id and passed the gate.
+_TRUE_WHEN_MISSING = re.compile(r"(?:is|check)?_?(?:empty|nil|null|undefined|blank|missing|absent|invalid|falsy)",
+                                re.IGNORECASE)
 _SCHEMA_CALLS = frozenset({"safeParse", "safeParseAsync", "validate", "validateSync", "spa"})
 _THROWING_PARSE = frozenset({"parse", "parseAsync", "validateSync", "assert"})
 _OPTIONAL = re.compile(r"\.(?:optional|nullish|nullable|default)\(|\.notRequired\(|\.allow\(\s*['\"]{2}")
@@ -263,6 +267,8 @@ class _Check:
                 a.type == "string" and string_of(a, mod) in self.ids for a in args):
             return missing is PRESENT
         if any(self.idr.is_id(a, mod) for a in args):
+            if _TRUE_WHEN_MISSING.match(name):
+                return missing is MISSING  # `isEmpty(id)`: true for a missing id, unlike a validator
             return missing is PRESENT  # a validator of the id is false for a missing one
         if any(self._request_data(a, mod) for a in args):
             self.why.append(f"`{mod.text(call)[:60]}` checks the request with code not followed here")

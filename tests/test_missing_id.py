@@ -60,6 +60,8 @@ PASSING = {
     "a test held in a variable": BODY + "  const conversation_id = body.conversation_id;\n"
                                  "  const missing = !conversation_id;\n"
                                  f"  if (missing) return {BAD};\n",
+    "lodash's isEmpty": "  const { conversation_id } = await request.json();\n"
+                        f"  if (isEmpty(conversation_id)) return {BAD};\n",
 }
 HEAD = ("const EndBody = z.object({ conversation_id: z.string().min(1) });\n"
         "const badRequest = (error: string) => NextResponse.json({ error }, { status: 400 });\n")
@@ -83,6 +85,8 @@ FAILING = {
                                          "  const { conversation_id } = (parsed.data as any);\n",
     "=== '' alone misses an absent key": "  const { conversation_id } = await request.json();\n"
                                          f"  if (conversation_id === '') return {BAD};\n",
+    "the negation of isEmpty (a present id gets the 400)": "  const { conversation_id } = await request.json();\n"
+                                                           f"  if (!isEmpty(conversation_id)) return {BAD};\n",
     "the success branch of safeParse": "  const parsed = EndBody.safeParse(await request.json());\n"
                                        f"  if (parsed.success) return {BAD};\n"
                                        "  const { conversation_id } = (parsed as any).data;\n",

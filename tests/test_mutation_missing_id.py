@@ -88,6 +88,13 @@ WHEN_MISSING = [
     ("", "!check('conversation_id')", False),
     ("", "!isValidId(conversation_id)", True),
     ("", "isValidId(conversation_id)", False),
+    # predicates true for a missing value: the other way round (a false pass when read as validators)
+    ("", "isEmpty(conversation_id)", True),
+    ("", "!isEmpty(conversation_id)", False),
+    ("", "_.isNil(conversation_id)", True),
+    ("", "!_.isNil(conversation_id)", False),
+    ("", "isBlank(conversation_id)", True),
+    ("", "validator.isEmpty(conversation_id)", True),
     ("", "!isValid(body)", None),
     ("", "!isValid(await request.json())", None),
     ("", "!isValid(request.body)", None),

@@ -7,7 +7,7 @@ from typing import Any, Iterator
 
 from sop_check.context import CheckContext
 from sop_check.evaluate import Evaluator, Func, Str, Value, VarBinding, call_args
-from sop_check.evaluate.extent import code_may_contain, evaluable_modules
+from sop_check.evaluate.extent import code_may_contain, evaluable_files
 from sop_check.index import AppIndex
 from sop_check.jsmodule import Module
 from sop_check.model import Location, Message, RuleResult, Severity, Status
@@ -191,7 +191,7 @@ leaves the call.
 def _leave_calls_reachable(index: AppIndex, methods: set[str]) -> bool:
     """Could any walk meet a call `_leave_call` accepts? It reads calls syntactically (`x.leave()`,
     receiver aside), and a walk only meets calls in modules the evaluator can read
-    (`evaluable_modules`): none there is a proof that no handler leaves the call."""
+    (`evaluable_files`): none there is a proof that no handler leaves the call."""
     if not code_may_contain(index, methods):
         return False  # not even the name in any file: nothing parsed for the answer
     names = tuple(m.encode() for m in methods)
@@ -201,8 +201,12 @@ def _leave_calls_reachable(index: AppIndex, methods: set[str]) -> bool:
         mod = index.peek_module(path) if data is not None and any(n in data for n in names) else None
         if mod is not None and _calls_a_method(mod, methods):
             return True
-    return any(_calls_a_method(mod, methods) for mod in evaluable_modules(index)
-               if any(n in mod.source for n in names))
+    for path in evaluable_files(index):  # parsed only when its bytes name such a method
+        data = index.read_bytes(path, quiet=True)
+        mod = index.peek_module(path) if data is not None and any(n in data for n in names) else None
+        if mod is not None and _calls_a_method(mod, methods):
+            return True
+    return False
 
 
 def _calls_a_method(mod: Module, methods: set[str]) -> bool:

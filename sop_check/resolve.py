@@ -92,6 +92,17 @@ class ModuleResolver:
         return spec.startswith((".", "/")) or self._alias_targets(spec) is not None or \
             spec.split("/")[0] in self.workspace or "/".join(spec.split("/")[:2]) in self.workspace
 
+    def specifier_prefixes(self) -> tuple[str, ...] | None:
+        """Every specifier `resolve` can answer starts with one of these; None: any specifier may
+        (a `baseUrl`, or a `paths` pattern such as `*`). Lets a byte scan skip strings that cannot
+        name a file of the app without resolving each one."""
+        if self.base_url is not None:
+            return None
+        prefixes = ["."]  # relative; "/" resolves only through `paths` or a workspace name
+        prefixes.extend(pattern.partition("*")[0] for pattern, _ in self.paths)
+        prefixes.extend(self.workspace)
+        return None if "" in prefixes else tuple(sorted(set(prefixes)))
+
     def resolve(self, from_path: str, spec: str) -> str | None:
         key = (posixpath.dirname(from_path), spec)
         if key not in self._cache:

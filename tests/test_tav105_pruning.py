@@ -1,6 +1,6 @@
 """TAV105 follows ordinary click handlers and effect cleanups only when a module the evaluator can
 read holds a leave-method call (`_leave_calls_reachable`: `code_may_contain` over bytes, then
-`evaluable_modules`): the pruning must keep every verdict. Also what the proof relies on in the
+`evaluable_files`): the pruning must keep every verdict. Also what the proof relies on in the
 index: peeked modules say nothing, files are read once a run and their problems still said."""
 
 from __future__ import annotations
@@ -161,8 +161,8 @@ def test_a_leave_call_behind_a_re_export_chain_is_followed(tmp_path: Path) -> No
     assert got.status is Status.FAIL and kinds(got) == ["exit-without-end"], got.message
 
 
-def test_the_evaluator_reaches_other_modules_only_where_evaluable_modules_knows() -> None:
-    # `evaluable_modules` is a proof only while the evaluator crosses modules through resolved
+def test_the_evaluator_reaches_other_modules_only_where_evaluable_files_knows() -> None:
+    # `evaluable_files` is a proof only while the evaluator crosses modules through resolved
     # import sources and evidence modules: a new use of the index in sop_check/evaluate/ (another
     # way to find code) must be weighed there first, then added to this list.
     import re

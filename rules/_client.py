@@ -184,7 +184,7 @@ def click_handlers(index: AppIndex, ev: Evaluator) -> list[tuple[str, Any, Locat
     """(description, handler value, location, (module, element)) of every onClick / onPress in shipping
     client code."""
     out = []
-    for mod in index.evidence_modules(("onclick", "onpress")):
+    for mod in index.evidence_modules(("onclick", "onpress"), jsx=True):
         for el in mod.jsx:
             if mod.in_error(el):
                 continue

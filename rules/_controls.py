@@ -171,7 +171,7 @@ def _end_controls(index: AppIndex, ev: Evaluator, labels: list[str]) -> list[Con
     # A control can only match if its own file holds a label word (text, aria-label, title,
     # class, id or component name all live there): other files are not parsed for this.
     words = {w for label in labels for w in label.lower().split()[:1]}
-    for mod in index.evidence_modules(("onclick", "button", "onpress"), words=words):
+    for mod in index.evidence_modules(("onclick", "button", "onpress"), words=words, jsx=True):
         for el in mod.jsx:
             if mod.in_error(el):
                 continue

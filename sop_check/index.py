@@ -18,7 +18,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from sop_check.jsmodule import Module, jsx_tag
 from sop_check.model import Diagnostic, Location
-from sop_check.parse.typescript import CODE_EXTENSIONS
+from sop_check.parse.typescript import CODE_EXTENSIONS, TS_EXTENSIONS
 from sop_check.source import FileSource
 from sop_check.textpos import location_from_bytes
 
@@ -290,11 +290,13 @@ class AppIndex:
         files: list[str] = self.memo["evidence-files"]
         return files
 
-    def evidence_modules(self, needles: Iterable[str] = (), words: Iterable[str] = ()) -> Iterator[Module]:
+    def evidence_modules(self, needles: Iterable[str] = (), words: Iterable[str] = (), *,
+                         jsx: bool = False) -> Iterator[Module]:
         """Parsed modules that are evidence and (when prefiltering) hold one of `needles`.
 
         `words` narrows further, before any parse: the file's bytes must contain one of them
         (case-insensitive), e.g. the words an End control's label or name must contain.
+        `jsx`: only files whose grammar has JSX (a question about elements; `.ts` files have none).
         """
         wanted = tuple(n.lower() for n in needles)
         gate = tuple(w.lower().encode() for w in words)
@@ -303,6 +305,8 @@ class AppIndex:
             gate = gate + tuple(n.encode() for n in wanted) if not gate else gate
             wanted = ()
         for f in self.evidence_files():
+            if jsx and f.endswith(TS_EXTENSIONS):
+                continue
             if wanted and self.prefilter:
                 facts = self.facts(f)
                 if facts is None or not any(n in facts.needles for n in wanted):
@@ -379,7 +383,7 @@ def _error_count(tree: Any) -> int:
 def jsx_usages(index: AppIndex, name: str, *, provider: bool = False) -> Iterator[tuple[Module, Any]]:
     """Where shipping code renders `<name ...>` (also `<ns.name>`; with `provider`, exactly `<name>` or
     `<name.Provider>`): (module, element). Only files that hold the name are parsed."""
-    for module in index.evidence_modules(words=(name,)):
+    for module in index.evidence_modules(words=(name,), jsx=True):
         for element in module.jsx:
             tag = jsx_tag(module, element)
             if tag is None:

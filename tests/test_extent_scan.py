@@ -130,3 +130,33 @@ def test_a_file_the_bytes_cannot_answer_for_is_parsed_for_its_imports(tmp_path: 
     write(tmp_path, files)
     closure, parsed = _closure_and_parses(tmp_path, monkeypatch)
     assert "lib/hang-up.ts" in closure and parsed == ["lib/calls.ts"]
+
+
+# -- questions about JSX elements read only files whose grammar has JSX ---------------------------
+
+RENDERS_AVATAR = "import Avatar from '../components/Avatar';\nexport const Page = () => <Avatar />;\n"
+
+
+def test_jsx_questions_parse_no_typescript_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # `.ts` files use the grammar without JSX: their element list is empty, parsing them says nothing.
+    from sop_check.index import jsx_usages
+
+    files = client_project(PAGE)
+    files["app/page.tsx"] = "import { Page } from '../lib/page';\nexport default Page;\n"
+    files["lib/page.js"] = RENDERS_AVATAR  # a `.js` file may hold JSX: still read
+    files["lib/avatar-names.ts"] = "export const Avatar = 'Avatar';\n"
+    files["app/layout.tsx"] = "import '../lib/avatar-names';\nexport default function L() { return null; }\n"
+    write(tmp_path, files)
+    index = index_for(tmp_path)
+    assert index.is_evidence("lib/avatar-names.ts") and index.is_evidence("lib/page.js")
+    parsed: list[str] = []
+    real = AppIndex._parse
+
+    def counting(self: AppIndex, app_path: str, data: bytes) -> Module | None:
+        parsed.append(app_path)
+        return real(self, app_path, data)
+
+    monkeypatch.setattr(AppIndex, "_parse", counting)
+    assert [m.path for m, _ in jsx_usages(index, "Avatar")] == ["lib/page.js"]
+    assert "lib/avatar-names.ts" not in parsed and "lib/page.js" in parsed
+    assert "lib/avatar-names.ts" in [m.path for m in index.evidence_modules(words=("Avatar",))]  # without jsx

@@ -99,7 +99,7 @@ def usages(ev: EvaluatorProtocol, comp: str, provider: bool = False) -> Iterable
 
 
 def _scan(ev: EvaluatorProtocol, comp: str, provider: bool) -> Iterator[Usage]:
-    for user in ev.index.evidence_modules(words=(comp,)):
+    for user in ev.index.evidence_modules(words=(comp,), jsx=True):
         if not ev.spend(len(user.jsx)):
             return  # the budget is gone: the evaluator answers unknown from now on
         tags = _tag_table(ev, user)

@@ -16,15 +16,12 @@ from sop_check.records import record
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from sop_check.bytescan import import_specifiers
 from sop_check.jsmodule import Module, jsx_tag
 from sop_check.model import Diagnostic, Location
 from sop_check.parse.typescript import CODE_EXTENSIONS, TS_EXTENSIONS
 from sop_check.source import FileSource
 from sop_check.textpos import location_from_bytes
-
-# Possessive blanks: `import` + 60,000 spaces used to backtrack through every split of the run
-# between the two `\s*` (quadratic, 2 s at 20,000 spaces). Blanks are never a quote or `(`.
-_IMPORT_RE = re.compile(rb"""(?:\bfrom|\bimport|\brequire)\s*+\(?\s*+['"]([^'"\n]{1,300})['"]""")
 
 
 @record
@@ -130,7 +127,7 @@ class AppIndex:
             self._facts[app_path] = None
             return None
         found = frozenset(n for n, b in zip(self.needles, self._needle_bytes) if b in lower)
-        specs = tuple(m.decode("utf-8", "replace") for m in _IMPORT_RE.findall(data))
+        specs = tuple(m.decode("utf-8", "replace") for m in import_specifiers(data))
         f = FileFacts(app_path, len(data), found, specs)
         self._facts[app_path] = f
         return f

@@ -142,7 +142,7 @@ def _char_class(glob: str, start: int) -> tuple[str, int]:
 class Glob:
     """One gitignore-style pattern."""
 
-    __slots__ = ("source", "negate", "dir_only", "groups", "descendants")
+    __slots__ = ("source", "negate", "dir_only", "groups", "descendants", "_name_only")
 
     def __init__(self, pattern: str, *, descendants: bool = False) -> None:
         self.source = pattern
@@ -169,6 +169,8 @@ class Glob:
                 groups[-1].append(_Segment(p))
         self.groups = groups
         self.descendants = descendants  # also match everything under a match (evidence patterns)
+        # `*.pem`, `**/__tests__`: a pattern on the last segment alone (most are), matched directly.
+        self._name_only = groups[1][0] if len(groups) == 2 and not groups[0] and len(groups[1]) == 1 else None
 
     def match(self, segments: list[str], is_dir: bool = False) -> bool:
         if self.descendants:
@@ -179,6 +181,8 @@ class Glob:
     def _match(self, segs: list[str], is_dir: bool) -> bool:
         if self.dir_only and not is_dir:
             return False
+        if self._name_only is not None:
+            return self._name_only.match(segs[-1])
         groups = self.groups
         if len(groups) == 1:
             g = groups[0]
@@ -227,11 +231,10 @@ class GitIgnore:
     def decide(self, path: str, is_dir: bool = False) -> bool | None:
         """True (ignored), False (re-included by a `!` pattern) or None (no pattern matches)."""
         segs = path.strip("/").split("/")
-        result: bool | None = None
-        for g in self.globs:
+        for g in reversed(self.globs):  # the last matching pattern decides
             if g.match(segs, is_dir):
-                result = not g.negate
-        return result
+                return not g.negate
+        return None
 
     def ignored(self, path: str) -> bool:
         """Is the file at `path` ignored, itself or through an ignored folder above it?"""
@@ -262,7 +265,17 @@ def evidence_matcher(patterns: list[str]) -> "EvidenceMatcher":
 class EvidenceMatcher:
     def __init__(self, globs: list[Glob]) -> None:
         self.globs = globs
+        # Whether some pattern matches a folder (then every path below it matches): files share
+        # folders, so each folder is matched once, not once per file below it.
+        self._folders: dict[str, bool] = {}
 
     def __call__(self, path: str) -> bool:
         segs = path.split("/")
-        return any(g.match(segs) for g in self.globs)
+        for i in range(1, len(segs)):
+            folder = "/".join(segs[:i])
+            hit = self._folders.get(folder)
+            if hit is None:
+                hit = self._folders[folder] = any(g._match(segs[:i], True) for g in self.globs if g.descendants)
+            if hit:
+                return True
+        return any(g._match(segs, False) for g in self.globs)

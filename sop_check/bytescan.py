@@ -29,3 +29,25 @@ def import_specifiers(data: bytes) -> list[bytes]:
             out.append(spec)
             end = stop
     return out
+
+
+class Needles:
+    """Which of the run's needles (lowercase words the rules declared) a file's lowercased bytes
+    hold, as `needle in facts.needles`. Each is looked for when first asked: most questions ask
+    about a few needles in evidence files, and searching every file for all of them up front cost
+    more than the rest of the byte facts together."""
+
+    __slots__ = ("_lower", "_declared", "_found")
+
+    def __init__(self, lower: bytes, declared: frozenset[str]) -> None:
+        self._lower = lower
+        self._declared = declared
+        self._found: dict[str, bool] = {}
+
+    def __contains__(self, needle: object) -> bool:
+        if not isinstance(needle, str) or needle not in self._declared:
+            return False  # as before: only the declared needles are ever in the set
+        hit = self._found.get(needle)
+        if hit is None:
+            hit = self._found[needle] = needle.encode() in self._lower
+        return hit

@@ -16,7 +16,7 @@ from sop_check.records import record
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from sop_check.bytescan import import_specifiers
+from sop_check.bytescan import Needles, import_specifiers
 from sop_check.jsmodule import Module, jsx_tag
 from sop_check.model import Diagnostic, Location
 from sop_check.parse.typescript import CODE_EXTENSIONS, TS_EXTENSIONS
@@ -30,7 +30,7 @@ class FileFacts:
 
     path: str
     size: int
-    needles: frozenset[str]
+    needles: Needles  # `needle in needles`
     specifiers: tuple[str, ...]
 
 
@@ -72,7 +72,7 @@ class AppIndex:
 
     def __post_init__(self) -> None:
         self._file_set = set(self.files)
-        self._needle_bytes = tuple(n.encode() for n in self.needles)
+        self._needle_set = frozenset(self.needles)
 
     # -- locations ----------------------------------------------------------
     def repo_path(self, app_path: str) -> str:
@@ -126,7 +126,7 @@ class AppIndex:
         if data is None or lower is None:
             self._facts[app_path] = None
             return None
-        found = frozenset(n for n, b in zip(self.needles, self._needle_bytes) if b in lower)
+        found = Needles(lower, self._needle_set)
         specs = tuple(m.decode("utf-8", "replace") for m in import_specifiers(data))
         f = FileFacts(app_path, len(data), found, specs)
         self._facts[app_path] = f

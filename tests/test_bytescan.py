@@ -35,3 +35,14 @@ def test_the_cases_match_the_reference() -> None:
 def test_random_inputs_match_the_reference(parts: list[bytes]) -> None:
     data = b"".join(parts)
     assert import_specifiers(data) == REFERENCE.findall(data)
+
+
+def test_needles_answer_as_the_set_of_declared_needles_found() -> None:
+    from sop_check.bytescan import Needles
+
+    lower = b"const x = 'tavus'; // onclick handler\n"
+    declared = frozenset({"tavus", "onclick", "keepalive"})
+    needles = Needles(lower, declared)
+    expected = {n for n in declared if n.encode() in lower}
+    for word in ("tavus", "onclick", "keepalive", "const", "TAVUS", "", "tavus"):  # asked twice: same answer
+        assert (word in needles) == (word in expected), word

@@ -46,10 +46,13 @@ def create_end_route(ctx: CheckContext, finding: Finding) -> Draft | None:
 
 
 def _app_style(index: AppIndex) -> Style:
-    """The style of the app's own code (a created file follows it): its Tavus code, or any module."""
-    for mod in index.evidence_modules(("tavus",)):
-        return style_of(mod.source, mod.tree)
-    return Style()
+    """The style of the app's own code (a created file follows it): its Tavus code, or any module.
+    Read once per app: TAV001, TAV002 and TAV003 offer the same file (a walk of a whole module)."""
+    if "app-style" not in index.memo:
+        mod = next(iter(index.evidence_modules(("tavus",))), None)
+        index.memo["app-style"] = style_of(mod.source, mod.tree) if mod is not None else Style()
+    style: Style = index.memo["app-style"]
+    return style
 
 _PKG = '{"dependencies": {"next": "15.0.0", "react": "19.0.0"}}'
 _ROUTE = """import { NextResponse } from 'next/server';

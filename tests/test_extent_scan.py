@@ -160,3 +160,34 @@ def test_jsx_questions_parse_no_typescript_file(tmp_path: Path, monkeypatch: pyt
     assert [m.path for m, _ in jsx_usages(index, "Avatar")] == ["lib/page.js"]
     assert "lib/avatar-names.ts" not in parsed and "lib/page.js" in parsed
     assert "lib/avatar-names.ts" in [m.path for m in index.evidence_modules(words=("Avatar",))]  # without jsx
+
+
+# -- TAV105 reads only files that hold a leave method as a whole word -------------------------------
+
+def test_a_file_naming_the_method_only_inside_longer_names_is_not_parsed(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from sop_check_rules.tav105_single_end_path import _leave_calls_reachable
+
+    files = client_project(PAGE.replace("'@/lib/calls'", "'../lib/calls'"))
+    files["lib/calls.ts"] = "export function hangUp(room: any) { room.leaveRoom(); room.destroyed = true; }\n"
+    write(tmp_path, files)
+    index = index_for(tmp_path)
+    parsed: list[str] = []
+    real = AppIndex._parse
+
+    def counting(self: AppIndex, app_path: str, data: bytes) -> Module | None:
+        parsed.append(app_path)
+        return real(self, app_path, data)
+
+    monkeypatch.setattr(AppIndex, "_parse", counting)
+    assert _leave_calls_reachable(index, {"leave", "leaveCall", "destroy"}) is False
+    assert "lib/calls.ts" not in parsed
+
+
+def test_a_leave_call_spelled_with_blanks_and_comments_is_still_found(tmp_path: Path) -> None:
+    from sop_check_rules.tav105_single_end_path import _leave_calls_reachable
+
+    files = client_project(PAGE.replace("'@/lib/calls'", "'../lib/calls'"))
+    files["lib/calls.ts"] = "export function hangUp(call: any) { call . /* bye */ leave\n  (); }\n"
+    write(tmp_path, files)
+    assert _leave_calls_reachable(index_for(tmp_path), {"leave", "leaveCall", "destroy"}) is True

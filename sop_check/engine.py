@@ -7,7 +7,7 @@ from sop_check.records import record
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from sop_check import __version__
+from sop_check import __version__, hardexit
 from sop_check.context import CheckContext, Settings
 from sop_check.discover import App, Project, discover
 from sop_check.walk import rel as _rel
@@ -101,7 +101,8 @@ def _run_project(project: Project, opts: RunOptions) -> Report:
         # Files are parsed in the order rules ask for them, which can follow set iteration: sorted,
         # so that a report is the same bytes from run to run (golden files, SARIF baselines).
         report.diagnostics.extend(sorted(index.diagnostics, key=lambda d: (d.path, d.message)))
-        index.release()
+        if index is not indexes[-1][1] or not hardexit.park(index):  # the console script exits without
+            index.release()  # freeing the last one (sop_check.hardexit)
     if pending is not None:
         _collect_syntax_pass(pending, report, project)
     return report

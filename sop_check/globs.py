@@ -231,7 +231,11 @@ class GitIgnore:
     def decide(self, path: str, is_dir: bool = False) -> bool | None:
         """True (ignored), False (re-included by a `!` pattern) or None (no pattern matches)."""
         segs = path.strip("/").split("/")
+        last = segs[-1]
         for g in reversed(self.globs):  # the last matching pattern decides
+            name = g._name_only
+            if name is not None and not name.match(last):
+                continue  # what `g.match` would answer, without its calls (most lines, most paths)
             if g.match(segs, is_dir):
                 return not g.negate
         return None

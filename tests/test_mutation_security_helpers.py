@@ -1,0 +1,95 @@
+"""The security rules' shared helpers pinned value by value (mutation survivors in rules/_security.py
+and TAV101's `_public_key`): where a literal stops looking like a key, which names are key names,
+what counts as a literal, and which `NEXT_PUBLIC_` names are the Tavus key. No real key is written
+here: the key-like values are built from repeated characters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers import index_for, write
+from sop_check_rules._security import key_like_name, looks_like_key, string_literal
+from sop_check_rules.tav101_key_not_public import _public_key
+
+KEYISH = "k9" * 8  # 16 characters, no placeholder word: the shortest value that looks like a key
+
+
+@pytest.mark.parametrize(("value", "is_key"), [
+    (KEYISH, True),
+    (KEYISH[:-1], False),  # 15 characters: too short
+    (f"  {KEYISH[:-1]}  ", False),  # the length is measured after stripping
+    (f"  {KEYISH}\n", True),
+    ("k9k9k9k9 k9k9k9k9", False),  # a space: a sentence, not a key
+    ("k9k9k9your-keyk9k9", False),
+    ("k9k9k9YOUR-KEYk9k9", False),  # placeholders in any case
+    ("k9k9k9k9xxxk9k9k9", False),
+    ("k9k9k9k9<key>k9k9k9", False),
+    ("k9k9k9k9key>k9k9k9", False),
+    ("k9k9k9exampleK9k9k9", False),
+    ("k9k9placeholderk9k9", False),
+    ("k9k9k9k9dummyk9k9k9", False),
+    ("k9k9k9k9fakek9k9k9", False),
+    ("k9k9k9changemek9k9", False),
+    ("k9k9k9replacek9k9k9", False),
+    ("k9k9k9k9...k9k9k9k9", False),
+    ("k9k9k9k9***k9k9k9k9", False),
+    ("test" + KEYISH, False),
+    ("TEST" + KEYISH, False),
+    (KEYISH + "test", True),  # `test` is a placeholder only at the start
+    ("http" + KEYISH, False),
+    ("/" + KEYISH, False),
+    ("$" + KEYISH, False),
+    (KEYISH + "http/$", True),  # the prefixes count only at the start
+])
+def test_looks_like_key(value: str, is_key: bool) -> None:
+    assert looks_like_key(value) is is_key
+
+
+@pytest.mark.parametrize(("name", "is_key_name"), [
+    ("apiKey", True), ("API_KEY", True), ("x-api-key", True), ("X-Api-Key", True),
+    ("apikey\n", True), ("api_key\n", True),  # where a regex `$` would match
+    ("apikeys", False), ("my_api", False), ("x-api-key-name", False),
+    ("openai_apikey", True), ("OPENAI_API_KEY", True), ("openai_apikey\n", True),
+    ("openaiapikey", False),  # the suffix needs its underscore
+    ("TAVUS_API_KEY", True), ("tavusSecret", True), ("tavus_token", True), ("TavusKey", True),
+    ("tavuskey", True),  # the word may follow `tavus` at once
+    ("tavus", False), ("tavus_persona_id", False), ("key_tavus", False), ("secret_of_tavus", False),
+    ("tavus\nkey", False),  # a name over two lines: the word must follow on the same line
+    ("x\ntavus_key", True),  # any line may hold it
+    ("tavus_id\ntavus_secret", True),
+])
+def test_key_like_name(name: str, is_key_name: bool) -> None:
+    assert key_like_name(name) is is_key_name
+
+
+@pytest.mark.parametrize(("name", "public"), [
+    ("NEXT_PUBLIC_TAVUS_API_KEY", True), ("next_public_tavus_api_key", True),
+    ("NEXT_PUBLIC_TAVUS_API_URL", True),  # any TAVUS_API name right after the prefix
+    ("NEXT_PUBLIC_MY_TAVUS_KEY", True), ("NEXT_PUBLIC_TAVUS_SECRET", True), ("NEXT_PUBLIC_TAVUSTOKEN", True),
+    ("NEXT_PUBLIC_TAVUS_PERSONA_ID", False), ("NEXT_PUBLIC_KEY_TAVUS", False),
+    ("NEXT_PUBLIC_MY_TAVUS", False), ("NEXT_PUBLIC_API_KEY", False),
+    ("TAVUS_API_KEY", False), ("X_NEXT_PUBLIC_TAVUS_API_KEY", False),
+    ("NEXT_PUBLIC_TAVUS_API_KEY\n", False), ("NEXT_PUBLIC_TAVUS\nKEY", False),  # not a real env name
+])
+def test_public_key_names(name: str, public: bool) -> None:
+    assert _public_key(name) is public
+
+
+@pytest.mark.parametrize(("source", "literal"), [
+    ("const v = 'abc';", "abc"),
+    ('const v = "a\\"b";', 'a\\"b'),  # the text between the quotes, escapes as written
+    ("const v = '';", ""),
+    ("const v = `abc`;", "abc"),
+    ("const v = `a${x}c`;", None),  # built at run time: not a literal
+    ("const v = x;", None),
+    ("const v = 1;", None),
+])
+def test_string_literal(tmp_path: Path, source: str, literal: str | None) -> None:
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', "lib/a.ts": source + "\n"})
+    mod = index_for(root).module("lib/a.ts")
+    assert mod is not None
+    (decl,) = mod.nodes_of(frozenset({"variable_declarator"}))
+    assert string_literal(mod, decl.child_by_field_name("value")) == literal
+    assert string_literal(mod, None) is None

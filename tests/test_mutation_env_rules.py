@@ -92,6 +92,10 @@ def test_not_defined_names_every_local_file_read(tmp_path: Path) -> None:
     assert where(r) == [("not-defined", ".env.local", 1, "TAVUS_PERSONA_ID")]
     assert r.findings[0].data["files"] == ".env.local, .env"
     assert r.findings[0].message == f"TAVUS_PERSONA_ID is not defined in .env.local, .env ({SOP})"
+    # .env.local is where a developer adds it, even when a file read before it exists
+    dev = run(tmp_path / "dev", {".env.development.local": "TAVUS_API_KEY=v1\n", ".env.local": "A=1\n"})
+    assert where(dev) == [("not-defined", ".env.local", 1, "TAVUS_PERSONA_ID")]
+    assert dev.findings[0].data["files"] == ".env.development.local, .env.local"
     none = run(tmp_path / "b", {})
     assert [f.data["files"] for f in none.findings] == [".env.local", ".env.local"]
     assert [f.data["why"] for f in none.findings] == [SOP, SOP]

@@ -107,28 +107,47 @@ def _imports_a_value(index: AppIndex, user: str, target: str) -> bool:
         source = stmt.child_by_field_name("source")
         if source is None or index.resolve_import(user, string_value(mod, source)) != target:
             continue
-        if stmt.type == "export_statement" or not _type_only(mod, stmt):
+        if not _type_only(mod, stmt):
             return True
-    # Imported otherwise (`import()`, `require`, or inside a block): it ships.
-    return not any(_imports_statically(index, mod, user, target, stmt) for stmt in mod.root.named_children)
+    # Imported otherwise (`import()`, `require`, or inside a block): it ships. A dynamic import
+    # beside a type-only one ships it too (the type-only import alone explains the specifier).
+    return _imports_dynamically(index, mod, user, target) or \
+        not any(_imports_statically(index, mod, user, target, stmt) for stmt in mod.root.named_children)
+
+
+def _imports_dynamically(index: AppIndex, mod: Module, user: str, target: str) -> bool:
+    """`import('…/target')` or `require('…/target')` anywhere in `user` (a chunk loaded later still ships)."""
+    for call in mod.calls:
+        fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+        if fn is None or args is None or not (fn.type == "import" or mod.text(fn) == "require"):
+            continue
+        first = next(iter(args.named_children), None)
+        if first is not None and first.type == "string" and \
+                index.resolve_import(user, string_value(mod, first)) == target:
+            return True
+    return False
 
 
 def _imports_statically(index: AppIndex, mod: Module, user: str, target: str, stmt: Any) -> bool:
-    source = stmt.child_by_field_name("source") if stmt.type == "import_statement" else None
+    source = stmt.child_by_field_name("source") if stmt.type in ("import_statement", "export_statement") else None
     return source is not None and index.resolve_import(user, string_value(mod, source)) == target
 
 
 def _type_only(mod: Module, stmt: Any) -> bool:
-    """`import type { A } from …`, or `import { type A, type B } from …` (nothing else)."""
+    """`import type { A } from …`, `import { type A, type B } from …`, or the same re-exported
+    (`export type { A } from …`, `export { type A } from …`): nothing else."""
     if any(c.type == "type" for c in stmt.children):
         return True
-    clause = next((c for c in stmt.named_children if c.type == "import_clause"), None)
+    clause = next((c for c in stmt.named_children if c.type in ("import_clause", "export_clause")), None)
     if clause is None:
-        return False  # `import './x'`: a side effect, it ships
-    parts = clause.named_children
-    if len(parts) != 1 or parts[0].type != "named_imports":
-        return False
-    specs = [s for s in parts[0].named_children if s.type == "import_specifier"]
+        return False  # `import './x'` (a side effect), `export * from './x'`: it ships
+    if clause.type == "export_clause":
+        specs = [s for s in clause.named_children if s.type == "export_specifier"]
+    else:
+        parts = clause.named_children
+        if len(parts) != 1 or parts[0].type != "named_imports":
+            return False
+        specs = [s for s in parts[0].named_children if s.type == "import_specifier"]
     return bool(specs) and all(mod.text(s).startswith("type ") for s in specs)
 
 

@@ -130,3 +130,13 @@ def test_what_is_not_a_hardcoded_key(tmp_path: Path, source: str) -> None:
 def test_python_files_are_left_to_the_python_reader(tmp_path: Path) -> None:
     r = run(tmp_path, {"app/key.py": f"TAVUS_API_KEY = '{FAKE}'\n", "lib/x.js": "// tavus\n"}, "TAV103")
     assert r.findings == []
+
+
+def test_a_lazily_loaded_module_beside_a_type_import_ships_the_key(tmp_path: Path) -> None:
+    """Was a false pass: the type-only import explained the specifier, the `import()` was not seen."""
+    lib = "export type Row = { id: string };\nexport const key = () => process.env.TAVUS_API_KEY;\n"
+    client = CLIENT + "import type { Row } from '../lib/video';\nexport const load = () => import('../lib/video');\n"
+    r = run(tmp_path / "lazy", {"lib/video.ts": lib, "components/A.tsx": client}, "TAV101")
+    assert where(r) == [("key-in-client", "lib/video.ts", 2, 26)]
+    types_only = CLIENT + "export type { Row } from '../lib/video';\n"  # was a false fail: erased on compile
+    assert run(tmp_path / "types", {"lib/video.ts": lib, "components/A.tsx": types_only}, "TAV101").findings == []

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from helpers import index_for, write
-from sop_check_rules._security import key_like_name, looks_like_key, string_literal
+from sop_check_rules._security import client_modules, key_like_name, looks_like_key, string_literal
 from sop_check_rules.tav101_key_not_public import _public_key
 
 KEYISH = "k9" * 8  # 16 characters, no placeholder word: the shortest value that looks like a key
@@ -93,3 +93,29 @@ def test_string_literal(tmp_path: Path, source: str, literal: str | None) -> Non
     (decl,) = mod.nodes_of(frozenset({"variable_declarator"}))
     assert string_literal(mod, decl.child_by_field_name("value")) == literal
     assert string_literal(mod, None) is None
+
+
+LIB = "export type Row = { id: string };\nexport const stop = () => process.env.TAVUS_API_KEY;\n"
+
+
+@pytest.mark.parametrize(("client_import", "shipped"), [
+    ("export { stop } from '../lib/video';", True),
+    ("export * from '../lib/video';", True),
+    ("export * as video from '../lib/video';", True),
+    ("export { type Row, stop } from '../lib/video';", True),
+    ("export type { Row } from '../lib/video';", False),  # erased by the compiler
+    ("export { type Row } from '../lib/video';", False),
+    ("import type { Row } from '../lib/video';\nexport type { Row as R } from '../lib/video';", False),
+    ("import type { Row } from '../lib/video';\nexport { stop } from '../lib/video';", True),
+    ("import stop, { type Row } from '../lib/video';", True),
+    ("import type { Row } from '../lib/video';\nexport const load = () => import('../lib/video');", True),
+    ("import type { Row } from '../lib/video';\nexport const load = () => require('../lib/video');", True),
+    ("import type { Row } from '../lib/video';\nexport const load = () => import('../lib/other');", False),
+    ("import type { Row } from '../lib/video';\nexport const load = () => load2('../lib/video');", False),
+    ("export const load = () => import('../lib/video');", True),
+])
+def test_which_imports_and_re_exports_ship_a_module(tmp_path: Path, client_import: str, shipped: bool) -> None:
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', "lib/video.ts": LIB,
+                            "lib/other.ts": "export const o = 1;\n",
+                            "components/A.tsx": f"'use client';\n{client_import}\n"})
+    assert ("lib/video.ts" in client_modules(index_for(root))) is shipped

@@ -101,6 +101,8 @@ def test_an_unsaved_gitignore_buffer_counts(tmp_path: Path) -> None:
                            ".env": "TAVUS_API_KEY=v\n"})
     r = check(root, Overlay({root / ".gitignore": b"node_modules/\n.env*.local\n"}))
     assert where(r) == [("not-ignored", ".env", ".env")]
+    undecodable = check(root, Overlay({root / ".gitignore": b"\xff\xfe\n.env*.local\n"}))  # an editor's bytes
+    assert where(undecodable) == [("not-ignored", ".env", ".env")]
     negated = check(root, Overlay({root / ".gitignore": b".env*\n!.env\n"}))
     assert where(negated) == [("not-ignored", ".env", ".env")]
     other_buffer = check(root, Overlay({root / "lib/t.ts": b"// tavus\n"}))

@@ -71,6 +71,7 @@ def test_code_in_a_syntax_error_is_not_read(tmp_path: Path) -> None:
     ("fetch(`${base}/v2/conversations`, { method: 'POST' })", "client-calls-tavus",
      {"target": "the Tavus API (…/v2/conversations)"}),
     ("fetch(`${base}/v2/personas`)", None, None),
+    ("fetch('/proxy/v2/conversations', { method: 'POST' })", None, None),  # our own proxy, not Tavus
     ("fetch(`/x/${base}/v2/conversations`)", None, None),
     ("fetch('/api/tavus/end', { method: 'POST', headers: { 'content-type': 'x' } })", None, None),
 ])
@@ -101,6 +102,7 @@ def test_a_client_module_without_the_word_tavus_is_not_read(tmp_path: Path) -> N
 @pytest.mark.parametrize(("line", "name", "column"), [
     (f"export const h = {{ 'x-api-key': '{FAKE}' }};", "x-api-key", 33),
     (f"export const h = {{ apiKey: \"{FAKE}\" }};", "apiKey", 28),
+    (f"export const h = {{ \"X-Api-Key\": '{FAKE}' }};", "X-Api-Key", 33),
     (f"export const TAVUS_API_KEY = `{FAKE}`;", "TAVUS_API_KEY", 30),
     (f"config.tavus.apiKey = '{FAKE}';", "apiKey", 23),
     (f"let api_key; api_key = '{FAKE}';", "api_key", 24),

@@ -119,3 +119,40 @@ def test_which_imports_and_re_exports_ship_a_module(tmp_path: Path, client_impor
                             "lib/other.ts": "export const o = 1;\n",
                             "components/A.tsx": f"'use client';\n{client_import}\n"})
     assert ("lib/video.ts" in client_modules(index_for(root))) is shipped
+
+
+def _client_set(tmp_path: Path, files: dict[str, str]) -> list[str]:
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', **files})
+    return sorted(client_modules(index_for(root)))
+
+
+def test_a_client_import_chain_is_followed_to_its_end(tmp_path: Path) -> None:
+    files = {"components/A.tsx": "'use client';\nimport { z } from '../lib/z';\nexport const a = z;\n",
+             "lib/z.ts": "import { a } from './a';\nexport const z = a;\n",  # sorted after a.ts: a second pass
+             "lib/a.ts": "export const a = 1;\n", "lib/unused.ts": "export const u = 1;\n"}
+    assert _client_set(tmp_path, files) == ["components/A.tsx", "lib/a.ts", "lib/z.ts"]
+
+
+@pytest.mark.parametrize("server", [
+    "middleware.ts", "src/middleware.ts", "app/api/x/route.ts", "pages/api/x.ts",
+])
+def test_server_code_stays_on_the_server_whoever_imports_it(tmp_path: Path, server: str) -> None:
+    depth = server.count("/")
+    files = {"components/A.tsx": "'use client';\nimport { s } from '../" + server[:-3] + "';\nexport const a = s;\n",
+             server: "export const s = 1;\n"}
+    assert _client_set(tmp_path, files) == ["components/A.tsx"], depth
+
+
+@pytest.mark.parametrize(("pad", "client"), [(189, True), (190, False)])
+def test_the_use_client_directive_is_read_in_the_first_200_bytes(tmp_path: Path, pad: int, client: bool) -> None:
+    # with `pad` bytes before `"use client"`, its words `use client` end at byte pad + 11 (exclusive)
+    source = "/" * 2 + "x" * (pad - 3) + "\n" + '"use client";\nexport const a = 1;\n'
+    assert (_client_set(tmp_path, {"components/A.tsx": source}) == ["components/A.tsx"]) is client
+
+
+def test_use_server_and_server_only_modules_are_server_code(tmp_path: Path) -> None:
+    files = {"components/A.tsx": "'use client';\nimport { s } from '../lib/s';\nimport { o } from '../lib/o';\n"
+                                 "export const a = [s, o];\n",
+             "lib/s.ts": "'use server';\nexport const s = 1;\n",
+             "lib/o.ts": "import  'server-only';\nexport const o = 1;\n"}
+    assert _client_set(tmp_path, files) == ["components/A.tsx"]

@@ -79,7 +79,7 @@ def test_under_locked_the_project_comes_only_from_the_workflow(tmp_path: Path) -
                             "--locked the project is not taken from the repository"]
     with FakeVercel(BOTH) as fake:
         ok = run(tmp_path / "b", {".vercel/project.json": json.dumps({"projectId": "prj_other"})},
-                 {"VERCEL_TOKEN": TOKEN, "VERCEL_PROJECT_ID": " prj_123 ", "VERCEL_ORG_ID": "team_9",
+                 {"VERCEL_TOKEN": TOKEN, "VERCEL_PROJECT_ID": " prj_123 ", "VERCEL_ORG_ID": " team_9 ",
                   TEST_API_ENV: fake.url}, ci=True, locked=True)
     assert ok.status is Status.PASS, ok.unresolved
     assert [e.location.path for e in ok.evidence] == ["package.json", "package.json"]

@@ -107,3 +107,10 @@ def test_an_unsaved_gitignore_buffer_counts(tmp_path: Path) -> None:
     assert where(negated) == [("not-ignored", ".env", ".env")]
     other_buffer = check(root, Overlay({root / "lib/t.ts": b"// tavus\n"}))
     assert sorted(where(other_buffer)) == [("not-ignored", ".env", ".env"), ("not-ignored", ".env.local", ".env.local")]
+
+
+def test_no_ignore_fix_through_a_symlinked_gitignore(tmp_path: Path) -> None:
+    """The fix would write wherever the link points: none is offered (the finding stays)."""
+    root = repo(tmp_path, {".env.local": "TAVUS_API_KEY=v\n", "elsewhere.txt": "node_modules/\n"})
+    (root / ".gitignore").symlink_to(root / "elsewhere.txt")
+    assert [(f.kind, f.fix) for f in check(root).findings] == [("not-ignored", None)]

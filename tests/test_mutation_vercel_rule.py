@@ -136,3 +136,24 @@ def test_an_api_error_is_unknown_with_its_cause(tmp_path: Path) -> None:
                 vercel=True)
     assert (r.status, r.message) == (Status.UNKNOWN, "could not read the project's variables from Vercel")
     assert len(r.unresolved) == 1 and "prj_123" in r.unresolved[0]
+
+
+def test_a_variable_absent_from_vercel_is_missing_for_every_target(tmp_path: Path) -> None:
+    with FakeVercel(BOTH[:1]) as fake:
+        r = run(tmp_path, {".vercel/project.json": LINKED}, {"VERCEL_TOKEN": TOKEN, TEST_API_ENV: fake.url},
+                targets=["production", "preview"], vercel=True)
+    assert [(f.data["name"], f.data["targets"]) for f in r.findings] == [
+        ("TAVUS_API_KEY", "preview"), ("TAVUS_PERSONA_ID", "production, preview")]
+
+
+def test_a_hung_api_times_out_into_unknown(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rule bounds each call (the gate must not stall): the bound shortened here, the API slower."""
+    import sop_check_rules.tav007_vercel_env as rule
+
+    monkeypatch.setattr(rule, "TIMEOUT_SECONDS", 0.2)
+    with FakeVercel(BOTH) as fake:
+        fake.hang = 1.0
+        r = run(tmp_path, {".vercel/project.json": LINKED}, {"VERCEL_TOKEN": TOKEN, TEST_API_ENV: fake.url},
+                vercel=True)
+    assert r.status is Status.UNKNOWN and r.message == "could not read the project's variables from Vercel"
+    assert "within 0.2 s" in r.unresolved[0]

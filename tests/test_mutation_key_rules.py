@@ -104,6 +104,7 @@ def test_a_client_module_without_the_word_tavus_is_not_read(tmp_path: Path) -> N
     (f"export const h = {{ apiKey: \"{FAKE}\" }};", "apiKey", 28),
     (f"export const h = {{ \"X-Api-Key\": '{FAKE}' }};", "X-Api-Key", 33),
     (f"export const TAVUS_API_KEY = `{FAKE}`;", "TAVUS_API_KEY", 30),
+    (f"export const tavusSecret = '{FAKE}';", "tavusSecret", 28),  # found through the `tavus` needle alone
     (f"config.tavus.apiKey = '{FAKE}';", "apiKey", 23),
     (f"let api_key; api_key = '{FAKE}';", "api_key", 24),
 ])

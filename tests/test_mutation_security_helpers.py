@@ -59,6 +59,8 @@ def test_looks_like_key(value: str, is_key: bool) -> None:
     ("tavus\nkey", False),  # a name over two lines: the word must follow on the same line
     ("x\ntavus_key", True),  # any line may hold it
     ("tavus_id\ntavus_secret", True),
+    ("tavusKeyOfTavus", True),  # read after the first `tavus`, not the last
+    ("tavus api key", True), ("tavus\tsecret", True),  # a quoted property name may hold spaces
 ])
 def test_key_like_name(name: str, is_key_name: bool) -> None:
     assert key_like_name(name) is is_key_name

@@ -157,3 +157,14 @@ def test_a_hung_api_times_out_into_unknown(tmp_path: Path, monkeypatch: pytest.M
                 vercel=True)
     assert r.status is Status.UNKNOWN and r.message == "could not read the project's variables from Vercel"
     assert "within 0.2 s" in r.unresolved[0]
+
+
+def test_a_pass_names_every_target(tmp_path: Path) -> None:
+    envs = [{"key": k, "target": ["production", "preview"], "type": "encrypted"}
+            for k in ("TAVUS_API_KEY", "TAVUS_PERSONA_ID")]
+    with FakeVercel(envs) as fake:
+        r = run(tmp_path, {".vercel/project.json": LINKED}, {"VERCEL_TOKEN": TOKEN, TEST_API_ENV: fake.url},
+                targets=["production", "preview"], vercel=True)
+    assert r.message == "every required variable is set on Vercel for production, preview"
+    assert [e.message for e in r.evidence] == ["TAVUS_API_KEY is set on Vercel for production, preview",
+                                               "TAVUS_PERSONA_ID is set on Vercel for production, preview"]

@@ -143,3 +143,9 @@ def test_a_lazily_loaded_module_beside_a_type_import_ships_the_key(tmp_path: Pat
     assert where(r) == [("key-in-client", "lib/video.ts", 2, 26)]
     types_only = CLIENT + "export type { Row } from '../lib/video';\n"  # was a false fail: erased on compile
     assert run(tmp_path / "types", {"lib/video.ts": lib, "components/A.tsx": types_only}, "TAV101").findings == []
+
+
+def test_code_after_a_syntax_error_is_still_read(tmp_path: Path) -> None:
+    source = f"// tavus\nfunction f() {{ const apiKey = ('{FAKE}';; }}\nexport const tavusKey = '{FAKE}';\n"
+    r = run(tmp_path, {"lib/a.ts": source}, "TAV103")
+    assert where(r) == [("hardcoded-key", "lib/a.ts", 3, 25)]

@@ -149,3 +149,18 @@ def test_code_after_a_syntax_error_is_still_read(tmp_path: Path) -> None:
     source = f"// tavus\nfunction f() {{ const apiKey = ('{FAKE}';; }}\nexport const tavusKey = '{FAKE}';\n"
     r = run(tmp_path, {"lib/a.ts": source}, "TAV103")
     assert where(r) == [("hardcoded-key", "lib/a.ts", 3, 25)]
+
+
+def test_the_key_header_from_config_matches_in_any_case(tmp_path: Path) -> None:
+    from helpers import PACK, options_for
+    from sop_check.context import Settings
+    from sop_check.engine import RunOptions, run_check
+    from sop_check.registry import all_rules
+
+    write(tmp_path, {"package.json": PKG, "lib/uses.ts": USES, "components/A.tsx": CLIENT + (
+        "// tavus\nexport const go = (k: string) => fetch('/x', { headers: { 'x-api-key': k } });\n")})
+    opts = lambda code: {**options_for(code), "api-key-header": "X-API-KEY"}  # noqa: E731
+    report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV101"]], options_for=opts, settings=Settings(),
+                                            environ={}, pack=PACK))
+    [result] = report.apps[0].results
+    assert [(f.kind, f.data["header"]) for f in result.findings] == [("client-sends-key", "X-API-KEY")]

@@ -59,9 +59,18 @@ def test_the_key_in_client_code_is_found_and_other_names_or_server_code_are_not(
     assert r.findings[0].data == {"env": "TAVUS_API_KEY", "path": "components/A.tsx"}
 
 
-def test_code_in_a_syntax_error_is_not_read(tmp_path: Path) -> None:
+def test_code_in_a_syntax_error_is_not_read_and_code_after_it_is(tmp_path: Path) -> None:
     r = run(tmp_path, {"lib/tavus.ts": "export const k = (process.env.NEXT_PUBLIC_TAVUS_API_KEY;;\n"}, "TAV101")
     assert r.findings == []
+    after = run(tmp_path / "b", {"lib/tavus.ts": "function f() { const k = (process.env.NEXT_PUBLIC_TAVUS_API_KEY;; }\n"
+                                                 "export const j = process.env.NEXT_PUBLIC_TAVUS_API_KEY;\n"}, "TAV101")
+    assert where(after) == [("public-env-read", "lib/tavus.ts", 2, 18)]
+
+
+def test_other_member_reads_before_an_env_read_do_not_stop_the_search(tmp_path: Path) -> None:
+    r = run(tmp_path, {"lib/tavus.ts": "const a = console.log;\nexport const k = process.env.NEXT_PUBLIC_TAVUS_API_KEY;\n"},
+            "TAV101")
+    assert where(r) == [("public-env-read", "lib/tavus.ts", 2, 18)]
 
 
 @pytest.mark.parametrize(("call", "kind", "data"), [

@@ -69,7 +69,7 @@ def test_key_like_name(name: str, is_key_name: bool) -> None:
 @pytest.mark.parametrize(("name", "public"), [
     ("NEXT_PUBLIC_TAVUS_API_KEY", True), ("next_public_tavus_api_key", True),
     ("NEXT_PUBLIC_TAVUS_API_URL", True),  # any TAVUS_API name right after the prefix
-    ("NEXT_PUBLIC_MY_TAVUS_KEY", True), ("NEXT_PUBLIC_TAVUS_SECRET", True), ("NEXT_PUBLIC_TAVUSTOKEN", True),
+    ("NEXT_PUBLIC_MY_TAVUS_KEY", True), ("NEXT_PUBLIC_MY_TAVUS_KEY_FOR_TAVUS", True), ("NEXT_PUBLIC_TAVUS_SECRET", True), ("NEXT_PUBLIC_TAVUSTOKEN", True),
     ("NEXT_PUBLIC_TAVUS_PERSONA_ID", False), ("NEXT_PUBLIC_KEY_TAVUS", False),
     ("NEXT_PUBLIC_MY_TAVUS", False), ("NEXT_PUBLIC_API_KEY", False),
     ("TAVUS_API_KEY", False), ("X_NEXT_PUBLIC_TAVUS_API_KEY", False),

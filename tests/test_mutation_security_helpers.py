@@ -84,6 +84,7 @@ def test_public_key_names(name: str, public: bool) -> None:
     ('const v = "a\\"b";', 'a\\"b'),  # the text between the quotes, escapes as written
     ("const v = '';", ""),
     ("const v = `abc`;", "abc"),
+    ("const v = `a\\nb`;", "a\\nb"),  # pieces joined as written
     ("const v = `a${x}c`;", None),  # built at run time: not a literal
     ("const v = x;", None),
     ("const v = 1;", None),
@@ -115,6 +116,10 @@ LIB = "export type Row = { id: string };\nexport const stop = () => process.env.
     ("import type { Row } from '../lib/video';\nexport const load = () => import('../lib/other');", False),
     ("import type { Row } from '../lib/video';\nexport const load = () => load2('../lib/video');", False),
     ("export const load = () => import('../lib/video');", True),
+    # other calls first (a `new` has no `function`), and a call without arguments, do not end the search
+    ("import type { Row } from '../lib/video';\nconst d = new Date(1);\nconsole.log(d);\nrequire();\n"
+     "export const load = () => import('../lib/video');", True),
+    ("import type { Row } from '../lib/video';\nexport const f = () => require();", False),
 ])
 def test_which_imports_and_re_exports_ship_a_module(tmp_path: Path, client_import: str, shipped: bool) -> None:
     root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', "lib/video.ts": LIB,
@@ -158,3 +163,9 @@ def test_use_server_and_server_only_modules_are_server_code(tmp_path: Path) -> N
              "lib/s.ts": "'use server';\nexport const s = 1;\n",
              "lib/o.ts": "import  'server-only';\nexport const o = 1;\n"}
     assert _client_set(tmp_path, files) == ["components/A.tsx"]
+
+
+def test_an_unreadable_code_file_does_not_end_the_import_graph(tmp_path: Path) -> None:
+    files = {"components/A.tsx": "'use client';\nimport { a } from '../lib/a';\nexport const x = a;\n",
+             "components/0.ts": "\x00\x01binary", "lib/a.ts": "export const a = 1;\n"}
+    assert _client_set(tmp_path, files) == ["components/A.tsx", "lib/a.ts"]

@@ -82,6 +82,9 @@ def test_commented_out_points_at_the_first_file_with_the_comment(tmp_path: Path)
     assert r.findings[0].message == f"TAVUS_PERSONA_ID is commented out in .env.local ({SOP})"
     later = run(tmp_path / "b", {".env.local": "TAVUS_API_KEY=v1\n", ".env": "A=1\n# TAVUS_PERSONA_ID=v3\n"})
     assert where(later) == [("commented-out", ".env", 2, "TAVUS_PERSONA_ID")]
+    then_missing = run(tmp_path / "both", {".env.local": "# TAVUS_API_KEY=v1\n"})  # one commented, one absent
+    assert where(then_missing) == [("commented-out", ".env.local", 1, "TAVUS_API_KEY"),
+                                   ("not-defined", ".env.local", 1, "TAVUS_PERSONA_ID")]
     defined_elsewhere = run(tmp_path / "c", {".env.local": "TAVUS_API_KEY=v1\n# TAVUS_PERSONA_ID=\n",
                                              ".env": "TAVUS_PERSONA_ID=v3\n"})
     assert defined_elsewhere.status is Status.PASS

@@ -46,7 +46,8 @@ def _label(ev: Evaluator, mod: Module, el: Any, attrs: dict[str, Any]) -> str:
     if el.type == "jsx_element":
         # Text children and strings in `{...}` children; never attributes of nested elements
         # (`<PhoneOff className="h-4 w-4" />` says nothing about the label).
-        stack = [c for c in el.named_children if c.type not in ("jsx_opening_element", "jsx_closing_element")]
+        # A stack read from its end: children pushed last-first, so the text comes out in reading order.
+        stack = [c for c in reversed(el.named_children) if c.type not in ("jsx_opening_element", "jsx_closing_element")]
         while stack:
             n = stack.pop()
             if n.type == "jsx_text" or n.type == "string_fragment":
@@ -55,7 +56,7 @@ def _label(ev: Evaluator, mod: Module, el: Any, attrs: dict[str, Any]) -> str:
                             "jsx_attribute") or n.type in FUNCTION_TYPES:
                 continue
             else:
-                stack.extend(n.named_children)
+                stack.extend(reversed(n.named_children))
     return " ".join(" ".join(parts).split())
 
 

@@ -63,3 +63,12 @@ def test_leave_on_something_else_is_not_leaving_the_call(tmp_path: Path) -> None
     body = "useEffect(() => { const s = makeStore(); return () => { s.leave(); }; }, []);"
     write(tmp_path, client_project(CALL.replace("BODY", body)))
     assert verdicts(tmp_path, "TAV105")["TAV105"].status is Status.SKIP
+
+
+def test_a_label_split_across_children_is_read_in_order(tmp_path: Path) -> None:
+    """`Hang <b>up</b>` is "Hang up": the children were read last-first ("up Hang"), so a label of
+    two words split by markup matched nothing and TAV005 failed a working control."""
+    avatar = f"'use client';\nexport default function Avatar() {{ return <button onClick={{{END}}}>Hang <b>up</b></button>; }}\n"
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert got.status is Status.PASS and '"Hang up"' in got.evidence[0].message, got.message

@@ -262,3 +262,31 @@ def test_a_story_that_renders_a_component_is_not_a_use(tmp_path: Path) -> None:
     avatar = "import './Other.stories';\nimport './Other';\nexport default function Avatar() { return null; }\n"
     assert other_rendered(tmp_path, avatar.replace("import './Other';\n", "import { Other } from './Other';\n"),
                           extra={"components/Other.stories.tsx": story}) is False
+
+
+@pytest.mark.parametrize("avatar, rendered", [
+    ("import { x } from './Else';\nimport { Other } from './Other';\n"
+     "export default function Avatar() { return <Other />; }\n", False),
+    ("import * as UI from './Other';\nfunction Unused() { return <UI.EndButton />; }\n"
+     "export default function Avatar() { return null; }\n", False),
+    ("import { EndButton } from './Other';\nconst node = <EndButton />;\n"
+     "export default function Avatar() { return <div>{node}</div>; }\n", True),
+    ("import { EndButton } from './Other';\nconst node = false && <EndButton />;\n"
+     "export default function Avatar() { return <div>{node}</div>; }\n", False),
+], ids=["an import from elsewhere first", "ns self-closing, unrendered", "module-level JSX", "module-level dead JSX"])
+def test_more_uses_of_an_imported_component(tmp_path: Path, avatar: str, rendered: bool) -> None:
+    assert other_rendered(tmp_path, avatar, extra={"components/Else.ts": "export const x = 1;\n"}) is rendered
+
+
+def test_a_page_s_named_export_nothing_imports_is_not_rendered(tmp_path: Path) -> None:
+    page = ("export function Side() { return <button>End</button>; }\n"
+            "export default function Page() { return <div />; }\n")
+    got = rendering(tmp_path, "export default function Avatar() { return null; }\n", page=page, path="app/page.tsx")
+    assert got == Rendering(False, "nothing a page renders uses <Side> (app/page.tsx)")
+
+
+def test_an_anonymous_page_that_renders_a_component_renders_it(tmp_path: Path) -> None:
+    page = "import { EndButton } from '../components/Other';\nexport default function () { return <EndButton />; }\n"
+    got = rendering(tmp_path, "export default function Avatar() { return null; }\n", {OTHER: NAMED}, path=OTHER,
+                    page=page)
+    assert got == Rendering(True)

@@ -290,3 +290,28 @@ def test_an_anonymous_page_that_renders_a_component_renders_it(tmp_path: Path) -
     got = rendering(tmp_path, "export default function Avatar() { return null; }\n", {OTHER: NAMED}, path=OTHER,
                     page=page)
     assert got == Rendering(True)
+
+
+def chain_above(levels: int) -> str:
+    """Components C1…C<levels> of Avatar, each rendering the one below (C1 renders EndButton); none rendered."""
+    return "".join(f"function C{i}() {{ return <{'EndButton' if i == 1 else f'C{i - 1}'} />; }}\n"
+                   for i in range(1, levels + 1)) + "export default function Avatar() { return null; }\n"
+
+
+@pytest.mark.parametrize("ui, levels, rendered", [
+    (None, 11, False), (None, 12, True),
+    ("export { EndButton } from './Other';\n", 10, False), ("export { EndButton } from './Other';\n", 11, True),
+    ("export * from './Other';\n", 10, False), ("export * from './Other';\n", 11, True),
+], ids=["import 11", "import 12", "re-export 10", "re-export 11", "star 10", "star 11"])
+def test_an_import_and_a_re_export_are_one_level_each(tmp_path: Path, ui: str | None, levels: int,
+                                                       rendered: bool) -> None:
+    source = "'./Other'" if ui is None else "'./ui'"
+    avatar = f"import {{ EndButton }} from {source};\n" + chain_above(levels)
+    assert other_rendered(tmp_path, avatar, extra={"components/ui.ts": ui} if ui else None) is rendered
+
+
+def test_a_namespace_re_export_counts_its_uses(tmp_path: Path) -> None:
+    ui = {"components/ui.ts": "export * as UI from './Other';\n"}
+    avatar = "import { UI } from './ui';\nexport default function Avatar() { return <UI.EndButton />; }\n"
+    assert other_rendered(tmp_path, avatar, extra=ui) is True
+

@@ -269,12 +269,11 @@ class Module:
             return
         clause = _first_named(node, "export_clause")
         if clause is None:
-            if source is not None and any(c.type == "*" for c in node.children):
-                ns = _first_named(node, "namespace_export")
-                if ns is not None:  # export * as ns from "m"
-                    self.exports[self.text(ns.named_children[-1])] = ExportEntry(None, source, "*", ns)
-                else:
-                    self.star_exports.append(source)
+            ns = _first_named(node, "namespace_export")
+            if source is not None and ns is not None:  # export * as ns from "m" (its `*` is inside ns)
+                self.exports[self.text(ns.named_children[-1])] = ExportEntry(None, source, "*", ns)
+            elif source is not None and any(c.type == "*" for c in node.children):
+                self.star_exports.append(source)
             return
         for spec in clause.named_children:
             if spec.type != "export_specifier":

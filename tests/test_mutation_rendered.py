@@ -315,3 +315,10 @@ def test_a_namespace_re_export_counts_its_uses(tmp_path: Path) -> None:
     avatar = "import { UI } from './ui';\nexport default function Avatar() { return <UI.EndButton />; }\n"
     assert other_rendered(tmp_path, avatar, extra=ui) is True
 
+
+def test_a_namespace_re_export_nothing_uses_does_not_render(tmp_path: Path) -> None:
+    """`export * as UI from './Other'` was read as no export at all, so the barrel's import of Other
+    looked dynamic and every component of Other counted as rendered."""
+    ui = {"components/ui.ts": "export * as UI from './Other';\n"}
+    avatar = "import { UI } from './ui';\nexport default function Avatar() { return null; }\n"
+    assert other_rendered(tmp_path, avatar, extra=ui) is False

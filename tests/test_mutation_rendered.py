@@ -322,3 +322,24 @@ def test_a_namespace_re_export_nothing_uses_does_not_render(tmp_path: Path) -> N
     ui = {"components/ui.ts": "export * as UI from './Other';\n"}
     avatar = "import { UI } from './ui';\nexport default function Avatar() { return null; }\n"
     assert other_rendered(tmp_path, avatar, extra=ui) is False
+
+
+def test_importers_are_read_past_a_file_that_is_not_evidence(tmp_path: Path) -> None:
+    first = "import '../components/A.stories';\n"  # reachable, sorted before Avatar, not evidence
+    extra = {"components/A.stories.tsx": "export default {};\n"}
+    avatar = "import { EndButton } from './Other';\nexport default function Avatar() { return <EndButton />; }\n"
+    assert rendering(tmp_path, avatar, {OTHER: NAMED, **extra}, path=OTHER, page=first + PAGE) == Rendering(True)
+
+
+def test_a_component_passed_to_a_call_counts_even_where_nothing_renders(tmp_path: Path) -> None:
+    avatar = ("import { EndButton } from './Other';\nimport { createElement } from 'react';\n"
+              "function Unused() { return createElement(EndButton); }\n"
+              "export default function Avatar() { return null; }\n")
+    assert other_rendered(tmp_path, avatar) is True
+
+
+def test_a_module_s_import_of_itself_is_not_a_use(tmp_path: Path) -> None:
+    other = ("import { EndButton as Self } from './Other';\n" + NAMED +
+             "export function Shown() { return <Self />; }\n")
+    avatar = "import { Shown } from './Other';\nexport default function Avatar() { return <Shown />; }\n"
+    assert other_rendered(tmp_path, avatar, other) is False

@@ -343,3 +343,31 @@ def test_a_module_s_import_of_itself_is_not_a_use(tmp_path: Path) -> None:
              "export function Shown() { return <Self />; }\n")
     avatar = "import { Shown } from './Other';\nexport default function Avatar() { return <Shown />; }\n"
     assert other_rendered(tmp_path, avatar, other) is False
+
+
+@pytest.mark.parametrize("avatar, rendered", [
+    ("import { EndButton } from './Other';\nlet slot: any;\nslot = EndButton.render;\n"
+     "export default function Avatar() { return null; }\n", True),
+    ("import { EndButton } from './Other';\nEndButton.displayName = 'End';\nconst slots = [EndButton];\n"
+     "export default function Avatar() { return null; }\n", True),
+    ("import { EndButton } from './Other';\nfunction Unused() { return <EndButton />; }\n"
+     "export default function Avatar() { return <EndButton />; }\n", True),
+    ("import { EndButton } from './Other';\nconst View = EndButton;\n"
+     "export default function Avatar() { return <EndButton />; }\n", True),
+], ids=["member read on the right of =", "a use after displayName", "a rendered use after an unrendered one",
+        "a use after an unused alias"])
+def test_each_use_is_read_until_one_renders(tmp_path: Path, avatar: str, rendered: bool) -> None:
+    assert other_rendered(tmp_path, avatar) is rendered
+
+
+@pytest.mark.parametrize("levels, rendered", [(10, False), (11, True)])
+def test_an_alias_is_one_level(tmp_path: Path, levels: int, rendered: bool) -> None:
+    avatar = "import { EndButton as Imported } from './Other';\nconst EndButton = Imported;\n" + chain_above(levels)
+    assert other_rendered(tmp_path, avatar) is rendered
+
+
+def test_a_javascript_class_nothing_renders_is_named(tmp_path: Path) -> None:
+    panel = "export class Panel { render() { return <button>End</button>; } }\n"
+    avatar = "import { Panel } from './Panel';\nexport default function Avatar() { return null; }\n"
+    got = rendering(tmp_path, avatar, {"components/Panel.jsx": panel}, path="components/Panel.jsx")
+    assert got == Rendering(False, "nothing a page renders uses <Panel> (components/Panel.jsx)")

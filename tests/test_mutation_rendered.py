@@ -371,3 +371,10 @@ def test_a_javascript_class_nothing_renders_is_named(tmp_path: Path) -> None:
     avatar = "import { Panel } from './Panel';\nexport default function Avatar() { return null; }\n"
     got = rendering(tmp_path, avatar, {"components/Panel.jsx": panel}, path="components/Panel.jsx")
     assert got == Rendering(False, "nothing a page renders uses <Panel> (components/Panel.jsx)")
+
+
+def test_components_that_only_render_each_other_are_not_rendered(tmp_path: Path) -> None:
+    avatar = ("function Ping() { return <div><button>End</button><Pong /></div>; }\n"
+              "function Pong() { return <Ping />; }\n"
+              "export default function Avatar() { return null; }\n")
+    assert rendering(tmp_path, avatar) == Rendering(False, "nothing a page renders uses <Ping> (components/Avatar.tsx)")

@@ -378,3 +378,34 @@ def test_components_that_only_render_each_other_are_not_rendered(tmp_path: Path)
               "function Pong() { return <Ping />; }\n"
               "export default function Avatar() { return null; }\n")
     assert rendering(tmp_path, avatar) == Rendering(False, "nothing a page renders uses <Ping> (components/Avatar.tsx)")
+
+
+@pytest.mark.parametrize("head, why", [
+    ("const Hidden = ((props: any) => <button>End</button>);\n", "<Hidden>"),
+    ("const Hidden = lib.React.memo((props: any) => <button>End</button>);\n", "<Hidden>"),
+    ("const Panel = class { render() { return <button>End</button>; } };\n", "<Panel>"),
+    ("function helper(x: number) { switch (x) { default: function Inner() { return <button>End</button>; } } }\n",
+     "<Inner>"),
+], ids=["parenthesized arrow", "dotted wrapper", "class expression", "a function under a switch's default"])
+def test_more_owners_and_their_names(tmp_path: Path, head: str, why: str) -> None:
+    got = rendering(tmp_path, head + "export default function Avatar() { return <div />; }\n")
+    assert got == Rendering(False, f"nothing a page renders uses {why} (components/Avatar.tsx)")
+
+
+def test_an_object_s_method_is_not_a_component(tmp_path: Path) -> None:
+    avatar = ("const ui = { Panel() { return <button>End</button>; } };\n"
+              "export default function Avatar() { return <ui.Panel />; }\n")
+    assert rendering(tmp_path, avatar) == Rendering(True)
+
+
+@pytest.mark.parametrize("other, avatar, rendered", [
+    ("export function EndButton() { return <button>End</button>; }\nexport default function Main() { return null; }\n",
+     "import Main from './Other';\nexport default function Avatar() { return <Main />; }\n", False),
+    ("function helper() { return <button>End</button>; }\nexport const x = 1;\n"
+     "export default function Main() { return null; }\n",
+     "import { x } from './Other';\nexport default function Avatar() { return <div>{x}</div>; }\n", True),
+    ("export default function () { return <button>End</button>; }\n",
+     "import X from './Other';\nexport default function Avatar() { return <X />; }\n", True),
+], ids=["a named export beside the default", "a lower-case helper", "an anonymous default rendered"])
+def test_which_export_owns_the_code(tmp_path: Path, other: str, avatar: str, rendered: bool) -> None:
+    assert other_rendered(tmp_path, avatar, other) is rendered

@@ -409,3 +409,13 @@ def test_an_object_s_method_is_not_a_component(tmp_path: Path) -> None:
 ], ids=["a named export beside the default", "a lower-case helper", "an anonymous default rendered"])
 def test_which_export_owns_the_code(tmp_path: Path, other: str, avatar: str, rendered: bool) -> None:
     assert other_rendered(tmp_path, avatar, other) is rendered
+
+
+def test_a_long_condition_is_cut_at_forty_characters(tmp_path: Path) -> None:
+    jsx = "{'" + "y" * 50 + "' || " + B + "}"
+    assert rendering(tmp_path, in_avatar(jsx)) == Rendering(False, "it renders only when `'" + "y" * 39 + "`, which is always true")
+
+
+@pytest.mark.parametrize("jsx", [f"{{({B} ? 1 : 1) || <i />}}", f"{{({B} ? 0 : 0) && <i />}}"], ids=["||", "&&"])
+def test_a_control_on_the_left_of_a_constant_operator_renders(tmp_path: Path, jsx: str) -> None:
+    assert rendering(tmp_path, in_avatar(jsx)) == Rendering(True)

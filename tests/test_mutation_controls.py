@@ -65,7 +65,11 @@ def test_the_label_is_attributes_then_text(tmp_path: Path, jsx: str, label: str)
     ("<button className='leave-call x'><svg /></button>", "button leave call"),
     ("<button className='end_call'><svg /></button>", "button end call"),
     ("<button className='end-call:x'><svg /></button>", "button"),
-], ids=["id", "data-testid", "name", "css module", "button class", "call class", "underscore", "not a word"])
+    ("<button id data-testid='end'><svg /></button>", "button end"),
+    ("<button className data-testid='end'><svg /></button>", "button end"),
+    ("<button className='leave-Btn'><svg /></button>", "button leave Btn"),
+], ids=["id", "data-testid", "name", "css module", "button class", "call class", "underscore", "not a word",
+        "bare id", "bare class", "class in capitals"])
 def test_an_icon_only_control_is_labelled_by_its_names(tmp_path: Path, jsx: str, label: str) -> None:
     found = controls(tmp_path, jsx.replace("<button", f"<button {CLICK}"))
     assert [c.label for c in found] == ([label] if label != "button" else [])
@@ -118,7 +122,7 @@ def test_why_a_control_is_hidden(tmp_path: Path, attrs: str, why: str) -> None:
     "style={{ visibility: 'visible' }}", "style={load()}", "style", "className='p-2'", "className",
     "className='hidden md:block'", "className='hidden lg:!flex'", "className='!hidden sm:inline-block!'",
     "className='hidden [&.open]:grid'", "className='hidden md:hover:table-cell'", "className={`hidden ${c}`}",
-    "className={cls}", "className='hiddenish invisible-x'", "style={{ display: 'block', visibility: 'hidden' }}"[:0]
+    "className={cls}", "className='hiddenish invisible-x'", "aria-hidden='Xtrue'", "style={{ display: 'block', visibility: 'hidden' }}"[:0]
     + "style={{ color: 'none' }}",
 ], ids=lambda v: v if len(v) < 30 else None)
 def test_a_control_that_shows_is_not_hidden(tmp_path: Path, attrs: str) -> None:

@@ -419,3 +419,9 @@ def test_a_long_condition_is_cut_at_forty_characters(tmp_path: Path) -> None:
 @pytest.mark.parametrize("jsx", [f"{{({B} ? 1 : 1) || <i />}}", f"{{({B} ? 0 : 0) && <i />}}"], ids=["||", "&&"])
 def test_a_control_on_the_left_of_a_constant_operator_renders(tmp_path: Path, jsx: str) -> None:
     assert rendering(tmp_path, in_avatar(jsx)) == Rendering(True)
+
+
+def test_a_page_file_without_a_default_export_renders_none_of_its_components(tmp_path: Path) -> None:
+    page = "export function Side() { return <button>End</button>; }\n"
+    got = rendering(tmp_path, "export default function Avatar() { return null; }\n", page=page, path="app/page.tsx")
+    assert got == Rendering(False, "nothing a page renders uses <Side> (app/page.tsx)")

@@ -99,6 +99,7 @@ def test_a_label_matches_a_word_on_its_own(label: str, matches: bool) -> None:
     ("style={{display:\"none\"}}", "its style is display: none"),
     ("style={GONE}", "its style is display: none"),
     ("style={GHOST}", "its style is visibility: hidden"),
+    ("style={{ ...props.base, display: 'none' }}", "its style is display: none"),
     ("className='hidden'", "its class hides it (hidden, with no responsive override such as md:block)"),
     ("className='p-2 !hidden'", "its class hides it (hidden, with no responsive override such as md:block)"),
     ("className='hidden! p-2'", "its class hides it (hidden, with no responsive override such as md:block)"),
@@ -122,7 +123,7 @@ def test_why_a_control_is_hidden(tmp_path: Path, attrs: str, why: str) -> None:
     "style={{ visibility: 'visible' }}", "style={load()}", "style", "className='p-2'", "className",
     "className='hidden md:block'", "className='hidden lg:!flex'", "className='!hidden sm:inline-block!'",
     "className='hidden [&.open]:grid'", "className='hidden md:hover:table-cell'", "className={`hidden ${c}`}",
-    "className={cls}", "className='hiddenish invisible-x'", "aria-hidden='Xtrue'", "style={{ display: 'block', visibility: 'hidden' }}"[:0]
+    "className={cls}", "className='hiddenish invisible-x'", "aria-hidden='Xtrue'", "className='Xhidden hiddenX'", "style={{ display: 'block', visibility: 'hidden' }}"[:0]
     + "style={{ color: 'none' }}",
 ], ids=lambda v: v if len(v) < 30 else None)
 def test_a_control_that_shows_is_not_hidden(tmp_path: Path, attrs: str) -> None:
@@ -215,3 +216,9 @@ def test_a_component_whose_end_control_is_elsewhere_is_kept(tmp_path: Path) -> N
 def test_a_lower_case_control_is_never_a_composite(tmp_path: Path) -> None:
     found = controls(tmp_path, "<button onClick={go}>End <button>Leave</button></button>")
     assert sorted(c.label for c in found) == ["End Leave", "Leave"]
+
+
+def test_a_composite_usage_with_children_gives_way_too(tmp_path: Path) -> None:
+    found = controls(tmp_path, "<EndCallButton onEnd={go}><svg /></EndCallButton>",
+                     "import { EndCallButton } from './EndCallButton';\n", {"components/EndCallButton.tsx": COMPOSITE})
+    assert [(c.tag, c.label) for c in found] == [("button", "Disconnect")]

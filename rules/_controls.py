@@ -70,9 +70,8 @@ def _hidden(ev: Evaluator, mod: Module, attrs: dict[str, Any]) -> str | None:
                 return f"it has the {key} attribute"
     style = attrs.get("style")
     if style is not None and style is not True:
-        if re.search(r"display\s*:\s*['\"]none['\"]", mod.text(style)):
-            return "its style is display: none"
-        styled = ev.eval(style, mod, None)  # `style={hiddenStyle}`
+        # Evaluated, not searched: `style={inCall ? {} : { display: 'none' }}` shows it during the call.
+        styled = ev.eval(style, mod, None)  # `style={{ display: 'none' }}`, `style={hiddenStyle}`
         for prop, hiding in (("display", "none"), ("visibility", "hidden")):
             shown_as = ev.get_prop(styled, prop) if isinstance(styled, Obj) else None
             if isinstance(shown_as, Str) and shown_as.text == hiding:

@@ -120,7 +120,7 @@ def test_why_a_control_is_hidden(tmp_path: Path, attrs: str, why: str) -> None:
 
 @pytest.mark.parametrize("attrs", [
     "hidden={false}", "hidden='false'", "aria-hidden={SHOWN}", "style={{ display: 'flex' }}", "style={SEEN}",
-    "style={{ visibility: 'visible' }}", "style={load()}", "style", "className='p-2'", "className",
+    "style={{ visibility: 'visible' }}", "style={inCall ? {} : { display: 'none' }}", "style={load()}", "style", "className='p-2'", "className",
     "className='hidden md:block'", "className='hidden lg:!flex'", "className='!hidden sm:inline-block!'",
     "className='hidden [&.open]:grid'", "className='hidden md:hover:table-cell'", "className={`hidden ${c}`}",
     "className={cls}", "className='hiddenish invisible-x'", "aria-hidden='Xtrue'", "className='Xhidden hiddenX'", "style={{ display: 'block', visibility: 'hidden' }}"[:0]

@@ -49,9 +49,13 @@ def one(tmp_path: Path, jsx: str, head: str = "") -> Control:
     ("<button><svg />Hang <b>up</b> now</button>", "Hang up now"),
     ("<button aria-label>End</button>", "End"),
     ("<button aria-label={label}>End</button>", "End"),
+    ("<button aria-label={`Leave ${who}`}><svg /></button>", "Leave"),
+    ("<button><Icon {...{ title: 'Leave' }} />End</button>", "End"),
+    ("<button><span {...{ title: 'Leave' }}>End</span></button>", "End"),
 ], ids=["aria-label", "title", "label", "ariaLabel", "template", "string child", "whitespace", "nested element",
         "attributes of children", "function child", "attributes then text", "reading order",
-        "reading order in elements", "bare attribute", "unknown attribute"])
+        "reading order in elements", "bare attribute", "unknown attribute", "a hole",
+        "spread on a child", "spread on a nested element"])
 def test_the_label_is_attributes_then_text(tmp_path: Path, jsx: str, label: str) -> None:
     assert one(tmp_path, jsx).label == label
 
@@ -221,4 +225,11 @@ def test_a_lower_case_control_is_never_a_composite(tmp_path: Path) -> None:
 def test_a_composite_usage_with_children_gives_way_too(tmp_path: Path) -> None:
     found = controls(tmp_path, "<EndCallButton onEnd={go}><svg /></EndCallButton>",
                      "import { EndCallButton } from './EndCallButton';\n", {"components/EndCallButton.tsx": COMPOSITE})
+    assert [(c.tag, c.label) for c in found] == [("button", "Disconnect")]
+
+
+def test_an_arrow_component_whose_body_is_the_button_gives_way(tmp_path: Path) -> None:
+    arrow = "export const EndCallButton = ({ onEnd }: any) => <button onClick={onEnd}>Disconnect</button>;\n"
+    found = controls(tmp_path, "<EndCallButton onEnd={go} />", "import { EndCallButton } from './EndCallButton';\n",
+                     {"components/EndCallButton.tsx": arrow})
     assert [(c.tag, c.label) for c in found] == [("button", "Disconnect")]

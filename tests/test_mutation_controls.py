@@ -154,9 +154,11 @@ def test_a_control_that_shows_is_not_hidden(tmp_path: Path, attrs: str) -> None:
     ("<div role='button'>End</div>", ""),
     ("<div role=\"button\">End</div>", ""),
     ("<div role={'button'}>End</div>", ""),
+    ("<Quit>End</Quit>", "import { Button as Quit } from 'ui-kit';\n"),
+    ("<Quit aria-label='End' />", "import { Button as Quit } from 'ui-kit';\n"),
 ], ids=["button", "*Button", "Button", "ns Button", "motion.button", "library", "menu item", "a onClick",
         "Link onClick", "aliased import", "styled.button", "tw.button", "styled('button')", "styled(IconButton)",
-        "role", "role double", "role expression"])
+        "role", "role double", "role expression", "aliased import, longer name", "aliased import, self-closing"])
 def test_what_counts_as_a_control(tmp_path: Path, jsx: str, head: str) -> None:
     assert [c.label for c in controls(tmp_path, jsx, head)] == ["End"]
 
@@ -173,8 +175,9 @@ def test_what_counts_as_a_control(tmp_path: Path, jsx: str, head: str) -> None:
     ("<Quit>End</Quit>", "function Quit() { return null; }\n"),
     ("<div role='link'>End</div>", ""),
     ("<div role>End</div>", ""),
+    ("<btn>End</btn>", "import { Button as btn } from 'ui-kit';\n"),
 ], ids=["div", "lower *Button", "Buttons", "a without onClick", "Link without onClick", "span onClick",
-        "styled.div", "styled(Box)", "function", "role link", "bare role"])
+        "styled.div", "styled(Box)", "function", "role link", "bare role", "a lower-case tag is an HTML element, not an import"])
 def test_what_is_not_a_control(tmp_path: Path, jsx: str, head: str) -> None:
     assert controls(tmp_path, jsx, head) == []
 

@@ -154,11 +154,12 @@ def test_a_control_that_shows_is_not_hidden(tmp_path: Path, attrs: str) -> None:
     ("<div role='button'>End</div>", ""),
     ("<div role=\"button\">End</div>", ""),
     ("<div role={'button'}>End</div>", ""),
+    ("<Quit>End</Quit>", "const Quit = styled(" + " " * 64 + "'button')({});\n"),
     ("<Quit>End</Quit>", "import { Button as Quit } from 'ui-kit';\n"),
     ("<Quit aria-label='End' />", "import { Button as Quit } from 'ui-kit';\n"),
 ], ids=["button", "*Button", "Button", "ns Button", "motion.button", "library", "menu item", "a onClick",
         "Link onClick", "aliased import", "styled.button", "tw.button", "styled('button')", "styled(IconButton)",
-        "role", "role double", "role expression", "aliased import, longer name", "aliased import, self-closing"])
+        "role", "role double", "role expression", "styled within 80 characters", "aliased import, longer name", "aliased import, self-closing"])
 def test_what_counts_as_a_control(tmp_path: Path, jsx: str, head: str) -> None:
     assert [c.label for c in controls(tmp_path, jsx, head)] == ["End"]
 
@@ -176,8 +177,11 @@ def test_what_counts_as_a_control(tmp_path: Path, jsx: str, head: str) -> None:
     ("<div role='link'>End</div>", ""),
     ("<div role>End</div>", ""),
     ("<btn>End</btn>", "import { Button as btn } from 'ui-kit';\n"),
+    ("<div role='Xbutton'>End</div>", ""),
+    ("<Quit>End</Quit>", "const Quit = styled(" + " " * 65 + "'button')({});\n"),
 ], ids=["div", "lower *Button", "Buttons", "a without onClick", "Link without onClick", "span onClick",
-        "styled.div", "styled(Box)", "function", "role link", "bare role", "a lower-case tag is an HTML element, not an import"])
+        "styled.div", "styled(Box)", "function", "role link", "bare role", "a lower-case tag is an HTML element, not an import", "role Xbutton",
+        "styled past the first 80 characters"])
 def test_what_is_not_a_control(tmp_path: Path, jsx: str, head: str) -> None:
     assert controls(tmp_path, jsx, head) == []
 
@@ -188,6 +192,7 @@ def test_is_control_reads_the_origin_before_the_spelling(tmp_path: Path) -> None
     assert mod is not None
     assert is_control("B", {}, mod, "Button") and is_control("B", {}, mod, "x.SaveButton")
     assert not is_control("B", {}, mod) and not is_control("Button2", {}, mod, "Box")
+    assert is_control("button", {}, mod, "Box")  # an HTML button whatever the origin says
 
 
 def test_a_control_in_a_file_without_a_first_label_word_is_not_read(tmp_path: Path) -> None:

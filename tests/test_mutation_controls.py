@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import index_for, options_for, write
+from helpers import index_for, kinds, options_for, verdicts, write
 from sop_check.evaluate import Evaluator
 from sop_check_rules._controls import Control, end_controls, is_control, label_matches
 
@@ -241,3 +241,28 @@ def test_an_arrow_component_whose_body_is_the_button_gives_way(tmp_path: Path) -
     found = controls(tmp_path, "<EndCallButton onEnd={go} />", "import { EndCallButton } from './EndCallButton';\n",
                      {"components/EndCallButton.tsx": arrow})
     assert [(c.tag, c.label) for c in found] == [("button", "Disconnect")]
+
+
+@pytest.mark.parametrize("jsx", ["<><i /></><button>End</button>", "<button>Start</button><button>End</button>"],
+                         ids=["after a fragment", "after a control with another label"])
+def test_controls_are_read_past_elements_that_are_not_end_controls(tmp_path: Path, jsx: str) -> None:
+    assert [c.label for c in controls(tmp_path, jsx)] == ["End"]
+
+
+def test_a_file_holding_a_label_s_second_word_only_is_not_read(tmp_path: Path) -> None:
+    # The label comes from another file; this one holds "session" (second word of "end session") and
+    # no first word of a label: the byte filter skips it, as designed (corpus files name their labels).
+    head = "import { LABEL as sessionLabel } from './labels';\n"
+    found = controls(tmp_path, "<button aria-label={sessionLabel} onClick={go}><svg /></button>", head,
+                     {"components/labels.ts": "export const LABEL = 'End call';\n"})
+    assert found == []
+
+
+def test_a_library_control_in_a_file_without_click_or_button_is_not_read(tmp_path: Path) -> None:
+    """The rule's own byte filter: a file without onClick, onPress or button holds no End control
+    (TAV005 declares these needles; any other set reads more files)."""
+    avatar = "'use client';\nexport default function Avatar() { return <Fab>End</Fab>; }\n"
+    write(tmp_path, {"package.json": PKG, "app/page.tsx": PAGE, AVATAR: avatar,
+                     "app/api/tavus/end/route.ts": "export async function POST() { return Response.json({}); }\n"})
+    got = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert kinds(got) == ["no-control"]

@@ -167,3 +167,34 @@ def test_in_a_monorepo_the_snippet_is_placed_in_the_app_s_file(tmp_path: Path) -
     (edit,) = finding.fix.edits
     offset = len("'use client';\nexport default function Avatar() {\n")
     assert (edit.path, edit.start) == ("apps/web/components/Avatar.tsx", offset)
+
+
+def test_the_base_path_is_read_from_next_config(tmp_path: Path) -> None:
+    got = run(tmp_path, "<button onClick={() => fetch('/app/api/tavus/end', { method: 'POST' })}>End</button>",
+              {"next.config.js": "module.exports = { basePath: '/app' };\n"})
+    assert got.status is Status.PASS, (got.message, got.unresolved)
+
+
+def test_a_missing_end_route_is_tav001_s_finding_not_this_rule_s(tmp_path: Path) -> None:
+    avatar = f"'use client';\nexport default function Avatar() {{ return <button onClick={{() => {POST}}}>End</button>; }}\n"
+    files = client_project(avatar)
+    del files["app/api/tavus/end/route.ts"]
+    write(tmp_path, files)
+    got = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert got.status is Status.PASS, (got.message, [f.message for f in got.findings])
+
+
+def test_a_good_control_after_an_unrendered_or_unresolved_one_passes(tmp_path: Path) -> None:
+    good = f"<button onClick={{() => {POST}}}>Leave</button>"
+    for i, first in enumerate([f"{{false && <button onClick={{() => {POST}}}>End</button>}}",
+                               "<button onClick={'end'}>End</button>"]):
+        got = run(tmp_path / str(i), f"{first}\n    {good}")
+        assert got.status is Status.PASS and '"Leave"' in got.message, (first, got.message)
+
+
+def test_an_unresolved_handler_is_located_at_the_control_with_its_kind(tmp_path: Path) -> None:
+    (entry,) = run(tmp_path / "string", "<button onClick={'end'}>End</button>").unresolved
+    assert (entry.kind, entry.location) == ("unmodelled", entry.location) and entry.location is not None
+    assert (entry.location.path, entry.location.line) == ("components/Avatar.tsx", 4)
+    (entry,) = run(tmp_path / "call", "<button onClick={makeHandler()}>End</button>").unresolved
+    assert entry.kind != "unmodelled" and entry.location is not None and entry.location.line == 4

@@ -96,8 +96,8 @@ export default function Avatar() {
 """
 
 
-def _closure_and_parses(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
-    index = index_for(root)
+def _count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The app paths the index parses from now on, in order."""
     parsed: list[str] = []
     real = AppIndex._parse
 
@@ -106,6 +106,12 @@ def _closure_and_parses(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[li
         return real(self, app_path, data)
 
     monkeypatch.setattr(AppIndex, "_parse", counting)
+    return parsed
+
+
+def _closure_and_parses(root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[list[str], list[str]]:
+    index = index_for(root)
+    parsed = _count_parses(monkeypatch)
     return sorted(evaluable_files(index)), parsed
 
 
@@ -149,14 +155,7 @@ def test_jsx_questions_parse_no_typescript_file(tmp_path: Path, monkeypatch: pyt
     write(tmp_path, files)
     index = index_for(tmp_path)
     assert index.is_evidence("lib/avatar-names.ts") and index.is_evidence("lib/page.js")
-    parsed: list[str] = []
-    real = AppIndex._parse
-
-    def counting(self: AppIndex, app_path: str, data: bytes) -> Module | None:
-        parsed.append(app_path)
-        return real(self, app_path, data)
-
-    monkeypatch.setattr(AppIndex, "_parse", counting)
+    parsed = _count_parses(monkeypatch)
     assert [m.path for m, _ in jsx_usages(index, "Avatar")] == ["lib/page.js"]
     assert "lib/avatar-names.ts" not in parsed and "lib/page.js" in parsed
     assert "lib/avatar-names.ts" in [m.path for m in index.evidence_modules(words=("Avatar",))]  # without jsx
@@ -172,14 +171,7 @@ def test_a_file_naming_the_method_only_inside_longer_names_is_not_parsed(tmp_pat
     files["lib/calls.ts"] = "export function hangUp(room: any) { room.leaveRoom(); room.destroyed = true; }\n"
     write(tmp_path, files)
     index = index_for(tmp_path)
-    parsed: list[str] = []
-    real = AppIndex._parse
-
-    def counting(self: AppIndex, app_path: str, data: bytes) -> Module | None:
-        parsed.append(app_path)
-        return real(self, app_path, data)
-
-    monkeypatch.setattr(AppIndex, "_parse", counting)
+    parsed = _count_parses(monkeypatch)
     assert _leave_calls_reachable(index, {"leave", "leaveCall", "destroy"}) is False
     assert "lib/calls.ts" not in parsed
 

@@ -37,8 +37,10 @@ from sop_check_rules._schema_source import schema_source
 MISSING, PRESENT = True, False  # what a test must say when the id is missing for the branch to be reached
 # Predicates true for a missing value (lodash's isEmpty/isNil, validator's isEmpty, `isBlank(id)`):
 # read as validators, `if (!isEmpty(id)) return 400` answered a present id and passed the gate.
-_TRUE_WHEN_MISSING = re.compile(r"(?:is|check)?_?(?:empty|nil|null|undefined|blank|missing|absent|invalid|falsy)",
-                                re.IGNORECASE)
+# The word ends the name or a camelCase/snake_case part (`isNullOrEmpty`), not a longer word
+# (`invalidateCache`, `nullify`).
+_TRUE_WHEN_MISSING = re.compile(r"(?:is|check)?_?(?:empty|nil|null|undefined|blank|missing|absent|invalid|falsy)"
+                                r"(?-i:(?![a-z]))", re.IGNORECASE)
 _SCHEMA_CALLS = frozenset({"safeParse", "safeParseAsync", "validate", "validateSync", "spa"})
 _THROWING_PARSE = frozenset({"parse", "parseAsync", "validateSync", "assert"})
 _OPTIONAL = re.compile(r"\.(?:optional|nullish|nullable|default)\(|\.notRequired\(|\.allow\(\s*['\"]{2}")

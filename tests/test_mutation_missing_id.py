@@ -95,6 +95,8 @@ WHEN_MISSING = [
     ("", "!_.isNil(conversation_id)", False),
     ("", "isBlank(conversation_id)", True),
     ("", "validator.isEmpty(conversation_id)", True),
+    ("", "isNullOrEmpty(conversation_id)", True),
+    ("", "!invalidateCache(conversation_id)", True),  # a longer word: read as any call of the id
     ("", "!isValid(body)", None),
     ("", "!isValid(await request.json())", None),
     ("", "!isValid(request.body)", None),

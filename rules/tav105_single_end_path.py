@@ -231,12 +231,19 @@ _NAME_BYTE = [bool(re.fullmatch(rb"[\w$]", bytes([b]))) for b in range(256)]
 
 
 def _calls_a_method(mod: Module, methods: set[str]) -> bool:
-    for call in mod.calls:
-        fn = call.child_by_field_name("function")
-        prop = fn.child_by_field_name("property") if fn is not None and fn.type == "member_expression" else None
-        if prop is not None and mod.text(prop) in methods:
-            return True
-    return False
+    return any(_method_call(call, mod, methods) is not None for call in mod.calls)
+
+
+def _method_call(call: Any, mod: Module, methods: set[str]) -> tuple[Any, Any] | None:
+    """`receiver.method(…)` with a method in `methods`: (callee, receiver), else None. The one test
+    both `_leave_call` and the pruning proof read, so the proof covers every call it accepts."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "member_expression":
+        return None
+    prop, receiver = fn.child_by_field_name("property"), fn.child_by_field_name("object")
+    if prop is None or receiver is None or mod.text(prop) not in methods:
+        return None
+    return fn, receiver
 
 
 def _leave_call(ev: Evaluator, calls: list[tuple[Any, Any]], methods: set[str]) -> str | None:
@@ -244,13 +251,10 @@ def _leave_call(ev: Evaluator, calls: list[tuple[Any, Any]], methods: set[str]) 
     is a call object by what made it (`Daily.createCallObject()`, `useDaily()`; corpus L3) or, when
     that cannot be seen (state, props), by its name."""
     for call, mod in calls:
-        fn = call.child_by_field_name("function")
-        if fn is None or fn.type != "member_expression":
+        found = _method_call(call, mod, methods)
+        if found is None:
             continue
-        prop = fn.child_by_field_name("property")
-        receiver = fn.child_by_field_name("object")
-        if prop is None or receiver is None or mod.text(prop) not in methods:
-            continue
+        fn, receiver = found
         if _CALL_OBJECT.search(mod.text(receiver)) or _made_by_daily(ev, mod, receiver):
             return f"{mod.text(fn)}() at {mod.location(call)}"
     return None

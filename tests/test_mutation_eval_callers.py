@@ -376,3 +376,70 @@ def test_a_label_names_the_function_and_where_it_is(tmp_path: Path) -> None:
     mod = _mod(ev, "lib/m.ts")
     assert function_label(_fn(mod, "() => 1"), mod) == "send() (lib/m.ts:3)"
     assert function_label(_fn(mod, "() => 2"), mod) == "the function at lib/m.ts:4"
+
+
+def test_confirming_a_caller_costs_one_step_of_the_budget(tmp_path: Path) -> None:
+    ev = _ev(tmp_path, {"lib/m.ts": "export function send(u: string) { return fetch(u); }\n"
+                                    "send('a');\nsend('b');\nx.send('c');\n"})
+    mod = _mod(ev, "lib/m.ts")
+    sites = [c for c in mod.calls if "send(" in mod.text(c)]
+    for site in sites:  # their callees memoised: evaluating them again costs nothing
+        callee = site.child_by_field_name("function")
+        assert callee is not None
+        ev.eval(callee, mod, None)
+    before = ev.budget.used_total
+    found = callers(ev, _fn(mod, "function send"), mod)
+    assert [mod.text(c) for c, _ in found] == ["send('a')", "send('b')"]
+    assert ev.budget.used_total - before == len(sites)
+
+
+def test_a_long_function_name_called_plainly_is_found(tmp_path: Path) -> None:
+    name = "sendTheConversationRequestToTheTavusApiNow"  # 42 characters: the hop's label is cut, the search is not
+    ev = _ev(tmp_path, {"lib/m.ts": f"export function {name}(u: string) {{ return fetch(u); }}\n{name}('{API}');\n"})
+    [only] = _read(ev, "lib/m.ts")
+    assert _exact(only) and only.sites[0].callee == name[:40]
+
+
+def test_the_callee_along_the_path_is_read_with_the_path_s_this(tmp_path: Path) -> None:
+    """`this.send(p)` inside `go`: along the path from `new Api(base).go(p)`, `this` is that object, whose
+    base the request reads."""
+    src = ("export class Api {\n  constructor(base: string) { this.base = base; }\n"
+           "  send(p: string) { return fetch(this.base + p); }\n  go(p: string) { return this.send(p); }\n}\n"
+           f"new Api('https://tavusapi.com/v2').go('/conversations');\n")
+    ev = _ev(tmp_path, {"lib/m.ts": src})
+    found = _read(ev, "lib/m.ts")
+    assert [(f.request.url, [h.callee for h in f.sites]) for f in found] == [
+        (Str(API), ["new Api('https://tavusapi.com/v2').go", "this.send"])]
+
+
+def test_a_path_on_which_the_callee_is_something_else_is_dropped_and_the_others_read(tmp_path: Path) -> None:
+    """Confirmed through the generic instance, `this.send(p)` calls A's send; along the path from a B,
+    whose `send` is a string, it calls nothing: that path makes no request, the next path still counts."""
+    src = ("export class A {\n  send(p: string) { return fetch(p); }\n  go(p: string) { return this.send(p); }\n}\n"
+           "export class B extends A {\n  send = 'not a function';\n}\n"
+           f"new B().go('{API}/b');\nnew A().go('{API}/a');\n")
+    ev = _ev(tmp_path, {"lib/m.ts": src})
+    found = _read(ev, "lib/m.ts")
+    assert [(f.request.url, f.stopped) for f in found] == [(Str(f"{API}/a"), "")]
+
+
+def test_a_stop_for_another_reason_is_not_replaced_by_the_name_being_common(tmp_path: Path) -> None:
+    uses = "".join(f"export const v{i} = m.get('k{i}');\n" for i in range(MAX_CANDIDATES + 1))
+    ev = _ev(tmp_path, {"lib/http.ts": "export function get(url: string) { return fetch(url); }\n",
+                        "lib/uses.ts": "const m = new Map();\n" + uses})
+    mod = _mod(ev, "lib/http.ts")
+    call = _call(mod, "fetch(")
+    ev.budget.exhausted = True
+    [only] = in_callers(ev, call, mod, lambda r: isinstance(r.url, Str) and r.url.exact)
+    assert only.stopped == "the analysis budget ran out" and only.stopped_kind is UnknownKind.BUDGET
+
+
+def test_a_class_field_in_javascript_is_named_like_one_in_typescript(tmp_path: Path) -> None:
+    """JavaScript is read with the TypeScript grammars: its class field is a `public_field_definition` too."""
+    write(tmp_path, {"package.json": PKG, "lib/m.js": "export class A {\n  send = (u) => fetch(u);\n}\n"})
+    ev = Evaluator(index_for(tmp_path))
+    mod = ev.index.module("lib/m.js")
+    assert mod is not None
+    fn = _fn(mod, "(u) =>")
+    assert fn.parent is not None and fn.parent.type == "public_field_definition"
+    assert function_names(fn, mod) == ["send"]

@@ -103,17 +103,23 @@ def test_a_method_of_an_instance_is_bound_to_it(tmp_path: Path) -> None:
 
 
 def test_the_constructor_is_not_a_prop_and_its_assignments_are(tmp_path: Path) -> None:
+    """Each kind of assignment the constructor makes is followed by a `this.x = …` that still counts."""
     src = ("class A {\n  constructor(key: string) {\n    this.key = 'first';\n    this.key = key + '!';\n"
-           "    other.leak = 'no';\n    local = 'no';\n    const cb = () => { this.late = 'later'; };\n"
+           "    other.leak = 'no';\n    this.a = 'after another object';\n"
+           "    local = 'no';\n    this.b = 'after a plain name';\n"
+           "    const cb = () => { this.late = 'later'; };\n    this.c = 'after a nested function';\n"
            "    function inner() { this.inner = 'no'; }\n  }\n}\n"
            "const a = new A('k');\n"
            "export const key = a.key;\nexport const leak = a.leak;\nexport const late = a.late;\n"
-           "export const inner = a.inner;\nexport const ctor = a.constructor;\n")
-    key, leak, late, inner, ctor = _exports(tmp_path, src, "key", "leak", "late", "inner", "ctor")
+           "export const inner = a.inner;\nexport const ctor = a.constructor;\n"
+           "export const va = a.a;\nexport const vb = a.b;\nexport const vc = a.c;\n")
+    key, leak, late, inner, ctor, va, vb, vc = _exports(tmp_path, src, "key", "leak", "late", "inner", "ctor",
+                                                        "va", "vb", "vc")
     assert key == Str("k!")  # the later assignment wins, with the constructor's argument
     assert isinstance(leak, Null)  # another object's property is not the instance's
     assert isinstance(late, Null) and isinstance(inner, Null)  # assigned inside a function, not at construction
     assert isinstance(ctor, Null)
+    assert (va, vb, vc) == (Str("after another object"), Str("after a plain name"), Str("after a nested function"))
 
 
 def test_parameter_properties_are_fields(tmp_path: Path) -> None:
@@ -321,3 +327,24 @@ def test_comments_between_constructor_parameters_are_not_parameters(tmp_path: Pa
     assert inst is this
     from sop_check.evaluate.classes import _params
     assert [_mod(ev).text(p) for p in _params(constructor_of(cls.node))] == ["k: string", "b: string"]
+
+
+def test_this_in_a_method_of_a_deep_class_read_alone_sees_the_whole_chain(tmp_path: Path) -> None:
+    src = _chain(MAX_BASES) + f"class Leaf extends C{MAX_BASES} {{\n  read() {{ return this.deep; }}\n}}\n"
+    ev = _ev(tmp_path, src)
+    this = _this_in(ev, "this.deep")
+    assert isinstance(this, Obj) and this.cls == "Leaf"
+    assert isinstance(ev.get_prop(this, "deep"), Null)  # one base too many for the generic instance as well
+    ev = _ev(tmp_path / "within", _chain(MAX_BASES - 1) + f"class Leaf extends C{MAX_BASES - 1} {{\n"
+                                                           "  read() { return this.deep; }\n}\n")
+    this = _this_in(ev, "this.deep")
+    assert isinstance(this, Obj) and ev.get_prop(this, "deep") == Str("found")
+
+
+def test_an_instance_remembers_its_class_node_and_module(tmp_path: Path) -> None:
+    ev = _ev(tmp_path, "class A {\n  read() { return this; }\n}\nexport const a = new A();\n")
+    mod = _mod(ev)
+    cls = _class(ev, "A")
+    for inst in (ev.module_export("lib/m.ts", "a"), generic_instance(ev, cls), instance(ev, cls, [])):
+        assert isinstance(inst, Obj) and inst.cls == "A"
+        assert inst.node is not None and inst.node.id == cls.node.id and inst.module is mod

@@ -348,3 +348,45 @@ def test_an_instance_remembers_its_class_node_and_module(tmp_path: Path) -> None
     for inst in (ev.module_export("lib/m.ts", "a"), generic_instance(ev, cls), instance(ev, cls, [])):
         assert isinstance(inst, Obj) and inst.cls == "A"
         assert inst.node is not None and inst.node.id == cls.node.id and inst.module is mod
+
+
+FACTORY = """export function make(base: string, Base: any) {
+  class Api extends Base {
+    static root = base;
+    static origin() { return base + '/o'; }
+    url = base + '/v2';
+    get conv() { return base + '/conversations'; }
+    constructor(public key: string) { super(base + '/super'); this.full = base + '/' + key; }
+    send() { return base + '/send'; }
+  }
+  return { api: new Api('k'), root: Api.root, origin: Api.origin() };
+}
+class Root {
+  constructor(s: string) { this.fromSuper = s; }
+  inherited() { return 'inherited'; }
+}
+const made = make('https://x.test', Root);
+export const api = made.api;
+export const root = made.root;
+export const origin = made.origin;
+"""
+
+
+def test_a_class_declared_in_a_function_reads_that_call_s_bindings(tmp_path: Path) -> None:
+    """Members, getters, the constructor, statics and the base class all see the factory's parameters.
+    (The expression naming the class kept no bindings: a class declaration's free parameters were not
+    traced, so `new Api(…)` in the factory read `base` as an unknown parameter.)"""
+    ev = _ev(tmp_path, FACTORY)
+    api = ev.module_export("lib/m.ts", "api")
+    assert isinstance(api, Obj) and api.cls == "Api"
+    assert ev.get_prop(api, "url") == Str("https://x.test/v2")
+    assert ev.get_prop(api, "conv") == Str("https://x.test/conversations")
+    assert ev.get_prop(api, "full") == Str("https://x.test/k")
+    assert ev.get_prop(api, "key") == Str("k")
+    assert ev.get_prop(api, "fromSuper") == Str("https://x.test/super")  # the base class is the argument
+    send = ev.get_prop(api, "send")
+    assert isinstance(send, Func) and ev.return_value(send, []) == Str("https://x.test/send")
+    inherited = ev.get_prop(api, "inherited")
+    assert isinstance(inherited, Func) and ev.return_value(inherited, []) == Str("inherited")
+    assert ev.module_export("lib/m.ts", "root") == Str("https://x.test")
+    assert ev.module_export("lib/m.ts", "origin") == Str("https://x.test/o")

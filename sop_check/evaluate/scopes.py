@@ -151,7 +151,7 @@ class Scopes:
     def _free_through(self, binding: Binding, within: Node, mod: Module) -> frozenset[int]:
         if isinstance(binding, ParamBinding):
             return _NOTHING if _inside(binding.function, within) else frozenset({binding.function.id})
-        if isinstance(binding, (VarBinding, FunctionBinding)):
+        if isinstance(binding, (VarBinding, FunctionBinding, ClassBinding)):
             decl = binding.node
             if _inside(decl, within) or _at_module_level(decl):
                 return _NOTHING

@@ -356,6 +356,7 @@ def test_code_at_module_level_has_no_function_around_it(tmp_path: Path) -> None:
     ("samenamedexpr", "const send = function send() {};\n", "function send", ["send"]),
     ("pair", "const o = { send: () => 1 };\n", "() =>", ["send"]),
     ("quotedpair", "const o = { 'send': () => 1 };\n", "() =>", ["send"]),
+    ("xnamedpair", "const o = { XsendX: () => 1 };\n", "() =>", ["XsendX"]),  # only quotes are stripped
     ("field", "class A { send = () => 1; }\n", "() =>", ["send"]),
     ("privatefield", "class A { #send = () => 1; }\n", "() =>", ["#send"]),
     ("memberassign", "obj.send = function () {};\n", "function ()", ["send"]),

@@ -390,3 +390,73 @@ def test_a_class_declared_in_a_function_reads_that_call_s_bindings(tmp_path: Pat
     assert isinstance(inherited, Func) and ev.return_value(inherited, []) == Str("inherited")
     assert ev.module_export("lib/m.ts", "root") == Str("https://x.test")
     assert ev.module_export("lib/m.ts", "origin") == Str("https://x.test/o")
+
+
+def test_an_undefined_member_is_a_known_undefined_value(tmp_path: Path) -> None:
+    """A field without a value and a getter that returns nothing are props holding Null as a value (rules
+    read a prop's value straight from its thunk: TAV104 reads a request body that way), where the module is."""
+    ev = _ev(tmp_path, "class A {\n  empty;\n  get none() { log(); }\n}\nexport const a = new A();\n")
+    a = ev.module_export("lib/m.ts", "a")
+    assert isinstance(a, Obj)
+    for name in ("empty", "none"):
+        thunk = a.props[name]
+        assert thunk.node is None and isinstance(thunk.value, Null) and thunk.module is _mod(ev)
+
+
+def test_the_generic_instance_s_parameter_properties_are_unknown_values_where_the_class_is(tmp_path: Path) -> None:
+    ev = _ev(tmp_path, "class A {\n  constructor(private key: string) {}\n}\n")
+    inst = generic_instance(ev, _class(ev, "A"))
+    assert isinstance(inst, Obj)
+    thunk = inst.props["key"]
+    assert thunk.node is None and thunk.module is _mod(ev)
+    assert isinstance(thunk.value, Unknown) and thunk.value.kind is UnknownKind.PARAMETER
+
+
+def test_a_field_initialiser_reads_a_parameter_property_of_its_own_instance(tmp_path: Path) -> None:
+    """`headers = { 'x-api-key': this.key }` beside `constructor(private key)`: the instance being built,
+    not the generic one (whose key is unknown)."""
+    src = ("class A {\n  constructor(private key: string) {}\n  header = 'Bearer ' + this.key;\n}\n"
+           "export const v = new A('given').header;\n")
+    assert _export(tmp_path, src) == Str("Bearer given")
+
+
+def test_this_in_the_constructor_is_the_instance_being_built(tmp_path: Path) -> None:
+    src = ("class A {\n  constructor(b: string) {\n    this.base = b;\n    this.url = this.base + '/x';\n  }\n}\n"
+           "export const v = new A('B').url;\n")
+    assert _export(tmp_path, src) == Str("B/x")
+
+
+def test_this_in_a_field_initialiser_read_alone_is_the_generic_instance(tmp_path: Path) -> None:
+    ev = _ev(tmp_path, "class Client {\n  base = 'b';\n  url = this.base;\n}\n")
+    this = _this_in(ev, "this.base")
+    assert isinstance(this, Obj) and this.cls == "Client" and ev.get_prop(this, "base") == Str("b")
+
+
+def test_a_method_held_by_an_instance_is_bound_to_it_before_it_is_read(tmp_path: Path) -> None:
+    """The prop itself holds the bound method, not only `instance.method` read through get_prop: a copy
+    of the props (`{ ...client, key }`) still calls it on the instance it came from."""
+    src = ("class A {\n  key = 'k';\n  read() { return this.key; }\n}\n"
+           "const a = new A();\nexport const inst = a;\nexport const copied = { ...a, key: 'other' }.read();\n")
+    ev = _ev(tmp_path, src)
+    inst = ev.module_export("lib/m.ts", "inst")
+    assert isinstance(inst, Obj)
+    method = ev.force(inst.props["read"])
+    assert isinstance(method, Func) and method.this is inst
+    assert ev.module_export("lib/m.ts", "copied") == Str("k")
+
+
+def test_each_instance_s_method_is_read_with_its_own_this_when_reached(tmp_path: Path) -> None:
+    """The requests a method makes depend on its `this`: reading it for one instance must not stand for
+    another instance's call (the method's frame is what `this` read, so the reading is not shared)."""
+    from sop_check.evaluate.reach import reach
+
+    src = ("class A {\n  constructor(u: string) { this.u = u; }\n  send() { return fetch(this.u); }\n}\n"
+           "export function one() { return new A('https://a.test/1').send(); }\n"
+           "export function two() { return new A('https://a.test/2').send(); }\n")
+    ev = _ev(tmp_path, src)
+    urls = []
+    for name in ("one", "two"):
+        fn = ev.module_export("lib/m.ts", name)
+        assert isinstance(fn, Func)
+        urls.append([r.url for r in reach(ev, fn, []).requests])
+    assert urls == [[Str("https://a.test/1")], [Str("https://a.test/2")]]

@@ -144,23 +144,31 @@ def test_a_chain_deeper_than_the_limit_stops_and_says_so(tmp_path: Path) -> None
     assert not _exact(only)
 
 
-def test_more_call_paths_than_the_limit_stop_with_the_count(tmp_path: Path) -> None:
-    """f0 has MAX_CALLERS wrappers, each called twice with the URL: the paths read are counted as they
-    are found, breadth first, and the wrappers reached once MAX_PATHS are read stop there."""
+@pytest.mark.parametrize("first_callers", [2, 1])
+def test_more_call_paths_than_the_limit_stop_with_the_count(tmp_path: Path, first_callers: int) -> None:
+    """f0 has MAX_CALLERS wrappers, each called with the URL (the first `first_callers` times, the others
+    twice): the paths read are counted from zero as they are found, breadth first, and the wrappers
+    reached once MAX_PATHS are read stop there."""
     wrappers = MAX_CALLERS
+    counts = [first_callers] + [2] * (wrappers - 1)
     lines = ["export function f0(u: string) { return fetch(u); }"]
     lines += [f"export function h{i}(u: string) {{ return f0(u); }}" for i in range(wrappers)]
-    lines += [f"h{i}('{API}/{i}{j}');" for i in range(wrappers) for j in range(2)]
+    lines += [f"h{i}('{API}/{i}{j}');" for i in range(wrappers) for j in range(counts[i])]
     ev = _ev(tmp_path, {"lib/m.ts": "\n".join(lines) + "\n"})
     found = _read(ev, "lib/m.ts")
+    read, followed = wrappers, 0  # f0's callers were read first
+    for count in counts:
+        if read >= MAX_PATHS:
+            break
+        read, followed = read + count, followed + 1
+    assert (first_callers, followed) in ((2, 12), (1, 13))  # the arithmetic above, spelled out
     stopped = [f for f in found if f.stopped]
     settled = [f for f in found if not f.stopped]
-    followed = (MAX_PATHS - wrappers) // 2  # wrappers whose two callers were read before the count ran out
     assert len(stopped) == wrappers - followed
     assert {f.stopped for f in stopped} == {f"more than {MAX_PATHS} call paths lead to it"}
     assert {f.stopped_kind for f in stopped} == {UnknownKind.INDIRECT}
     assert all(len(f.sites) == 1 for f in stopped)
-    assert len(settled) == 2 * followed and all(len(f.sites) == 2 and _exact(f) for f in settled)
+    assert len(settled) == sum(counts[:followed]) and all(len(f.sites) == 2 and _exact(f) for f in settled)
 
 
 def test_an_exhausted_budget_stops_the_walk_and_says_so(tmp_path: Path) -> None:
@@ -349,6 +357,7 @@ def test_code_at_module_level_has_no_function_around_it(tmp_path: Path) -> None:
     ("declaration", "function send() {}\n", "function send", ["send"]),
     ("generator", "function* send() {}\n", "function* send", ["send"]),
     ("method", "class A { send() {} }\n", "send()", ["send"]),
+    ("xnamedmethod", "class A { XsendX() {} }\n", "XsendX()", ["XsendX"]),  # only quotes are stripped
     ("quotedmethod", "const o = { 'send'() {} };\n", "'send'", ["send"]),
     ("dquotedmethod", 'const o = { "send"() {} };\n', '"send"', ["send"]),
     ("variable", "const send = () => 1;\n", "() =>", ["send"]),

@@ -309,10 +309,10 @@ def test_class_name(tmp_path: Path, case: str, source: str, name: str) -> None:
 
 
 def test_a_quoted_method_name_is_a_prop_under_its_bare_name(tmp_path: Path) -> None:
-    src = "class A {\n  'send'() { return 's'; }\n  \"get\"() { return 'g'; }\n}\nexport const v = new A().send();\n" \
-          "export const g = new A().get();\n"
-    v, g = _exports(tmp_path, src, "v", "g")
-    assert v == Str("s") and g == Str("g")
+    src = "class A {\n  'send'() { return 's'; }\n  \"get\"() { return 'g'; }\n  XmX() { return 'x'; }\n}\n" \
+          "export const v = new A().send();\nexport const g = new A().get();\nexport const x = new A().XmX();\n"
+    v, g, x = _exports(tmp_path, src, "v", "g", "x")
+    assert v == Str("s") and g == Str("g") and x == Str("x")  # only quotes are stripped
 
 
 def test_comments_between_constructor_parameters_are_not_parameters(tmp_path: Path) -> None:
@@ -460,3 +460,11 @@ def test_each_instance_s_method_is_read_with_its_own_this_when_reached(tmp_path:
         assert isinstance(fn, Func)
         urls.append([r.url for r in reach(ev, fn, []).requests])
     assert urls == [[Str("https://a.test/1")], [Str("https://a.test/2")]]
+
+
+def test_a_class_that_only_implements_an_interface_has_no_base(tmp_path: Path) -> None:
+    src = ("interface I { k: string }\nclass A implements I {\n  k = 'own';\n  static s = 'st';\n}\n"
+           "export const v = new A().k;\nexport const s = A.s;\nexport const missing = A.missing;\n")
+    v, s, missing = _exports(tmp_path, src, "v", "s", "missing")
+    assert v == Str("own") and s == Str("st")
+    _unknown(missing, UnknownKind.UNMODELLED, "static property 'missing'")

@@ -453,3 +453,18 @@ def test_a_class_field_in_javascript_is_named_like_one_in_typescript(tmp_path: P
     fn = _fn(mod, "(u) =>")
     assert fn.parent is not None and fn.parent.type == "public_field_definition"
     assert function_names(fn, mod) == ["send"]
+
+
+def test_a_path_stopped_for_depth_does_not_search_further_callers(tmp_path: Path) -> None:
+    """Past MAX_LEVELS the outermost helper's callers are not confirmed: how many there are costs nothing."""
+    used = []
+    for sites in (1, 20):
+        src = _chain(MAX_LEVELS) + "".join(f"f{MAX_LEVELS}('{API}/{i}');\n" for i in range(sites - 1))
+        ev = _ev(tmp_path / str(sites), {"lib/m.ts": src})
+        mod = _mod(ev, "lib/m.ts")
+        call = _call(mod, "fetch(")
+        before = ev.budget.used_total
+        [only] = in_callers(ev, call, mod, lambda r: isinstance(r.url, Str) and r.url.exact)
+        assert only.stopped_kind is UnknownKind.TOO_DEEP
+        used.append(ev.budget.used_total - before)
+    assert used[0] == used[1]

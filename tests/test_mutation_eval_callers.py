@@ -36,7 +36,8 @@ def _mod(ev: Evaluator, path: str) -> Module:
 
 
 def _call(mod: Module, starts: str) -> Node:
-    return next(c for c in mod.calls if mod.text(c).startswith(starts))
+    found: Node = next(c for c in mod.calls if mod.text(c).startswith(starts))
+    return found
 
 
 def _exact(found: InContext) -> bool:
@@ -50,7 +51,8 @@ def _read(ev: Evaluator, path: str, starts: str = "fetch(") -> list[InContext]:
 
 def _fn(mod: Module, starts: str) -> Node:
     """The function node whose source starts with `starts`."""
-    return next(n for n in descendants(mod.root, FUNCTION_TYPES) if mod.text(n).startswith(starts))
+    found: Node = next(n for n in descendants(mod.root, FUNCTION_TYPES) if mod.text(n).startswith(starts))
+    return found
 
 
 def _names(tmp_path: Path, source: str, starts: str) -> list[str]:
@@ -132,7 +134,6 @@ def test_a_chain_of_helpers_is_followed_to_the_call_with_the_url(tmp_path: Path)
     # the sites from the outermost call down to the helper's own call of fetch's function
     assert [hop.callee for hop in only.sites] == ["f3", "f2", "f1", "f0"]
     assert only.outermost is only.sites[0] and only.outermost.node.start_point.row == 4
-    assert only.request.via == () or all(h.module.path.endswith("lib/m.ts") for h in only.sites)
 
 
 def test_a_chain_deeper_than_the_limit_stops_and_says_so(tmp_path: Path) -> None:
@@ -212,9 +213,9 @@ def test_a_generic_call_under_await_is_found_and_read(tmp_path: Path) -> None:
     assert only.sites[0].callee == "send"
 
 
-def test_a_path_whose_callee_is_not_a_function_there_is_dropped(tmp_path: Path) -> None:
-    """Confirmed as a caller with nothing bound, `pick(flag)(u)` is a call of send only when the
-    outer caller's flag says so: along the path that passes `false` the callee is not a function."""
+def test_a_call_whose_callee_is_send_only_for_some_arguments_is_not_a_caller(tmp_path: Path) -> None:
+    """`f(u)` with `f = flag ? send : 1` is not confirmed as a call of send: read with nothing bound,
+    its callee is not that function."""
     src = ("export function send(u: string) { return fetch(u); }\n"
            "export function other(u: string) { return u; }\n"
            "export function run(flag: boolean, u: string) { const f = flag ? send : 1; return f(u); }\n")
@@ -415,7 +416,7 @@ def test_the_callee_along_the_path_is_read_with_the_path_s_this(tmp_path: Path) 
     base the request reads."""
     src = ("export class Api {\n  constructor(base: string) { this.base = base; }\n"
            "  send(p: string) { return fetch(this.base + p); }\n  go(p: string) { return this.send(p); }\n}\n"
-           f"new Api('https://tavusapi.com/v2').go('/conversations');\n")
+           "new Api('https://tavusapi.com/v2').go('/conversations');\n")
     ev = _ev(tmp_path, {"lib/m.ts": src})
     found = _read(ev, "lib/m.ts")
     assert [(f.request.url, [h.callee for h in f.sites]) for f in found] == [

@@ -6,14 +6,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import verdicts, write
+from helpers import PACK, options_for, write
+from sop_check.context import Settings
+from sop_check.engine import RunOptions, run_check
 from sop_check.fixes import Fix
 from sop_check.fixing.apply import apply_edits
 from sop_check.model import Finding
+from sop_check.registry import all_rules
 
 
 def findings(root: Path, code: str, kind: str | None = None) -> list[Finding]:
-    result = verdicts(root, code)[code]
+    """The rule's findings (of `kind`), with their fixes; a recipe that raised fails the test (the
+    engine turns it into "no fix" and a diagnostic, which would hide a crash behind a refusal)."""
+    report = run_check(root, RunOptions(rules=[all_rules()[code]], options_for=options_for, settings=Settings(),
+                                        environ={}, pack=PACK))
+    failed = [d.message for d in report.diagnostics if "the fix failed" in d.message]
+    assert not failed, failed
+    [result] = [r for app in report.apps for r in app.results if r.rule == code]
     return [f for f in result.findings if kind is None or f.kind == kind]
 
 

@@ -1,0 +1,162 @@
+"""Checks of the rule pack that a seeded mutation sample (issue 12) found pinned by nothing: the
+`on` prefix of a window listener property, a `server-only` mention that is not an import, a
+comment before a cleanup function, a `var` beside a component, a fetch's options read through a
+member, and where `import os` goes. Each case is one line of a rule that could change unnoticed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from fix_support import applied, findings
+from helpers import index_for, write
+from sop_check.evaluate import Evaluator
+from sop_check_rules._examples import PAGE, PKG, ROUTE
+from sop_check_rules._listeners import unload_listeners
+from sop_check_rules._security import client_modules
+
+NEXT = '{"dependencies": {"next": "15"}}'
+SENDS = "fetch('/api/tavus/end', { method: 'POST', keepalive: true, body: '{}' })"
+
+
+# -- rules/_listeners.py: `window.on<event> = handler` ---------------------------------------------
+@pytest.mark.parametrize("prop, events", [
+    ("onbeforeunload", ["beforeunload"]),
+    ("xxbeforeunload", []),  # the event's name after two letters that are not `on`
+    ("onload", []),  # an `on` property of another event
+])
+def test_a_window_property_is_a_listener_only_as_on_and_the_event(tmp_path: Path, prop: str,
+                                                                   events: list[str]) -> None:
+    source = f"'use client';\nexport function arm() {{\n  window.{prop} = () => {{ {SENDS}; }};\n}}\n"
+    write(tmp_path, {"package.json": NEXT, "lib/unload.js": source,
+                     "app/page.js": "import '../lib/unload';\nexport default function Page() { return null; }\n"})
+    index = index_for(tmp_path)
+    found = unload_listeners(index, Evaluator(index), ["beforeunload"])
+    assert [lst.event for lst in found] == events
+
+
+# -- rules/_security.py: a module marked server-only ------------------------------------------------
+@pytest.mark.parametrize("lib, shipped", [
+    ("import 'server-only';\nexport const k = () => process.env.TAVUS_API_KEY;\n", False),
+    # the words in a comment do not keep the module off the client
+    ("// this is not server-only yet\nexport const k = () => process.env.TAVUS_API_KEY;\n", True),
+])
+def test_only_an_import_of_server_only_keeps_a_module_on_the_server(tmp_path: Path, lib: str,
+                                                                    shipped: bool) -> None:
+    root = write(tmp_path, {"package.json": NEXT, "lib/key.ts": lib,
+                            "components/A.tsx": "'use client';\nimport { k } from '../lib/key';\nexport const a = k;\n"})
+    assert ("lib/key.ts" in client_modules(index_for(root))) is shipped
+
+
+# -- rules/_unload_fixes.py ---------------------------------------------------------------------------
+AVATAR = "components/Avatar.tsx"
+HEAD = "'use client';\nimport { useEffect } from 'react';\n"
+NAMED = f"    const onLeave = () => {{ {SENDS}; }};\n    window.addEventListener('beforeunload', onLeave);\n"
+
+
+def _fixed(tmp_path: Path, avatar: str, kind: str, page: str = PAGE) -> str | None:
+    root = write(tmp_path, {"package.json": PKG, "app/page.tsx": page, "app/api/tavus/end/route.ts": ROUTE,
+                            AVATAR: avatar})
+    [finding] = findings(root, "TAV003", kind)
+    return None if finding.fix is None else applied(root, finding.fix)[AVATAR]
+
+
+def _effect(body: str) -> str:
+    return (HEAD + "export default function Avatar() {\n  useEffect(() => {\n" + body +
+            "  }, []);\n  return <div>tavus avatar</div>;\n}\n")
+
+
+def test_a_comment_before_the_cleanup_function_does_not_hide_it(tmp_path: Path) -> None:
+    cleanup = "    return /* leaving */ () => console.log('bye');\n"
+    assert _fixed(tmp_path, _effect(NAMED + cleanup), "never-removed") == _effect(NAMED + cleanup.replace(
+        "() => console.log('bye');",
+        "() => { console.log('bye'); window.removeEventListener('beforeunload', onLeave); };"))
+
+
+MODULE_LEVEL = f"function onLeave() {{ {SENDS}; }}\nwindow.addEventListener('beforeunload', onLeave);\n"
+WRAPPED = ("  useEffect(() => {\n    window.addEventListener('beforeunload', onLeave);\n"
+           "    return () => window.removeEventListener('beforeunload', onLeave);\n  });\n")
+ARROW = "export const Avatar = () => {\n  const x = 1;\n  return <div>tavus avatar</div>;\n};\n"
+
+
+@pytest.mark.parametrize("beside", [
+    "var Other = () => <p />;\n",  # a `var` is not read as a second component
+    "const n = 1;\nexport { n };\n",  # an export without a declaration
+], ids=["var-arrow", "export-list"])
+def test_a_module_level_listener_moves_into_the_one_component_beside_other_statements(
+        tmp_path: Path, beside: str) -> None:
+    page = PAGE.replace("import Avatar from", "import { Avatar } from")
+    text = _fixed(tmp_path, HEAD + MODULE_LEVEL + beside + ARROW, "outside-effect", page=page)
+    assert text == HEAD + f"function onLeave() {{ {SENDS}; }}\n" + beside + ARROW.replace(
+        "  const x = 1;\n", WRAPPED + "  const x = 1;\n")
+
+
+# -- rules/_fixes.py: set_option on options read through a member -----------------------------------
+def test_keepalive_is_spread_into_options_read_through_a_member(tmp_path: Path) -> None:
+    body = ("    const cfg = { init: { method: 'POST', body: '{}' } };\n"
+            "    const onLeave = () => { fetch('/api/tavus/end', cfg.init); };\n"
+            "    window.addEventListener('beforeunload', onLeave);\n"
+            "    return () => window.removeEventListener('beforeunload', onLeave);\n")
+    root = write(tmp_path, {"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
+                            AVATAR: _effect(body)})
+    [finding] = findings(root, "TAV004", "no-keepalive")
+    assert finding.fix is not None
+    assert applied(root, finding.fix)[AVATAR] == _effect(body.replace(
+        "fetch('/api/tavus/end', cfg.init)", "fetch('/api/tavus/end', { ...cfg.init, keepalive: true })"))
+
+
+# -- rules/_python_call_fixes.py ------------------------------------------------------------------------
+PY = "api/tavus/end.py"
+PY_ROUTE = '''HEAD
+class handler:
+    def do_POST(self):
+        cid = self.body.get('conversation_id')
+        if not cid:
+            self.send_response(400)
+            return
+        CALL
+'''
+
+
+def _py_fixed(tmp_path: Path, head: str, call: str, kind: str) -> tuple[str, str | None]:
+    source = PY_ROUTE.replace("HEAD\n", head).replace("CALL", call)
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', PY: source})
+    [finding] = findings(root, "TAV002", kind)
+    return source, None if finding.fix is None else applied(root, finding.fix)[PY]
+
+
+def test_import_os_goes_right_before_the_first_import_not_after_the_docstring(tmp_path: Path) -> None:
+    call = ("requests.post(f'https://tavusapi.com/v2/conversations/{cid}/end', "
+            "headers={'x-api-key': 'abcdef0123456789'})")
+    source, text = _py_fixed(tmp_path, "'''End route.'''\n\nimport requests\n", call, "hardcoded-key")
+    assert text == source.replace("\nimport requests\n", "\nimport os\nimport requests\n").replace(
+        "'abcdef0123456789'", "os.environ['TAVUS_API_KEY']")
+
+
+def test_a_line_of_spaces_inside_the_call_is_not_realigned(tmp_path: Path) -> None:
+    pad = " " * len("        requests.delete(")
+    key = "headers={'x-api-key': os.environ['TAVUS_API_KEY']}"
+    url = "f'https://tavusapi.com/v2/conversations/{cid}'"
+    source, text = _py_fixed(tmp_path, "import os\nimport requests\n",
+                             f"requests.delete({url},\n{pad}{key},\n{pad}\n{pad}timeout=5)", "wrong-endpoint")
+    new_pad = " " * len("        requests.post(")
+    assert text == source.replace(
+        f"requests.delete({url},\n{pad}{key},\n{pad}\n{pad}timeout=5)",
+        f"requests.post({url[:-1]}/end',\n{new_pad}{key},\n{pad}\n{new_pad}timeout=5)")
+
+
+# -- rules/_end_route_fixes.py: a request the recipe does not edit -------------------------------------
+def test_no_key_header_fix_for_an_axios_call_and_no_recipe_failure(tmp_path: Path) -> None:
+    """The recipe edits fetch calls only: for axios it offers nothing, without raising (findings()
+    fails on a recipe that raised)."""
+    source = ("import axios from 'axios';\nexport async function POST(request: Request) {\n"
+              "  const { conversation_id } = await request.json();\n"
+              "  if (!conversation_id) return Response.json({ error: 'Missing ID' }, { status: 400 });\n"
+              "  await axios.post(`https://tavusapi.com/v2/conversations/${conversation_id}/end`, {}, "
+              "{ headers: { Authorization: `Bearer ${process.env.TAVUS_API_KEY}` } });\n"
+              "  return Response.json({ ok: true });\n}\n")
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0", "axios": "1"}}',
+                            "app/api/tavus/end/route.ts": source})
+    [finding] = findings(root, "TAV002", "bearer-auth")
+    assert finding.fix is None

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from fix_support import applied, findings
-from helpers import index_for, write
+from helpers import index_for, verdicts, write
 from sop_check.evaluate import Evaluator
-from sop_check_rules._examples import PAGE, PKG, ROUTE
+from sop_check.model import Status
+from sop_check_rules._examples import PAGE, PKG, ROUTE, UNLOAD_AVATAR, client_project
 from sop_check_rules._listeners import unload_listeners
 from sop_check_rules._security import client_modules
 
@@ -160,3 +161,25 @@ def test_no_key_header_fix_for_an_axios_call_and_no_recipe_failure(tmp_path: Pat
                             "app/api/tavus/end/route.ts": source})
     [finding] = findings(root, "TAV002", "bearer-auth")
     assert finding.fix is None
+
+
+# -- rules/_python.py: urllib's Request with its method in a name ---------------------------------------
+def test_a_urllib_method_named_by_a_module_constant_is_read(tmp_path: Path) -> None:
+    head = "import os\nimport urllib.request\nMETHOD = 'GET'\n"
+    call = ("urllib.request.urlopen(urllib.request.Request(f'https://tavusapi.com/v2/conversations/{cid}/end', "
+            "headers={'x-api-key': os.environ['TAVUS_API_KEY']}, method=METHOD))")
+    source = PY_ROUTE.replace("HEAD\n", head).replace("CALL", call)
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', PY: source})
+    [finding] = findings(root, "TAV002", "wrong-method")
+    assert finding.location.path == PY and finding.location.line == 10
+
+
+# -- rules/_unload.py: a listener that also sends a request the route refuses ---------------------------
+def test_a_listener_whose_post_reaches_the_route_passes_despite_an_earlier_refused_get(tmp_path: Path) -> None:
+    """The route answers the POST, so the session ends; the GET before it (a 405) changes nothing."""
+    post = "      fetch('/api/tavus/end', {\n"
+    avatar = UNLOAD_AVATAR.replace(post, "      fetch('/api/tavus/end', { method: 'GET', keepalive: true });\n" + post)
+    assert avatar != UNLOAD_AVATAR
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert got.status is Status.PASS and got.findings == [], [f.kind for f in got.findings]

@@ -183,3 +183,11 @@ def test_a_listener_whose_post_reaches_the_route_passes_despite_an_earlier_refus
     write(tmp_path, client_project(avatar))
     got = verdicts(tmp_path, "TAV003")["TAV003"]
     assert got.status is Status.PASS and got.findings == [], [f.kind for f in got.findings]
+
+
+def test_no_effect_is_written_into_a_function_without_a_name(tmp_path: Path) -> None:
+    """A component is known by its capitalised name (as React's rules of hooks know it): an
+    anonymous default export is not known to be one, so no effect is written into it."""
+    avatar = (HEAD + "export default function () {\n" + f"  const onLeave = () => {{ {SENDS}; }};\n"
+              "  window.addEventListener('beforeunload', onLeave);\n  return <div>tavus avatar</div>;\n}\n")
+    assert _fixed(tmp_path, avatar, "outside-effect") is None

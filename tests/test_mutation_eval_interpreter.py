@@ -1,0 +1,217 @@
+"""The interpreter (`sop_check/evaluate/interpreter.py`) pinned branch by branch: what a property
+of each kind of value is, what a name bound each way evaluates to, when a `let` has one value, what
+a call returns and the Unknown (kind and reason) where it cannot be known (found by mutation
+testing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sop_check.evaluate import Evaluator, External, Func, Null, Obj, Str, Unknown, UnknownKind
+from sop_check.evaluate.values import EnvRef, Namespace, Thunk, Value
+from sop_check.jsmodule import Module, descendants
+
+from helpers import index_for, write
+
+PKG = '{"dependencies": {"next": "15"}}'
+
+
+def _ev(tmp_path: Path, source: str, **more: str) -> tuple[Evaluator, Module]:
+    write(tmp_path, {"package.json": PKG, "m.ts": source, **more})
+    ev = Evaluator(index_for(tmp_path))
+    mod = ev.index.module("m.ts")
+    assert mod is not None
+    return ev, mod
+
+
+def _export(tmp_path: Path, source: str, name: str, **more: str) -> Value:
+    ev, _ = _ev(tmp_path, source, **more)
+    return ev.module_export("m.ts", name)
+
+
+def _unknown(value: Value) -> tuple[UnknownKind, str]:
+    assert isinstance(value, Unknown), value
+    return value.kind, value.reason
+
+
+# ---------------------------------------------------------------------------- properties
+def test_a_property_of_a_closed_object_that_is_absent_is_undefined_and_of_an_open_one_unknown(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const closed = { a: 'x' };\nexport const open = { ...rest, a: 'x' };\n")
+    closed, open_ = ev.module_export("m.ts", "closed"), ev.module_export("m.ts", "open")
+    assert ev.get_prop(closed, "a") == Str("x") and ev.get_prop(closed, "b") == Null()
+    assert ev.get_prop(open_, "a") == Str("x")
+    assert _unknown(ev.get_prop(open_, "b")) == (UnknownKind.OPEN_OBJECT,
+                                                 "property 'b' of an object with unknown spread")
+
+
+def test_a_property_written_before_an_unknown_spread_is_shadowed(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export function f(p) { return { method: 'POST', ...p }; }\n")
+    o = ev.eval(next(descendants(mod.root, frozenset({"object"}))), mod)
+    assert isinstance(o, Obj) and o.shadowed and list(o.shadowed) == ["method"]
+    method = ev.get_prop(o, "method")
+    assert method is o.shadowed["method"] and _unknown(method)[0] is UnknownKind.PARAMETER
+
+
+def test_a_method_read_from_an_object_is_bound_to_it(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const o = { m() { return 1; }, f: function () {}, a: () => 1 };\n")
+    o = ev.module_export("m.ts", "o")
+    m, f, a = ev.get_prop(o, "m"), ev.get_prop(o, "f"), ev.get_prop(o, "a")
+    assert isinstance(m, Func) and m.this is o
+    assert isinstance(f, Func) and f.this is o
+    assert isinstance(a, Func) and a.this is None  # an arrow function keeps its own `this`
+
+
+def test_properties_of_env_externals_nulls_and_other_values(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const x = 1;\n")
+    assert ev.get_prop(External("process.env"), "KEY") == EnvRef("KEY")
+    assert ev.get_prop(External("import.meta.env"), "KEY") == EnvRef("KEY")
+    assert ev.get_prop(External("window.location"), "href") == External("window.location.href")
+    assert _unknown(ev.get_prop(EnvRef("BASE"), "x")) == (UnknownKind.RUNTIME_VALUE, "a property of env var BASE")
+    assert _unknown(ev.get_prop(Null(), "x")) == (UnknownKind.RUNTIME_VALUE, "property 'x' of null")
+    assert _unknown(ev.get_prop(Str("s"), "x")) == (UnknownKind.UNMODELLED, "property 'x'")
+
+
+def test_a_property_of_an_unknown_keeps_its_kind_and_names_an_upper_case_env_var() -> None:
+    ev = Evaluator.__new__(Evaluator)
+    base = Unknown(UnknownKind.CALL_RESULT, "the result of createEnv()")
+    assert ev.get_prop(base, "TAVUS_API_KEY") == Unknown(UnknownKind.CALL_RESULT, "the result of createEnv()",
+                                                         env="TAVUS_API_KEY")
+    assert ev.get_prop(base, "apiKey") == Unknown(UnknownKind.CALL_RESULT, "the result of createEnv()", env=None)
+
+
+def test_a_namespace_property_is_the_module_export(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const x = 1;\n", **{"k.ts": "export const KEY = 'k';\n"})
+    assert ev.get_prop(Namespace("k.ts"), "KEY") == Str("k")
+
+
+def test_a_static_member_of_a_class_and_an_unknown_one(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export class C { static base = 'https://x'; }\n")
+    c = ev.module_export("m.ts", "C")
+    assert isinstance(c, Func)
+    assert ev.get_prop(c, "base") == Str("https://x")
+    assert _unknown(ev.get_prop(c, "other")) == (UnknownKind.UNMODELLED, "static property 'other'")
+
+
+def test_a_thunk_without_a_node_is_its_value_or_undefined_then_its_property(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export const x = 1;\n")
+    assert ev.force(Thunk(None, mod, None)) == Null()
+    assert ev.force(Thunk(None, mod, None, value=Str("v"))) == Str("v")
+    obj = Obj({"a": Thunk(None, mod, None, value=Str("inner"))}, False)
+    assert ev.force(Thunk(None, mod, None, value=obj, prop="a")) == Str("inner")
+
+
+# ---------------------------------------------------------------------------- names
+def _ref(ev: Evaluator, mod: Module, name: str, nth: int = -1) -> object:
+    refs = [n for n in descendants(mod.root, frozenset({"identifier"})) if mod.text(n) == name]
+    return refs[nth]
+
+
+def test_names_bound_each_way(tmp_path: Path) -> None:
+    src = ("import { K } from './k';\nfunction f() {}\nclass C {}\nconst v = 'v';\n"
+           "try { x(); } catch (err) { use(err); }\n"
+           "export const all = [K, f, C, v, err, nowhere];\n")
+    ev, mod = _ev(tmp_path, src, **{"k.ts": "export const K = 'k';\n"})
+    use = next(c for c in mod.calls if mod.text(c) == "use(err)")
+    arg = use.child_by_field_name("arguments").named_children[0]
+    assert _unknown(ev.eval(arg, mod)) == (UnknownKind.RUNTIME_BINDING, "'err' is bound at run time")
+    last = next(n for n in descendants(mod.root, frozenset({"array"})))
+    k, f, c, v, err, nowhere = last.named_children
+    assert ev.eval(k, mod) == Str("k")
+    fv, cv = ev.eval(f, mod), ev.eval(c, mod)
+    assert isinstance(fv, Func) and fv.node.type == "function_declaration"
+    assert isinstance(cv, Func) and cv.node.type == "class_declaration"
+    assert ev.eval(v, mod) == Str("v")
+    assert ev.eval(nowhere, mod) == External("nowhere")
+    assert ev.eval(err, mod) == External("err")  # the catch binding is not visible outside its block
+
+
+def test_a_parameter_without_a_call_is_unknown_naming_it(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export function f(id) { return id; }\nconst l = 'lit';\n")
+    f = ev.module_export("m.ts", "f")
+    assert isinstance(f, Func)
+    ret = next(descendants(f.node, frozenset({"return_statement"}))).named_children[0]
+    assert _unknown(ev.eval(ret, mod)) == (UnknownKind.PARAMETER, "parameter 'id' (its value comes from the caller)")
+    assert ev.return_value(f, [ev.thunk(_lit(mod), mod, None)]) == Str("lit")
+
+
+def _lit(mod: Module):  # type: ignore[no-untyped-def]
+    return next(n for n in descendants(mod.root, frozenset({"string"})) if mod.text(n) == "'lit'")
+
+
+# ---------------------------------------------------------------------------- calls
+RECURSIVE = Unknown(UnknownKind.CYCLE, "a recursive call")
+
+
+def test_recursion_is_cut_where_it_recurses(tmp_path: Path) -> None:
+    src = ("function loop(n: number): string { return loop(n - 1); }\nexport const direct = loop(3);\n"
+           "const arrow = (n: number): string => arrow(n - 1);\nexport const tail = arrow(1);\n"
+           "function a(n: number): string { return b(n); }\nfunction b(n: number): string { return c(n); }\n"
+           "function c(n: number): string { return a(n); }\nexport const mutual = a(1);\n")
+    ev, _ = _ev(tmp_path, src)
+    assert ev.module_export("m.ts", "direct") == RECURSIVE
+    assert ev.module_export("m.ts", "tail") == RECURSIVE  # the call ends where the arrow function ends
+    assert ev.module_export("m.ts", "mutual") == RECURSIVE  # through two other functions
+
+
+def test_what_a_function_returns(tmp_path: Path) -> None:
+    src = ("export function nothing() { work(); }\nexport function bare(x) { work(); return; }\n"
+           "export const arrow = () => 'expr';\nexport function nested(x) { if (x) { return 'a'; } }\n"
+           "export function overloaded(a: string): string;\nexport function overloaded(a: any) { return a; }\n")
+    ev, mod = _ev(tmp_path, src)
+
+    def ret(name: str) -> Value:
+        f = ev.module_export("m.ts", name)
+        assert isinstance(f, Func), f
+        return ev.return_value(f, [])
+
+    assert ret("nothing") == Null() and ret("bare") == Null()
+    assert ret("arrow") == Str("expr") and ret("nested") == Str("a")
+    sig = next(n for n in descendants(mod.root, frozenset({"function_signature"})))
+    assert ev.return_value(Func(sig, mod, None), []) == Unknown(UnknownKind.MISSING, "a function without a body")
+
+
+def test_arguments_given_as_values_are_told_apart(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export const id = (x) => x;\n")
+    f = ev.module_export("m.ts", "id")
+    assert isinstance(f, Func)
+    a, b = Str("a"), Str("b")
+    assert ev.return_value(f, [Thunk(None, mod, None, value=a)]) == a
+    assert ev.return_value(f, [Thunk(None, mod, None, value=b)]) == b
+
+
+def test_a_request_is_read_in_the_scope_of_its_call(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export function send(url) { fetch(url); }\nconst l = 'lit';\n")
+    send = ev.module_export("m.ts", "send")
+    assert isinstance(send, Func)
+    scope = ev.bind(send, [ev.thunk(_lit(mod), mod, None)])
+    call = next(c for c in mod.calls if mod.text(c) == "fetch(url)")
+    req = ev.as_request(call, mod, scope)
+    assert req is not None and req.url == Str("lit") and req.scope is scope
+
+
+def test_the_evaluator_applies_a_client_as_the_request_reader_does(tmp_path: Path) -> None:
+    from sop_check.evaluate.values import HttpClient
+
+    ev, mod = _ev(tmp_path, "export const x = 1;\n")
+    headers = Obj({"k": Thunk(None, mod, None, value=Str("v"))}, False)
+    client = HttpClient(Obj({"baseURL": Thunk(None, mod, None, value=Str("https://t.com")),
+                             "headers": Thunk(None, mod, None, value=headers)}, False))
+    url, opts = ev.apply_client(client, Str("/x"), Obj({"body": Thunk(None, mod, None, value=Str("b"))}, True), mod)
+    assert url == Str("https://t.com/x")
+    assert isinstance(opts, Obj) and opts.open and set(opts.props) == {"body", "headers"}
+    assert ev.get_prop(ev.get_prop(opts, "headers"), "k") == Str("v")
+    assert opts.props["headers"].module is mod
+
+
+def test_an_object_built_from_an_argument_is_read_again_for_each_call(tmp_path: Path) -> None:
+    """A helper's reading that holds an object built from its argument depends on that call."""
+    src = ("function send(id) { const init = { method: 'POST', body: id }; fetch('/api/tavus/end', init); }\n"
+           "export function one() { send('a'); }\nexport function two() { send('b'); }\n")
+    ev, _ = _ev(tmp_path, src)
+    bodies = []
+    for name in ("one", "two"):
+        f = ev.module_export("m.ts", name)
+        assert isinstance(f, Func)
+        (req,) = ev.reach(f).requests
+        bodies.append(ev.get_prop(req.options, "body"))  # type: ignore[arg-type]
+    assert bodies == [Str("a"), Str("b")]

@@ -146,11 +146,21 @@ def test_recursion_is_cut_where_it_recurses(tmp_path: Path) -> None:
     src = ("function loop(n: number): string { return loop(n - 1); }\nexport const direct = loop(3);\n"
            "const arrow = (n: number): string => arrow(n - 1);\nexport const tail = arrow(1);\n"
            "function a(n: number): string { return b(n); }\nfunction b(n: number): string { return c(n); }\n"
-           "function c(n: number): string { return a(n); }\nexport const mutual = a(1);\n")
+           "function c(n: number): string { return a(n); }\nexport const mutual = a(1);\n"
+           "function ping(n: number): string { return pong(n); }\nfunction pong(n: number): string { return ping(n); }\n"
+           "export const pair = ping(1);\n")
     ev, _ = _ev(tmp_path, src)
     assert ev.module_export("m.ts", "direct") == RECURSIVE
     assert ev.module_export("m.ts", "tail") == RECURSIVE  # the call ends where the arrow function ends
     assert ev.module_export("m.ts", "mutual") == RECURSIVE  # through two other functions
+    assert ev.module_export("m.ts", "pair") == RECURSIVE  # through one
+
+
+def test_recursion_is_seen_at_its_first_repeat_not_later(tmp_path: Path) -> None:
+    """Seen one call later, the same recursion inside 24 parentheses runs past the depth limit."""
+    src = "function loop(n) { return " + "(" * 24 + "loop(n - 1)" + ")" * 24 + "; }\nexport const v = loop(3);\n"
+    ev, _ = _ev(tmp_path, src)
+    assert ev.module_export("m.ts", "v") == RECURSIVE
 
 
 def test_what_a_function_returns(tmp_path: Path) -> None:
@@ -203,15 +213,17 @@ def test_the_evaluator_applies_a_client_as_the_request_reader_does(tmp_path: Pat
     assert opts.props["headers"].module is mod
 
 
-def test_an_object_built_from_an_argument_is_read_again_for_each_call(tmp_path: Path) -> None:
-    """A helper's reading that holds an object built from its argument depends on that call."""
-    src = ("function send(id) { const init = { method: 'POST', body: id }; fetch('/api/tavus/end', init); }\n"
-           "export function one() { send('a'); }\nexport function two() { send('b'); }\n")
+def test_an_object_holding_an_argument_is_read_again_for_each_call(tmp_path: Path) -> None:
+    """A helper's reading that holds its argument in an object (`useRef(x)`, its `current` kept
+    unread until the request is judged) depends on that call: it is not shared with other callers."""
+    src = ("function send(url) { fetch('/log', useRef(url)); }\n"
+           "export function one() { send('/a'); }\nexport function two() { send('/b'); }\n")
     ev, _ = _ev(tmp_path, src)
-    bodies = []
+    urls = []
     for name in ("one", "two"):
         f = ev.module_export("m.ts", name)
         assert isinstance(f, Func)
         (req,) = ev.reach(f).requests
-        bodies.append(ev.get_prop(req.options, "body"))  # type: ignore[arg-type]
-    assert bodies == [Str("a"), Str("b")]
+        assert isinstance(req.options, Obj)
+        urls.append(ev.get_prop(req.options, "current"))
+    assert urls == [Str("/a"), Str("/b")]

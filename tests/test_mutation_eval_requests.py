@@ -229,3 +229,16 @@ def test_a_call_hop_shows_the_callee_and_where_it_is_called(tmp_path: Path) -> N
     ev, mod = _ev(tmp_path, "\nfunction go() {}\n  go();\n")
     call = next(c for c in mod.calls if mod.text(c) == "go()")
     assert str(CallHop("go", call, mod)) == "go() at m.ts:3:3"
+
+
+def test_a_request_object_built_from_unknown_options_stays_open_under_init(tmp_path: Path) -> None:
+    src = ("const r = new Request('/x', init);\nfetch(r);\nfetch(r, { keepalive: true });\n"
+           "fetch(new Request('/y'), { ...more });\nfetch(new Request('/z'), { keepalive: true });\n")
+    ev, mod = _ev(tmp_path, src)
+    alone, closed_init, open_init, neither = (ev.as_request(c, mod) for c in mod.calls if mod.text(c).startswith("fetch("))
+    spread = Unknown(UnknownKind.OPEN_OBJECT, "method from an unknown spread")
+    for req in (alone, closed_init, open_init):
+        assert req is not None and isinstance(req.options, Obj) and req.options.open is True
+        assert req.method == spread
+    assert neither is not None and isinstance(neither.options, Obj) and neither.options.open is False
+    assert neither.method == "GET" and list(neither.options.props) == ["keepalive"]

@@ -131,13 +131,15 @@ def test_which_handed_variables_may_hold_a_function(tmp_path: Path) -> None:
     src = ("import { imported } from './x';\nlet later;\nlet changed = 1;\nchanged = go;\n"
            "const text = 'a';\nconst parsed = (await JSON.parse(s));\nconst rows = lines.split(',');\n"
            "const made = makeHandler();\nconst arrow = () => 1;\nconst num = (1 as number);\nconst big = a + b;\n"
-           "use(imported, later, changed, text, parsed, rows, made, arrow, num, big, nowhere);\n")
+           "const awaited = await lines.split(',');\nconst sure = lines.split(',')!;\n"
+           "use(imported, later, changed, text, parsed, rows, made, arrow, num, big, nowhere, awaited, sure);\n")
     ev, mod = _ev(tmp_path, src)
-    args = _call(mod, "use(imported, later, changed, text, parsed, rows, made, arrow, num, big, nowhere)") \
+    args = _call(mod, "use(imported, later, changed, text, parsed, rows, made, arrow, num, big, nowhere, awaited, sure)") \
         .child_by_field_name("arguments").named_children
     may = {mod.text(a): _may_be_function(ev, a, mod) for a in args}
     assert may == {"imported": True, "later": True, "changed": True, "text": False, "parsed": True, "rows": False,
-                   "made": True, "arrow": True, "num": False, "big": False, "nowhere": True}
+                   "made": True, "arrow": True, "num": False, "big": False, "nowhere": True, "awaited": False,
+                   "sure": False}
 
 
 def test_named_functions_handed_to_an_unknown_call_are_walked(tmp_path: Path) -> None:
@@ -152,3 +154,70 @@ def test_named_functions_handed_to_an_unknown_call_are_walked(tmp_path: Path) ->
     known = next(f for f in facts if mod.text(f.call) == "known(end)")
     assert known.handed == [] and len(known.targets) == 1 and [mod.text(a) for a in known.args] == ["end"]
     assert [str(h) for h in known.hop] == ["known() at m.ts:6:3"]
+
+
+def test_a_callback_passed_in_is_followed_in_the_scope_of_the_call(tmp_path: Path) -> None:
+    src = ("const end = () => fetch('/end');\nfunction run(cb) { cb(); }\nfunction later(cb) { schedule(cb); }\n"
+           "export function top() { run(end); }\nexport function deferred() { later(end); }\n")
+    ev, _ = _ev(tmp_path, src)
+    for name in ("top", "deferred"):
+        out = ev.reach(_func(ev, name))
+        assert [r.url for r in out.requests] == [Str("/end")] and out.unresolved == [], name
+
+
+def test_every_request_of_a_function_is_reached_in_its_call_scope(tmp_path: Path) -> None:
+    src = "function send(url) { fetch(url); fetch('/b'); new Thing(); }\nexport function top() { send('/a'); }\n"
+    ev, mod = _ev(tmp_path, src)
+    out = ev.reach(_func(ev, "top"))
+    assert [r.url for r in out.requests] == [Str("/a"), Str("/b")]
+    scope = out.requests[0].scope
+    assert scope is not None and list(scope.bindings) == ["url"] and out.requests[1].scope is scope
+    assert [mod.text(c) for c, _ in out.calls] == ["send('/a')", "fetch(url)", "fetch('/b')", "new Thing()"]
+
+
+def test_a_long_callee_is_named_by_its_first_characters(tmp_path: Path) -> None:
+    long = "a" * 30 + "." + "b" * 40
+    src = (f"import {{ gone }} from './gone';\nconst {'a' * 30} = {{ {'b' * 40}: () => 1 }};\n"
+           f"export function top() {{\n  gone.{'c' * 70}();\n  {long}();\n}}\n")
+    ev, _ = _ev(tmp_path, src)
+    out = ev.reach(_func(ev, "top"))
+    assert out.unresolved == [f"m.ts:4: gone.{'c' * 55}() (import 'gone' from './gone' does not resolve to a file)"]
+    assert [h.callee for h in summary(ev, _func(ev, "top"), ev.bind(_func(ev, "top"), []))[1].hop] == [long[:40]]
+
+
+def test_a_handed_function_counts_against_the_depth(tmp_path: Path) -> None:
+    src = ("function helper() { fetch('/deep'); }\nconst end = () => helper();\n"
+           "export function top() { startTransition(end); }\n")
+    ev, _ = _ev(tmp_path, src)
+    top = _func(ev, "top")
+    assert [r.url for r in ev.reach(top, max_depth=3).requests] == [Str("/deep")]
+    assert ev.reach(top, max_depth=2).requests == []
+
+
+def test_an_inline_callback_is_walked_once_as_part_of_its_function(tmp_path: Path) -> None:
+    src = "export function top() { startTransition(() => fetch('/x')); }\n"
+    ev, _ = _ev(tmp_path, src)
+    assert [r.url for r in ev.reach(_func(ev, "top")).requests] == [Str("/x")]
+
+
+def test_a_summary_is_read_once_and_then_reused(tmp_path: Path) -> None:
+    src = "function pure() { fetch('/p'); }\nfunction uses(u) { fetch(u); }\n"
+    ev, mod = _ev(tmp_path, src)
+    pure, uses = (Func(n, mod, None) for n in descendants(mod.root, frozenset({"function_declaration"})))
+    pure_scope, uses_scope = ev.bind(pure, []), ev.bind(uses, [])
+    first = summary(ev, pure, pure_scope)
+    assert summary(ev, pure, pure_scope) is first  # stored for every call from the same frame
+    own = summary(ev, uses, uses_scope)
+    assert summary(ev, uses, uses_scope) is own  # stored for this call
+
+
+def test_a_summary_is_charged_a_step_for_itself_and_one_per_call(tmp_path: Path) -> None:
+    calls = "".join(f"f{i}(); " for i in range(20))
+    ev, mod = _ev(tmp_path, f"function none() {{}}\nfunction many() {{ {calls}}}\n")
+    none, many = (Func(n, mod, None) for n in descendants(mod.root, frozenset({"function_declaration"})))
+    ev.start_rule(1)
+    summary(ev, none, ev.bind(none, []))
+    assert not ev.exhausted  # one step, and one was left
+    ev.start_rule(20)
+    summary(ev, many, ev.bind(many, []))
+    assert ev.exhausted  # 21 steps before any call is read

@@ -227,3 +227,97 @@ def test_an_object_holding_an_argument_is_read_again_for_each_call(tmp_path: Pat
         assert isinstance(req.options, Obj)
         urls.append(ev.get_prop(req.options, "current"))
     assert urls == [Str("/a"), Str("/b")]
+
+
+# ---------------------------------------------------------------------------- declarations
+def test_what_each_kind_of_declaration_gives_its_name(tmp_path: Path) -> None:
+    src = ("const obj = { a: 'A', b: 'B' };\nconst { a, ...others } = obj;\nconst [state, setState] = useState('s');\n"
+           "let bare;\nconst { b: renamed } = obj;\nexport const all = [a, others, state, setState, bare, renamed];\n")
+    ev, mod = _ev(tmp_path, src)
+    arr = list(descendants(mod.root, frozenset({"array"})))[-1]
+    a, others, state, setter, bare, renamed = (ev.eval(n, mod) for n in arr.named_children)
+    assert a == Str("A") and renamed == Str("B")
+    assert _unknown(others) == (UnknownKind.NO_INITIALISER, "'others' comes from a rest pattern")
+    assert _unknown(state) == (UnknownKind.STATE, "'state' is destructured from an array (a state value or setter)")
+    assert _unknown(setter)[0] is UnknownKind.STATE
+    assert _unknown(bare) == (UnknownKind.NO_INITIALISER, "'bare' is declared without a value")
+
+
+def test_a_let_has_one_value_only_if_every_assignment_agrees(tmp_path: Path) -> None:
+    src = ("let same = 'x';\nsame = 'x';\nlet differs = 'x';\nif (c) differs = 'y';\nlet later;\nlater = 'z';\n"
+           "var old = 'v';\nold = 'w';\nlet inner = 'i';\nfunction f() { let inner = 'j'; inner = 'k'; }\n"
+           "let member = 'm';\nobj.member = 'n';\nconst fixed = 'c';\n"
+           "export const all = [same, differs, later, old, inner, member, fixed];\n")
+    ev, mod = _ev(tmp_path, src)
+    arr = list(descendants(mod.root, frozenset({"array"})))[-1]
+    same, differs, later, old, inner, member, fixed = (ev.eval(n, mod) for n in arr.named_children)
+    assert same == Str("x") and later == Str("z")
+    assert _unknown(differs) == (UnknownKind.RUNTIME_VALUE, "'differs' is assigned more than one value")
+    assert _unknown(old) == (UnknownKind.RUNTIME_VALUE, "'old' is assigned more than one value")
+    assert inner == Str("i")  # the inner function assigns its own `inner`
+    assert member == Str("m") and fixed == Str("c")
+
+
+def test_the_assignments_of_a_declaration(tmp_path: Path) -> None:
+    src = ("let a = 1;\na = 2;\nb = 3;\na = 4;\nconst c = 5;\nc = 6;\nvar d = 7;\nd = 8;\n"
+           "function f() { let a = 9; a = 10; }\n")
+    ev, mod = _ev(tmp_path, src)
+    decls = {mod.text(d.child_by_field_name("name")): d for d in descendants(mod.root, frozenset({"variable_declarator"}))
+             if d.start_point.row < 8}
+    assert [mod.text(n) for n in ev.reassignments(decls["a"], "a", mod)] == ["2", "4"]
+    assert ev.reassignments(decls["c"], "c", mod) == []  # a const is never reassigned
+    assert [mod.text(n) for n in ev.reassignments(decls["d"], "d", mod)] == ["8"]
+    inner = [d for d in descendants(mod.root, frozenset({"variable_declarator"})) if d.start_point.row == 8][0]
+    assert [mod.text(n) for n in ev.reassignments(inner, "a", mod)] == ["10"]
+
+
+def test_a_declaration_that_is_not_a_variable(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "function f() {}\nfunction* g() {}\nclass C {}\nimport x from 'y';\n")
+    f, g = descendants(mod.root, frozenset({"function_declaration", "generator_function_declaration"}))
+    c = next(descendants(mod.root, frozenset({"class_declaration"})))
+    imp = next(descendants(mod.root, frozenset({"import_statement"})))
+    for node in (f, g, c):
+        v = ev.decl_value(node, "n", mod, None)
+        assert isinstance(v, Func) and v.node is not None and v.node.id == node.id
+    assert ev.decl_value(imp, "x", mod, None) == External("x")
+
+
+# ---------------------------------------------------------------------------- cycles and depth
+def test_a_name_defined_in_terms_of_itself_is_a_cycle_naming_it(tmp_path: Path) -> None:
+    long = "n" * 50
+    src = f"export const a = b;\nconst b = a;\nexport const {long} = {long} + 1;\n"
+    ev, mod = _ev(tmp_path, src)
+    assert _unknown(ev.module_export("m.ts", "a")) == (UnknownKind.CYCLE, "'b' is defined in terms of itself")
+    assert _unknown(ev.module_export("m.ts", long)) == (UnknownKind.CYCLE, f"'{'n' * 40}' is defined in terms of itself")
+
+
+def test_an_expression_defined_in_terms_of_itself_names_its_form_and_line(tmp_path: Path) -> None:
+    from sop_check.evaluate.interpreter import _cut
+
+    ev, mod = _ev(tmp_path, "\nconst x = a.b;\n")
+    member = next(descendants(mod.root, frozenset({"member_expression"})))
+    ident = next(descendants(mod.root, frozenset({"identifier"})))
+    assert _cut(member, mod)(True) == Unknown(UnknownKind.CYCLE, "the member expression at line 2 is defined in terms "
+                                                                 "of itself")
+    assert _cut(member, mod)(False) == Unknown(UnknownKind.TOO_DEEP, "expression nests too deeply to follow")
+    assert _cut(ident, mod)(False) == Unknown(UnknownKind.INDIRECT, "'x' is defined too indirectly to follow")
+    assert _cut(ident, mod)(True) == Unknown(UnknownKind.CYCLE, "'x' is defined in terms of itself")
+
+
+def test_a_chain_of_names_past_the_depth_limit_is_indirect(tmp_path: Path) -> None:
+    chain = "".join(f"const v{i} = v{i + 1};\n" for i in range(60)) + "const v60 = 'end';\n"
+    ev, _ = _ev(tmp_path, chain + "export const top = v0;\n")
+    top = ev.module_export("m.ts", "top")
+    assert _unknown(top)[0] is UnknownKind.INDIRECT and _unknown(top)[1].endswith("is defined too indirectly to follow")
+    short = "".join(f"const w{i} = w{i + 1};\n" for i in range(5)) + "const w5 = 'end';\n"
+    ev, _ = _ev(tmp_path / "short", short + "export const top = w0;\n")
+    assert ev.module_export("m.ts", "top") == Str("end")
+
+
+def test_the_budget_gone_every_value_is_the_budget_unknown(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const a = 'x';\n")
+    ev.start_rule(0)
+    assert ev.module_export("m.ts", "a") == Unknown(UnknownKind.BUDGET, "analysis budget exceeded")
+    assert ev.exhausted and ev.spend(1) is False
+    fresh, _ = _ev(tmp_path / "fresh", "export const a = 'x';\n")
+    assert fresh.spend(1) is True and not fresh.exhausted

@@ -321,3 +321,29 @@ def test_the_budget_gone_every_value_is_the_budget_unknown(tmp_path: Path) -> No
     assert ev.exhausted and ev.spend(1) is False
     fresh, _ = _ev(tmp_path / "fresh", "export const a = 'x';\n")
     assert fresh.spend(1) is True and not fresh.exhausted
+
+
+def test_a_call_inside_a_function_reads_its_callee_and_arguments_in_the_call_scope(tmp_path: Path) -> None:
+    src = ("const g = () => 'g';\nconst id = (y) => y;\nfunction run(cb) { return cb(); }\n"
+           "function pass(x) { return id(x); }\nexport const ran = run(g);\nexport const passed = pass('a');\n")
+    ev, _ = _ev(tmp_path, src)
+    assert ev.module_export("m.ts", "ran") == Str("g")
+    assert ev.module_export("m.ts", "passed") == Str("a")
+
+
+def test_a_library_call_knows_its_call_node(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export const r = useRef('v');\n")
+    ref = ev.module_export("m.ts", "r")
+    call = next(c for c in mod.calls if mod.text(c) == "useRef('v')")
+    assert isinstance(ref, Obj) and ref.node is not None and ref.node.id == call.id
+
+
+def test_what_calling_something_that_is_not_a_function_gives(tmp_path: Path) -> None:
+    long = "s" * 70
+    src = (f"const s = 'x';\nconst {long} = 'y';\nconst o = {{}};\nexport const str = s();\n"
+           f"export const longer = {long}();\nexport const obj = o();\n")
+    ev, _ = _ev(tmp_path, src)
+    assert _unknown(ev.module_export("m.ts", "str")) == (UnknownKind.CALL_RESULT, "the result of calling s")
+    assert _unknown(ev.module_export("m.ts", "longer")) == (UnknownKind.CALL_RESULT,
+                                                            f"the result of calling {'s' * 60}")
+    assert _unknown(ev.module_export("m.ts", "obj")) == (UnknownKind.CALL_RESULT, "the result of a call")

@@ -173,6 +173,8 @@ def test_every_request_of_a_function_is_reached_in_its_call_scope(tmp_path: Path
     scope = out.requests[0].scope
     assert scope is not None and list(scope.bindings) == ["url"] and out.requests[1].scope is scope
     assert [mod.text(c) for c, _ in out.calls] == ["send('/a')", "fetch(url)", "fetch('/b')", "new Thing()"]
+    first = out.requests[0]
+    assert first.module is mod and mod.text(first.call) == "fetch(url)" and first.location.line == 1
 
 
 def test_a_long_callee_is_named_by_its_first_characters(tmp_path: Path) -> None:

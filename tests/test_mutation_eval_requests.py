@@ -242,3 +242,17 @@ def test_a_request_object_built_from_unknown_options_stays_open_under_init(tmp_p
         assert req.method == spread
     assert neither is not None and isinstance(neither.options, Obj) and neither.options.open is False
     assert neither.method == "GET" and list(neither.options.props) == ["keepalive"]
+
+
+def test_a_request_knows_its_call_and_reads_its_url_in_the_call_scope(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export function end(url) { fetch(url); navigator.sendBeacon(url); }\nconst l = '/e';\n")
+    end = ev.module_export("m.ts", "end")
+    lit = next(c for c in mod.root.named_children if mod.text(c) == "const l = '/e';")
+    value = lit.named_children[0].child_by_field_name("value")
+    assert value is not None
+    scope = ev.bind(end, [ev.thunk(value, mod, None)])  # type: ignore[arg-type]
+    for text, kind in (("fetch(url)", "fetch"), ("navigator.sendBeacon(url)", "beacon")):
+        call = next(c for c in mod.calls if mod.text(c) == text)
+        req = ev.as_request(call, mod, scope)
+        assert req is not None and (req.kind, req.url) == (kind, Str("/e"))
+        assert req.call.id == call.id and req.module is mod and req.location.line == 1

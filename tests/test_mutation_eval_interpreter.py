@@ -347,3 +347,41 @@ def test_what_calling_something_that_is_not_a_function_gives(tmp_path: Path) -> 
     assert _unknown(ev.module_export("m.ts", "longer")) == (UnknownKind.CALL_RESULT,
                                                             f"the result of calling {'s' * 60}")
     assert _unknown(ev.module_export("m.ts", "obj")) == (UnknownKind.CALL_RESULT, "the result of a call")
+
+
+def test_a_method_call_binds_this_to_its_own_object(tmp_path: Path) -> None:
+    src = ("const o = { base: '/x', go() { return this.base; } };\nexport const v = o.go();\n"
+           "const mk = (b) => ({ b, get() { return this.b; } });\n"
+           "export const one = mk('1').get();\nexport const two = mk('2').get();\n")
+    ev, _ = _ev(tmp_path, src)
+    assert ev.module_export("m.ts", "v") == Str("/x")
+    assert (ev.module_export("m.ts", "one"), ev.module_export("m.ts", "two")) == (Str("1"), Str("2"))
+
+
+def test_reach_passes_its_arguments(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export function send(url) { fetch(url); }\n")
+    send = ev.module_export("m.ts", "send")
+    assert isinstance(send, Func)
+    (req,) = ev.reach(send, [Thunk(None, mod, None, value=Str("/a"))]).requests
+    assert req.url == Str("/a")
+    (unbound,) = ev.reach(send).requests
+    assert unbound.url == Null()  # an argument not passed is undefined
+
+
+def test_a_computation_that_fails_is_not_remembered(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const x = 1;\n")
+
+    def boom() -> Value:
+        raise ValueError("boom")
+
+    def cut(cycle: bool) -> Unknown:
+        return Unknown(UnknownKind.CYCLE if cycle else UnknownKind.TOO_DEEP, "cut")
+
+    try:
+        ev.memoised(("test", 1), boom, cut)
+    except ValueError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("the error must reach the caller")
+    assert ev.memoised(("test", 1), lambda: Str("ok"), cut) == Str("ok")
+    assert ev.memoised(("test", 1), lambda: Str("again"), cut) == Str("ok")  # now remembered

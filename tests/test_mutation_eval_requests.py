@@ -255,4 +255,30 @@ def test_a_request_knows_its_call_and_reads_its_url_in_the_call_scope(tmp_path: 
         call = next(c for c in mod.calls if mod.text(c) == text)
         req = ev.as_request(call, mod, scope)
         assert req is not None and (req.kind, req.url) == (kind, Str("/e"))
-        assert req.call.id == call.id and req.module is mod and req.location.line == 1
+        assert req.call.id == call.id and req.module is mod and req.location.line == 1 and req.scope is scope
+
+
+def test_a_client_verb_reads_its_client_url_and_options_in_the_call_scope(tmp_path: Path) -> None:
+    src = ("import axios from 'axios';\n"
+           "const api = axios.create({ baseURL: 'https://t.com', headers: { shared: 's' } });\n"
+           "export function send(client, url, opts) { client.post(url, {}, opts); axios.get(url, opts); }\n"
+           "export const args = [api, '/end', { headers: { own: 'o' } }];\n")
+    ev, mod = _ev(tmp_path, src)
+    send = ev.module_export("m.ts", "send")
+    array = list(mod.root.named_children)[-1].named_children[0].named_children[0].child_by_field_name("value")
+    assert array is not None and array.type == "array"
+    scope = ev.bind(send, [ev.thunk(a, mod, None) for a in array.named_children])  # type: ignore[arg-type]
+    post = ev.as_request(next(c for c in mod.calls if mod.text(c).startswith("client.post")), mod, scope)
+    assert post is not None and (post.kind, post.url, post.method) == ("axios", Str("https://t.com/end"), "POST")
+    headers = ev.get_prop(post.options, "headers")  # type: ignore[arg-type]
+    assert isinstance(headers, Obj) and set(headers.props) == {"shared", "own"}
+    get = ev.as_request(next(c for c in mod.calls if mod.text(c).startswith("axios.get")), mod, scope)
+    assert get is not None and get.url == Str("/end") and _text(ev, get.options, "headers", "own") == "o"
+
+
+def test_a_client_reached_through_a_longer_name_is_still_a_client(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "window.axios.post('/x');\nwindow.http.request('/y');\n")
+    calls = {mod.text(c).split("(")[0]: c for c in mod.calls}
+    req = ev.as_request(calls["window.axios.post"], mod)
+    assert req is not None and (req.kind, req.url, req.method) == ("axios", Str("/x"), "POST")
+    assert ev.as_request(calls["window.http.request"], mod) is None  # `request` is not a verb

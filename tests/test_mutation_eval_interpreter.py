@@ -385,3 +385,31 @@ def test_a_computation_that_fails_is_not_remembered(tmp_path: Path) -> None:
         raise AssertionError("the error must reach the caller")
     assert ev.memoised(("test", 1), lambda: Str("ok"), cut) == Str("ok")
     assert ev.memoised(("test", 1), lambda: Str("again"), cut) == Str("ok")  # now remembered
+
+
+def test_a_component_prop_is_read_from_where_the_component_is_rendered(tmp_path: Path) -> None:
+    src = ("function EndButton({ onEnd }) { return <button onClick={onEnd}>End</button>; }\n"
+           "const end = () => fetch('/api/tavus/end');\n"
+           "export default function Page() { return <EndButton onEnd={end} />; }\n")
+    write(tmp_path, {"package.json": PKG, "app/page.tsx": src})
+    ev = Evaluator(index_for(tmp_path))
+    mod = ev.index.module("app/page.tsx")
+    assert mod is not None
+    ref = next(n for n in descendants(mod.root, frozenset({"identifier"})) if mod.text(n) == "onEnd"
+               and n.parent is not None and n.parent.type == "jsx_expression")
+    end = ev.eval(ref, mod)
+    assert isinstance(end, Func) and mod.text(end.node) == "() => fetch('/api/tavus/end')"
+
+
+def test_a_parameter_read_in_another_function_s_call_is_still_unknown(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export function outer(a) { return 1; }\nexport function inner(b) { return b; }\n")
+    outer, inner = ev.module_export("m.ts", "outer"), ev.module_export("m.ts", "inner")
+    assert isinstance(outer, Func) and isinstance(inner, Func)
+    scope = ev.bind(outer, [Thunk(None, mod, None, value=Str("x"))])
+    ret = next(descendants(inner.node, frozenset({"return_statement"}))).named_children[0]
+    assert _unknown(ev.eval(ret, mod, scope)) == (UnknownKind.PARAMETER,
+                                                   "parameter 'b' (its value comes from the caller)")
+    assert ev.relevant(scope, ret, mod) is None  # outer's bindings cannot change `b`
+    assert ev.relevant(None, ret, mod) is None
+    own = ev.bind(inner, [Thunk(None, mod, None, value=Str("y"))])
+    assert ev.relevant(own, ret, mod) is own and ev.eval(ret, mod, own) == Str("y")

@@ -270,6 +270,7 @@ def test_a_client_verb_reads_its_client_url_and_options_in_the_call_scope(tmp_pa
     scope = ev.bind(send, [ev.thunk(a, mod, None) for a in array.named_children])  # type: ignore[arg-type]
     post = ev.as_request(next(c for c in mod.calls if mod.text(c).startswith("client.post")), mod, scope)
     assert post is not None and (post.kind, post.url, post.method) == ("axios", Str("https://t.com/end"), "POST")
+    assert post.scope is scope and post.module is mod and mod.text(post.call) == "client.post(url, {}, opts)"
     headers = ev.get_prop(post.options, "headers")  # type: ignore[arg-type]
     assert isinstance(headers, Obj) and set(headers.props) == {"shared", "own"}
     get = ev.as_request(next(c for c in mod.calls if mod.text(c).startswith("axios.get")), mod, scope)

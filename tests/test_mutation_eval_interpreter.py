@@ -413,3 +413,11 @@ def test_a_parameter_read_in_another_function_s_call_is_still_unknown(tmp_path: 
     assert ev.relevant(None, ret, mod) is None
     own = ev.bind(inner, [Thunk(None, mod, None, value=Str("y"))])
     assert ev.relevant(own, ret, mod) is own and ev.eval(ret, mod, own) == Str("y")
+
+
+def test_inside_a_call_destructured_names_and_closures_read_its_arguments(tmp_path: Path) -> None:
+    src = ("function pick(o) { const { a } = o; return a; }\nexport const picked = pick({ a: 'x' });\n"
+           "function mk(x) { return () => x; }\nexport const closed = mk('c')();\n")
+    ev, _ = _ev(tmp_path, src)
+    assert ev.module_export("m.ts", "picked") == Str("x")
+    assert ev.module_export("m.ts", "closed") == Str("c")

@@ -421,3 +421,74 @@ def test_inside_a_call_destructured_names_and_closures_read_its_arguments(tmp_pa
     ev, _ = _ev(tmp_path, src)
     assert ev.module_export("m.ts", "picked") == Str("x")
     assert ev.module_export("m.ts", "closed") == Str("c")
+
+
+def _chain(k: int) -> str:
+    return "".join(f"const v{i} = v{i + 1};\n" for i in range(k)) + f"const v{k} = 'end';\nexport const top = v0;\n"
+
+
+def test_the_depth_limit_is_forty_nested_evaluations(tmp_path: Path) -> None:
+    assert _export(tmp_path / "37", _chain(37), "top") == Str("end")
+    assert _export(tmp_path / "38", _chain(38), "top") == Unknown(UnknownKind.TOO_DEEP,
+                                                                   "expression nests too deeply to follow")
+    assert _export(tmp_path / "39", _chain(39), "top") == Unknown(UnknownKind.INDIRECT,
+                                                                   "'v39' is defined too indirectly to follow")
+
+
+def test_inside_a_call_every_kind_of_binding_reads_its_arguments(tmp_path: Path) -> None:
+    src = ("function viaConst(x) { const y = x; return y; }\nexport const a = viaConst('a');\n"
+           "function viaLet(x) { let y = x; if (c) y = x; return y; }\nexport const b = viaLet('b');\n"
+           "function viaFunction(x) { function inner() { return x; } return inner(); }\n"
+           "export const c = viaFunction('c');\n"
+           
+           "function viaMethod(x) { return { get() { return x; } }; }\nexport const e = viaMethod('e').get();\n"
+           "function outer(x) { function inner(y) { return x; } return inner('i'); }\nexport const f = outer('f');\n")
+    ev, _ = _ev(tmp_path, src)
+    assert [ev.module_export("m.ts", n) for n in "abcef"] == [Str(n) for n in "abcef"]
+
+
+def test_a_call_site_in_a_scope_is_bound_once(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export const f = (x) => x;\n")
+    f = ev.module_export("m.ts", "f")
+    assert isinstance(f, Func)
+    arg = Str("a")
+    assert ev.bind(f, [Thunk(None, mod, None, value=arg)]) is ev.bind(f, [Thunk(None, mod, None, value=arg)])
+
+
+def test_an_expression_is_evaluated_once_per_node_and_the_bindings_it_uses(tmp_path: Path) -> None:
+    src = ("export function f(x) { return { k: 'v' }; }\nexport function g(x) { return <p>{x}</p>; }\n")
+    write(tmp_path, {"package.json": PKG, "m.tsx": src})
+    ev = Evaluator(index_for(tmp_path))
+    mod = ev.index.module("m.tsx")
+    assert mod is not None
+    f, g = ev.module_export("m.tsx", "f"), ev.module_export("m.tsx", "g")
+    assert isinstance(f, Func) and isinstance(g, Func)
+    obj = next(descendants(mod.root, frozenset({"object"})))
+    one, two = (ev.bind(f, [Thunk(None, mod, None, value=Str(s))]) for s in "12")
+    assert ev.eval(obj, mod, one) is ev.eval(obj, mod, two)  # it uses no parameter: one entry for all calls
+    assert ev.eval(obj, mod, None) is ev.eval(obj, mod, None)
+    jsx = next(descendants(mod.root, frozenset({"jsx_element"})))
+    g1, g2 = (ev.bind(g, [Thunk(None, mod, None, value=Str(s))]) for s in "12")
+    assert ev.eval(jsx, mod, g1) is ev.eval(jsx, mod, g2)  # a form not evaluated answers the same in any scope
+
+
+def test_each_evaluation_is_charged_one_step_and_scope_walks_too(tmp_path: Path) -> None:
+    ev, mod = _ev(tmp_path, "export const a = 'x';\n")
+    lit = next(descendants(mod.root, frozenset({"string"})))
+    ev.start_rule(1)
+    assert ev.eval(lit, mod) == Str("x") and not ev.exhausted
+    before = ev.budget.used_total
+    ev.find_decl("a", lit, mod)
+    assert ev.budget.used_total > before
+
+
+def test_a_memoised_computation_that_needs_itself_gets_the_cycle_answer(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "export const x = 1;\n")
+
+    def cut(cycle: bool) -> Unknown:
+        return Unknown(UnknownKind.CYCLE if cycle else UnknownKind.TOO_DEEP, "cut")
+
+    def again() -> Value:
+        return ev.memoised(("self", 1), again, cut)
+
+    assert ev.memoised(("self", 1), again, cut) == Unknown(UnknownKind.CYCLE, "cut")

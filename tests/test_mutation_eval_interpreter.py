@@ -440,7 +440,6 @@ def test_inside_a_call_every_kind_of_binding_reads_its_arguments(tmp_path: Path)
            "function viaLet(x) { let y = x; if (c) y = x; return y; }\nexport const b = viaLet('b');\n"
            "function viaFunction(x) { function inner() { return x; } return inner(); }\n"
            "export const c = viaFunction('c');\n"
-           
            "function viaMethod(x) { return { get() { return x; } }; }\nexport const e = viaMethod('e').get();\n"
            "function outer(x) { function inner(y) { return x; } return inner('i'); }\nexport const f = outer('f');\n")
     ev, _ = _ev(tmp_path, src)
@@ -492,3 +491,14 @@ def test_a_memoised_computation_that_needs_itself_gets_the_cycle_answer(tmp_path
         return ev.memoised(("self", 1), again, cut)
 
     assert ev.memoised(("self", 1), again, cut) == Unknown(UnknownKind.CYCLE, "cut")
+
+
+def test_a_name_destructured_by_let_and_assigned_again_has_one_value_only_if_they_agree(tmp_path: Path) -> None:
+    """`let { url } = config; if (dev) url = '/other'`: the destructured value was taken as the only one."""
+    src = ("let { url } = { url: '/api/tavus/end' };\nif (dev) url = '/api/other';\nexport const v = url;\n"
+           "let { same } = { same: 's' };\nsame = 's';\nexport const w = same;\n"
+           "let { ...rest } = { a: 1 };\nrest = {};\nexport const r = rest;\n")
+    ev, _ = _ev(tmp_path, src)
+    assert _unknown(ev.module_export("m.ts", "v")) == (UnknownKind.RUNTIME_VALUE, "'url' is assigned more than one value")
+    assert ev.module_export("m.ts", "w") == Str("s")
+    assert _unknown(ev.module_export("m.ts", "r"))[0] is UnknownKind.RUNTIME_VALUE

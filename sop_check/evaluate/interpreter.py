@@ -152,13 +152,21 @@ class Evaluator:
             return External(name)
         pattern = decl.child_by_field_name("name")
         value = decl.child_by_field_name("value")
-        later = self.reassignments(decl, name, mod) if pattern is not None and pattern.type == "identifier" else []
+        declared = self._declared(pattern, value, name, mod, scope)
+        later = self.reassignments(decl, name, mod) \
+            if pattern is not None and pattern.type in ("identifier", "object_pattern") else []
         if later:
-            # `let body = init.body; if (json) body = JSON.stringify(json)`: one value only if they all agree.
-            values = [self.eval(n, mod, scope) for n in ([value] if value is not None else []) + later]
+            # `let body = init.body; if (json) body = JSON.stringify(json)` (or `let { body } = init`):
+            # one value only if they all agree.
+            values = ([declared] if value is not None else []) + [self.eval(n, mod, scope) for n in later]
             if all(v == values[0] for v in values[1:]):
                 return values[0]
             return Unknown(UnknownKind.RUNTIME_VALUE, f"'{name}' is assigned more than one value")
+        return declared
+
+    def _declared(self, pattern: Node | None, value: Node | None, name: str, mod: Module,
+                  scope: Scope | None) -> Value:
+        """The value a variable declarator gives `name` where it is declared."""
         if value is None:
             return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' is declared without a value")
         if pattern is not None and pattern.type == "identifier":

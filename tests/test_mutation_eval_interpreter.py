@@ -502,3 +502,14 @@ def test_a_name_destructured_by_let_and_assigned_again_has_one_value_only_if_the
     assert _unknown(ev.module_export("m.ts", "v")) == (UnknownKind.RUNTIME_VALUE, "'url' is assigned more than one value")
     assert ev.module_export("m.ts", "w") == Str("s")
     assert _unknown(ev.module_export("m.ts", "r"))[0] is UnknownKind.RUNTIME_VALUE
+
+
+def test_a_state_value_assigned_again_is_still_a_state_value(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "let [s] = useState('a');\ns = 'b';\nexport const v = s;\n")
+    assert _unknown(ev.module_export("m.ts", "v")) == (UnknownKind.STATE,
+                                                       "'s' is destructured from an array (a state value or setter)")
+
+
+def test_a_class_named_in_its_module_gives_its_static_members(tmp_path: Path) -> None:
+    ev, _ = _ev(tmp_path, "class C { static base = 'https://x'; }\nexport const b = C.base;\n")
+    assert ev.module_export("m.ts", "b") == Str("https://x")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sop_check.evaluate.syntax import ancestors, call_args, returned_expression, returns, this_owner
+from sop_check.evaluate.syntax import ancestors, call_args, main_return, returned_expression, this_owner
 from sop_check.evaluate.values import Func, Null, Obj, Scope, Thunk, Unknown, UnknownKind, Value
 from sop_check.jsmodule import FUNCTION_TYPES, Module, descendants
 
@@ -127,8 +127,8 @@ def fill_instance(ev: EvaluatorProtocol, inst: Obj, cls: Func, args: list[Thunk]
 def _getter(member: Node, mod: Module, inst: Obj, outer: Scope | None) -> Thunk:
     """`get url() { return `${this.base}/x`; }`: reading the property is what the getter returns."""
     body = member.child_by_field_name("body")
-    found = list(returns(body)) if body is not None else []
-    last = returned_expression(found[-1]) if found else None
+    ret = main_return(body) if body is not None else None
+    last = returned_expression(ret) if ret is not None else None
     if last is None:
         return Thunk(None, mod, None, value=Null())
     return Thunk(last, mod, Scope(member, mod.path, {THIS: Thunk(None, mod, None, value=inst)}, outer))

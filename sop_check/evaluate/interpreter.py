@@ -18,7 +18,7 @@ from sop_check.evaluate.reach import MAX_CALL_DEPTH
 from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
                                        OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop)
 from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH, Budget, Memo
-from sop_check.evaluate.syntax import CallIndex, call_args, returned_expression, returns
+from sop_check.evaluate.syntax import CallIndex, call_args, main_return, returned_expression
 from sop_check.evaluate.values import (EnvRef, External, Func, HttpClient, Namespace, Null, Obj, Scope, Str,
                                        Thunk, Unknown, UnknownKind, Value, budget_exceeded)
 from sop_check.index import AppIndex
@@ -337,11 +337,9 @@ class Evaluator:
             return Unknown(UnknownKind.MISSING, "a function without a body")
         if body.type != "statement_block":
             return self.eval(body, func.module, scope)
-        found = list(returns(body))
-        if not found:
-            return Null()
-        last = returned_expression(found[-1])
-        return Null() if last is None else self.eval(last, func.module, scope)
+        ret = main_return(body)
+        value = returned_expression(ret) if ret is not None else None
+        return Null() if value is None else self.eval(value, func.module, scope)
 
     # ------------------------------------------------------------------ requests and reachability
     def as_request(self, call: Node, mod: Module, scope: Scope | None = None) -> Request | None:

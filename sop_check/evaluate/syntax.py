@@ -31,6 +31,18 @@ def returns(body: Node) -> Iterator[Node]:
                 stack.append(c)
 
 
+def main_return(body: Node) -> Node | None:
+    """The `return` whose value a call of the function is taken to have: the first one written
+    directly in the body (the path through it; code after it never runs), else, when every return
+    is nested, the first in source order (a `try`'s before its `catch`'s). Returns nested in an
+    `if` before a top-level one are early exits (`if (!id) return null; return url`): taking one
+    of them read the guard's value as the function's."""
+    for c in body.named_children:  # no `.parent` test: tree-sitter walks from the root for each
+        if c.type == "return_statement":
+            return c
+    return min(returns(body), key=lambda r: r.start_byte, default=None)
+
+
 def returned_expression(ret: Node) -> Node | None:
     """The expression a `return` statement returns, or None for a bare `return`."""
     inner = [c for c in ret.named_children if c.type != "comment"]

@@ -99,6 +99,8 @@ def method_of(ev: EvaluatorProtocol, opts: Value | None, default: str) -> str | 
         return Unknown(UnknownKind.RUNTIME_VALUE, "request options built at run time")
     if "method" not in opts.props:
         return Unknown(UnknownKind.OPEN_OBJECT, "method from an unknown spread") if opts.open else default
+    if opts.shadowed and "method" in opts.shadowed:
+        return opts.shadowed["method"]  # `{ method: 'POST', ...opts }`: opts may set another
     m = ev.force(opts.props["method"])
     if isinstance(m, Str) and m.exact:
         return m.text.upper()
@@ -137,14 +139,38 @@ def apply_client(ev: EvaluatorProtocol, client: HttpClient, url: Value, opts: Va
 
 
 def _from_request(ev: EvaluatorProtocol, request: Obj, opts: Value | None) -> tuple[Value, Value | None]:
-    """`fetch(request, init)`: the Request's URL, and its options with `init` over them."""
+    """`fetch(request, init)`: the Request's URL, and its options with `init` over them, as a spread
+    of `init` after them would give: where `init` is unknown (or has an unknown spread), each of
+    the Request's options it does not set itself may be replaced, so reading one is that unknown
+    (a `keepalive: true` in the Request is not known to survive `fetch(req, opts)`)."""
     url = ev.force(request.props["url"]) if "url" in request.props else \
         Unknown(UnknownKind.OPEN_OBJECT, "the URL of a Request built from unknown options")
     merged = {k: v for k, v in request.props.items() if k != "url"}
-    open_ = request.open
+    shadowed = dict(request.shadowed or {})
+    open_, rest = request.open, request.rest
+    replacing: Unknown | None = None
     if isinstance(opts, Obj):
+        if opts.open:
+            replacing = opts.rest if opts.rest is not None else \
+                Unknown(UnknownKind.OPEN_OBJECT, "fetch options with an unknown spread")
+        _replace(shadowed, merged, replacing, set(opts.props))
         merged.update(opts.props)
-        open_ = open_ or opts.open
+        shadowed.update(opts.shadowed or {})
+        open_, rest = open_ or opts.open, opts.rest if opts.rest is not None else rest  # an Unknown is falsy
+    elif isinstance(opts, Unknown):
+        _replace(shadowed, merged, opts, set())
+        open_, rest = True, opts
     elif opts is not None and not isinstance(opts, Null):
         open_ = True
-    return url, Obj(merged, open_)
+    return url, Obj(merged, open_, shadowed=shadowed or None, rest=rest)
+
+
+def _replace(shadowed: dict[str, Unknown], props: dict[str, Thunk], init: Unknown | None, kept: set[str]) -> None:
+    """The Request's options that the fetch's own options set (`kept`) are theirs, no longer
+    shadowed; the others, where those options are unknown (`init`), may be replaced by them."""
+    for k in props:
+        if k in kept:
+            shadowed.pop(k, None)
+        elif init is not None:
+            shadowed[k] = Unknown(init.kind, f"'{k}' of the Request may be replaced by the fetch options "
+                                             f"({init.reason})", env=init.env)

@@ -316,3 +316,19 @@ def test_a_spread_object_brings_its_replaced_props(tmp_path: Path) -> None:
     assert set_after.shadowed is None and ev.get_prop(set_after, "c") == Num(2.0)
     cleared = _object(ev, "clearedBySpread")
     assert cleared.shadowed is None and ev.get_prop(cleared, "a") == Num(3.0) and cleared.rest == ARRAY
+
+
+def test_a_nested_spread_keeps_the_unknown_its_props_may_come_from(tmp_path: Path) -> None:
+    """`{ ...opts }` with `opts = { ...body }`: what a missing or replaced prop may come from is the
+    body (its kind, its env variable), as for `{ ...body }` itself. An Unknown is falsy, so
+    `spread.rest or …` had dropped it for a generic "object with unknown spread"."""
+    ev = _evaluator(tmp_path, OBJECTS + "const envRested = { ...arr };\nexport const envOuter = { k: 1, ...envRested };\n")
+    carried = _object(ev, "carried")
+    assert carried.rest == ARRAY
+    rest = _object(ev, "restSpread")
+    assert rest.open and rest.rest == ARRAY and rest.shadowed == {"x": _replaced("x", "an array", UNMODELLED)}
+    kept = _object(ev, "restKept")
+    assert kept.open and kept.rest == ARRAY  # a later open spread without a rest keeps the earlier one
+    env = _object(ev, "envOuter")
+    assert env.rest == Unknown(UNMODELLED, "an array", env="X")
+    assert env.shadowed == {"k": _replaced("k", "an array", UNMODELLED, env="X")}

@@ -296,9 +296,11 @@ def _object(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None)
                 for k in spread.props:
                     shadowed.pop(k, None)
                 if spread.open:
-                    _shadow(shadowed, props, spread.rest or Unknown(UnknownKind.OPEN_OBJECT, "an object with "
-                                                                            "unknown spread"), set(spread.props))
-                    rest = spread.rest or rest
+                    # `is None`, not `or`: an Unknown is falsy, so `spread.rest or …` never read the rest.
+                    why = spread.rest if spread.rest is not None else Unknown(UnknownKind.OPEN_OBJECT,
+                                                                              "an object with unknown spread")
+                    _shadow(shadowed, props, why, set(spread.props))
+                    rest = spread.rest if spread.rest is not None else rest
                 props.update(spread.props)
                 shadowed.update(spread.shadowed or {})
                 open_ = open_ or spread.open

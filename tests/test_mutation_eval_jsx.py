@@ -1,0 +1,267 @@
+"""Values that arrive through JSX (`sop_check/evaluate/jsx.py`) pinned one by one: which prop of
+which rendering a component's parameter reads, which provider `useContext` reads, which tags render
+a component under another name, and when the search stops (found by mutation testing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sop_check.evaluate import Evaluator, Func, Obj, Unknown, UnknownKind
+from sop_check.evaluate.jsx import component_name, jsx_attr_nodes, prop_from_jsx, usages
+from sop_check.evaluate.state import MAX_DEPTH
+from sop_check.evaluate.values import Null, Str, Value
+from sop_check.jsmodule import Module, descendants
+
+from helpers import index_for, write
+
+PKG = '{"dependencies": {"next": "15", "react": "19"}}'
+
+COMPONENTS = """import { forwardRef, memo } from 'react';
+export function EndButton({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Renamed({ onEnd: handler }) { return <button onClick={handler}>End</button>; }
+export function Defaulted({ onEnd = undefined }) { return <button onClick={onEnd}>End</button>; }
+export function Whole(props) { return <button onClick={props.onEnd}>End</button>; }
+export function Typed(props: { onEnd: () => void }) { return <button onClick={props.onEnd}>End</button>; }
+export function helper({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export const Fwd = forwardRef(function (props, ref) { return <button ref={ref}>End</button>; });
+export const Arrow = ({ onEnd }) => <button onClick={onEnd}>End</button>;
+export const Memo = memo(({ onEnd }) => <button onClick={onEnd}>End</button>);
+export function Skip({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Texts({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Unused({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Lonely(props) { return <button onClick={props.onEnd}>End</button>; }
+export function Aliased({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Member({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Sub({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Two(first, { onEnd }) { return <button onClick={onEnd}>End</button>; }
+"""
+
+PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts } from './components';
+import * as ui from './components';
+const end = () => fetch('/api/tavus/end', { method: 'POST' });
+const other = () => fetch('/api/tavus/end', { method: 'POST' });
+export default function Page() {
+  return (
+    <main>
+      <EndButton onEnd={end} />
+      <Renamed onEnd={end} />
+      <Defaulted onEnd={end} />
+      <Whole onEnd={end} label="End" hidden />
+      <Typed onEnd={end} />
+      <helper onEnd={end} />
+      <Fwd onEnd={end} />
+      <Arrow onEnd={end} />
+      <Memo onEnd={end} />
+      <Skip label="no handler here" />
+      <Skip onEnd={other} />
+      <Texts onEnd="not a function" />
+      <Texts onEnd={undefined} />
+      <ui.Member onEnd={other} />
+    </main>
+  );
+}
+"""
+
+ALIASES = """import { Aliased as A, Sub as S } from './components';
+import * as ui from './components';
+const aliasEnd = () => fetch('/api/tavus/end', { method: 'POST' });
+const subEnd = () => fetch('/api/tavus/end', { method: 'POST' });
+export default function Other() {
+  return <div><A onEnd={aliasEnd} /><S.Part onEnd={subEnd} /></div>;
+}
+"""
+
+
+def _evaluator(tmp_path: Path, files: dict[str, str]) -> Evaluator:
+    write(tmp_path, {"package.json": PKG, **files})
+    return Evaluator(index_for(tmp_path))
+
+
+def _app(tmp_path: Path) -> Evaluator:
+    return _evaluator(tmp_path, {"app/components.tsx": COMPONENTS, "app/page.tsx": PAGE,
+                                 "app/aliases/page.tsx": ALIASES})
+
+
+def _module(ev: Evaluator, path: str) -> Module:
+    mod = ev.index.module(path)
+    assert mod is not None
+    return mod
+
+
+def _function(ev: Evaluator, name: str) -> tuple[Module, object]:
+    """The function node of component `name` in app/components.tsx."""
+    mod = _module(ev, "app/components.tsx")
+    for fn in descendants(mod.root, frozenset({"function_declaration", "arrow_function", "function_expression"})):
+        if component_name(fn, mod) == name or (fn.child_by_field_name("name") is not None
+                                                 and mod.text(fn.child_by_field_name("name")) == name):
+            return mod, fn
+    raise AssertionError(name)
+
+
+def _read(ev: Evaluator, component: str, name: str) -> Value:
+    """The value of `name` read in the body of `component`, as a rule reading the handler sees it."""
+    mod, fn = _function(ev, component)
+    body = fn.child_by_field_name("body")  # type: ignore[attr-defined]
+    node = [n for n in descendants(body, frozenset({"identifier"})) if mod.text(n) == name][0]
+    return ev.eval(node, mod, None)
+
+
+def _fetch_line(value: Value) -> tuple[str, int]:
+    assert isinstance(value, Func), value
+    return value.module.path, value.node.start_point.row + 1
+
+
+def _parameter(name: str) -> Unknown:
+    return Unknown(UnknownKind.PARAMETER, f"parameter '{name}' (its value comes from the caller)")
+
+
+def test_a_destructured_prop_is_the_function_the_rendering_passes(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    assert _fetch_line(_read(ev, "EndButton", "onEnd")) == ("app/page.tsx", 3)
+    assert _fetch_line(_read(ev, "Renamed", "handler")) == ("app/page.tsx", 3)  # `{ onEnd: handler }`
+    assert _fetch_line(_read(ev, "Defaulted", "onEnd")) == ("app/page.tsx", 3)  # `{ onEnd = … }`
+    assert _fetch_line(_read(ev, "Arrow", "onEnd")) == ("app/page.tsx", 3)
+    assert _fetch_line(_read(ev, "Memo", "onEnd")) == ("app/page.tsx", 3)  # `const Memo = memo(…)`
+
+
+def test_the_props_object_is_the_first_rendering_s_attributes(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    for comp in ("Whole", "Typed"):
+        props = _read(ev, comp, "props")
+        assert isinstance(props, Obj) and props.open, comp
+        assert set(props.props) == {"onEnd"} | ({"label"} if comp == "Whole" else set())  # not the bare `hidden`
+        assert props.module is not None and props.module.path == "app/page.tsx"
+        assert props.node is not None and props.module.text(props.node).startswith(f"<{comp} onEnd={{end}}")
+        assert all(t.scope is None and t.module is props.module for t in props.props.values())
+        assert _fetch_line(ev.get_prop(props, "onEnd")) == ("app/page.tsx", 3)
+    whole = _read(ev, "Whole", "props")
+    assert isinstance(whole, Obj) and ev.get_prop(whole, "label") == Str("End")
+    assert ev.get_prop(whole, "hidden") == Unknown(UnknownKind.OPEN_OBJECT,
+                                                   "property 'hidden' of an object with unknown spread")
+
+
+def test_a_props_object_nobody_renders_is_a_parameter(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    assert _read(ev, "Lonely", "props") == _parameter("props")
+
+
+def test_usages_without_the_prop_or_with_a_non_function_are_skipped(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    assert _fetch_line(_read(ev, "Skip", "onEnd")) == ("app/page.tsx", 4)  # the second usage's `other`
+    assert _read(ev, "Texts", "onEnd") == _parameter("onEnd")  # a string, then undefined
+    assert _read(ev, "Unused", "onEnd") == _parameter("onEnd")
+
+
+def test_only_a_capitalised_function_s_first_parameter_comes_from_jsx(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    assert _read(ev, "helper", "onEnd") == _parameter("onEnd")  # `<helper>` is an HTML-like tag
+    mod, fwd = _function(ev, "Fwd")
+    ref = [n for n in descendants(fwd, frozenset({"identifier"})) if mod.text(n) == "ref"][-1]  # type: ignore[arg-type]
+    assert ev.eval(ref, mod, None) == _parameter("ref")
+    assert _read(ev, "Two", "onEnd") == _parameter("onEnd")
+
+
+def test_a_component_rendered_under_an_imported_alias_or_a_namespace(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    assert _fetch_line(_read(ev, "Aliased", "onEnd")) == ("app/aliases/page.tsx", 3)  # `<A …>`, A = Aliased
+    assert _fetch_line(_read(ev, "Member", "onEnd")) == ("app/page.tsx", 4)  # `<ui.Member …>`
+    assert _read(ev, "Sub", "onEnd") == _parameter("onEnd")  # `<S.Part>` renders S's Part, not S
+
+
+def test_component_names(tmp_path: Path) -> None:
+    src = ("export default function ({ onEnd }) { return null; }\n"
+           "const Wrapped = withStyles(function ({ onEnd }) { return null; });\n"
+           "call(function ({ onEnd }) { return null; });\n"
+           "function lower() { return null; }\n")
+    ev = _evaluator(tmp_path, {"app/x.tsx": src})
+    mod = _module(ev, "app/x.tsx")
+    fns = sorted(descendants(mod.root, frozenset({"function_declaration", "function_expression"})),
+                 key=lambda n: n.start_byte)
+    assert [component_name(fn, mod) for fn in fns] == [None, "Wrapped", None, None]
+
+
+def test_attribute_nodes_leave_out_bare_attributes(tmp_path: Path) -> None:
+    ev = _evaluator(tmp_path, {"app/x.tsx": "export const e = <b a={x} hidden c='s' d={} />;\n"})
+    mod = _module(ev, "app/x.tsx")
+    el = next(descendants(mod.root, frozenset({"jsx_self_closing_element"})))
+    assert {k: mod.text(v) for k, v in jsx_attr_nodes(mod, el).items()} == {"a": "x", "c": "'s'"}
+
+
+CONTEXT = """import { createContext, useContext } from 'react';
+export const AvatarContext = createContext(null);
+export const PlainContext = createContext(null);
+export const LateContext = createContext(null);
+export function useAvatar() { return useContext(AvatarContext); }
+export function usePlain() { return useContext(PlainContext); }
+export function useLate() { return useContext(LateContext); }
+export function useMember() { return useContext(ctx.AvatarContext); }
+"""
+
+PROVIDERS = """import { AvatarContext, PlainContext as Plain, LateContext } from './context';
+const end = () => fetch('/api/tavus/end', { method: 'POST' });
+export default function Layout({ children }) {
+  return (
+    <AvatarContext.Provider value={{ end }}>
+      <Plain value={{ end }}>
+        <LateContext.Provider value={[]}>
+          <LateContext.Provider value={{ end, late: true }}>{children}</LateContext.Provider>
+        </LateContext.Provider>
+      </Plain>
+    </AvatarContext.Provider>
+  );
+}
+"""
+
+
+def _hook_value(ev: Evaluator, hook: str) -> Value:
+    func = ev.module_export("app/context.tsx", hook)
+    assert isinstance(func, Func), hook
+    return ev.return_value(func, [])
+
+
+def test_use_context_reads_the_rendered_provider_s_value(tmp_path: Path) -> None:
+    ev = _evaluator(tmp_path, {"app/context.tsx": CONTEXT, "app/layout.tsx": PROVIDERS})
+    avatar = _hook_value(ev, "useAvatar")  # `<AvatarContext.Provider value=…>`
+    assert isinstance(avatar, Obj) and _fetch_line(ev.get_prop(avatar, "end")) == ("app/layout.tsx", 2)
+    plain = _hook_value(ev, "usePlain")  # React 19's `<Ctx value=…>`, imported as `Plain`
+    assert isinstance(plain, Obj) and list(plain.props) == ["end"]
+    late = _hook_value(ev, "useLate")  # the first provider's value is unknown: the next one says
+    assert isinstance(late, Obj) and list(late.props) == ["end", "late"]
+    member = _hook_value(ev, "useMember")  # `useContext(ctx.X)`: not read through JSX
+    assert not isinstance(member, Obj)
+
+
+def test_the_search_stops_past_half_the_depth_limit(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    mod, fn = _function(ev, "EndButton")
+    params = fn.child_by_field_name("parameters")  # type: ignore[attr-defined]
+    param = params.named_children[0]
+    for i in range(MAX_DEPTH // 2):
+        ev.memo.enter(("outer", i))
+    assert isinstance(prop_from_jsx(ev, fn, param, "onEnd", mod), Func)  # at half the limit: still read
+    level = ev.memo.enter(("outer", "last"))
+    assert prop_from_jsx(ev, fn, param, "onEnd", mod) is None
+    ev.memo.leave(("outer", "last"), level, Null())
+    # the answer depended on the depth: it is kept for this depth only
+    assert (("outer", "last"), "at depth", level) in ev.memo.values and ("outer", "last") not in ev.memo.values
+
+
+def test_usages_are_read_lazily_once_and_in_order(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    found = usages(ev, "Skip")
+    assert usages(ev, "Skip") is found  # cached per app
+    first = next(iter(found))
+    assert [u.attrs.keys() for u in found] == [{"label"}, {"onEnd"}]
+    assert next(iter(found)) is first and [u.element for u in found] == [u.element for u in found]
+    assert [u.module.path for u in usages(ev, "Skip")] == ["app/page.tsx", "app/page.tsx"]
+    assert usages(ev, "Skip", provider=True) is not found  # a provider is looked for under its own key
+    # `<ui.Member>` renders Member (by the tag's last part), but provides no context named Member
+    assert [u.module.text(u.element) for u in usages(ev, "Member")] == ["<ui.Member onEnd={other} />"]
+    assert list(usages(ev, "Member", provider=True)) == []
+
+
+def test_scanning_for_usages_spends_the_budget(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    ev.start_rule(steps=3)  # fewer steps than the page has elements
+    assert list(usages(ev, "EndButton")) == []
+    assert ev.exhausted

@@ -332,3 +332,64 @@ def test_a_nested_spread_keeps_the_unknown_its_props_may_come_from(tmp_path: Pat
     env = _object(ev, "envOuter")
     assert env.rest == Unknown(UNMODELLED, "an array", env="X")
     assert env.shadowed == {"k": _replaced("k", "an array", UNMODELLED, env="X")}
+
+
+SCOPED = """const table = { a: 'https://tavusapi.com', b: 'x' };
+function pick(k) { return table[k]; }
+function pickObj(o) { return o['a']; }
+function choose(c, x, y) { return c ? x : y; }
+function neg(x) { return !x; }
+function tpl(x) { return `${x}`; }
+function tpl2(x) { return `a${x}`; }
+function par(x) { return (x); }
+function wrap(x) { return x as string; }
+function plus(x, y) { return x + y; }
+function or(x, y) { return x || y; }
+function eq(x, y) { return x === y; }
+function mem(o) { return o.a; }
+function obj(x, k) { return { x, y: x, [k]: 1, ...inner(x), m() { return x; } }; }
+function inner(x) { return { z: x }; }
+class C { constructor(k) { this.k = k; } }
+function mk(k) { return new C(k); }
+function mkReq(u) { return new Request(u, { method: 'POST' }); }
+function mkOf(K) { return new K('of'); }
+const ns = { C };
+export const v1 = pick('a');
+export const v2 = pickObj({ a: 1 });
+export const v3 = choose(true, 'p', 'q');
+export const v4 = choose(q, 'z', 'z');
+export const v5 = choose(q, 'a', 'b');
+export const v6 = neg(0);
+export const v7 = tpl(3);
+export const v8 = tpl2(3);
+export const v9 = par('p');
+export const v10 = wrap('w');
+export const v11 = plus('a', 'b');
+export const v12 = or('', 'd');
+export const v13 = eq('a', 'a');
+export const v14 = mem({ a: 5 });
+export const v15 = obj('s', 'kk');
+export const v16 = mk('kv').k;
+export const v17 = mkReq('/api/tavus/end');
+export const v18 = mkOf(C).k;
+export const v19 = new ns.C('member').k;
+export const v20 = new (C)('paren');
+"""
+
+
+def test_each_form_reads_the_arguments_of_the_call_it_is_in(tmp_path: Path) -> None:
+    ev = _evaluator(tmp_path, SCOPED)
+    expected = {"v1": Str("https://tavusapi.com"), "v2": Num(1.0), "v3": Str("p"), "v4": Str("z"), "v5": Str(HOLE),
+                "v6": Bool(True), "v7": Num(3.0), "v8": Str("a3"), "v9": Str("p"), "v10": Str("w"),
+                "v11": Str("ab"), "v12": Str("d"), "v13": Bool(True), "v14": Num(5.0), "v16": Str("kv"),
+                "v18": Str("of"), "v19": Str("member"),
+                "v20": Unknown(UNMODELLED, "a new (C)")}  # only a name or a member is read as a class
+    assert {name: ev.module_export("m.ts", name) for name in expected} == expected
+    made = _object(ev, "v15")
+    assert {p: ev.get_prop(made, p) for p in ("x", "y", "kk", "z")} == {"x": Str("s"), "y": Str("s"), "kk": Num(1.0),
+                                                                      "z": Str("s")}
+    method = ev.get_prop(made, "m")
+    assert isinstance(method, Func) and ev.return_value(method, []) == Str("s")
+    request = _object(ev, "v17")
+    assert request.cls == "request" and ev.get_prop(request, "url") == Str("/api/tavus/end")
+    assert ev.get_prop(request, "method") == Str("POST")

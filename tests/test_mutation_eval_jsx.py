@@ -195,10 +195,22 @@ export function useAvatar() { return useContext(AvatarContext); }
 export function usePlain() { return useContext(PlainContext); }
 export function useLate() { return useContext(LateContext); }
 export function useMember() { return useContext(ctx.AvatarContext); }
+export const AliasedContext = createContext(null);
 """
 
-PROVIDERS = """import { AvatarContext, PlainContext as Plain, LateContext } from './context';
+HOOKS = """import { useContext } from 'react';
+import { AvatarContext as Ctx, AliasedContext } from './context';
+export function useImported() { return useContext(Ctx); }
+export function useAliased() { return useContext(AliasedContext); }
+"""
+
+PROVIDERS = """import { createContext, useContext } from 'react';
+import { AvatarContext, PlainContext as Plain, LateContext, AliasedContext as Al } from './context';
 const end = () => fetch('/api/tavus/end', { method: 'POST' });
+const LocalContext = createContext(null);
+export function useLocal() { return useContext(LocalContext); }
+export function Local({ children }) { return <LocalContext value={{ end, local: 1 }}>{children}</LocalContext>; }
+export function Aliased({ children }) { return <Al.Provider value={{ end, aliased: 1 }}>{children}</Al.Provider>; }
 export default function Layout({ children }) {
   return (
     <AvatarContext.Provider value={{ end }}>
@@ -213,22 +225,28 @@ export default function Layout({ children }) {
 """
 
 
-def _hook_value(ev: Evaluator, hook: str) -> Value:
-    func = ev.module_export("app/context.tsx", hook)
+def _hook_value(ev: Evaluator, hook: str, path: str = "app/context.tsx") -> Value:
+    func = ev.module_export(path, hook)
     assert isinstance(func, Func), hook
     return ev.return_value(func, [])
 
 
 def test_use_context_reads_the_rendered_provider_s_value(tmp_path: Path) -> None:
-    ev = _evaluator(tmp_path, {"app/context.tsx": CONTEXT, "app/layout.tsx": PROVIDERS})
+    ev = _evaluator(tmp_path, {"app/context.tsx": CONTEXT, "app/layout.tsx": PROVIDERS, "app/hooks.tsx": HOOKS})
     avatar = _hook_value(ev, "useAvatar")  # `<AvatarContext.Provider value=…>`
-    assert isinstance(avatar, Obj) and _fetch_line(ev.get_prop(avatar, "end")) == ("app/layout.tsx", 2)
+    assert isinstance(avatar, Obj) and _fetch_line(ev.get_prop(avatar, "end")) == ("app/layout.tsx", 3)
     plain = _hook_value(ev, "usePlain")  # React 19's `<Ctx value=…>`, imported as `Plain`
     assert isinstance(plain, Obj) and list(plain.props) == ["end"]
     late = _hook_value(ev, "useLate")  # the first provider's value is unknown: the next one says
     assert isinstance(late, Obj) and list(late.props) == ["end", "late"]
     member = _hook_value(ev, "useMember")  # `useContext(ctx.X)`: not read through JSX
     assert not isinstance(member, Obj)
+    imported = _hook_value(ev, "useImported", "app/hooks.tsx")  # `useContext(Ctx)`, Ctx = AvatarContext
+    assert isinstance(imported, Obj) and list(imported.props) == ["end"]
+    local = _hook_value(ev, "useLocal", "app/layout.tsx")  # `<LocalContext value=…>` where it is made
+    assert isinstance(local, Obj) and list(local.props) == ["end", "local"]
+    aliased = _hook_value(ev, "useAliased", "app/hooks.tsx")  # `<Al.Provider …>`, Al = AliasedContext
+    assert isinstance(aliased, Obj) and list(aliased.props) == ["end", "aliased"]
 
 
 def test_the_search_stops_past_half_the_depth_limit(tmp_path: Path) -> None:

@@ -50,6 +50,8 @@ CASES: list[tuple[str, str, Value]] = [
     ("update_names_its_node_type_in_words", "a++", _unknown(UNMODELLED, "cannot evaluate a update expression")),
     ("sequence_in_parentheses", "(1, 2)", _unknown(UNMODELLED, "cannot evaluate a sequence expression")),
     # templates
+    ("template_of_text_only", "`abc`", Str("abc")),
+    ("template_empty", "``", Str("")),
     ("template_single_substitution_keeps_the_value", "`${2}`", Num(2.0)),
     ("template_parts_and_substitutions", "`a${'b'}c${1}${true}`", Str("abc1true")),
     ("template_escape_kept_as_written", "`x\\n${1}`", Str("x\\n1")),
@@ -67,6 +69,8 @@ CASES: list[tuple[str, str, Value]] = [
     ("satisfies", "'x' satisfies string", Str("x")),
     ("type_assertion", "<string>'s'", Str("s")),
     ("await", "await 's'", Str("s")),
+    ("await_skips_a_comment", "await /* c */ 's'", Str("s")),
+    ("shorthand_undefined", "({ undefined }).undefined", Null()),
     # || and ??
     ("env_or_empty_is_the_env_read", "process.env.K || ''", EnvRef("K")),
     ("env_or_default", "process.env.K || 'd'", EnvDefault("d", env="K")),
@@ -99,6 +103,7 @@ CASES: list[tuple[str, str, Value]] = [
     ("loose_equal_numbers", "1 == 1", Bool(True)),
     ("loose_not_equal_numbers", "1 != 2", Bool(True)),
     ("loose_not_equal_same_numbers", "1 != 1", Bool(False)),
+    ("loose_not_equal_strings_not_decided", "'a' != 'b'", _unknown(RUNTIME, "the result of '!='")),
     ("null_equals_undefined", "null == undefined", Bool(True)),
     ("null_strict_equal_object", "null === {}", Bool(False)),
     ("undefined_strict_equal_function", "undefined === (() => 1)", Bool(False)),
@@ -265,6 +270,8 @@ def test_object_keys_of_every_spelling(tmp_path: Path) -> None:
     assert isinstance(s, Func) and s.node.type == "method_definition" and ev.return_value(s, []) == Num(1.0)
     assert isinstance(t, Func) and t.node.type == "method_definition"
     assert not keys.open and keys.shadowed is None and keys.rest is None
+    assert keys.node is not None and keys.module is not None and keys.module.path == "m.ts"
+    assert keys.module.text(keys.node).startswith("{ x: 1, 'y z'") and keys.cls == ""
     computed = _object(ev, "computed")
     assert list(computed.props) == ["x"] and computed.open  # a key chosen at run time may be any
     assert computed.shadowed is None and computed.rest is None
@@ -393,3 +400,18 @@ def test_each_form_reads_the_arguments_of_the_call_it_is_in(tmp_path: Path) -> N
     request = _object(ev, "v17")
     assert request.cls == "request" and ev.get_prop(request, "url") == Str("/api/tavus/end")
     assert ev.get_prop(request, "method") == Str("POST")
+
+
+def test_a_request_parameter_s_body_is_client_input(tmp_path: Path) -> None:
+    src = ("export function POST(req) { return req.body; }\n"
+           "export function typed(x: NextRequest) { return x.body; }\n"
+           "export function untyped(x) { return x.body; }\n"
+           "export function header(req) { return req.headers; }\n")
+    ev = _evaluator(tmp_path, src)
+    mod = ev.index.module("m.ts")
+    assert mod is not None
+    values = [ev.eval(n, mod, None) for n in descendants(mod.root, frozenset({"member_expression"}))]
+    assert values == [Unknown(UnknownKind.CLIENT_INPUT, "data the client sends (req.body)"),
+                      Unknown(UnknownKind.CLIENT_INPUT, "data the client sends (x.body)"),
+                      Unknown(UnknownKind.PARAMETER, "parameter 'x' (its value comes from the caller)"),
+                      Unknown(UnknownKind.PARAMETER, "parameter 'req' (its value comes from the caller)")]

@@ -34,15 +34,21 @@ export function Aliased({ onEnd }) { return <button onClick={onEnd}>End</button>
 export function Member({ onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function Sub({ onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function Two(first, { onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function Optional(props?: { onEnd: () => void }) { return <button onClick={props.onEnd}>End</button>; }
 """
 
-PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts } from './components';
+SCRIPT = """export function Plain({ onEnd }) { return <button onClick={onEnd}>End</button>; }
+export function PlainWhole(props) { return <button onClick={props.onEnd}>End</button>; }
+"""
+
+PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts, Optional } from './components';
+import { Plain, PlainWhole } from './script';
 import * as ui from './components';
 const end = () => fetch('/api/tavus/end', { method: 'POST' });
 const other = () => fetch('/api/tavus/end', { method: 'POST' });
 export default function Page() {
   return (
-    <main>
+    <>
       <EndButton onEnd={end} />
       <Renamed onEnd={end} />
       <Defaulted onEnd={end} />
@@ -57,7 +63,10 @@ export default function Page() {
       <Texts onEnd="not a function" />
       <Texts onEnd={undefined} />
       <ui.Member onEnd={other} />
-    </main>
+      <Optional onEnd={end} />
+      <Plain onEnd={end} />
+      <PlainWhole onEnd={other} />
+    </>
   );
 }
 """
@@ -78,7 +87,7 @@ def _evaluator(tmp_path: Path, files: dict[str, str]) -> Evaluator:
 
 
 def _app(tmp_path: Path) -> Evaluator:
-    return _evaluator(tmp_path, {"app/components.tsx": COMPONENTS, "app/page.tsx": PAGE,
+    return _evaluator(tmp_path, {"app/components.tsx": COMPONENTS, "app/page.tsx": PAGE, "app/script.jsx": SCRIPT,
                                  "app/aliases/page.tsx": ALIASES})
 
 
@@ -88,9 +97,9 @@ def _module(ev: Evaluator, path: str) -> Module:
     return mod
 
 
-def _function(ev: Evaluator, name: str) -> tuple[Module, object]:
-    """The function node of component `name` in app/components.tsx."""
-    mod = _module(ev, "app/components.tsx")
+def _function(ev: Evaluator, name: str, path: str = "app/components.tsx") -> tuple[Module, object]:
+    """The function node of component `name` in `path`."""
+    mod = _module(ev, path)
     for fn in descendants(mod.root, frozenset({"function_declaration", "arrow_function", "function_expression"})):
         if component_name(fn, mod) == name or (fn.child_by_field_name("name") is not None
                                                  and mod.text(fn.child_by_field_name("name")) == name):
@@ -98,9 +107,9 @@ def _function(ev: Evaluator, name: str) -> tuple[Module, object]:
     raise AssertionError(name)
 
 
-def _read(ev: Evaluator, component: str, name: str) -> Value:
+def _read(ev: Evaluator, component: str, name: str, path: str = "app/components.tsx") -> Value:
     """The value of `name` read in the body of `component`, as a rule reading the handler sees it."""
-    mod, fn = _function(ev, component)
+    mod, fn = _function(ev, component, path)
     body = fn.child_by_field_name("body")  # type: ignore[attr-defined]
     node = [n for n in descendants(body, frozenset({"identifier"})) if mod.text(n) == name][0]
     return ev.eval(node, mod, None)
@@ -117,11 +126,11 @@ def _parameter(name: str) -> Unknown:
 
 def test_a_destructured_prop_is_the_function_the_rendering_passes(tmp_path: Path) -> None:
     ev = _app(tmp_path)
-    assert _fetch_line(_read(ev, "EndButton", "onEnd")) == ("app/page.tsx", 3)
-    assert _fetch_line(_read(ev, "Renamed", "handler")) == ("app/page.tsx", 3)  # `{ onEnd: handler }`
-    assert _fetch_line(_read(ev, "Defaulted", "onEnd")) == ("app/page.tsx", 3)  # `{ onEnd = … }`
-    assert _fetch_line(_read(ev, "Arrow", "onEnd")) == ("app/page.tsx", 3)
-    assert _fetch_line(_read(ev, "Memo", "onEnd")) == ("app/page.tsx", 3)  # `const Memo = memo(…)`
+    assert _fetch_line(_read(ev, "EndButton", "onEnd")) == ("app/page.tsx", 4)
+    assert _fetch_line(_read(ev, "Renamed", "handler")) == ("app/page.tsx", 4)  # `{ onEnd: handler }`
+    assert _fetch_line(_read(ev, "Defaulted", "onEnd")) == ("app/page.tsx", 4)  # `{ onEnd = … }`
+    assert _fetch_line(_read(ev, "Arrow", "onEnd")) == ("app/page.tsx", 4)
+    assert _fetch_line(_read(ev, "Memo", "onEnd")) == ("app/page.tsx", 4)  # `const Memo = memo(…)`
 
 
 def test_the_props_object_is_the_first_rendering_s_attributes(tmp_path: Path) -> None:
@@ -133,11 +142,21 @@ def test_the_props_object_is_the_first_rendering_s_attributes(tmp_path: Path) ->
         assert props.module is not None and props.module.path == "app/page.tsx"
         assert props.node is not None and props.module.text(props.node).startswith(f"<{comp} onEnd={{end}}")
         assert all(t.scope is None and t.module is props.module for t in props.props.values())
-        assert _fetch_line(ev.get_prop(props, "onEnd")) == ("app/page.tsx", 3)
+        assert _fetch_line(ev.get_prop(props, "onEnd")) == ("app/page.tsx", 4)
     whole = _read(ev, "Whole", "props")
     assert isinstance(whole, Obj) and ev.get_prop(whole, "label") == Str("End")
     assert ev.get_prop(whole, "hidden") == Unknown(UnknownKind.OPEN_OBJECT,
                                                    "property 'hidden' of an object with unknown spread")
+
+
+def test_props_of_an_optional_parameter_and_of_plain_javascript(tmp_path: Path) -> None:
+    ev = _app(tmp_path)
+    optional = _read(ev, "Optional", "props")  # `props?: P`
+    assert isinstance(optional, Obj) and _fetch_line(ev.get_prop(optional, "onEnd")) == ("app/page.tsx", 4)
+    # a .jsx file: parameters are patterns, not TypeScript's required_parameter
+    assert _fetch_line(_read(ev, "Plain", "onEnd", "app/script.jsx")) == ("app/page.tsx", 4)
+    whole = _read(ev, "PlainWhole", "props", "app/script.jsx")
+    assert isinstance(whole, Obj) and _fetch_line(ev.get_prop(whole, "onEnd")) == ("app/page.tsx", 5)
 
 
 def test_a_props_object_nobody_renders_is_a_parameter(tmp_path: Path) -> None:
@@ -147,7 +166,7 @@ def test_a_props_object_nobody_renders_is_a_parameter(tmp_path: Path) -> None:
 
 def test_usages_without_the_prop_or_with_a_non_function_are_skipped(tmp_path: Path) -> None:
     ev = _app(tmp_path)
-    assert _fetch_line(_read(ev, "Skip", "onEnd")) == ("app/page.tsx", 4)  # the second usage's `other`
+    assert _fetch_line(_read(ev, "Skip", "onEnd")) == ("app/page.tsx", 5)  # the second usage's `other`
     assert _read(ev, "Texts", "onEnd") == _parameter("onEnd")  # a string, then undefined
     assert _read(ev, "Unused", "onEnd") == _parameter("onEnd")
 
@@ -164,7 +183,7 @@ def test_only_a_capitalised_function_s_first_parameter_comes_from_jsx(tmp_path: 
 def test_a_component_rendered_under_an_imported_alias_or_a_namespace(tmp_path: Path) -> None:
     ev = _app(tmp_path)
     assert _fetch_line(_read(ev, "Aliased", "onEnd")) == ("app/aliases/page.tsx", 3)  # `<A …>`, A = Aliased
-    assert _fetch_line(_read(ev, "Member", "onEnd")) == ("app/page.tsx", 4)  # `<ui.Member …>`
+    assert _fetch_line(_read(ev, "Member", "onEnd")) == ("app/page.tsx", 5)  # `<ui.Member …>`
     assert _read(ev, "Sub", "onEnd") == _parameter("onEnd")  # `<S.Part>` renders S's Part, not S
 
 

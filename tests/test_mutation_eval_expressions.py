@@ -10,7 +10,7 @@ import pytest
 
 from sop_check.evaluate import Evaluator, Func, Obj, Unknown, UnknownKind
 from sop_check.evaluate.expressions import EVALUATED, HANDLERS, truthiness
-from sop_check.evaluate.values import HOLE, MAX_TEXT, Bool, EnvDefault, EnvRef, Null, Num, Str, Value
+from sop_check.evaluate.values import HOLE, MAX_TEXT, Bool, EnvDefault, EnvRef, Null, Num, Str, Thunk, Value
 
 from sop_check.jsmodule import descendants
 
@@ -415,3 +415,20 @@ def test_a_request_parameter_s_body_is_client_input(tmp_path: Path) -> None:
                       Unknown(UnknownKind.CLIENT_INPUT, "data the client sends (x.body)"),
                       Unknown(UnknownKind.PARAMETER, "parameter 'x' (its value comes from the caller)"),
                       Unknown(UnknownKind.PARAMETER, "parameter 'req' (its value comes from the caller)")]
+
+
+def test_an_object_holding_a_call_s_argument_is_read_again_for_another_call(tmp_path: Path) -> None:
+    """The options object holds the call's frame: `reach` must not share the first call's reading
+    (`keepalive: true`) with a call that passes `false`, though no property was read while reaching."""
+    src = ("export function send(k) { fetch('/api/tavus/end', { method: 'POST', keepalive: k }); }\n"
+           "export function viaConst(k) { const o = { keepalive: k }; fetch('/api/tavus/end', o); }\n")
+    ev = _evaluator(tmp_path, src)
+    for name in ("send", "viaConst"):
+        func = ev.module_export("m.ts", name)
+        assert isinstance(func, Func)
+        seen = []
+        for flag in (True, False):
+            requests = ev.reach(func, [Thunk(None, func.module, None, value=Bool(flag))]).requests
+            assert len(requests) == 1 and requests[0].options is not None
+            seen.append(ev.get_prop(requests[0].options, "keepalive"))
+        assert seen == [Bool(True), Bool(False)], name

@@ -35,13 +35,16 @@ export function Member({ onEnd }) { return <button onClick={onEnd}>End</button>;
 export function Sub({ onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function Two(first, { onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function Optional(props?: { onEnd: () => void }) { return <button onClick={props.onEnd}>End</button>; }
+export const Bare = props => <button onClick={props.onEnd}>End</button>;
+export function Commented(/* the props */ { onEnd }) { return <button onClick={onEnd}>End</button>; }
 """
 
 SCRIPT = """export function Plain({ onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function PlainWhole(props) { return <button onClick={props.onEnd}>End</button>; }
 """
 
-PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts, Optional } from './components';
+PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts, Optional, Bare,
+  Commented } from './components';
 import { Plain, PlainWhole } from './script';
 import * as ui from './components';
 const end = () => fetch('/api/tavus/end', { method: 'POST' });
@@ -64,6 +67,8 @@ export default function Page() {
       <Texts onEnd={undefined} />
       <ui.Member onEnd={other} />
       <Optional onEnd={end} />
+      <Bare onEnd={end} />
+      <Commented onEnd={end} />
       <Plain onEnd={end} />
       <PlainWhole onEnd={other} />
     </>
@@ -126,11 +131,11 @@ def _parameter(name: str) -> Unknown:
 
 def test_a_destructured_prop_is_the_function_the_rendering_passes(tmp_path: Path) -> None:
     ev = _app(tmp_path)
-    assert _fetch_line(_read(ev, "EndButton", "onEnd")) == ("app/page.tsx", 4)
-    assert _fetch_line(_read(ev, "Renamed", "handler")) == ("app/page.tsx", 4)  # `{ onEnd: handler }`
-    assert _fetch_line(_read(ev, "Defaulted", "onEnd")) == ("app/page.tsx", 4)  # `{ onEnd = … }`
-    assert _fetch_line(_read(ev, "Arrow", "onEnd")) == ("app/page.tsx", 4)
-    assert _fetch_line(_read(ev, "Memo", "onEnd")) == ("app/page.tsx", 4)  # `const Memo = memo(…)`
+    assert _fetch_line(_read(ev, "EndButton", "onEnd")) == ("app/page.tsx", 5)
+    assert _fetch_line(_read(ev, "Renamed", "handler")) == ("app/page.tsx", 5)  # `{ onEnd: handler }`
+    assert _fetch_line(_read(ev, "Defaulted", "onEnd")) == ("app/page.tsx", 5)  # `{ onEnd = … }`
+    assert _fetch_line(_read(ev, "Arrow", "onEnd")) == ("app/page.tsx", 5)
+    assert _fetch_line(_read(ev, "Memo", "onEnd")) == ("app/page.tsx", 5)  # `const Memo = memo(…)`
 
 
 def test_the_props_object_is_the_first_rendering_s_attributes(tmp_path: Path) -> None:
@@ -142,7 +147,7 @@ def test_the_props_object_is_the_first_rendering_s_attributes(tmp_path: Path) ->
         assert props.module is not None and props.module.path == "app/page.tsx"
         assert props.node is not None and props.module.text(props.node).startswith(f"<{comp} onEnd={{end}}")
         assert all(t.scope is None and t.module is props.module for t in props.props.values())
-        assert _fetch_line(ev.get_prop(props, "onEnd")) == ("app/page.tsx", 4)
+        assert _fetch_line(ev.get_prop(props, "onEnd")) == ("app/page.tsx", 5)
     whole = _read(ev, "Whole", "props")
     assert isinstance(whole, Obj) and ev.get_prop(whole, "label") == Str("End")
     assert ev.get_prop(whole, "hidden") == Unknown(UnknownKind.OPEN_OBJECT,
@@ -152,11 +157,20 @@ def test_the_props_object_is_the_first_rendering_s_attributes(tmp_path: Path) ->
 def test_props_of_an_optional_parameter_and_of_plain_javascript(tmp_path: Path) -> None:
     ev = _app(tmp_path)
     optional = _read(ev, "Optional", "props")  # `props?: P`
-    assert isinstance(optional, Obj) and _fetch_line(ev.get_prop(optional, "onEnd")) == ("app/page.tsx", 4)
+    assert isinstance(optional, Obj) and _fetch_line(ev.get_prop(optional, "onEnd")) == ("app/page.tsx", 5)
     # a .jsx file: parameters are patterns, not TypeScript's required_parameter
-    assert _fetch_line(_read(ev, "Plain", "onEnd", "app/script.jsx")) == ("app/page.tsx", 4)
+    assert _fetch_line(_read(ev, "Plain", "onEnd", "app/script.jsx")) == ("app/page.tsx", 5)
     whole = _read(ev, "PlainWhole", "props", "app/script.jsx")
-    assert isinstance(whole, Obj) and _fetch_line(ev.get_prop(whole, "onEnd")) == ("app/page.tsx", 5)
+    assert isinstance(whole, Obj) and _fetch_line(ev.get_prop(whole, "onEnd")) == ("app/page.tsx", 6)
+
+
+def test_props_of_an_arrow_without_parentheses_and_after_a_comment(tmp_path: Path) -> None:
+    """`const EndButton = props => …` has its one parameter without parentheses (no `parameters`
+    field): its props were left unknown, so an End control written so was not followed."""
+    ev = _app(tmp_path)
+    bare = _read(ev, "Bare", "props")
+    assert isinstance(bare, Obj) and _fetch_line(ev.get_prop(bare, "onEnd")) == ("app/page.tsx", 5)
+    assert _fetch_line(_read(ev, "Commented", "onEnd")) == ("app/page.tsx", 5)
 
 
 def test_a_props_object_nobody_renders_is_a_parameter(tmp_path: Path) -> None:
@@ -166,7 +180,7 @@ def test_a_props_object_nobody_renders_is_a_parameter(tmp_path: Path) -> None:
 
 def test_usages_without_the_prop_or_with_a_non_function_are_skipped(tmp_path: Path) -> None:
     ev = _app(tmp_path)
-    assert _fetch_line(_read(ev, "Skip", "onEnd")) == ("app/page.tsx", 5)  # the second usage's `other`
+    assert _fetch_line(_read(ev, "Skip", "onEnd")) == ("app/page.tsx", 6)  # the second usage's `other`
     assert _read(ev, "Texts", "onEnd") == _parameter("onEnd")  # a string, then undefined
     assert _read(ev, "Unused", "onEnd") == _parameter("onEnd")
 
@@ -183,7 +197,7 @@ def test_only_a_capitalised_function_s_first_parameter_comes_from_jsx(tmp_path: 
 def test_a_component_rendered_under_an_imported_alias_or_a_namespace(tmp_path: Path) -> None:
     ev = _app(tmp_path)
     assert _fetch_line(_read(ev, "Aliased", "onEnd")) == ("app/aliases/page.tsx", 3)  # `<A …>`, A = Aliased
-    assert _fetch_line(_read(ev, "Member", "onEnd")) == ("app/page.tsx", 5)  # `<ui.Member …>`
+    assert _fetch_line(_read(ev, "Member", "onEnd")) == ("app/page.tsx", 6)  # `<ui.Member …>`
     assert _read(ev, "Sub", "onEnd") == _parameter("onEnd")  # `<S.Part>` renders S's Part, not S
 
 

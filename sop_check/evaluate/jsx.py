@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from sop_check.evaluate import modules
-from sop_check.evaluate.scopes import destructured_prop
+from sop_check.evaluate.scopes import destructured_prop, parameters
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Func, Obj, Thunk, Unknown, Value
 from sop_check.jsmodule import Module, jsx_attributes, jsx_tag
@@ -42,8 +42,8 @@ def prop_from_jsx(ev: EvaluatorProtocol, fn: Node, param: Node, name: str, mod: 
     comp = component_name(fn, mod)
     if comp is None:
         return None
-    params = fn.child_by_field_name("parameters")
-    first = params.named_children[0] if params is not None and params.named_children else None
+    params = parameters(fn)  # also `props => …`, whose one parameter has no parentheses
+    first = params[0] if params else None
     if first is None or first.id != param.id:
         return None  # only the props object (first parameter) comes from JSX
     pat = first.child_by_field_name("pattern") if first.type in ("required_parameter", "optional_parameter") \

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sop_check.evaluate import Evaluator, Func, Obj, Unknown, UnknownKind
 from sop_check.evaluate.jsx import component_name, jsx_attr_nodes, prop_from_jsx, usages
+from sop_check.evaluate.modules import function_name
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Null, Str, Value
 from sop_check.jsmodule import Module, descendants
@@ -213,6 +214,24 @@ def test_component_names(tmp_path: Path) -> None:
     assert [component_name(fn, mod) for fn in fns] == [None, "Wrapped", None, None]
 
 
+def test_a_component_is_named_as_a_default_import_of_it_is_read(tmp_path: Path) -> None:
+    """`<B>` after `import B from './x'` is matched by the exported function's own name
+    (`modules.function_name`): a component's name must be the same one, for every form."""
+    src = ("import { forwardRef, memo } from 'react';\n"
+           "export function Decl() { return null; }\nexport const Arrow2 = () => null;\n"
+           "export const Outer = function Inner() { return null; };\n"
+           "export const Fwd2 = forwardRef(function Named(p, r) { return null; });\n"
+           "export const Mem = memo(() => null);\nclass K { Btn = memo(function () { return null; }); }\n"
+           "export const lower = () => null;\n")
+    ev = _evaluator(tmp_path, {"app/x.tsx": src})
+    mod = _module(ev, "app/x.tsx")
+    fns = sorted(descendants(mod.root, frozenset({"function_declaration", "function_expression", "arrow_function"})),
+                 key=lambda n: n.start_byte)
+    names = [component_name(fn, mod) for fn in fns]
+    assert names == ["Decl", "Arrow2", "Inner", "Named", "Mem", None, None]
+    assert names == [n if n is not None and n[:1].isupper() else None for n in (function_name(f, mod) for f in fns)]
+
+
 def test_attribute_nodes_leave_out_bare_attributes(tmp_path: Path) -> None:
     ev = _evaluator(tmp_path, {"app/x.tsx": "export const e = <b a={x} hidden c='s' d={} />;\n"})
     mod = _module(ev, "app/x.tsx")
@@ -244,6 +263,9 @@ const LocalContext = createContext(null);
 export function useLocal() { return useContext(LocalContext); }
 export function Local({ children }) { return <LocalContext value={{ end, local: 1 }}>{children}</LocalContext>; }
 export function Aliased({ children }) { return <Al.Provider value={{ end, aliased: 1 }}>{children}</Al.Provider>; }
+const LocalProv = createContext(null);
+export function useLocalProv() { return useContext(LocalProv); }
+export function Prov({ children }) { return <LocalProv.Provider value={{ end, prov: 1 }}>{children}</LocalProv.Provider>; }
 export default function Layout({ children }) {
   return (
     <AvatarContext.Provider value={{ end }}>
@@ -278,6 +300,8 @@ def test_use_context_reads_the_rendered_provider_s_value(tmp_path: Path) -> None
     assert isinstance(imported, Obj) and list(imported.props) == ["end"]
     local = _hook_value(ev, "useLocal", "app/layout.tsx")  # `<LocalContext value=…>` where it is made
     assert isinstance(local, Obj) and list(local.props) == ["end", "local"]
+    prov = _hook_value(ev, "useLocalProv", "app/layout.tsx")  # `<LocalProv.Provider …>` where it is made
+    assert isinstance(prov, Obj) and list(prov.props) == ["end", "prov"]
     aliased = _hook_value(ev, "useAliased", "app/hooks.tsx")  # `<Al.Provider …>`, Al = AliasedContext
     assert isinstance(aliased, Obj) and list(aliased.props) == ["end", "aliased"]
 

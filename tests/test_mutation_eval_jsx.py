@@ -4,10 +4,12 @@ a component under another name, and when the search stops (found by mutation tes
 
 from __future__ import annotations
 
+from itertools import islice
 from pathlib import Path
+from typing import Iterable
 
 from sop_check.evaluate import Evaluator, Func, Obj, Unknown, UnknownKind
-from sop_check.evaluate.jsx import component_name, jsx_attr_nodes, prop_from_jsx, usages
+from sop_check.evaluate.jsx import Usage, component_name, jsx_attr_nodes, prop_from_jsx, usages
 from sop_check.evaluate.modules import function_name
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Null, Str, Value
@@ -321,22 +323,27 @@ def test_the_search_stops_past_half_the_depth_limit(tmp_path: Path) -> None:
     assert (("outer", "last"), "at depth", level) in ev.memo.values and ("outer", "last") not in ev.memo.values
 
 
+def _first(found: Iterable[Usage], n: int = 5) -> list[Usage]:
+    """At most n usages: a broken iterator that repeats an item must fail, not fill the memory."""
+    return list(islice(found, n))
+
+
 def test_usages_are_read_lazily_once_and_in_order(tmp_path: Path) -> None:
     ev = _app(tmp_path)
     found = usages(ev, "Skip")
     assert usages(ev, "Skip") is found  # cached per app
     first = next(iter(found))
-    assert [u.attrs.keys() for u in found] == [{"label"}, {"onEnd"}]
-    assert next(iter(found)) is first and [u.element for u in found] == [u.element for u in found]
-    assert [u.module.path for u in usages(ev, "Skip")] == ["app/page.tsx", "app/page.tsx"]
+    assert [u.attrs.keys() for u in _first(found)] == [{"label"}, {"onEnd"}]
+    assert next(iter(found)) is first and [u.element for u in _first(found)] == [u.element for u in _first(found)]
+    assert [u.module.path for u in _first(usages(ev, "Skip"))] == ["app/page.tsx", "app/page.tsx"]
     assert usages(ev, "Skip", provider=True) is not found  # a provider is looked for under its own key
     # `<ui.Member>` renders Member (by the tag's last part), but provides no context named Member
-    assert [u.module.text(u.element) for u in usages(ev, "Member")] == ["<ui.Member onEnd={other} />"]
-    assert list(usages(ev, "Member", provider=True)) == []
+    assert [u.module.text(u.element) for u in _first(usages(ev, "Member"))] == ["<ui.Member onEnd={other} />"]
+    assert _first(usages(ev, "Member", provider=True)) == []
 
 
 def test_scanning_for_usages_spends_the_budget(tmp_path: Path) -> None:
     ev = _app(tmp_path)
     ev.start_rule(steps=3)  # fewer steps than the page has elements
-    assert list(usages(ev, "EndButton")) == []
+    assert _first(usages(ev, "EndButton")) == []
     assert ev.exhausted

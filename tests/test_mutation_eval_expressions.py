@@ -53,6 +53,7 @@ CASES: list[tuple[str, str, Value]] = [
     ("template_of_text_only", "`abc`", Str("abc")),
     ("template_empty", "``", Str("")),
     ("template_single_substitution_keeps_the_value", "`${2}`", Num(2.0)),
+    ("template_substitution_then_text", "`${'a'}b`", Str("ab")),
     ("template_parts_and_substitutions", "`a${'b'}c${1}${true}`", Str("abc1true")),
     ("template_escape_kept_as_written", "`x\\n${1}`", Str("x\\n1")),
     ("template_hole_for_unknown", "`a${x}`", Str("a" + HOLE)),
@@ -230,7 +231,7 @@ const open = { a: 1, ...q };
 const arr = [].X;
 const held = { c: 1, ...[1] };
 const rested = { ...[1] };
-export const keys = { x: 1, 'y z': 2, 3: 'n', [k]: 4, s() { return 1; }, 't'() {}, k };
+export const keys = { x: 1, 'y z': 2, 3: 'n', [k]: 4, s() { return 1; }, 't'() {}, k, 'onX'() {} };
 export const computed = { x: 1, [q]: 5 };
 export const closed = { a: 0, ...base, c: 3 };
 export const openSpread = { a: 0, c: 9, ...open };
@@ -263,7 +264,7 @@ ARRAY = Unknown(UNMODELLED, "an array")
 def test_object_keys_of_every_spelling(tmp_path: Path) -> None:
     ev = _evaluator(tmp_path, OBJECTS)
     keys = _object(ev, "keys")
-    assert list(keys.props) == ["x", "y z", "3", "dyn", "s", "t", "k"]
+    assert list(keys.props) == ["x", "y z", "3", "dyn", "s", "t", "k", "onX"]  # only the quotes are stripped
     assert [ev.get_prop(keys, p) for p in ("x", "y z", "3", "dyn", "k")] == [Num(1.0), Num(2.0), Str("n"), Num(4.0),
                                                                              Str("dyn")]
     s, t = ev.get_prop(keys, "s"), ev.get_prop(keys, "t")

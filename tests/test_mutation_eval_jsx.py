@@ -39,6 +39,7 @@ export function Sub({ onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function Two(first, { onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function Optional(props?: { onEnd: () => void }) { return <button onClick={props.onEnd}>End</button>; }
 export const Bare = props => <button onClick={props.onEnd}>End</button>;
+export function XXXX(props) { return <button onClick={props.onEnd}>End</button>; }
 export function Commented(/* the props */ { onEnd }) { return <button onClick={onEnd}>End</button>; }
 """
 
@@ -47,7 +48,7 @@ export function PlainWhole(props) { return <button onClick={props.onEnd}>End</bu
 """
 
 PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts, Optional, Bare,
-  Commented } from './components';
+  Commented, XXXX } from './components';
 import { Plain, PlainWhole } from './script';
 import * as ui from './components';
 const end = () => fetch('/api/tavus/end', { method: 'POST' });
@@ -72,6 +73,7 @@ export default function Page() {
       <Optional onEnd={end} />
       <Bare onEnd={end} />
       <Commented onEnd={end} />
+      <XXXX onEnd={end} />
       <Plain onEnd={end} />
       <PlainWhole onEnd={other} />
     </>
@@ -174,6 +176,14 @@ def test_props_of_an_arrow_without_parentheses_and_after_a_comment(tmp_path: Pat
     bare = _read(ev, "Bare", "props")
     assert isinstance(bare, Obj) and _fetch_line(ev.get_prop(bare, "onEnd")) == ("app/page.tsx", 5)
     assert _fetch_line(_read(ev, "Commented", "onEnd")) == ("app/page.tsx", 5)
+
+
+def test_a_fragment_renders_no_component(tmp_path: Path) -> None:
+    """The page's `<>` comes first among its elements and has no tag: it is a usage of nothing,
+    whatever a component is called."""
+    ev = _app(tmp_path)
+    props = _read(ev, "XXXX", "props")
+    assert isinstance(props, Obj) and list(props.props) == ["onEnd"]
 
 
 def test_a_props_object_nobody_renders_is_a_parameter(tmp_path: Path) -> None:

@@ -352,6 +352,14 @@ def test_usages_are_read_lazily_once_and_in_order(tmp_path: Path) -> None:
     assert _first(usages(ev, "Member", provider=True)) == []
 
 
+def test_only_files_that_name_the_component_are_parsed_to_find_it(tmp_path: Path) -> None:
+    write(tmp_path, {"app/unrelated/page.tsx": "export default function Unrelated() { return <main>hello</main>; }\n"})
+    ev = _app(tmp_path)
+    assert [u.module.path for u in _first(usages(ev, "Skip"))] == ["app/page.tsx", "app/page.tsx"]
+    assert ev.index.parsed_module("app/page.tsx") is not None
+    assert ev.index.parsed_module("app/unrelated/page.tsx") is None  # its bytes do not say "Skip"
+
+
 def test_scanning_for_usages_spends_the_budget(tmp_path: Path) -> None:
     ev = _app(tmp_path)
     ev.start_rule(steps=3)  # fewer steps than the page has elements

@@ -365,3 +365,21 @@ def test_scanning_for_usages_spends_the_budget(tmp_path: Path) -> None:
     ev.start_rule(steps=3)  # fewer steps than the page has elements
     assert _first(usages(ev, "EndButton")) == []
     assert ev.exhausted
+
+
+def test_an_end_control_in_a_component_written_as_a_bare_arrow_passes(tmp_path: Path) -> None:
+    """TAV005 on `const EndButton = props => <button onClick={props.onEnd}>…`: the handler comes from
+    where EndButton is rendered, so the control is followed (it was `unknown`, naming `props`)."""
+    from sop_check_rules._examples import client_project
+
+    from helpers import verdicts
+
+    avatar = ("'use client';\nimport { EndButton } from './EndButton';\nexport default function Avatar() {\n"
+              "  const endSession = async () => { await fetch('/api/tavus/end', { method: 'POST', "
+              "body: JSON.stringify({ conversation_id: 'x' }) }); };\n"
+              "  return <EndButton onEnd={endSession} />;\n}\n")
+    files = client_project(avatar)
+    files["components/EndButton.tsx"] = "export const EndButton = props => <button onClick={props.onEnd}>End call</button>;\n"
+    write(tmp_path, files)
+    result = verdicts(tmp_path, "TAV005")["TAV005"]
+    assert result.status == "pass" and result.unresolved == [] and result.findings == []

@@ -353,6 +353,7 @@ function par(x) { return (x); }
 function wrap(x) { return x as string; }
 function plus(x, y) { return x + y; }
 function or(x, y) { return x || y; }
+function envOr(d) { return process.env.K || d; }
 function eq(x, y) { return x === y; }
 function mem(o) { return o.a; }
 function obj(x, k) { return { x, y: x, [k]: 1, ...inner(x), m() { return x; } }; }
@@ -380,6 +381,7 @@ export const v15 = obj('s', 'kk');
 export const v16 = mk('kv').k;
 export const v17 = mkReq('/api/tavus/end');
 export const v18 = mkOf(C).k;
+export const v21 = envOr('dflt');
 export const v19 = new ns.C('member').k;
 export const v20 = new (C)('paren');
 """
@@ -390,7 +392,7 @@ def test_each_form_reads_the_arguments_of_the_call_it_is_in(tmp_path: Path) -> N
     expected = {"v1": Str("https://tavusapi.com"), "v2": Num(1.0), "v3": Str("p"), "v4": Str("z"), "v5": Str(HOLE),
                 "v6": Bool(True), "v7": Num(3.0), "v8": Str("a3"), "v9": Str("p"), "v10": Str("w"),
                 "v11": Str("ab"), "v12": Str("d"), "v13": Bool(True), "v14": Num(5.0), "v16": Str("kv"),
-                "v18": Str("of"), "v19": Str("member"),
+                "v18": Str("of"), "v19": Str("member"), "v21": EnvDefault("dflt", env="K"),
                 "v20": Unknown(UNMODELLED, "a new (C)")}  # only a name or a member is read as a class
     assert {name: ev.module_export("m.ts", name) for name in expected} == expected
     made = _object(ev, "v15")

@@ -45,11 +45,12 @@ export function Commented(/* the props */ { onEnd }) { return <button onClick={o
 
 SCRIPT = """export function Plain({ onEnd }) { return <button onClick={onEnd}>End</button>; }
 export function PlainWhole(props) { return <button onClick={props.onEnd}>End</button>; }
+export function Dflt({ onEnd } = {}) { return <button onClick={onEnd}>End</button>; }
 """
 
 PAGE = """import { EndButton, Renamed, Defaulted, Whole, Typed, helper, Fwd, Arrow, Memo, Skip, Texts, Optional, Bare,
   Commented, XXXX } from './components';
-import { Plain, PlainWhole } from './script';
+import { Plain, PlainWhole, Dflt } from './script';
 import * as ui from './components';
 const end = () => fetch('/api/tavus/end', { method: 'POST' });
 const other = () => fetch('/api/tavus/end', { method: 'POST' });
@@ -76,6 +77,7 @@ export default function Page() {
       <XXXX onEnd={end} />
       <Plain onEnd={end} />
       <PlainWhole onEnd={other} />
+      <Dflt onEnd={end} />
     </>
   );
 }
@@ -165,6 +167,8 @@ def test_props_of_an_optional_parameter_and_of_plain_javascript(tmp_path: Path) 
     assert isinstance(optional, Obj) and _fetch_line(ev.get_prop(optional, "onEnd")) == ("app/page.tsx", 5)
     # a .jsx file: parameters are patterns, not TypeScript's required_parameter
     assert _fetch_line(_read(ev, "Plain", "onEnd", "app/script.jsx")) == ("app/page.tsx", 5)
+    # `{ onEnd } = {}`: in JavaScript an assignment pattern, read by the parameter's name
+    assert _fetch_line(_read(ev, "Dflt", "onEnd", "app/script.jsx")) == ("app/page.tsx", 5)
     whole = _read(ev, "PlainWhole", "props", "app/script.jsx")
     assert isinstance(whole, Obj) and _fetch_line(ev.get_prop(whole, "onEnd")) == ("app/page.tsx", 6)
 

@@ -245,6 +245,7 @@ export const carriedThenSet = { ...held, c: 2 };
 export const restSpread = { x: 1, ...rested };
 export const restKept = { ...[1], ...open };
 export const clearedBySpread = { a: 0, ...[1], ...{ a: 3 } };
+export const emptyKey = { '': 1, ...[1] };
 """
 
 
@@ -305,6 +306,8 @@ def test_a_spread_of_an_unknown_may_replace_the_props_before_it_only(tmp_path: P
     rewritten = _object(ev, "rewritten")
     assert rewritten.open and rewritten.rest == ARRAY and rewritten.shadowed is None
     assert ev.get_prop(rewritten, "a") == Num(2.0)
+    empty = _object(ev, "emptyKey")  # a spread has no key: it un-replaces nothing, not even ''
+    assert empty.shadowed == {"": _replaced("", "an array", UNMODELLED)}
     env = _object(ev, "envSpread")
     assert env.shadowed == {"c": _replaced("c", "an array", UNMODELLED, env="X")}
     assert env.rest == Unknown(UNMODELLED, "an array", env="X")

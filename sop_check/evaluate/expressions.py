@@ -153,7 +153,9 @@ def _binary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None)
         (ltext, lsrc), (rtext, rsrc) = text_part(ev, left), text_part(ev, right)
         return _with_sources(text_value(ltext + rtext), lsrc + rsrc)
     if op == "&&":
-        return right
+        # A known falsy left side is the value (`false && x` is false); otherwise the right side,
+        # the value whenever the left one lets it run.
+        return left if _falsy(left) else right
     if op in _EQUALITY:
         same = _same(left, right, loose=op in ("==", "!="))
         if same is not None:
@@ -162,6 +164,17 @@ def _binary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None)
 
 
 _EQUALITY = frozenset({"===", "!==", "==", "!="})
+
+
+def _falsy(value: Value) -> bool:
+    """Known to be falsy: `false`, `null`/`undefined`, `0`, `NaN`, an empty string."""
+    if isinstance(value, Bool):
+        return not value.value
+    if isinstance(value, Num):
+        return value.value == 0 or value.value != value.value
+    if isinstance(value, Str):
+        return value.exact and value.text == ""
+    return isinstance(value, Null)
 
 
 def _same(left: Value, right: Value, loose: bool) -> bool | None:

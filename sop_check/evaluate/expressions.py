@@ -167,11 +167,11 @@ _EQUALITY = frozenset({"===", "!==", "==", "!="})
 
 
 def _falsy(value: Value) -> bool:
-    """Known to be falsy: `false`, `null`/`undefined`, `0`, `NaN`, an empty string."""
+    """Known to be falsy: `false`, `null`/`undefined`, `0`, an empty string (the evaluator makes no NaN)."""
     if isinstance(value, Bool):
         return not value.value
     if isinstance(value, Num):
-        return value.value == 0 or value.value != value.value
+        return value.value == 0
     if isinstance(value, Str):
         return value.exact and value.text == ""
     return isinstance(value, Null)

@@ -13,7 +13,7 @@ from sop_check.evaluate import classes, libraries
 from sop_check.evaluate.classes import CLASS_TYPES
 from sop_check.evaluate.syntax import call_args, is_process_env
 from sop_check.evaluate.values import (HOLE, Bool, EnvDefault, EnvRef, Func, Null, Num, Obj, Scope, Str, Thunk,
-                                       Unknown, UnknownKind, Value, as_text, text_value)
+                                       Unknown, UnknownKind, Value, as_text, known_falsy, text_value)
 from sop_check.jsmodule import FUNCTION_TYPES, Module, string_value
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -155,7 +155,7 @@ def _binary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None)
     if op == "&&":
         # A known falsy left side is the value (`false && x` is false); otherwise the right side,
         # the value whenever the left one lets it run.
-        return left if _falsy(left) else right
+        return left if known_falsy(left) else right
     if op in _EQUALITY:
         same = _same(left, right, loose=op in ("==", "!="))
         if same is not None:
@@ -165,16 +165,6 @@ def _binary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None)
 
 _EQUALITY = frozenset({"===", "!==", "==", "!="})
 
-
-def _falsy(value: Value) -> bool:
-    """Known to be falsy: `false`, `null`/`undefined`, `0`, an empty string (the evaluator makes no NaN)."""
-    if isinstance(value, Bool):
-        return not value.value
-    if isinstance(value, Num):
-        return value.value == 0
-    if isinstance(value, Str):
-        return value.exact and value.text == ""
-    return isinstance(value, Null)
 
 
 def _same(left: Value, right: Value, loose: bool) -> bool | None:

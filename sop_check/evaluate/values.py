@@ -322,3 +322,14 @@ def text_value(text: str) -> Str | Unknown:
     if len(text) > MAX_TEXT:
         return Unknown(UnknownKind.TOO_LARGE, f"a string longer than {MAX_TEXT} characters")
     return Str(text)
+
+
+def known_falsy(value: Value) -> bool:
+    """Known to be falsy: `false`, `null`/`undefined`, `0`, an empty string (the evaluator makes no NaN)."""
+    if isinstance(value, Bool):
+        return not value.value
+    if isinstance(value, Num):
+        return value.value == 0
+    if isinstance(value, Str):
+        return value.exact and value.text == ""
+    return isinstance(value, Null)

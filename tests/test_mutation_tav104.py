@@ -476,3 +476,40 @@ def test_the_fix_edits_the_request_the_finding_is_about(tmp_path: Path) -> None:
     text = fixed(tmp_path, got)
     assert text == files[ROUTE].replace("{ a: 1 }", "{ a: 1, properties: { max_call_duration: 600, "
                                                     "participant_left_timeout: 30 } }")
+
+
+def test_an_unknown_url_named_for_tavus_may_be_the_endpoint(tmp_path: Path) -> None:
+    got = run(tmp_path, env_route("p.TAVUS_URL", base="1"))
+    assert one_unresolved(got) == (f"{ROUTE}:5:10: a request to Tavus whose path is not known (data the client sends "
+                                   "(req.json()): POST() is called by the framework: its arguments are the request)",
+                                   "client-input", f"{ROUTE}:5:10")
+    got = run(tmp_path, env_route("p.API_URL", base="1"))
+    assert (got.status, got.message) == NO_CREATE
+    got = run(tmp_path, env_route("`${base}/conversations`", base="process.env.myTavusBase!"))
+    assert one_unresolved(got)[0] == (f"{ROUTE}:5:10: a request to Tavus whose path is not known ({{…}}/conversations: "
+                                      "myTavusBase has no value in the code or a committed env template)")
+
+
+def test_the_endpoint_option_is_read_without_its_trailing_slash(tmp_path: Path) -> None:
+    for url in (f"'{CREATE}'", "`${base}/v2/conversations`"):
+        got = run(tmp_path, env_route(url), **{"create-endpoint": CREATE + "/"})
+        assert one_finding(got)[:3] == ("missing-limits", ROUTE, 5), url
+    got = run(tmp_path, env_route("`${base}/v3/conversations`"), **{"create-endpoint": "https://tavusapi.com/v3/conversations"})
+    assert one_finding(got)[:3] == ("missing-limits", ROUTE, 5)
+    got = run(tmp_path, env_route(f"'{CREATE}'"), **{"create-endpoint": "https://tavusapi.com/v3/conversations"})
+    assert (got.status, got.message) == NO_CREATE
+
+
+def test_no_fix_for_shorthand_properties_or_a_request_without_a_body(tmp_path: Path) -> None:
+    assert fixed_body(tmp_path, route("{ properties }", before="const properties = { max_call_duration: 5 };\n")) is None
+    got = run(tmp_path, raw_route(f"return fetch('{CREATE}', {{ method: 'POST' }});"))
+    assert one_finding(got)[:3] == ("missing-limits", ROUTE, 2) and got.findings[0].fix is None
+
+
+def test_a_create_made_through_a_helper_is_fixed_nowhere(tmp_path: Path) -> None:
+    # The finding is at the caller; the request is in the helper, written for every caller.
+    lib = ("export async function createConversation(body: object) {\n"
+           f"  return fetch('{CREATE}', {{ method: 'POST', body: JSON.stringify(body) }});\n}}\n")
+    got = run(tmp_path, {"lib/tavus.ts": lib, ROUTE: "import { createConversation } from '../../../lib/tavus';\n"
+                                                     "export const POST = () => createConversation({ a: 1 });\n"})
+    assert one_finding(got)[:3] == ("missing-limits", ROUTE, 2) and got.findings[0].fix is None

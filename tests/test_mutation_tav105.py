@@ -26,10 +26,12 @@ LEAVES = "ends the session without calling /api/tavus/end"
 KEEPS = ": the conversation keeps running at Tavus"
 
 
-def run(tmp_path: Path, body: str, extra: dict[str, str] | None = None, head: str = HEAD, **options: Any) -> RuleResult:
+def run(tmp_path: Path, body: str, extra: dict[str, str] | None = None, head: str = HEAD, end_route: bool = True,
+        **options: Any) -> RuleResult:
     """TAV105 over an app whose page renders `Call`, the body of which is `body` (its first line is line 6)."""
-    files = {"package.json": PKG, "app/page.tsx": PAGE, "app/api/tavus/end/route.ts": ROUTE,
-             CALL: head + body + "}\n", **(extra or {})}
+    files = {"package.json": PKG, "app/page.tsx": PAGE, CALL: head + body + "}\n", **(extra or {})}
+    if end_route:
+        files.setdefault("app/api/tavus/end/route.ts", ROUTE)
     write(tmp_path, files)
     report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV105"]], settings=Settings(), environ={}, pack=PACK,
                                             options_for=lambda code: options_for(code) | options))
@@ -275,3 +277,38 @@ def test_the_proof_reads_the_bytes_then_the_calls(tmp_path: Path) -> None:
     assert not reachable("export default function Call() { x.leaveRoom(); return null; }\n")
     assert not reachable("// leave\nexport default function Call() { return null; }\n")  # the word, no call
     assert not reachable("export default function Call() { return null; }\n")
+
+
+# --- what the end request's route says ------------------------------------------------------------
+
+def test_without_an_end_route_the_control_still_calls_it(tmp_path: Path) -> None:
+    # A missing route is TAV001's finding; here the way out goes through the end route as it should.
+    got = run(tmp_path, f"  return <button onClick={{() => {END}}}>End</button>;\n", end_route=False)
+    assert not (tmp_path / "app/api/tavus/end/route.ts").exists()
+    assert got.status is Status.PASS and evidence(got) == [
+        ('the <button> "End" control calls /api/tavus/end', f"{CALL}:6:10")]
+
+
+def test_an_end_route_that_does_not_serve_post(tmp_path: Path) -> None:
+    got = run(tmp_path, f"  return <button onClick={{() => {END}}}>End</button>;\n",
+              {"app/api/tavus/end/route.ts": "export async function GET() { return Response.json({}); }\n"})
+    assert findings(got) == [("end-not-served", f"{CALL}:6:33", 'the <button> "End" control sends POST to '
+                              "/api/tavus/end, but app/api/tavus/end/route.ts exports only GET: the request ends "
+                              "nothing and the conversation keeps running at Tavus")]
+
+
+def test_an_end_request_whose_method_is_not_known(tmp_path: Path) -> None:
+    got = run(tmp_path, "  const [m] = useState('');\n"
+                        "  return <button onClick={() => fetch('/api/tavus/end', { method: m })}>End</button>;\n")
+    assert (got.status, got.message) == (Status.UNKNOWN, "could not follow every way out")
+    assert got.unresolved == [f"{CALL}:7:33: the method of the request to /api/tavus/end (method chosen at run time)"]
+
+
+def test_each_unload_event_is_a_way_out(tmp_path: Path) -> None:
+    for event in ("beforeunload", "unload", "pagehide"):
+        got = run(tmp_path, f"  useEffect(() => {{ const h = () => console.log(1); window.addEventListener('{event}', h); "
+                            f"return () => window.removeEventListener('{event}', h); }}, []);\n  return <div />;\n")
+        assert findings(got) == [("exit-without-end", f"{CALL}:6:53", f"the {event} listener {LEAVES}{KEEPS}")]
+    got = run(tmp_path, "  useEffect(() => { const h = () => console.log(1); window.addEventListener('visibilitychange', "
+                        "h); return () => window.removeEventListener('visibilitychange', h); }, []);\n  return <div />;\n")
+    assert (got.status, got.message) == SKIPPED

@@ -27,6 +27,8 @@ def run(tmp_path: Path, files: dict[str, str], **options: Any) -> RuleResult:
     report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV104"]], settings=Settings(), environ={}, pack=PACK,
                                             options_for=lambda code: options_for(code) | options))
     [result] = [r for app in report.apps for r in app.results]
+    # A fix recipe that raises is reported, not crashed on: none may here.
+    assert not [d.message for d in report.diagnostics if "fix failed" in d.message]
     return result
 
 
@@ -513,3 +515,30 @@ def test_a_create_made_through_a_helper_is_fixed_nowhere(tmp_path: Path) -> None
     got = run(tmp_path, {"lib/tavus.ts": lib, ROUTE: "import { createConversation } from '../../../lib/tavus';\n"
                                                      "export const POST = () => createConversation({ a: 1 });\n"})
     assert one_finding(got)[:3] == ("missing-limits", ROUTE, 2) and got.findings[0].fix is None
+
+
+BASE = "const BASE = 'https://tavusapi.com/v2';\n"
+
+
+def through_helper(helper: str, call: str) -> dict[str, str]:
+    """lib/tavus.ts exporting `helper`, called as `call` by the route's POST (line 3)."""
+    return {"lib/tavus.ts": "import axios from 'axios';\n" + BASE + helper,
+            ROUTE: f"import {{ tv }} from '../../../lib/tavus';\nexport async function POST() {{\n  return {call};\n}}\n"}
+
+
+def test_a_body_read_along_a_call_path_is_read_in_the_callers_scope(tmp_path: Path) -> None:
+    # The path is a parameter, so the request is read at each call: its body too, with the arguments.
+    one = "{ properties: { max_call_duration: 1 } }"
+    cases = [
+        ("export function tv(path: string, data: any) {\n  return axios.post(`${BASE}${path}`, data);\n}\n",
+         f"tv('/conversations', {one})"),
+        ("export function tv(path: string, init: any) {\n  const body = init.json === undefined ? undefined : "
+         "JSON.stringify(init.json);\n  return fetch(`${BASE}${path}`, { method: 'POST', body });\n}\n",
+         f"tv('/conversations', {{ json: {one} }})"),
+        ("export function tv(path: string, init: any) {\n  return fetch(`${BASE}${path}`, { method: 'POST', "
+         "body: init.payload });\n}\n", f"tv('/conversations', {{ payload: {one} }})"),
+        ("export function tv(data: any) {\n  return axios.post(`${BASE}/conversations`, data);\n}\n", f"tv({one})"),
+    ]
+    for helper, call in cases:
+        got = run(tmp_path, through_helper(helper, call))
+        assert one_finding(got) == ("missing-limits", ROUTE, 3, 10, ONLY_DURATION), helper

@@ -542,3 +542,22 @@ def test_a_body_read_along_a_call_path_is_read_in_the_callers_scope(tmp_path: Pa
     for helper, call in cases:
         got = run(tmp_path, through_helper(helper, call))
         assert one_finding(got) == ("missing-limits", ROUTE, 3, 10, ONLY_DURATION), helper
+
+
+def test_more_bodies_the_walk_reads(tmp_path: Path) -> None:
+    one = "{ properties: { max_call_duration: 1 } }"
+    cases = [  # (files, line of the finding)
+        (raw_route(f"const body = JSON.stringify({one});", f"return fetch('{CREATE}', {{ method: 'POST', body }});"), 3),
+        (raw_route("const j = await req.json();",
+                   f"return fetch('{CREATE}', {{ ...j.o, method: 'POST', body: JSON.stringify({one}) }});"), 3),
+        (through_helper("export function tv(path: string, b: any) {\n  return fetch(`${BASE}${path}`, { method: 'POST', "
+                        "body: b });\n}\n", f"tv('/conversations', {one})"), 3),
+    ]
+    for files, line in cases:
+        got = run(tmp_path, files)
+        assert one_finding(got) == ("missing-limits", ROUTE, line, 10, ONLY_DURATION), files
+
+
+def test_a_method_as_the_body_is_not_an_object(tmp_path: Path) -> None:
+    got = run(tmp_path, raw_route(f"return fetch('{CREATE}', {{ method: 'POST', body() {{ return 1; }} }});"))
+    assert one_unresolved(got) == (f"{ROUTE}:2:10: the request body (not an object)", "unmodelled", f"{ROUTE}:2:10")

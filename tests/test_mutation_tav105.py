@@ -260,6 +260,7 @@ def test_holds_word_finds_a_whole_name_only() -> None:
     assert _holds_word(b"leave", b"leave") and _holds_word(b"x.leave()", b"leave")
     assert _holds_word(b"leaveRoom(); x.leave()", b"leave")  # a later whole occurrence
     assert _holds_word(b"leaveX leave leaveY", b"leave")  # the next occurrence, not the last
+    assert _holds_word(b"x.leave() leaveRoom", b"leave")  # the first occurrence, not only the last
     assert _holds_word(b"a-leave", b"leave") and _holds_word(b"leave\n", b"leave")
     for data in (b"leaveRoom", b"$leave", b"_leave", b"leave$", b"leave9", b"9leave", b"xleave", b"", b"leav"):
         assert not _holds_word(data, b"leave"), data

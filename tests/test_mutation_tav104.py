@@ -561,3 +561,9 @@ def test_more_bodies_the_walk_reads(tmp_path: Path) -> None:
 def test_a_method_as_the_body_is_not_an_object(tmp_path: Path) -> None:
     got = run(tmp_path, raw_route(f"return fetch('{CREATE}', {{ method: 'POST', body() {{ return 1; }} }});"))
     assert one_unresolved(got) == (f"{ROUTE}:2:10: the request body (not an object)", "unmodelled", f"{ROUTE}:2:10")
+
+
+def test_a_syntax_error_elsewhere_in_the_file_does_not_stop_the_fix(tmp_path: Path) -> None:
+    files = route("{ a: 1 }")
+    files[ROUTE] += "const broken = (;\n"
+    assert fixed_body(tmp_path, files) == "{ a: 1, properties: { max_call_duration: 600, participant_left_timeout: 30 } }"

@@ -27,13 +27,14 @@ KEEPS = ": the conversation keeps running at Tavus"
 
 
 def run(tmp_path: Path, body: str, extra: dict[str, str] | None = None, head: str = HEAD, end_route: bool = True,
-        **options: Any) -> RuleResult:
+        settings: Settings | None = None, **options: Any) -> RuleResult:
     """TAV105 over an app whose page renders `Call`, the body of which is `body` (its first line is line 6)."""
     files = {"package.json": PKG, "app/page.tsx": PAGE, CALL: head + body + "}\n", **(extra or {})}
     if end_route:
         files.setdefault("app/api/tavus/end/route.ts", ROUTE)
     write(tmp_path, files)
-    report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV105"]], settings=Settings(), environ={}, pack=PACK,
+    report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV105"]], settings=settings or Settings(), environ={},
+                                            pack=PACK,
                                             options_for=lambda code: options_for(code) | options))
     [result] = [r for app in report.apps for r in app.results]
     return result
@@ -313,4 +314,15 @@ def test_each_unload_event_is_a_way_out(tmp_path: Path) -> None:
         assert findings(got) == [("exit-without-end", f"{CALL}:6:53", f"the {event} listener {LEAVES}{KEEPS}")]
     got = run(tmp_path, "  useEffect(() => { const h = () => console.log(1); window.addEventListener('visibilitychange', "
                         "h); return () => window.removeEventListener('visibilitychange', h); }, []);\n  return <div />;\n")
+    assert (got.status, got.message) == SKIPPED
+
+
+def test_a_file_too_large_to_read_is_left_out_of_the_proof(tmp_path: Path) -> None:
+    # Its bytes are None: the proof goes on with the other files (and the run says why it was skipped).
+    big = "'use client';\nexport const leave = 1;\n" + "// padding padding padding\n" * 100
+    got = run(tmp_path, "  return <div onClick={() => callObject.leave()}>x</div>;\n", {"components/Big.tsx": big},
+              settings=Settings(max_file_size=2000))
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:6:10")]
+    got = run(tmp_path, "  return <div onClick={() => console.log(1)}>x</div>;\n", {"components/Big.tsx": big},
+              settings=Settings(max_file_size=2000))
     assert (got.status, got.message) == SKIPPED

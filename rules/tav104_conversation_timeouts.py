@@ -315,7 +315,9 @@ def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:
     """Nothing a caller passes can change how this request is judged."""
     state = target.classify(req.url)
     if state != "create":
-        return state == "other"
+        # A URL not known here may be the endpoint in a caller's scope
+        # (`path.startsWith('http') ? path : `${BASE}${path}``): read it at each call.
+        return state == "other" and not isinstance(req.url, Unknown)
     if isinstance(req.method, Unknown):
         return False
     if req.method != "POST":

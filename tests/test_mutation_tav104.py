@@ -567,3 +567,13 @@ def test_a_syntax_error_elsewhere_in_the_file_does_not_stop_the_fix(tmp_path: Pa
     files = route("{ a: 1 }")
     files[ROUTE] += "const broken = (;\n"
     assert fixed_body(tmp_path, files) == "{ a: 1, properties: { max_call_duration: 600, participant_left_timeout: 30 } }"
+
+
+def test_a_url_chosen_at_run_time_is_read_in_each_callers_scope(tmp_path: Path) -> None:
+    # Not decidable in the helper (a conditional on its parameter), decided at the call: a create.
+    helper = ("export async function tv(path: string, full: boolean) {\n  const url = full ? path : BASE + path;\n"
+              "  return fetch(url, { method: 'POST', body: JSON.stringify({ a: 1 }) });\n}\n")
+    got = run(tmp_path, through_helper(helper, "tv('/conversations', false)"))
+    assert one_finding(got) == ("missing-limits", ROUTE, 3, 10, f"the conversation is created without {ALL}")
+    got = run(tmp_path, through_helper(helper, "tv('/personas', false)"))
+    assert (got.status, got.message) == NO_CREATE

@@ -6,9 +6,10 @@ import re
 from typing import TYPE_CHECKING
 
 from sop_check.context import CheckContext
-from sop_check.evaluate import (CallHop, Evaluator, Func, ImportedBinding, InContext, Null, Obj, ParamBinding, Request, Str, Thunk,
-                                Unknown, UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole,
+from sop_check.evaluate import (CallHop, EnvRef, Evaluator, Func, ImportedBinding, InContext, Null, Obj, ParamBinding, Request,
+                                Str, Thunk, Unknown, UnknownKind, Value, VarBinding, call_args, chosen_branch, has_hole,
                                 hole_parts, in_callers, starts_with_hole)
+from sop_check.evaluate.expressions import text_part
 from sop_check.fixes import Applicability
 from sop_check.fixing.edits import CodeFile, find_property
 from sop_check.fixing.recipe import Draft, FixRecipe
@@ -182,15 +183,16 @@ Add the properties to the create-conversation body.
         hop = found.outermost
         where = hop.module.location(hop.node) if hop is not None else req.location
         through = f" (through {req.location})" if hop is not None else ""
-        state = target.classify(req.url)
+        url = _url(ev, req)
+        state = target.classify(url)
         if state == "other":
             return 0
         if state == "maybe":
-            if not target.looks_tavus(req.url):
+            if not target.looks_tavus(url):
                 return 0
             verdict.could_not_resolve(unresolved(f"{where}: a request to Tavus whose path is not known "
-                                                 f"({_undecided(req.url, found.stopped)}){through}", where,
-                                                 req.url, _url_kind(req.url, found)))
+                                                 f"({_undecided(url, found.stopped)}){through}", where,
+                                                 url, _url_kind(url, found)))
             return 1
         if isinstance(req.method, Unknown):
             verdict.could_not_resolve(unresolved(f"{where}: the method of the request to {target.endpoint} "
@@ -313,7 +315,7 @@ def _may_be_url(ev: Evaluator, arg: Node, mod: Module) -> bool:
 
 def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:
     """Nothing a caller passes can change how this request is judged."""
-    state = target.classify(req.url)
+    state = target.classify(_url(ev, req))
     if state != "create":
         # A URL not known here may be the endpoint in a caller's scope
         # (`path.startsWith('http') ? path : `${BASE}${path}``): read it at each call.
@@ -324,6 +326,15 @@ def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:
         return True
     body = _body(ev, req)
     return not (isinstance(body, Unknown) and body.kind is UnknownKind.PARAMETER)
+
+
+def _url(ev: Evaluator, req: Request) -> Value:
+    """The request's URL. A whole URL from the environment (`fetch(process.env.TAVUS_URL, …)`) is read as
+    `${process.env.TAVUS_URL}` is: the URL a committed env template gives it, else a hole it fills."""
+    if isinstance(req.url, EnvRef):
+        text, names = text_part(ev, req.url)
+        return Str(text, names)
+    return req.url
 
 
 def _url_kind(url: Value, found: InContext) -> str:

@@ -577,3 +577,18 @@ def test_a_url_chosen_at_run_time_is_read_in_each_callers_scope(tmp_path: Path) 
     assert one_finding(got) == ("missing-limits", ROUTE, 3, 10, f"the conversation is created without {ALL}")
     got = run(tmp_path, through_helper(helper, "tv('/personas', false)"))
     assert (got.status, got.message) == NO_CREATE
+
+
+def test_a_whole_url_from_the_environment(tmp_path: Path) -> None:
+    # `fetch(process.env.TAVUS_URL, …)` is `${process.env.TAVUS_URL}`: the template's value, else unknown.
+    files = raw_route("return fetch(process.env.TAVUS_URL!, { method: 'POST', body: JSON.stringify({ a: 1 }) });")
+    got = run(tmp_path, files)
+    assert one_unresolved(got) == (f"{ROUTE}:2:10: a request to Tavus whose path is not known ({{…}}: TAVUS_URL has no "
+                                   "value in the code or a committed env template)", "runtime-value", f"{ROUTE}:2:10")
+    got = run(tmp_path, files | {".env.example": f"TAVUS_URL={CREATE}\n"})
+    assert one_finding(got) == ("missing-limits", ROUTE, 2, 10, f"the conversation is created without {ALL}")
+    got = run(tmp_path, files | {".env.example": "TAVUS_URL=https://tavusapi.com/v2/personas\n"})
+    assert (got.status, got.message) == NO_CREATE
+    got = run(tmp_path, raw_route("const k = process.env.TAVUS_API_KEY;",
+                                  "return fetch(process.env.API_URL!, { method: 'POST', body: '{}' });"))
+    assert (got.status, got.message) == NO_CREATE

@@ -255,11 +255,12 @@ HTTP = "export const post = (url: string, body: unknown) => fetch(url, { method:
 LIMITS = "{ properties: { max_call_duration: 1, participant_left_timeout: 2 } }"
 
 
-def generic(call: str, before: str = "", **more: str) -> dict[str, str]:
+def generic(call: str, before: str = "", params: str = "", pre: str = "", **more: str) -> dict[str, str]:
     """A route calling the generic `post` helper of lib/http.ts (a module that never names Tavus) on line 3
-    (after `before`)."""
+    (after `before`, and the statement `pre` in the handler)."""
+    inside = f"  {pre}\n" if pre else ""
     return {"lib/http.ts": HTTP, ROUTE: f"import {{ post }} from '../../../lib/http';\n{before}export async function "
-                                        f"POST() {{\n  return {call};\n}}\n", **more}
+                                        f"POST({params}) {{\n{inside}  return {call};\n}}\n", **more}
 
 
 def test_a_generic_helper_is_read_with_the_callers_url_and_the_pass_says_through_what(tmp_path: Path) -> None:
@@ -591,4 +592,33 @@ def test_a_whole_url_from_the_environment(tmp_path: Path) -> None:
     assert (got.status, got.message) == NO_CREATE
     got = run(tmp_path, raw_route("const k = process.env.TAVUS_API_KEY;",
                                   "return fetch(process.env.API_URL!, { method: 'POST', body: '{}' });"))
+    assert (got.status, got.message) == NO_CREATE
+
+
+def test_a_generic_helper_given_a_tavus_url_with_an_unknown_part(tmp_path: Path) -> None:
+    # Read through the helper (no caller search): the entry says what is unknown and nothing more.
+    got = run(tmp_path, generic("post(`https://tavusapi.com/v2/${x}`, {})", params="req: Request",
+                                pre="const { x } = await req.json();"))
+    assert one_unresolved(got) == (f"{ROUTE}:4:10: a request to Tavus whose path is not known (https://tavusapi.com/v2/"
+                                   "{…}) (through lib/http.ts:1:53)", "runtime-value", f"{ROUTE}:4:10")
+    got = run(tmp_path, generic("post(TAVUS_URL, {})", params="req: Request",
+                                pre="const { TAVUS_URL } = await req.json();"))
+    assert one_unresolved(got) == (f"{ROUTE}:4:10: a request to Tavus whose path is not known (data the client sends "
+                                   "(req.json())) (through lib/http.ts:1:53)", "client-input", f"{ROUTE}:4:10")
+
+
+def test_every_variable_that_fills_the_url_is_named(tmp_path: Path) -> None:
+    got = run(tmp_path, raw_route("const k = process.env.TAVUS_API_KEY;", "return fetch(`${process.env.TAVUS_A}/"
+                                  "${process.env.TAVUS_B}`, { method: 'POST', body: '{}' });"))
+    assert one_unresolved(got)[0] == (f"{ROUTE}:3:10: a request to Tavus whose path is not known ({{…}}/{{…}}: TAVUS_A, "
+                                      "TAVUS_B has no value in the code or a committed env template)")
+
+
+def test_a_method_a_caller_passes(tmp_path: Path) -> None:
+    lib = f"export async function tv(m: string) {{\n  return fetch('{CREATE}', {{ method: m, body: '{{}}' }});\n}}\n"
+    call = "import { tv } from '../../../lib/tavus';\nexport const POST = () => tv('{m}');\n"
+    got = run(tmp_path, {"lib/tavus.ts": lib, ROUTE: call.replace("{m}", "POST")})
+    assert one_unresolved(got) == (f"{ROUTE}:2:27: the request body (not an object) (through lib/tavus.ts:2:10)",
+                                   "unmodelled", f"{ROUTE}:2:27")
+    got = run(tmp_path, {"lib/tavus.ts": lib, ROUTE: call.replace("{m}", "GET")})
     assert (got.status, got.message) == NO_CREATE

@@ -326,3 +326,57 @@ def test_a_file_too_large_to_read_is_left_out_of_the_proof(tmp_path: Path) -> No
     got = run(tmp_path, "  return <div onClick={() => console.log(1)}>x</div>;\n", {"components/Big.tsx": big},
               settings=Settings(max_file_size=2000))
     assert (got.status, got.message) == SKIPPED
+
+
+# --- more of which calls leave the call, and where the walk looks -----------------------------------
+
+def test_a_call_object_behind_optional_chaining_or_spaced_assignment(tmp_path: Path) -> None:
+    cases = {
+        "  const ref = useRef<any>(null);\n  ref.current = DailyIframe.createFrame();\n"
+        "  return <div onClick={() => ref?.current.leave()}>x</div>;\n": "ref?.current.leave()",
+        "  const ref = useRef<any>(null);\n  ref . current = DailyIframe.createFrame();\n"
+        "  return <div onClick={() => ref.current.leave()}>x</div>;\n": "ref.current.leave()",
+    }
+    for body, said in cases.items():
+        assert leaving(tmp_path, body) == said, body
+
+
+def test_an_undeclared_receiver_is_no_call_object(tmp_path: Path) -> None:
+    assert leaving(tmp_path, "  return <div onClick={() => someGlobal.leave()}>x</div>;\n") is None
+
+
+def test_only_a_leave_method_leaves(tmp_path: Path) -> None:
+    # A leave call elsewhere keeps the walk on; a handler calling another method of the call object ends nothing.
+    got = run(tmp_path, f"  return <div><div onClick={{() => callObject.join()}}>x</div>\n"
+                        f"    <button onClick={{() => {{ {END}; callObject.leave(); }}}}>End</button></div>;\n")
+    assert got.status is Status.PASS, (got.findings, got.unresolved)
+    assert evidence(got) == [('the <button> "End" control calls /api/tavus/end', f"{CALL}:7:5")]
+
+
+def test_every_call_of_a_module_is_looked_at(tmp_path: Path) -> None:
+    # An ordinary call before the listener, and an ordinary handler before the leaving one.
+    got = run(tmp_path, "  setup();\n  callObject.on('left-meeting', () => 1);\n  return <div />;\n")
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:7:3")]
+    got = run(tmp_path, "  return <div><div onClick={() => console.log(1)}>a</div>\n"
+                        "    <span onClick={() => callObject.leave()}>b</span></div>;\n")
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:7:5")]
+
+
+def test_a_syntax_error_elsewhere_in_the_module_leaves_its_listeners_judged(tmp_path: Path) -> None:
+    got = run(tmp_path, "  callObject.on('left-meeting', () => 1);\n  return <div />;\n",
+              head=HEAD.replace("export default", "const broken = (;\nexport default"))
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:7:3")]
+
+
+def test_an_unrendered_way_out_does_not_stop_the_others_being_judged(tmp_path: Path) -> None:
+    other = UNRENDERED["components/Other.tsx"].replace("BODY", "co.on('left-meeting', () => co.leave()); "
+                                                       "return <div onClick={() => co.leave()}>x</div>;")
+    got = run(tmp_path, "  callObject.on('left-meeting', () => 1);\n  return <div onClick={() => callObject.leave()}>x"
+                        "</div>;\n", {"components/Other.tsx": other})
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:6:3"), ("exit-without-end", f"{CALL}:7:10")]
+
+
+def test_the_end_route_under_a_base_path(tmp_path: Path) -> None:
+    body = ("  return <button onClick={() => fetch('/app/api/tavus/end', { method: 'POST', body: '{}' })}>End</button>;\n")
+    got = run(tmp_path, body, {"next.config.js": "module.exports = { basePath: '/app' };\n"})
+    assert got.status is Status.PASS, (got.findings, got.unresolved)

@@ -228,6 +228,8 @@ def test_the_leave_methods_are_an_option(tmp_path: Path) -> None:
 
 # --- code no page renders is no way out -----------------------------------------------------------
 
+# A page imports Other (so it is evidence) but renders only Call.
+IMPORTS_OTHER = {"app/page.tsx": "import Other from '../components/Other';\n" + PAGE}
 UNRENDERED = {"components/Other.tsx": "'use client';\nimport DailyIframe from '@daily-co/daily-js';\n"
                                       "const co = DailyIframe.createCallObject();\nexport default function Other() {\n"
                                       "  BODY\n}\n"}
@@ -237,10 +239,11 @@ def test_ways_out_in_a_component_no_page_renders_are_not_judged(tmp_path: Path) 
     for body in ("return <button onClick={() => co.leave()}>End</button>;",
                  "co.on('left-meeting', () => co.leave()); return <div />;",
                  "return <div onClick={() => co.leave()}>x</div>;",
+                 "useEffect(() => () => { co.leave(); }, []); return <div />;",
                  "useEffect(() => { const h = () => co.leave(); window.addEventListener('beforeunload', h); "
                  "return () => window.removeEventListener('beforeunload', h); }, []); return <div />;"):
         extra = {"components/Other.tsx": UNRENDERED["components/Other.tsx"].replace("BODY", body)
-                 .replace("'use client';\n", "'use client';\nimport { useEffect } from 'react';\n")}
+                 .replace("'use client';\n", "'use client';\nimport { useEffect } from 'react';\n"), **IMPORTS_OTHER}
         got = run(tmp_path, f"  return <button onClick={{() => {END}}}>End</button>;\n", extra)
         assert got.status is Status.PASS, (body, got.findings, got.unresolved)
         assert evidence(got) == [('the <button> "End" control calls /api/tavus/end', f"{CALL}:6:10")], body
@@ -248,7 +251,7 @@ def test_ways_out_in_a_component_no_page_renders_are_not_judged(tmp_path: Path) 
 
 def test_an_unrendered_end_control_is_not_judged_again_as_a_click_handler(tmp_path: Path) -> None:
     extra = {"components/Other.tsx": UNRENDERED["components/Other.tsx"].replace(
-        "BODY", "return <button onClick={() => co.leave()}>Leave</button>;")}
+        "BODY", "return <button onClick={() => co.leave()}>Leave</button>;"), **IMPORTS_OTHER}
     got = run(tmp_path, "  return <div onClick={() => callObject.leave()}>x</div>;\n", extra)
     assert [f[1] for f in findings(got)] == [f"{CALL}:6:10"]
 
@@ -318,14 +321,13 @@ def test_each_unload_event_is_a_way_out(tmp_path: Path) -> None:
 
 
 def test_a_file_too_large_to_read_is_left_out_of_the_proof(tmp_path: Path) -> None:
-    # Its bytes are None: the proof goes on with the other files (and the run says why it was skipped).
+    # Imported (so evidence) but its bytes are None: the proof goes on with the other files (the run
+    # says why it was skipped).
     big = "'use client';\nexport const leave = 1;\n" + "// padding padding padding\n" * 100
+    head = HEAD.replace("export default", "import { leave } from './Big';\nexport default")
     got = run(tmp_path, "  return <div onClick={() => callObject.leave()}>x</div>;\n", {"components/Big.tsx": big},
-              settings=Settings(max_file_size=2000))
-    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:6:10")]
-    got = run(tmp_path, "  return <div onClick={() => console.log(1)}>x</div>;\n", {"components/Big.tsx": big},
-              settings=Settings(max_file_size=2000))
-    assert (got.status, got.message) == SKIPPED
+              head=head, settings=Settings(max_file_size=2000))
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:7:10")]
 
 
 # --- more of which calls leave the call, and where the walk looks -----------------------------------
@@ -371,9 +373,11 @@ def test_a_syntax_error_elsewhere_in_the_module_leaves_its_listeners_judged(tmp_
 def test_an_unrendered_way_out_does_not_stop_the_others_being_judged(tmp_path: Path) -> None:
     other = UNRENDERED["components/Other.tsx"].replace("BODY", "co.on('left-meeting', () => co.leave()); "
                                                        "return <div onClick={() => co.leave()}>x</div>;")
-    got = run(tmp_path, "  callObject.on('left-meeting', () => 1);\n  return <div onClick={() => callObject.leave()}>x"
-                        "</div>;\n", {"components/Other.tsx": other})
-    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:6:3"), ("exit-without-end", f"{CALL}:7:10")]
+    got = run(tmp_path, "  callObject.on('left-meeting', () => 1);\n  useEffect(() => () => { callObject.leave(); }, []);\n"
+                        "  return <div onClick={() => callObject.leave()}>x</div>;\n",
+              {"components/Other.tsx": other, **IMPORTS_OTHER})
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:6:3"), ("exit-without-end", f"{CALL}:8:10"),
+                                              ("exit-without-end", f"{CALL}:7:3")]
 
 
 def test_the_end_route_under_a_base_path(tmp_path: Path) -> None:

@@ -384,3 +384,10 @@ def test_the_end_route_under_a_base_path(tmp_path: Path) -> None:
     body = ("  return <button onClick={() => fetch('/app/api/tavus/end', { method: 'POST', body: '{}' })}>End</button>;\n")
     got = run(tmp_path, body, {"next.config.js": "module.exports = { basePath: '/app' };\n"})
     assert got.status is Status.PASS, (got.findings, got.unresolved)
+
+
+def test_a_handler_that_is_not_a_function_does_not_stop_the_others_being_judged(tmp_path: Path) -> None:
+    got = run(tmp_path, "  callObject.on('left-meeting', 5);\n"
+                        "  return <div><div onClick={window.foo}>a</div><div onClick={() => callObject.leave()}>b</div>"
+                        "</div>;\n")
+    assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:7:48")]

@@ -622,3 +622,23 @@ def test_a_method_a_caller_passes(tmp_path: Path) -> None:
                                    "unmodelled", f"{ROUTE}:2:27")
     got = run(tmp_path, {"lib/tavus.ts": lib, ROUTE: call.replace("{m}", "GET")})
     assert (got.status, got.message) == NO_CREATE
+
+
+def test_each_unresolved_entry_has_the_kind_of_what_is_unknown(tmp_path: Path) -> None:
+    got = run(tmp_path, raw_route("const j = await req.json();",
+                                  f"return fetch('{CREATE}', {{ ...j.o, body: JSON.stringify({{}}) }});"))
+    assert one_unresolved(got) == (f"{ROUTE}:3:10: the method of the request to {CREATE} (method from an unknown "
+                                   "spread)", "open-object", f"{ROUTE}:3:10")
+    # The URL's own kind (a call's result), not where the caller search stopped (the framework's request).
+    got = run(tmp_path, raw_route("const k = process.env.TAVUS_API_KEY;", "const cfg = await getConfig();",
+                                  "return fetch(cfg.TAVUS_URL, { method: 'POST', body: '{}' });"))
+    assert one_unresolved(got) == (f"{ROUTE}:4:10: a request to Tavus whose path is not known (the result of "
+                                   "getConfig(): POST() is called by the framework: its arguments are the request)",
+                                   "call-result", f"{ROUTE}:4:10")
+
+
+def test_missing_limits_a_spread_of_something_unknown_may_bring(tmp_path: Path) -> None:
+    got = run(tmp_path, raw_route(f"return fetch('{CREATE}', {{ method: 'POST', "
+                                  "body: JSON.stringify({ properties: { ...someGlobal } }) });"))
+    assert one_unresolved(got) == (f"{ROUTE}:2:10: {ALL} may come from a spread of unknown properties", "open-object",
+                                   f"{ROUTE}:2:10")

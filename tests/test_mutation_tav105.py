@@ -391,3 +391,19 @@ def test_a_handler_that_is_not_a_function_does_not_stop_the_others_being_judged(
                         "  return <div><div onClick={window.foo}>a</div><div onClick={() => callObject.leave()}>b</div>"
                         "</div>;\n")
     assert [f[:2] for f in findings(got)] == [("exit-without-end", f"{CALL}:7:48")]
+
+
+def test_the_proof_reads_files_quietly(tmp_path: Path) -> None:
+    # A file outside the sub-app that only a string literal names (no import, so nothing lists or
+    # reads it): the proof follows it, and says nothing about its bytes; a rule that reads it would.
+    call = HEAD + "  const where = '../../../shared/bad';\n  // leave it\n  return <div>{where}</div>;\n}\n"
+    write(tmp_path, {"package.json": '{"private": true, "workspaces": ["apps/*"]}', "apps/web/package.json": PKG,
+                     "apps/web/app/page.tsx": PAGE, "apps/web/app/api/tavus/end/route.ts": ROUTE,
+                     "apps/web/components/Call.tsx": call})
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared/bad.ts").write_bytes(b"export const y = '\xff\xfe';\n")
+    report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV105"]], settings=Settings(), environ={}, pack=PACK,
+                                            options_for=options_for))
+    assert [(r.status, r.message) for app in report.apps for r in app.results] == [SKIPPED]
+    assert report.diagnostics == []

@@ -642,3 +642,42 @@ def test_missing_limits_a_spread_of_something_unknown_may_bring(tmp_path: Path) 
                                   "body: JSON.stringify({ properties: { ...someGlobal } }) });"))
     assert one_unresolved(got) == (f"{ROUTE}:2:10: {ALL} may come from a spread of unknown properties", "open-object",
                                    f"{ROUTE}:2:10")
+
+
+def test_a_create_is_counted_whatever_requests_follow_it(tmp_path: Path) -> None:
+    got = run(tmp_path, raw_route(f"await fetch('{CREATE}', {{ method: 'POST', body: '{{}}' }});",
+                                  "return fetch('https://tavusapi.com/v2/personas');"))
+    assert one_unresolved(got)[0] == f"{ROUTE}:2:9: the request body (not an object)"
+
+
+def test_a_url_that_is_not_text_is_no_create(tmp_path: Path) -> None:
+    for before, url in (("const cfg = await getConfig();", "cfg.url"), ("", "window.foo")):
+        got = run(tmp_path, raw_route("const k = process.env.TAVUS_API_KEY;", before,
+                                      f"return fetch({url}, {{ method: 'POST', body: '{{}}' }});"))
+        assert (got.status, got.message) == NO_CREATE, url
+
+
+def test_a_create_settled_in_its_helper_is_judged_there(tmp_path: Path) -> None:
+    # `${process.env.B}/v2/conversations` is the endpoint whatever B is: no caller is asked.
+    lib = ("const k = process.env.TAVUS_API_KEY;\nexport async function tv() {\n"
+           "  return fetch(`${process.env.B}/v2/conversations`, { method: 'POST', body: JSON.stringify({ a: 1 }) });\n}\n")
+    got = run(tmp_path, {"lib/tavus.ts": lib, ROUTE: "import { tv } from '../../../lib/tavus';\n"
+                                                     "export const POST = () => tv();\n"})
+    assert one_finding(got) == ("missing-limits", "lib/tavus.ts", 3, 10, f"the conversation is created without {ALL}")
+
+
+def test_odd_endpoint_options_are_split_into_host_and_path(tmp_path: Path) -> None:
+    post = "return fetch({url}, {{ method: 'POST', body: '{{}}' }});"
+    cases = [  # (endpoint option, the request's URL, judged as a create?)
+        ("https://tavusapi.com/v2/boX/", f"'https://tavusapi.com/v2/boX'", True),
+        ("tavusapi.com/v2/conversations", "`${process.env.B}/v2/conversations`", True),
+        ("https://tavusapi.com", "'https://tavusapi.com'", True),
+        ("https://proxy.example/https://tavusapi.com/v2/conversations", "`${process.env.B}/v2/conversations`", False),
+    ]
+    for endpoint, url, create in cases:
+        got = run(tmp_path, raw_route("const k = process.env.TAVUS_API_KEY;", post.format(url=url)),
+                  **{"create-endpoint": endpoint})
+        if create:
+            assert one_unresolved(got)[0] == f"{ROUTE}:3:10: the request body (not an object)", endpoint
+        else:
+            assert (got.status, got.message) == NO_CREATE, endpoint

@@ -669,7 +669,7 @@ def test_a_create_settled_in_its_helper_is_judged_there(tmp_path: Path) -> None:
 def test_odd_endpoint_options_are_split_into_host_and_path(tmp_path: Path) -> None:
     post = "return fetch({url}, {{ method: 'POST', body: '{{}}' }});"
     cases = [  # (endpoint option, the request's URL, judged as a create?)
-        ("https://tavusapi.com/v2/boX/", f"'https://tavusapi.com/v2/boX'", True),
+        ("https://tavusapi.com/v2/boX/", "'https://tavusapi.com/v2/boX'", True),
         ("tavusapi.com/v2/conversations", "`${process.env.B}/v2/conversations`", True),
         ("https://tavusapi.com", "'https://tavusapi.com'", True),
         ("https://proxy.example/https://tavusapi.com/v2/conversations", "`${process.env.B}/v2/conversations`", False),

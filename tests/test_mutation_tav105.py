@@ -192,6 +192,8 @@ def test_a_call_object_known_by_what_made_it(tmp_path: Path) -> None:
             "x.leaveCall()",
         "  const x = DailyIframe.getCallInstance()!;\n  return <div onClick={() => x.leave()}>x</div>;\n": "x.leave()",
         "  const x = useDaily();\n  return <div onClick={() => x.leave()}>x</div>;\n": "x.leave()",
+        "  const x = DailyIframe.default.createCallObject();\n  return <div onClick={() => x.leave()}>x</div>;\n":
+            "x.leave()",
         "  const ref = useRef<any>(null);\n  ref.current = DailyIframe.createFrame();\n"
         "  return <div onClick={() => ref.current?.leave()}>x</div>;\n": "ref.current?.leave()",
         "  const ref = useRef<any>(null);\n  ref.current = useCallFrame();\n"
@@ -407,3 +409,10 @@ def test_the_proof_reads_files_quietly(tmp_path: Path) -> None:
                                             options_for=options_for))
     assert [(r.status, r.message) for app in report.apps for r in app.results] == [SKIPPED]
     assert report.diagnostics == []
+
+
+def test_an_effect_cleanup_that_does_not_leave_is_no_way_out(tmp_path: Path) -> None:
+    got = run(tmp_path, "  useEffect(() => () => { console.log('bye'); }, []);\n"
+                        f"  return <button onClick={{() => {{ {END}; callObject.leave(); }}}}>End</button>;\n")
+    assert got.status is Status.PASS, (got.findings, got.unresolved)
+    assert evidence(got) == [('the <button> "End" control calls /api/tavus/end', f"{CALL}:7:10")]

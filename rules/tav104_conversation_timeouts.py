@@ -329,12 +329,8 @@ def _settled(ev: Evaluator, req: Request, target: CreateEndpoint) -> bool:
 
 
 def _url(ev: Evaluator, req: Request) -> Value:
-    """The request's URL. A whole URL from the environment (`fetch(process.env.TAVUS_URL, …)`) is read as
-    `${process.env.TAVUS_URL}` is: the URL a committed env template gives it, else a hole it fills."""
-    if isinstance(req.url, EnvRef):
-        text, names = text_part(ev, req.url)
-        return Str(text, names)
-    return req.url
+    """The URL; `fetch(process.env.X, …)` read as `${process.env.X}` (a committed template's value, else a hole)."""
+    return Str(*text_part(ev, req.url)) if isinstance(req.url, EnvRef) else req.url
 
 
 def _url_kind(url: Value, found: InContext) -> str:

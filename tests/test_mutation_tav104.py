@@ -146,7 +146,7 @@ def test_a_body_from_a_name_nothing_declares(tmp_path: Path) -> None:
 
 
 def test_init_options_spread_from_unknown_data_may_hold_the_body(tmp_path: Path) -> None:
-    got = run(tmp_path, raw_route("const j = await req.json();", f"return fetch('{CREATE}', {{ method: 'POST', ...j.o }});"))
+    got = run(tmp_path, raw_route("const j = await req.json();", f"return fetch('{CREATE}', {{ ...j.o, method: 'POST' }});"))
     assert one_unresolved(got) == (f"{ROUTE}:3:10: the request body (the body may come from a spread of unknown "
                                    "options)", "open-object", f"{ROUTE}:3:10")
 

@@ -11,7 +11,7 @@ from dataclasses import field
 from typing import Any
 
 from sop_check.evaluate import (Bool, Evaluator, Func, Null, Obj, Request, Str, Unknown, UnknownKind, Value,
-                                call_args, describe, returns)
+                                call_args, describe, returns, shown)
 from sop_check.index import AppIndex
 from sop_check.jsmodule import FUNCTION_TYPES, Module, jsx_attributes, jsx_tag
 from sop_check.model import Location
@@ -65,7 +65,7 @@ def _undecided_url(url: Value) -> str:
 
 
 def describe_request(r: Request) -> str:
-    url = path_of(r.url.text) if isinstance(r.url, Str) else "?"
+    url = shown(path_of(r.url.text)) if isinstance(r.url, Str) else "?"  # a hole as people read it
     kind = {"beacon": "sendBeacon", "fetch": "fetch", "axios": "request"}[r.kind]
     return f"{kind} to {url} at {r.location}"
 

@@ -6,7 +6,7 @@ import re
 
 from typing import Any, Mapping
 
-from sop_check.evaluate import Str, has_hole, hole_parts, shown, starts_with_hole, without_holes
+from sop_check.evaluate import Str, has_hole, hole_parts, shown, starts_with_hole
 
 
 def template_regex(template: str) -> "UrlTemplate":
@@ -86,25 +86,40 @@ def calls_route(value: object, route: str, base_path: str | None = "") -> bool |
     if base_path is None:
         if path.endswith(route.rstrip("/")):
             return None
-        # Any prefix could be the basePath; a hole whose known tail is a tail of the route (or a
-        # path that is all hole) could still be it, as with a known basePath below.
-        tail = hole_parts(path)[-1] if has_hole(path) else ""
-        if has_hole(path) and ((tail and route.rstrip("/").endswith(tail)) or not without_holes(path)):
-            return None
-        return False
+        # Any prefix could be the basePath: a path ending in a hole, or whose known tail is a tail
+        # of the route, could still be it (a path that is all hole ends in one).
+        tail = hole_parts(path)[-1]
+        return None if has_hole(path) and (not tail or route.rstrip("/").endswith(tail)) else False
     # With a basePath, Next.js serves the route under it and fetch does not add it for you.
-    wanted = {(base_path + route).rstrip("/")}
-    if path in wanted:
+    wanted = (base_path + route).rstrip("/")
+    if path == wanted:
         return True
-    if has_hole(path):
-        # `${BASE}/tavus/end` with BASE unknown could still be the route; a hole in
-        # the middle of a known different path is not.
-        parts = hole_parts(path)
-        tail = parts[-1]
-        if any(w.endswith(tail) and tail for w in wanted) and parts[0] in ("", "/"):
-            return None
-        return None if not without_holes(path) else False
-    return False
+    if not has_hole(path):
+        return False
+    # `/api/tavus/${action}` or `/${base}/tavus/end` with the hole unknown could still be the
+    # route (a hole may stand for a slash it sits beside, `/${x}/api/tavus/end`); a hole in a
+    # known different path (`/api/${x}/other`) is not.
+    parts = hole_parts(path)
+    tail_fits = parts[-1] and wanted.endswith(parts[-1]) and parts[0] in ("", "/")
+    return None if tail_fits or fits(parts, wanted) else False
+
+
+def fits(parts: list[str], text: str) -> bool:
+    """Could holes (any run of characters, empty too) between the known `parts` make `text`? The
+    first part starts it, the last ends it, the others come in order between: taking each
+    leftmost is exact for such wildcards, and linear (no regex built from scanned code)."""
+    first, last = parts[0], parts[-1]
+    if len(parts) == 1:
+        return first == text
+    if len(first) + len(last) > len(text) or not text.startswith(first) or not text.endswith(last):
+        return False
+    pos, end = len(first), len(text) - len(last)
+    for part in parts[1:-1]:
+        found = text.find(part, pos, end)
+        if found < 0:
+            return False
+        pos = found + len(part)
+    return True
 
 
 def wrong_upstream(url: str, method: str, options: Mapping[str, Any]) -> tuple[str, dict[str, object]]:

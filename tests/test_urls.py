@@ -141,7 +141,8 @@ ROUTE = "/api/tavus/end"
     (f"/{HOLE}/tavus/end", None, None),  # `/${x}/tavus/end`: x may be `base/api`
     (f"/{HOLE}/end", None, None),
     (f"/{HOLE}/api/tavus/start", None, False),  # a known other end
-    (f"/{HOLE}", None, False),  # as with a known basePath: the known rest is no route's tail
+    (f"/{HOLE}", None, None),  # a hole at the end may be the rest of the route (it was read as another path)
+    (f"/x{HOLE}y", None, False),  # the known tail is no route's tail
     (f"{HOLE}/api/tavus/end", "", True),  # an unknown start is an origin: `${origin}/api/tavus/end`
     (f"{HOLE}/tavus/end", "", False),
     (f"/{HOLE}/tavus/end", "", None),  # `/${base}/tavus/end`: base may be `api`
@@ -150,8 +151,16 @@ ROUTE = "/api/tavus/end"
     (f"/{HOLE}/{HOLE}/end", "", None),  # the known tail is the text after the last hole
     (f"/x/{HOLE}/end", "", False),  # a known other start
     (f"/{HOLE}/api/tavus/start", "", False),  # a known other end
-    (f"/api/{HOLE}", "", False),
-    (f"/{HOLE}", "", False),  # a hole at the end: the known rest is no route's tail
+    (f"/api/{HOLE}", "", None),  # `/api/${action}`: the action may be `tavus/end` (it was read as another path)
+    (f"/api/tavus/{HOLE}", "", None),
+    (f"/{HOLE}", "", None),
+    (f"/api/{HOLE}/end", "", None),
+    (f"/api/{HOLE}/x", "", False),  # a known other end
+    (f"/x{HOLE}", "", False),  # a known other start
+    (f"/api/{HOLE}x{HOLE}", "", False),  # a known middle the route does not hold
+    (f"/api/{HOLE}v{HOLE}", "", None),  # ... or holds, in order (`ta` + `v` + `us/end`)
+    (f"/api/tavus/end/{HOLE}", "", False),  # longer than the route, whatever the hole is
+    (f"/api/tavus/{HOLE}end/end", "", False),  # the known parts overlap: no room
     (HOLE, "", None),  # nothing known
     (f"{HOLE}end", "", None),
     (f"{HOLE}x{HOLE}", "", False),

@@ -7,10 +7,14 @@ a request that is not the end call, or fail one that is (found by mutation testi
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sop_check.evaluate import HOLE, Obj, Str
-from sop_check_rules._urls import UrlTemplate, calls_route, host_of, path_of, template_regex, wrong_upstream
+from sop_check_rules._urls import UrlTemplate, calls_route, fits, host_of, path_of, template_regex, wrong_upstream
 
 END = "https://tavusapi.com/v2/conversations/{id}/end"
 OPTIONS = {"tavus-host": "tavusapi.com", "end-endpoint": END}
@@ -209,3 +213,10 @@ def test_wrong_upstream_otherwise_names_the_request(url: str, method: str, reque
     kind, data = wrong_upstream(url, method, OPTIONS)
     assert kind == "wrong-endpoint"
     assert data == {"request": request_shown, "endpoint": END}
+
+
+@given(st.lists(st.text(alphabet="ab/", max_size=3), min_size=1, max_size=4), st.text(alphabet="ab/", max_size=10))
+def test_fits_agrees_with_a_wildcard_regex(parts: list[str], text: str) -> None:
+    """The leftmost-greedy fit is the regex `part.*part.*part` anchored at both ends."""
+    pattern = ".*".join(re.escape(p) for p in parts)
+    assert fits(parts, text) is bool(re.fullmatch(pattern, text, re.S))

@@ -185,7 +185,7 @@ class Scopes:
         if cached is not None:
             return cached
         out: dict[str, Binding] = {}
-        for stmt in block.named_children:
+        for stmt in _statements(block):
             if stmt.type == "export_statement":
                 stmt = stmt.child_by_field_name("declaration") or stmt
             t = stmt.type
@@ -201,6 +201,13 @@ class Scopes:
                             out[mod.text(ident)] = VarBinding(d)
         self._blocks[key] = out
         return out
+
+
+def _statements(block: Node) -> list[Node]:
+    """The statements directly in a block; a switch's are in its cases (one scope for all of them)."""
+    if block.type != "switch_body":
+        return list(block.named_children)
+    return [stmt for case in block.named_children for stmt in case.children_by_field_name("body")]
 
 
 def _inside(inner: Node, outer: Node) -> bool:

@@ -10,7 +10,8 @@ import pytest
 
 from sop_check.evaluate import Evaluator, Func, Null, Str, Unknown, UnknownKind
 from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
-                                       OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop,
+                                       OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_path,
+                                       destructured_prop,
                                        parameters)
 from sop_check.evaluate.state import Budget
 from sop_check.evaluate.syntax import ancestors
@@ -289,7 +290,7 @@ def test_the_property_a_destructured_name_comes_from(tmp_path: Path) -> None:
     got = {n: destructured_prop(pattern, n, mod)
            for n in ("short", "withDefault", "renamed", "q", "deep", "item", "rest", "key", "nested", "none")}
     assert got == {"short": "short", "withDefault": "withDefault", "renamed": "key", "q": "quoted-key",
-                   "deep": "nested", "item": "arr", "rest": None, "key": None, "nested": None, "none": None}
+                   "deep": None, "item": None, "rest": None, "key": None, "nested": None, "none": None}
 
 
 def test_parameters_of_each_function_form(tmp_path: Path) -> None:
@@ -382,3 +383,27 @@ def test_a_declaration_in_a_switch_case_is_found_in_every_case(tmp_path: Path) -
     scopes = Scopes()
     assert _shown(mod, scopes.find("url", _ident(mod, "url"), mod)) == ("VarBinding", "url = '/api/tavus/end'")
     assert _shown(mod, scopes.find("other", _ident(mod, "other"), mod)) == ("VarBinding", "other = 'x'")
+
+
+def test_a_name_destructured_from_deeper_in_is_that_property_not_the_outer_one(tmp_path: Path) -> None:
+    """`const { data: { url } } = o` gave `url` the whole of `o.data` (an object, never the string), and a
+    rule asking which property a name comes from heard `data`."""
+    write(tmp_path, {"package.json": "{}",
+                     "m.ts": ("const o = { data: { url: '/api/tavus/end', list: ['x'] } };\n"
+                              "export const { data: { url }, data: { list: [first] } } = o;\n"
+                              "export const { data: { url: renamed = 'dflt' } = {} } = o;\n"
+                              "export function f({ data: { url } }) { return url; }\n"
+                              "export const called = f(o);\n")})
+    ev = Evaluator(index_for(tmp_path))
+    assert ev.module_export("m.ts", "url") == Str("/api/tavus/end")
+    assert ev.module_export("m.ts", "renamed") == Str("/api/tavus/end")
+    first = ev.module_export("m.ts", "first")
+    assert isinstance(first, Unknown) and first.kind is UnknownKind.NO_INITIALISER
+    called = ev.module_export("m.ts", "called")  # a parameter's nested part: not modelled, said so
+    assert isinstance(called, Unknown) and (called.kind, called.reason) == (UnknownKind.UNMODELLED,
+                                                                            "nested destructuring")
+    mod = ev.index.module("m.ts")
+    assert mod is not None
+    pattern = _node(mod, "object_pattern", "{ data: { url }")
+    assert [destructured_path(pattern, n, mod) for n in ("url", "first", "data")] == [("data", "url"), None, None]
+    assert destructured_prop(pattern, "url", mod) is None

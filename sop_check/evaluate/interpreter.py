@@ -16,7 +16,7 @@ from sop_check.evaluate import classes, jsx, libraries, modules, reach, requests
 from sop_check.evaluate.expressions import EVALUATED, evaluate_node
 from sop_check.evaluate.reach import MAX_CALL_DEPTH
 from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
-                                       OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_prop)
+                                       OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_path)
 from sop_check.evaluate.state import DEFAULT_STEPS, MAX_DEPTH, Budget, Memo
 from sop_check.evaluate.syntax import CallIndex, call_args, main_return, returned_expression
 from sop_check.evaluate.values import (EnvRef, External, Func, HttpClient, Namespace, Null, Obj, Scope, Str,
@@ -172,10 +172,13 @@ class Evaluator:
         if pattern is not None and pattern.type == "identifier":
             return self.eval(value, mod, scope)
         if pattern is not None and pattern.type == "object_pattern":
-            prop = destructured_prop(pattern, name, mod)
-            if prop is None:
-                return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' comes from a rest pattern")
-            return self.get_prop(self.eval(value, mod, scope), prop)
+            path = destructured_path(pattern, name, mod)
+            if path is None:
+                return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' comes from a rest pattern or an array element")
+            found = self.eval(value, mod, scope)
+            for prop in path:  # `const { a: { b } } = o` is `o.a.b`
+                found = self.get_prop(found, prop)
+            return found
         return Unknown(UnknownKind.STATE, f"'{name}' is destructured from an array (a state value or setter)")
 
     def reassignments(self, decl: Node, name: str, mod: Module) -> list[Node]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable, Iterator
 
 from sop_check.evaluate import modules
-from sop_check.evaluate.scopes import destructured_prop, parameters
+from sop_check.evaluate.scopes import destructured_path, parameters
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.evaluate.values import Func, Obj, Thunk, Unknown, Value
 from sop_check.jsmodule import Module, jsx_attributes, jsx_tag
@@ -50,7 +50,10 @@ def prop_from_jsx(ev: EvaluatorProtocol, fn: Node, param: Node, name: str, mod: 
         else first
     prop = name
     if pat is not None and pat.type == "object_pattern":
-        prop = destructured_prop(pat, name, mod) or name
+        path = destructured_path(pat, name, mod)
+        if path is None or len(path) > 1:
+            return None  # `{ handlers: { onEnd } }`, `{ list: [first] }`, `...rest`: not one prop
+        prop = path[0]
     elif pat is not None and pat.type == "identifier":
         # `props` itself: the attributes of the first place that renders the component.
         for use in usages(ev, comp):

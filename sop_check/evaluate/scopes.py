@@ -262,21 +262,45 @@ def _loop_names(init: Node, mod: Module) -> set[str]:
 
 
 def destructured_prop(pattern: Node, name: str, mod: Module) -> str | None:
-    """The property `name` is taken from in an object pattern (`{ a: name }` -> 'a'), or None."""
+    """The property `name` is taken from in an object pattern (`{ a: name }` -> 'a'), or None (also
+    when it is taken from deeper in: `{ a: { b: name } }` takes it from `a.b`, see `destructured_path`)."""
+    path = destructured_path(pattern, name, mod)
+    return path[0] if path is not None and len(path) == 1 else None
+
+
+def destructured_path(pattern: Node, name: str, mod: Module) -> tuple[str, ...] | None:
+    """The properties `name` is taken from in an object pattern, outermost first (`{ a: { b: name } }`
+    -> ('a', 'b')), or None: a rest element, an array element, or a name the pattern does not bind."""
     for child in pattern.named_children:
         t = child.type
         if t == "shorthand_property_identifier_pattern" and mod.text(child) == name:
-            return name
+            return (name,)
         if t == "object_assignment_pattern":
             left = child.child_by_field_name("left")
             if left is not None and mod.text(left) == name:
-                return name
+                return (name,)
         if t == "pair_pattern":
             key = child.child_by_field_name("key")
             value = child.child_by_field_name("value")
             if value is not None and key is not None and any(mod.text(i) == name for i in pattern_names(value)):
-                return string_value(mod, key) if key.type == "string" else mod.text(key)
+                prop = string_value(mod, key) if key.type == "string" else mod.text(key)
+                return _deeper(prop, value, name, mod)
     return None
+
+
+def _deeper(prop: str, value: Node, name: str, mod: Module) -> tuple[str, ...] | None:
+    """The path to `name` through the value side of `prop: value` in a pattern (`b = 1`, `{ c }`)."""
+    if value.type == "assignment_pattern":  # `{ a: b = 1 }`, `{ a: { b } = {} }`: the default aside
+        left = value.child_by_field_name("left")
+        if left is None:
+            return None
+        value = left
+    if value.type == "identifier":
+        return (prop,)
+    if value.type == "object_pattern":
+        inner = destructured_path(value, name, mod)
+        return (prop, *inner) if inner is not None else None
+    return None  # an array pattern: an element, not a property
 
 
 def parameters(fn: Node) -> list[Node]:
@@ -314,11 +338,11 @@ def bind(func: Func, args: list[Thunk]) -> Scope:
         elif pat.type == "object_pattern":
             for ident in pattern_names(pat):
                 name = mod.text(ident)
-                prop = destructured_prop(pat, name, mod)
-                if prop is None:
+                path = destructured_path(pat, name, mod)
+                if path is None:
                     continue
-                if arg.prop is None:
-                    bindings[name] = Thunk(arg.node, arg.module, arg.scope, prop=prop, value=arg.value)
+                if arg.prop is None and len(path) == 1:
+                    bindings[name] = Thunk(arg.node, arg.module, arg.scope, prop=path[0], value=arg.value)
                 else:
                     bindings[name] = Thunk(None, mod, None,
                                            value=Unknown(UnknownKind.UNMODELLED, "nested destructuring"))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sop_check.evaluate import Evaluator, External, Func, Namespace, Str, Unknown, UnknownKind
+from sop_check.evaluate import Evaluator, External, Namespace, Str, Unknown, UnknownKind
 from sop_check.evaluate.modules import function_name, lookup_top, origin_name
 from sop_check.evaluate.state import MAX_DEPTH
 from sop_check.jsmodule import Module, descendants
@@ -161,6 +161,18 @@ def test_a_callee_is_named_as_it_is_defined(tmp_path: Path) -> None:
         "window?.fetch": "fetch",
         "pkgOnly": "useLatest",
     }
+
+
+def test_a_member_callee_is_named_by_its_last_part_whatever_the_spacing(tmp_path: Path) -> None:
+    ev = _evaluator(tmp_path, {"main.tsx": "import React from 'react';\nReact . useEffect();\nwindow ?. fetch();\n"})
+    assert _callee_names(ev, "main.tsx") == {"React . useEffect": "useEffect", "window ?. fetch": "fetch"}
+
+
+def test_naming_a_callee_that_is_not_imported_costs_no_analysis(tmp_path: Path) -> None:
+    ev = _evaluator(tmp_path, {"main.tsx": "function f() {\n  local();\n  fetch();\n  a.b();\n}\n"})
+    used = ev.budget.used_total
+    assert _callee_names(ev, "main.tsx") == {"local": "local", "fetch": "fetch", "a.b": "b"}
+    assert ev.budget.used_total == used  # read from the spelling: no scope walk
 
 
 def test_a_default_import_from_a_package_and_a_namespace_keep_their_spelling(tmp_path: Path) -> None:

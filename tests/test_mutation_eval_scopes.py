@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sop_check.evaluate import Evaluator, Func, Null, Str, Unknown, UnknownKind
-from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ClassBinding, FunctionBinding, ImportedBinding,
+from sop_check.evaluate.scopes import (EVERY_CALL, Binding, ImportedBinding,
                                        OpaqueBinding, ParamBinding, Scopes, VarBinding, bind, destructured_path,
                                        destructured_prop,
                                        parameters)
@@ -407,3 +407,13 @@ def test_a_name_destructured_from_deeper_in_is_that_property_not_the_outer_one(t
     pattern = _node(mod, "object_pattern", "{ data: { url }")
     assert [destructured_path(pattern, n, mod) for n in ("url", "first", "data")] == [("data", "url"), None, None]
     assert destructured_prop(pattern, "url", mod) is None
+
+
+def test_only_a_plain_name_assigned_in_a_loop_head_is_bound_by_it(tmp_path: Path) -> None:
+    # `undefined` is not an identifier node: assigning to it (or to a property) binds no name.
+    mod = _module(tmp_path, "for (undefined = 0, obj.p = 1, n = 2; ;) { use(undefined, n); }\n")
+    call = _node(mod, "call_expression", "use(")
+    scopes = Scopes()
+    assert scopes.find("undefined", call, mod) is None
+    assert _shown(mod, scopes.find("n", call, mod)) == ("OpaqueBinding", "undefined = 0, obj.p = 1, n = 2")
+    assert scopes.find("obj", call, mod) is None and scopes.find("obj.p", call, mod) is None

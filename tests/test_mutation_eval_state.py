@@ -125,6 +125,14 @@ def test_a_depth_cut_stores_the_result_per_depth_only() -> None:
     assert memo.get("deep") == "D" and memo.get("outer") is None
 
 
+def test_a_depth_cut_marks_the_computation_on_top_of_the_stack() -> None:
+    memo: Memo[str] = Memo()
+    levels = [memo.enter(k) for k in ("a", "b", "c")]
+    memo.cut_deep()
+    memo.leave("c", levels[2], "C")
+    assert memo.values == {("c", "at depth", 2): "C"}
+
+
 def test_without_a_depth_cut_nothing_is_looked_up_per_depth() -> None:
     memo: Memo[str] = Memo()
     # A value planted under a per-depth key is never read unless a depth cut stored one.

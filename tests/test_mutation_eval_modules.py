@@ -168,6 +168,16 @@ def test_a_member_callee_is_named_by_its_last_part_whatever_the_spacing(tmp_path
     assert _callee_names(ev, "main.tsx") == {"React . useEffect": "useEffect", "window ?. fetch": "fetch"}
 
 
+def test_a_project_module_re_exporting_a_package_or_global_name_gives_that_name(tmp_path: Path) -> None:
+    ev = _evaluator(tmp_path, {
+        "main.tsx": ("import { deep, ns, Emitter, f } from './hooks';\ndeep();\nns();\nEmitter();\nf();\n"),
+        "hooks.ts": ("import Lib from 'lib';\nimport * as R from 'react';\nexport const deep = Lib.hooks.useThing;\n"
+                     "export const ns = R.useEffect;\nexport { EventEmitter as Emitter } from 'node:events';\n"
+                     "export const f = fetch;\n")})
+    assert _callee_names(ev, "main.tsx") == {"deep": "useThing", "ns": "useEffect", "Emitter": "EventEmitter",
+                                             "f": "fetch"}
+
+
 def test_naming_a_callee_that_is_not_imported_costs_no_analysis(tmp_path: Path) -> None:
     ev = _evaluator(tmp_path, {"main.tsx": "function f() {\n  local();\n  fetch();\n  a.b();\n}\n"})
     used = ev.budget.used_total

@@ -417,3 +417,33 @@ def test_only_a_plain_name_assigned_in_a_loop_head_is_bound_by_it(tmp_path: Path
     assert scopes.find("undefined", call, mod) is None
     assert _shown(mod, scopes.find("n", call, mod)) == ("OpaqueBinding", "undefined = 0, obj.p = 1, n = 2")
     assert scopes.find("obj", call, mod) is None and scopes.find("obj.p", call, mod) is None
+
+
+def test_this_and_a_parameter_used_after_it_are_both_free(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f(a) { return { m() { return () => this.x + a; } }; }\n")
+    f = _fn(mod, "f")
+    m = _node(mod, "method_definition", "m()")
+    assert Scopes().free_params(_node(mod, "arrow_function", "() =>"), mod) == frozenset({m.id, f.id})
+
+
+def test_each_local_definition_is_traced_once_however_often_it_is_used(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hostile input: locals each using the two before them. Without the kept answers the trace
+    doubles with every local (2^40 here); with them each local's value is read once."""
+    n = 40
+    lines = ["function f(a) {", "  const v0 = a;", "  const v1 = a;"]
+    lines += [f"  const v{i} = v{i - 1} + v{i - 2};" for i in range(2, n)]
+    lines += [f"  return () => v{n - 1};", "}"]
+    mod = _module(tmp_path, "\n".join(lines) + "\n")
+    f = _fn(mod, "f")
+    calls = []
+    real = mod.leaves_within
+
+    def counted(node: Node, types: frozenset[str]) -> list[Node]:
+        calls.append(node)
+        assert len(calls) <= 2 * n, "a local definition was traced again"
+        return real(node, types)
+
+    monkeypatch.setattr(mod, "leaves_within", counted)
+    assert Scopes().free_params(_node(mod, "arrow_function", "() =>"), mod) == frozenset({f.id})
+    assert len(calls) == n + 1  # the arrow, then each local's value once

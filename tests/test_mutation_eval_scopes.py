@@ -447,3 +447,70 @@ def test_each_local_definition_is_traced_once_however_often_it_is_used(tmp_path:
     monkeypatch.setattr(mod, "leaves_within", counted)
     assert Scopes().free_params(_node(mod, "arrow_function", "() =>"), mod) == frozenset({f.id})
     assert len(calls) == n + 1  # the arrow, then each local's value once
+
+
+def test_a_cycle_cut_reaches_every_computation_between_the_cut_and_the_one_re_entered(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "function f(a) {\n  const g = () => h() + a;\n  const h = () => k();\n"
+                            "  const k = () => g();\n}\n")
+    f = _fn(mod, "f")
+    scopes = Scopes()
+    assert scopes.free_params(_node(mod, "arrow_function", "() => h()"), mod) == frozenset({f.id})
+    # `k` and `h` were both cut short at `g`: neither may keep its partial answer.
+    assert scopes.free_params(_node(mod, "arrow_function", "() => k()"), mod) == frozenset({f.id})
+    assert scopes.free_params(_node(mod, "arrow_function", "() => g()"), mod) == frozenset({f.id})
+
+
+def test_a_computation_that_a_cycle_came_back_to_keeps_its_answer(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    mod = _module(tmp_path, "function f(a) {\n  const g = () => h() + a;\n  const h = () => g();\n}\n")
+    f = _fn(mod, "f")
+    g = _node(mod, "arrow_function", "() => h()")
+    scopes = Scopes()
+    assert scopes.free_params(g, mod) == frozenset({f.id})
+    calls: list[Node] = []
+    real = mod.leaves_within
+    monkeypatch.setattr(mod, "leaves_within", lambda node, types: calls.append(node) or real(node, types))
+    assert scopes.free_params(g, mod) == frozenset({f.id}) and calls == []  # kept: not traced again
+
+
+def test_a_loop_or_catch_head_binds_only_its_own_names(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "const outer = 1;\nfor (const k of ks) {\n  try { run(); } catch (e) { use(outer, k); }\n"
+                            "  try { run(); } catch { use(outer); }\n}\n")
+    scopes = Scopes()
+    first, second = sorted((n for n in descendants(mod.root, frozenset({"call_expression"}))
+                            if mod.text(n).startswith("use(")), key=lambda n: n.start_byte)
+    assert _shown(mod, scopes.find("outer", first, mod)) == ("VarBinding", "outer = 1")
+    assert _shown(mod, scopes.find("outer", second, mod)) == ("VarBinding", "outer = 1")
+    assert _shown(mod, scopes.find("k", second, mod)) == ("OpaqueBinding", "k")
+
+
+def test_only_a_declaration_s_value_is_traced_not_its_pattern_or_type(tmp_path: Path) -> None:
+    # decl_value reads the initialiser (and a property of it): a pattern's default and a type
+    # annotation are not part of the value, so the call they name is not a dependency.
+    mod = _module(tmp_path, "function f(a) {\n  const { x = a } = {};\n  const y: typeof a = 'y';\n"
+                            "  return [() => x, () => y];\n}\n")
+    scopes = Scopes()
+    assert scopes.free_params(_node(mod, "arrow_function", "() => x"), mod) == frozenset()
+    assert scopes.free_params(_node(mod, "arrow_function", "() => y"), mod) == frozenset()
+
+
+def test_a_module_level_declaration_is_not_traced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # No call's parameters can reach a module-level value: a name declared there costs no trace.
+    mod = _module(tmp_path, "const top = compute(x);\nexport const exp = other(y);\nvar v = z;\nlet l = w;\n"
+                            "function fn() { return q; }\nexport function efn() { return r; }\n"
+                            "function f(a) { return () => [top, exp, v, l, fn, efn]; }\n")
+    calls: list[Node] = []
+    real = mod.leaves_within
+    monkeypatch.setattr(mod, "leaves_within", lambda node, types: calls.append(node) or real(node, types))
+    arrow = _node(mod, "arrow_function", "() =>")
+    assert Scopes().free_params(arrow, mod) == frozenset()
+    assert calls == [arrow]
+
+
+def test_a_single_parameter_arrow_binds_its_parameter(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "const g = x => use(x);\n")
+    arrow = _node(mod, "arrow_function", "x =>")
+    found = Scopes().find("x", _ident(mod, "x"), mod)
+    assert isinstance(found, ParamBinding) and found.function == arrow and mod.text(found.node) == "x"
+    assert Scopes().free_params(arrow, mod) == frozenset()
+    assert Scopes().free_params(arrow.child_by_field_name("body"), mod) == frozenset({arrow.id})

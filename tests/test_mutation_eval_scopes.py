@@ -514,3 +514,24 @@ def test_a_single_parameter_arrow_binds_its_parameter(tmp_path: Path) -> None:
     assert isinstance(found, ParamBinding) and found.function == arrow and mod.text(found.node) == "x"
     assert Scopes().free_params(arrow, mod) == frozenset()
     assert Scopes().free_params(arrow.child_by_field_name("body"), mod) == frozenset({arrow.id})
+
+
+def test_an_anonymous_function_binds_no_name_of_its_own(tmp_path: Path) -> None:
+    mod = _module(tmp_path, "const outer = 1;\nconst h = function () { use(outer); };\n"
+                            "function decl() { use(decl); }\n")
+    scopes = Scopes()
+    assert _shown(mod, scopes.find("outer", _ident(mod, "outer"), mod)) == ("VarBinding", "outer = 1")
+    assert _shown(mod, scopes.find("decl", _ident(mod, "decl"), mod)) == ("FunctionBinding", "function decl() { use(decl); }")
+
+
+def test_a_bare_arrow_parameter_a_this_parameter_and_a_class_bind_as_written(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": "{}",
+                     "m.ts": ("export const single = x => x;\nexport function typed(this: Window, a: string) {}\n"
+                              "export class K {}\n")})
+    ev = Evaluator(index_for(tmp_path))
+    single, typed, klass = (ev.module_export("m.ts", n) for n in ("single", "typed", "K"))
+    assert isinstance(single, Func) and isinstance(typed, Func) and isinstance(klass, Func)
+    given = Thunk(None, single.module, None, value=Str("given"))
+    assert _bound(ev, single, [given]) == {"x": Str("given")}
+    assert _bound(ev, typed, [given, given]) == {"a": Str("given")}  # `this` is no name to bind
+    assert _bound(ev, klass, [given]) == {}

@@ -67,7 +67,6 @@ class OpaqueBinding:
 
 Binding = Union[ParamBinding, VarBinding, ImportedBinding, FunctionBinding, ClassBinding, OpaqueBinding]
 _BLOCKS = frozenset({"statement_block", "program", "switch_body", "class_body"})
-_PARAMETERS = ("required_parameter", "optional_parameter")
 
 
 _NAMES = frozenset({"identifier", "shorthand_property_identifier"})
@@ -318,17 +317,11 @@ def bind(func: Func, args: list[Thunk]) -> Scope:
     mod = func.module
     for i, p in enumerate(parameters(func.node)):
         arg = args[i] if i < len(args) else None
-        pat = p.child_by_field_name("pattern") if p.type in _PARAMETERS else p
-        if pat is None:
-            continue
-        default = None
-        if pat.type == "assignment_pattern":
-            default = pat.child_by_field_name("right")
-            pat = pat.child_by_field_name("left")
-            if pat is None:
-                continue
-        elif p.type in _PARAMETERS and p.child_by_field_name("value"):
-            default = p.child_by_field_name("value")
+        # A parameter is a `required_parameter`/`optional_parameter` (its pattern, its default as
+        # `value`; the TS and TSX grammars never give an `assignment_pattern` here), or the bare
+        # name of `x => …`, which has neither field.
+        pat = p.child_by_field_name("pattern") or p
+        default = p.child_by_field_name("value")
         if arg is None and default is not None:
             arg = Thunk(default, mod, func.scope)
         if arg is None:

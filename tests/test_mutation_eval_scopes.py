@@ -535,3 +535,17 @@ def test_a_bare_arrow_parameter_a_this_parameter_and_a_class_bind_as_written(tmp
     assert _bound(ev, single, [given]) == {"x": Str("given")}
     assert _bound(ev, typed, [given, given]) == {"a": Str("given")}  # `this` is no name to bind
     assert _bound(ev, klass, [given]) == {}
+
+
+def test_a_destructured_parameter_reads_its_argument_in_the_caller_s_scope(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": "{}",
+                     "m.ts": ("function inner({ list: [first], id }) { return id; }\n"
+                              "export function outer(o) { return inner(o); }\n"
+                              "export const arg = { id: 'I', list: ['x'] };\n")})
+    ev = Evaluator(index_for(tmp_path))
+    outer = ev.module_export("m.ts", "outer")
+    assert isinstance(outer, Func)
+    arg = ev.module_export("m.ts", "arg")
+    # `o` is outer's parameter: inner's `id` is read from it through outer's call; the array
+    # element before it is not bound, and does not stop the names after it.
+    assert ev.return_value(outer, [Thunk(None, outer.module, None, value=arg)]) == Str("I")

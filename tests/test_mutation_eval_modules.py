@@ -164,8 +164,10 @@ def test_a_callee_is_named_as_it_is_defined(tmp_path: Path) -> None:
 
 
 def test_a_member_callee_is_named_by_its_last_part_whatever_the_spacing(tmp_path: Path) -> None:
-    ev = _evaluator(tmp_path, {"main.tsx": "import React from 'react';\nReact . useEffect();\nwindow ?. fetch();\n"})
-    assert _callee_names(ev, "main.tsx") == {"React . useEffect": "useEffect", "window ?. fetch": "fetch"}
+    ev = _evaluator(tmp_path, {"main.tsx": "import React from 'react';\nReact . useEffect();\nwindow ?. fetch();\n"
+                                          "window.navigator.sendBeacon();\n"})
+    assert _callee_names(ev, "main.tsx") == {"React . useEffect": "useEffect", "window ?. fetch": "fetch",
+                                             "window.navigator.sendBeacon": "sendBeacon"}
 
 
 def test_a_project_module_re_exporting_a_package_or_global_name_gives_that_name(tmp_path: Path) -> None:

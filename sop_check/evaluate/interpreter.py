@@ -174,7 +174,9 @@ class Evaluator:
         if pattern is not None and pattern.type == "object_pattern":
             path = destructured_path(pattern, name, mod)
             if path is None:
-                return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' comes from a rest pattern or an array element")
+                rest = any(c.type == "rest_pattern" and mod.text(c).lstrip(".") == name for c in pattern.named_children)
+                where = "a rest pattern" if rest else "an array element"
+                return Unknown(UnknownKind.NO_INITIALISER, f"'{name}' comes from {where}")
             found = self.eval(value, mod, scope)
             for prop in path:  # `const { a: { b } } = o` is `o.a.b`
                 found = self.get_prop(found, prop)

@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from helpers import kinds, verdicts, write
+from helpers import index_for, kinds, verdicts, write
+from sop_check.evaluate import Evaluator, Obj, Unknown, UnknownKind
+from sop_check.evaluate.requests import _from_request
+from sop_check.evaluate.values import REQUEST_OBJECT, Bool, Thunk
 from sop_check.model import RuleResult, Status
 from sop_check_rules._examples import UNLOAD_AVATAR, client_project
 
@@ -58,3 +61,21 @@ def test_options_unknown_options_may_replace_are_unknown(tmp_path: Path, sent: s
 def test_what_the_fetch_sets_itself_is_read(tmp_path: Path, sent: str, status: dict[str, Status]) -> None:
     got = _results(tmp_path, sent)
     assert {code: got[code].status for code in status} == status, {c: got[c].unresolved for c in status}
+
+
+def test_the_replacing_unknown_keeps_the_env_variable_and_an_open_init_names_itself(tmp_path: Path) -> None:
+    """Read directly: the Request's option replaced by an unknown init keeps that unknown's kind
+    and env variable; an init with an unknown spread but no rest to name says so."""
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}'})
+    ev = Evaluator(index_for(tmp_path))
+    request = Obj({"keepalive": Thunk(None, None, None, value=Bool(True))}, cls=REQUEST_OBJECT)
+    init = Unknown(UnknownKind.PARAMETER, "parameter 'opts'", env="TAVUS_OPTS")
+    _, merged = _from_request(ev, request, init)
+    assert isinstance(merged, Obj) and merged.shadowed is not None
+    replaced = merged.shadowed["keepalive"]
+    assert (replaced.kind, replaced.env) == (UnknownKind.PARAMETER, "TAVUS_OPTS")
+    assert replaced.reason == "'keepalive' of the Request may be replaced by the fetch options (parameter 'opts')"
+    _, merged = _from_request(ev, request, Obj({}, open=True))
+    assert isinstance(merged, Obj) and merged.shadowed is not None
+    assert merged.shadowed["keepalive"].reason == ("'keepalive' of the Request may be replaced by the fetch options "
+                                                   "(fetch options with an unknown spread)")

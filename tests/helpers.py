@@ -9,7 +9,9 @@ from typing import Any
 from sop_check.context import Settings
 from sop_check.discover import discover
 from sop_check.engine import RunOptions, build_index, run_check
+from sop_check.evaluate import Evaluator
 from sop_check.index import AppIndex
+from sop_check.jsmodule import Module
 from sop_check.model import RuleResult
 from sop_check.registry import all_rules, pack_data
 
@@ -58,6 +60,16 @@ def copy_fixture(name: str, tmp_path: Path) -> Path:
     for meta in META:
         (target / meta).unlink(missing_ok=True)
     return target
+
+
+def evaluated(root: Path, source: str, path: str = "m.ts", **more: str) -> tuple[Evaluator, Module]:
+    """A Next.js project of one module at `path` (and `more` files, by path): an Evaluator over it
+    and that module, parsed: what the evaluator-level tests ask questions of."""
+    write(root, {"package.json": '{"dependencies": {"next": "15"}}', path: source, **more})
+    ev = Evaluator(index_for(root))
+    mod = ev.index.module(path)
+    assert mod is not None, path
+    return ev, mod
 
 
 def index_for(root: Path, app: int = 0) -> AppIndex:

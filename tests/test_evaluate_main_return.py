@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import index_for, kinds, verdicts, write
+from helpers import evaluated, index_for, kinds, verdicts, write
 from sop_check.evaluate import Evaluator, Str
 from sop_check.evaluate.syntax import main_return
 from sop_check.jsmodule import Module, descendants
@@ -18,10 +18,7 @@ from sop_check_rules._examples import UNLOAD_AVATAR, client_project
 
 
 def _module(tmp_path: Path, source: str) -> Module:
-    write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', "app/page.tsx": source})
-    mod = index_for(tmp_path).module("app/page.tsx")
-    assert mod is not None
-    return mod
+    return evaluated(tmp_path, source, "app/page.tsx")[1]
 
 
 @pytest.mark.parametrize("body, chosen", [

@@ -13,14 +13,11 @@ from sop_check.evaluate.values import (HOLE, MAX_TEXT, Bool, Null, Num, Scope, S
                                        text_value)
 from sop_check.jsmodule import Module, descendants
 
-from helpers import index_for, write
+from helpers import evaluated, index_for, write
 
 
 def _module(tmp_path: Path, source: str) -> Module:
-    write(tmp_path, {"package.json": '{"dependencies": {"next": "15"}}', "app/page.tsx": source})
-    mod = index_for(tmp_path).module("app/page.tsx")
-    assert mod is not None
-    return mod
+    return evaluated(tmp_path, source, "app/page.tsx")[1]
 
 
 def test_a_return_returns_its_expression_not_a_comment_and_a_bare_return_nothing(tmp_path: Path) -> None:

@@ -11,17 +11,13 @@ from sop_check.evaluate import Evaluator, External, Func, Null, Obj, Str, Unknow
 from sop_check.evaluate.values import EnvRef, Namespace, Thunk, Value
 from sop_check.jsmodule import Module, descendants
 
-from helpers import index_for, write
+from helpers import evaluated, index_for, write
 
 PKG = '{"dependencies": {"next": "15"}}'
 
 
 def _ev(tmp_path: Path, source: str, **more: str) -> tuple[Evaluator, Module]:
-    write(tmp_path, {"package.json": PKG, "m.ts": source, **more})
-    ev = Evaluator(index_for(tmp_path))
-    mod = ev.index.module("m.ts")
-    assert mod is not None
-    return ev, mod
+    return evaluated(tmp_path, source, **more)
 
 
 def _export(tmp_path: Path, source: str, name: str, **more: str) -> Value:

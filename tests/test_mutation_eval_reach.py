@@ -11,17 +11,11 @@ from sop_check.evaluate import Evaluator, Func, Str
 from sop_check.evaluate.reach import _may_be_function, callee_functions, reach, summary
 from sop_check.jsmodule import Module, descendants
 
-from helpers import index_for, write
-
-PKG = '{"dependencies": {"next": "15"}}'
+from helpers import evaluated
 
 
 def _ev(tmp_path: Path, source: str, **more: str) -> tuple[Evaluator, Module]:
-    write(tmp_path, {"package.json": PKG, "m.ts": source, **more})
-    ev = Evaluator(index_for(tmp_path))
-    mod = ev.index.module("m.ts")
-    assert mod is not None
-    return ev, mod
+    return evaluated(tmp_path, source, **more)
 
 
 def _func(ev: Evaluator, name: str) -> Func:

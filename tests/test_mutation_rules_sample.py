@@ -191,3 +191,84 @@ def test_no_effect_is_written_into_a_function_without_a_name(tmp_path: Path) -> 
     avatar = (HEAD + "export default function () {\n" + f"  const onLeave = () => {{ {SENDS}; }};\n"
               "  window.addEventListener('beforeunload', onLeave);\n  return <div>tavus avatar</div>;\n}\n")
     assert _fixed(tmp_path, avatar, "outside-effect") is None
+
+
+# -- the second seeded sample (seed 2, at f8e89de) ---------------------------------------------------
+FLASK_END = '''import os
+from flask import Flask, jsonify, request
+import httpx
+
+app = Flask(__name__)
+
+
+@app.DECORATOR
+def end():
+    BODY
+'''
+FLASK_BODY = '''cid = (request.get_json() or {}).get("conversation_id")
+    if not cid:
+        return jsonify(error="Missing ID"), 400
+    httpx.post("https://tavusapi.com/v2/conversations/" + cid + "/end",
+               headers={"x-api-key": os.getenv("TAVUS_API_KEY")})
+    return jsonify(ok=True)'''
+
+
+@pytest.mark.parametrize("decorator, served", [
+    ('api_route("/api/tavus/end", methods=["POST"])', True),
+    ('api_route("/api/tavus/end", methods=["GET"])', False),
+    ('route("/api/tavus/end", methods=["POST"])', True),
+    ('post("/api/tavus/end")', True),
+], ids=["api-route-post", "api-route-get", "route-post", "post"])
+def test_a_python_post_handler_is_found_by_each_decorator(tmp_path: Path, decorator: str, served: bool) -> None:
+    source = FLASK_END.replace("DECORATOR", decorator).replace("BODY", FLASK_BODY)
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', PY: source})
+    got = verdicts(tmp_path, "TAV001")["TAV001"]
+    assert (got.status is Status.PASS) is served, (got.status, got.message)
+
+
+def test_a_400_inside_a_try_block_is_read(tmp_path: Path) -> None:
+    body = ("try:\n        " + FLASK_BODY.replace("\n    ", "\n        ") +
+            "\n    except ValueError:\n        return jsonify(error='bad'), 500")
+    source = FLASK_END.replace("DECORATOR", 'route("/api/tavus/end", methods=["POST"])').replace("BODY", body)
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', PY: source})
+    got = verdicts(tmp_path, "TAV002")["TAV002"]
+    assert got.status is Status.PASS and got.findings == [], [f.kind for f in got.findings]
+
+
+TS_ROUTE = "app/api/tavus/end/route.ts"
+
+
+@pytest.mark.parametrize("url", ["`https://tavusapi.com/v2/conversations/${id}?force=1`",
+                                 "`https://tavusapi.com/v2/conversations/${id}#x`"], ids=["query", "fragment"])
+def test_no_end_url_is_appended_after_a_query_or_fragment(tmp_path: Path, url: str) -> None:
+    source = ("export async function POST(request: Request) {\n  const { conversation_id: id } = await request.json();\n"
+              "  if (!id) return Response.json({ error: 'Missing ID' }, { status: 400 });\n"
+              f"  await fetch({url}, {{ method: 'DELETE', headers: {{ 'x-api-key': process.env.TAVUS_API_KEY || '' }} }});\n"
+              "  return Response.json({ ok: true });\n}\n")
+    root = write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', TS_ROUTE: source})
+    [finding] = findings(root, "TAV002", "wrong-endpoint")
+    fixed = applied(root, finding.fix)[TS_ROUTE] if finding.fix is not None else source
+    assert "/end" not in fixed.replace("/api/tavus/end", ""), fixed
+
+
+def test_realigned_lines_stop_at_the_end_of_the_call(tmp_path: Path) -> None:
+    pad = " " * len("        requests.delete(")
+    key = "headers={'x-api-key': os.environ['TAVUS_API_KEY']}"
+    url = "f'https://tavusapi.com/v2/conversations/{cid}'"
+    call = f"requests.delete({url},\n{pad}{key})\n        x = [1,\n{pad}2]"
+    source, text = _py_fixed(tmp_path, "import os\nimport requests\n", call, "wrong-endpoint")
+    new_pad = " " * len("        requests.post(")
+    assert text == source.replace(f"requests.delete({url},\n{pad}{key})",
+                                  f"requests.post({url[:-1]}/end',\n{new_pad}{key})")
+
+
+def test_tav002_says_what_it_could_not_verify(tmp_path: Path) -> None:
+    source = ("import { endUrl } from './missing';\nexport async function POST(request: Request) {\n"
+              "  const { conversation_id } = await request.json();\n"
+              "  if (!conversation_id) return Response.json({ error: 'Missing ID' }, { status: 400 });\n"
+              "  await fetch(endUrl, { method: 'POST', headers: { 'x-api-key': process.env.TAVUS_API_KEY || '' } });\n"
+              "  return Response.json({ ok: true });\n}\n")
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', TS_ROUTE: source})
+    got = verdicts(tmp_path, "TAV002")["TAV002"]
+    assert got.status is Status.UNKNOWN and got.message == "could not verify the end route's upstream call", \
+        (got.status, got.message)

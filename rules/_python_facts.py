@@ -143,3 +143,46 @@ def all_bindings(f: PyFacts, fn: Any) -> dict[str, list[Any]]:
 
     fn.body.visit(V())
     return found
+
+
+def string_assignments(f: PyFacts) -> list[tuple[str, str, Any]]:
+    """(name, text, node) of each string literal the module gives a name: `NAME = "…"` (also
+    annotated, or `obj.name = …`, `d["name"] = …`), a dict entry `{"name": "…"}` and a keyword
+    argument `name="…"`. What TAV103 asks of a Python file, as of a TypeScript one."""
+    import libcst as cst  # typed: the visitor subclasses it
+    found: list[tuple[str, str, Any]] = []
+
+    def target_name(node: Any) -> str | None:
+        if isinstance(node, cst.Name):
+            return str(node.value)
+        if isinstance(node, cst.Attribute):
+            return str(node.attr.value)
+        if isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            key = node.slice[0].slice.value
+            return key.evaluated_value if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str) \
+                else None
+        return None
+
+    def add(name: str | None, value: Any) -> None:
+        if name is not None and isinstance(value, cst.SimpleString) and isinstance(value.evaluated_value, str):
+            found.append((name, value.evaluated_value, value))
+
+    class V(cst.CSTVisitor):
+        def visit_Assign(self, node: Any) -> None:
+            for t in node.targets:
+                add(target_name(t.target), node.value)
+
+        def visit_AnnAssign(self, node: Any) -> None:
+            add(target_name(node.target), node.value)
+
+        def visit_DictElement(self, node: Any) -> None:
+            key = node.key
+            if isinstance(key, cst.SimpleString) and isinstance(key.evaluated_value, str):
+                add(key.evaluated_value, node.value)
+
+        def visit_Arg(self, node: Any) -> None:
+            if node.keyword is not None:
+                add(str(node.keyword.value), node.value)
+
+    f.module.visit(V())
+    return found

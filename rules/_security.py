@@ -8,6 +8,7 @@ from typing import Any, Iterator
 from sop_check.index import AppIndex
 from sop_check.jsmodule import Module, string_value
 from sop_check.parse.typescript import CODE_EXTENSIONS
+from sop_check_rules._python_facts import PyFacts, py_facts
 
 # Values that are obviously not a real key.
 _PLACEHOLDER = re.compile(r"your|xxx|<|>|example|placeholder|dummy|fake|changeme|replace|\.\.\.|\*\*\*|^test", re.I)
@@ -38,15 +39,27 @@ def _tavus_then(line: str, words: tuple[str, ...]) -> bool:
 def all_modules(index: AppIndex, needles: tuple[str, ...]) -> Iterator[Module]:
     """Every code file of the app that holds a needle (leaks matter anywhere, shipping or not)."""
     wanted = tuple(n.lower().encode() for n in needles)
-    for f in index.code_files():
-        if f.endswith(".py"):
-            continue
+    for f in index.code_files():  # TypeScript and JavaScript: Python files are `python_modules`
         data = index.lowered(f)
         if data is None or (wanted and not any(n in data for n in wanted)):
             continue
         mod = index.module(f)
         if mod is not None:
             yield mod
+
+
+def python_modules(index: AppIndex, needles: tuple[str, ...]) -> Iterator[tuple[str, PyFacts]]:
+    """Every Python file of the app that holds a needle, parsed (Vercel functions, scripts)."""
+    wanted = tuple(n.lower().encode() for n in needles)
+    for f in index.files:
+        if not f.endswith(".py"):
+            continue
+        data = index.lowered(f)
+        if data is None or not any(n in data for n in wanted):
+            continue
+        facts = py_facts(index, f)
+        if facts is not None:
+            yield f, facts
 
 
 def client_modules(index: AppIndex) -> set[str]:

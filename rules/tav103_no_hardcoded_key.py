@@ -6,7 +6,8 @@ from sop_check.context import CheckContext
 from sop_check.model import Message, RuleResult, Severity, Status
 from sop_check.rule import Example, Rule
 
-from sop_check_rules._security import all_modules, key_like_name, looks_like_key, string_literal
+from sop_check_rules._python_facts import string_assignments
+from sop_check_rules._security import all_modules, key_like_name, looks_like_key, python_modules, string_literal
 
 PKG = '{"dependencies": {"next": "15.0.0"}}'
 FAKE = "tvs_" + "9f8e7d6c5b4a39281706f5e4d3c2b1a0"  # built at run time: this repo must not trip TAV103 itself
@@ -26,9 +27,10 @@ class NoHardcodedKey(Rule):
     }
     docs = """
 ## What it does
-Looks through every source file of the app (tests and scripts included: a key
-leaks from any committed file) for a string literal passed as the `x-api-key`
-header, or assigned to a variable or property named like the key
+Looks through every source file of the app, TypeScript, JavaScript and Python
+(tests and scripts included: a key leaks from any committed file) for a string
+literal passed as the `x-api-key` header, or assigned to a variable, property,
+dict entry or keyword argument (`api_key=`) named like the key
 (`TAVUS_API_KEY`, `tavusApiKey`, `apiKey`). Placeholders (`''`,
 `'your-api-key'`, `'<key>'`, short strings) are not keys. Findings show only
 `<redacted, N chars>`, never the value.
@@ -54,6 +56,11 @@ Rotate the key in the Tavus platform, then read it from the environment.
                 Status.FAIL, "literal header", kinds=("hardcoded-key",)),
         Example({"package.json": PKG, "lib/tavus.ts": f"const TAVUS_API_KEY = \"{FAKE}\";\nexport default TAVUS_API_KEY;\n"},
                 Status.FAIL, "literal constant", kinds=("hardcoded-key",)),
+        Example({"package.json": PKG, "api/tavus/end.py": f"import os\nTAVUS_API_KEY = \"{FAKE}\"\n"},
+                Status.FAIL, "literal constant in a Python function", kinds=("hardcoded-key",)),
+        Example({"package.json": PKG, "api/tavus/end.py": "import os\nTAVUS_API_KEY = os.environ['TAVUS_API_KEY']\n"
+                 "headers = {'x-api-key': os.environ['TAVUS_API_KEY']}\n"},
+                Status.PASS, "Python reading the environment"),
     )
 
     def check(self, ctx: CheckContext) -> RuleResult:
@@ -75,6 +82,12 @@ Rotate the key in the Tavus platform, then read it from the environment.
                 if literal is None or not key_like_name(name) or not looks_like_key(literal):
                     continue
                 verdict.report("hardcoded-key", mod.location(value), name=name, length=len(literal))
+        for path, f in python_modules(ctx.app, self.needles):
+            for name, literal, node in string_assignments(f):
+                if key_like_name(name) and looks_like_key(literal):
+                    where = f.positions[node].start
+                    verdict.report("hardcoded-key", ctx.app.location(path, where.line, where.column + 1),
+                                   name=name, length=len(literal))
         verdict.saw("source files with Tavus or API-key code checked", ctx.app.location("package.json"))
         return verdict.result(passed="no literal API key in the source",
                               failed="a Tavus API key is written in the source",

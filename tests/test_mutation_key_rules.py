@@ -139,9 +139,11 @@ def test_what_is_not_a_hardcoded_key(tmp_path: Path, source: str) -> None:
         ("source files with Tavus or API-key code checked", "package.json")]
 
 
-def test_python_files_are_left_to_the_python_reader(tmp_path: Path) -> None:
+def test_python_files_are_read_by_the_python_reader_once(tmp_path: Path) -> None:
+    """Not parsed as TypeScript (libcst reads them: tests/test_tav103_python.py), and reported once."""
     r = run(tmp_path, {"app/key.py": f"TAVUS_API_KEY = '{FAKE}'\n", "lib/x.js": "// tavus\n"}, "TAV103")
-    assert r.findings == []
+    assert [(f.kind, f.location.path, f.location.line, f.location.column) for f in r.findings] == [
+        ("hardcoded-key", "app/key.py", 1, 17)]
 
 
 def test_a_lazily_loaded_module_beside_a_type_import_ships_the_key(tmp_path: Path) -> None:

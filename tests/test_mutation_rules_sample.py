@@ -272,3 +272,22 @@ def test_tav002_says_what_it_could_not_verify(tmp_path: Path) -> None:
     got = verdicts(tmp_path, "TAV002")["TAV002"]
     assert got.status is Status.UNKNOWN and got.message == "could not verify the end route's upstream call", \
         (got.status, got.message)
+
+
+def test_a_comment_naming_the_method_inside_a_guard_is_not_a_read_of_it(tmp_path: Path) -> None:
+    """Comments are not statements of the guard's blocks: one that mentions `req.method` would
+    otherwise be read as code that reads the method, and the guard as undecided."""
+    from sop_check.context import app_evaluator
+    from sop_check.evaluate import Func
+    from sop_check_rules._method_guard import Guard, pages_guard
+
+    path = "pages/api/tavus/end.ts"
+    source = ("export default async function handler(req: any, res: any) {\n"
+              "  // req.method is checked first\n  if (req.method !== 'POST') {\n"
+              "    // refuse any req.method but POST\n    return res.status(405).end();\n  }\n"
+              "  res.status(200).json({});\n}\n")
+    write(tmp_path, {"package.json": '{"dependencies": {"next": "15.0.0"}}', path: source})
+    ev = app_evaluator(index_for(tmp_path))
+    func = ev.module_export(path, "default")
+    assert isinstance(func, Func), func
+    assert pages_guard(ev, func) == Guard(frozenset({"POST"}), line=3)

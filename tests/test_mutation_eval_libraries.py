@@ -11,7 +11,7 @@ import pytest
 
 from sop_check.evaluate import Bool, Evaluator, External, Func, Null, Num, Obj, Str, Unknown, UnknownKind
 from sop_check.evaluate.libraries import CallSite, client_input, construct, env_template_url, harmless_call
-from sop_check.evaluate.values import HOLE, REQUEST_OBJECT, EnvDefault, HttpClient, Value
+from sop_check.evaluate.values import HOLE, REQUEST_OBJECT, EnvDefault, HttpClient, Scope, Thunk, Value
 from sop_check.jsmodule import descendants
 
 from helpers import index_for, write
@@ -416,3 +416,80 @@ def test_an_env_template_url_is_read_once(tmp_path: Path) -> None:
     ev.cache[("env-template-url", "TAVUS_API_URL")] = None  # the cached answer is the answer
     assert env_template_url(ev, "TAVUS_API_URL") is None
     assert env_template_url(ev, "OTHER") is None and ("env-template-url", "OTHER") in ev.cache
+
+
+# ---------------------------------------------------------------------------- arguments read in their call's scope
+IN_SCOPE = """import axios from 'axios';
+import { useCallback, useMemo, useRef } from 'react';
+function callback(h) { return useCallback(h, []); }
+function memo(v) { return useMemo(v, []); }
+function text(v) { return String(v); }
+function client(cfg) { return axios.create(cfg); }
+function wrapped(h) { return withSentry(h); }
+function url(p, b) { return new URL(p, b); }
+function url1(p) { return new URL(p); }
+function headers(h) { return new Headers(h); }
+function request(u, init) { return new Request(u, init); }
+function ref(x) { return useRef(x); }
+export const cb = callback(() => 3);
+export const memoed = memo('m');
+export const texted = text('t');
+export const made = client({ baseURL: 'https://c.test' });
+export const wrappedFn = wrapped(() => 4);
+export const joined = url('/end', 'https://a.b');
+export const single = url1('/only');
+export const header = headers({ k: 'v' }).k;
+export const requested = request('/r', { method: 'PUT' });
+export const refA = ref('a').current;
+export const refB = ref('b').current;
+"""
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("memoed", Str("m")),
+    ("texted", Str("t")),
+    ("joined", Str("https://a.b/end")),
+    ("single", Str("/only")),
+    ("header", Str("v")),
+    ("refA", Str("a")),
+    ("refB", Str("b")),  # the same hook in another call: its own argument, not a memo of the first
+], ids=["memo", "string", "url-joined", "url-single", "headers", "ref-a", "ref-b"])
+def test_a_model_reads_its_arguments_in_the_calls_scope(tmp_path: Path, name: str, expected: Value) -> None:
+    assert _export(tmp_path, IN_SCOPE, name) == expected
+
+
+@pytest.mark.parametrize(("name", "returns"), [("cb", 3), ("wrappedFn", 4)], ids=["pass-through", "wrapper"])
+def test_a_function_argument_is_read_in_the_calls_scope(tmp_path: Path, name: str, returns: int) -> None:
+    ev = _ev(tmp_path, {"m.ts": IN_SCOPE})
+    value = ev.module_export("m.ts", name)
+    assert isinstance(value, Func) and ev.return_value(value, []) == Num(returns)
+
+
+def test_a_client_config_and_a_request_are_read_in_the_calls_scope(tmp_path: Path) -> None:
+    ev = _ev(tmp_path, {"m.ts": IN_SCOPE})
+    made = ev.module_export("m.ts", "made")
+    assert isinstance(made, HttpClient) and made.config is not None
+    assert ev.get_prop(made.config, "baseURL") == Str("https://c.test")
+    req = ev.module_export("m.ts", "requested")
+    assert isinstance(req, Obj) and req.cls == REQUEST_OBJECT
+    assert _props(ev, req) == {"url": Str("/r"), "method": Str("PUT")} and req.open is False
+
+
+def test_requests_built_by_one_helper_keep_their_own_urls(tmp_path: Path) -> None:
+    src = ("function request(u) { return new Request(u); }\n"
+           "export const a = request('/a').url;\nexport const b = request('/b').url;\n")
+    ev = _ev(tmp_path, {"m.ts": src})
+    assert (ev.module_export("m.ts", "a"), ev.module_export("m.ts", "b")) == (Str("/a"), Str("/b"))
+
+
+def test_a_get_s_argument_is_read_in_the_calls_scope(tmp_path: Path) -> None:
+    src = "export function g(d: any, u: any) { d.get(u); }\ng(x, '/path');\n"
+    ev = _ev(tmp_path, {"m.ts": src})
+    mod = ev.index.module("m.ts")
+    assert mod is not None
+    fn = next(iter(descendants(mod.root, frozenset({"function_declaration"}))))
+    call = next(c for c in mod.calls if mod.text(c) == "d.get(u)")
+    bound = Scope(fn, mod.path, {"d": Thunk(None, mod, None, value=External("x")),
+                                 "u": Thunk(None, mod, None, value=Str("/path"))}, None)
+    assert harmless_call(ev, call, mod, None) is True  # u unknown: a Map's get, as far as we know
+    assert harmless_call(ev, call, mod, bound) is False  # u a path: a client's request

@@ -493,3 +493,101 @@ def test_a_get_s_argument_is_read_in_the_calls_scope(tmp_path: Path) -> None:
                                  "u": Thunk(None, mod, None, value=Str("/path"))}, None)
     assert harmless_call(ev, call, mod, None) is True  # u unknown: a Map's get, as far as we know
     assert harmless_call(ev, call, mod, bound) is False  # u a path: a client's request
+
+
+def test_a_request_copied_from_a_parameter_keeps_its_options(tmp_path: Path) -> None:
+    src = ("function copy(r) { return new Request(r, { method: 'PUT' }); }\n"
+           "export const c = copy(new Request('/z', { keepalive: true }));\n")
+    ev = _ev(tmp_path, {"m.ts": src})
+    req = ev.module_export("m.ts", "c")
+    assert isinstance(req, Obj) and req.cls == REQUEST_OBJECT
+    assert _props(ev, req) == {"url": Str("/z"), "keepalive": Bool(True), "method": Str("PUT")}
+
+
+# ---------------------------------------------------------------------------- more calls that are (not) harmless
+MORE = """export function f(data: any, p: any, q: any) {
+  this.x.api.get('k');
+  api.x.get('k');
+  data.get('http');
+  data.get('HTTP://A');
+  data.get('mailto://a');
+  stream.a.getTracks().forEach((t6) => t6.stop());
+  getTracks().forEach((t7) => t7.stop());
+  p[0]();
+  (p)();
+  q()();
+  (() => 1)();
+}
+"""
+
+
+@pytest.mark.parametrize(("call", "harmless"), [
+    ("this.x.api.get('k')", False),  # the receiver's last name is a client's
+    ("api.x.get('k')", True),
+    ("data.get('http')", False),
+    ("data.get('HTTP://A')", False),
+    ("data.get('mailto://a')", False),
+    ("t6.stop()", True),  # over a member's getTracks()
+    ("t7.stop()", True),  # over a bare getTracks()
+    ("p[0]()", False),
+    ("(p)()", False),
+    ("q()()", False),
+], ids=["client-last-name", "client-first-name", "get-http-word", "get-upper-scheme", "get-other-scheme",
+        "member-tracks", "bare-tracks", "subscript", "parenthesized", "call-result"])
+def test_more_calls_that_are_and_are_not_harmless(tmp_path: Path, call: str, harmless: bool) -> None:
+    ev = _ev(tmp_path, {"m.ts": MORE})
+    mod = ev.index.module("m.ts")
+    assert mod is not None
+    node = next(c for c in mod.calls if mod.text(c) == call)
+    assert harmless_call(ev, node, mod, None) is harmless
+
+
+# ---------------------------------------------------------------------------- origins and contexts
+@pytest.mark.parametrize(("base", "expected"), [
+    ("https://a.b/x?u=http://c", "https://a.b/end"),  # the first scheme separator
+    ("https://a.b/c/d/e", "https://a.b/end"),
+    ("hostX", "hostX/end"),
+    ("host//", "host/end"),
+], ids=["two-schemes", "deep-path", "no-scheme-x", "no-scheme-slashes"])
+def test_a_url_joins_a_path_to_its_base_s_origin(tmp_path: Path, base: str, expected: str) -> None:
+    assert _export(tmp_path, f"export const u = new URL('/end', '{base}');\n", "u") == Str(expected)
+
+
+def test_use_context_without_a_context_is_an_unknown_result(tmp_path: Path) -> None:
+    src = "import { useContext } from 'react';\nexport const v = useContext();\n"
+    assert _export(tmp_path, src, "v") == Unknown(UnknownKind.CALL_RESULT, "the result of react useContext()")
+
+
+KEPT = """import { useRef } from 'react';
+function outer(x) { const inner = () => useRef(x); return inner(); }
+function build(u) { const mk = () => new Request(u); return mk(); }
+export const a = outer('a').current;
+export const b = outer('b').current;
+export const ra = build('/a').url;
+export const rb = build('/b').url;
+"""
+
+
+def test_values_holding_an_argument_are_not_shared_between_calls(tmp_path: Path) -> None:
+    """A ref's `current` and a Request's `url` hold their call's argument: the value depends on that call."""
+    ev = _ev(tmp_path, {"m.ts": KEPT})
+    assert [ev.module_export("m.ts", n) for n in ("a", "b", "ra", "rb")] == [Str("a"), Str("b"), Str("/a"), Str("/b")]
+
+
+HELPER_SENDS = """import { useRef } from 'react';
+function send(u) { const req = new Request(u); fetch(req); }
+function ping(u) { const r = useRef(u); fetch(r.current); }
+export function A() { send('/a'); ping('/pa'); }
+export function B() { send('/b'); ping('/pb'); }
+"""
+
+
+def test_a_helper_s_requests_are_read_for_each_of_its_calls(tmp_path: Path) -> None:
+    """The Request and the ref hold the helper's argument: its reading is the call's own, not shared."""
+    ev = _ev(tmp_path, {"m.ts": HELPER_SENDS})
+    urls = []
+    for name in ("A", "B"):
+        fn = ev.module_export("m.ts", name)
+        assert isinstance(fn, Func)
+        urls.append(sorted(r.url.text for r in ev.reach(fn).requests if isinstance(r.url, Str)))
+    assert urls == [["/a", "/pa"], ["/b", "/pb"]]

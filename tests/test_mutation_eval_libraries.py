@@ -14,14 +14,13 @@ from sop_check.evaluate.libraries import CallSite, client_input, construct, env_
 from sop_check.evaluate.values import HOLE, REQUEST_OBJECT, EnvDefault, HttpClient, Scope, Thunk, Value
 from sop_check.jsmodule import descendants
 
-from helpers import index_for, write
-
-PKG = '{"dependencies": {"next": "15"}}'
-
+from helpers import evaluated
 
 def _ev(tmp_path: Path, files: dict[str, str]) -> Evaluator:
-    write(tmp_path, {"package.json": PKG, **files})
-    return Evaluator(index_for(tmp_path))
+    """An Evaluator over `m.ts` and the other files given (env templates)."""
+    more = dict(files)
+    ev, _ = evaluated(tmp_path, more.pop("m.ts"), **more)
+    return ev
 
 
 def _export(tmp_path: Path, source: str, name: str) -> Value:

@@ -1,0 +1,100 @@
+"""The unload listener query (`rules/_listeners.py`) and the unload analysis TAV003 and TAV004
+share (`rules/_unload.py`): how far a custom hook is followed to its callers, which library hooks
+count, where a listener found through a hook is reported, and what each problem kind carries.
+Each case is a line of those modules that no test noticed changing (found by mutation testing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers import index_for, write
+from sop_check.evaluate import Evaluator, Func
+from sop_check_rules._listeners import Listener, unload_listeners
+
+PKG = '{"dependencies": {"next": "15", "react": "19"}}'
+
+
+def _listeners(tmp_path: Path, files: dict[str, str], events: tuple[str, ...] = ("beforeunload",)) -> list[Listener]:
+    """The listeners of `events` in a project of `files` (with a package.json and a page)."""
+    write(tmp_path, {"package.json": PKG, **files})
+    index = index_for(tmp_path)
+    return unload_listeners(index, Evaluator(index), list(events))
+
+
+def _where(lst: Listener) -> tuple[str, int]:
+    return lst.location.path, lst.location.line
+
+
+# How far a custom hook is followed to the places that call it.
+
+UNLOAD_HOOK = """import { useEffect } from 'react';
+export function useUnload(handler: () => void) {
+  useEffect(() => {
+    window.addEventListener('beforeunload', handler);
+    return () => window.removeEventListener('beforeunload', handler);
+  }, [handler]);
+}
+"""
+
+
+def _wrapper(level: int) -> str:
+    inner = "useUnload" if level == 1 else f"useLevel{level - 1}"
+    return f"export function useLevel{level}(h: () => void) {{\n  {inner}(h);\n}}\n"
+
+
+def _chain(levels: int) -> dict[str, str]:
+    """A page calling `useLevel<levels>`, each level passing the handler one level down to `useUnload`."""
+    hooks = UNLOAD_HOOK + "".join(_wrapper(n) for n in range(1, levels + 1))
+    outer = f"useLevel{levels}" if levels else "useUnload"
+    page = (f"'use client';\nimport {{ {outer} }} from '../lib/hooks';\nexport default function Page() {{\n"
+            f"  {outer}(() => {{ fetch('/api/tavus/end', {{ method: 'POST', keepalive: true }}); }});\n"
+            "  return null;\n}\n")
+    return {"lib/hooks.ts": hooks, "app/page.tsx": page}
+
+
+def test_a_handler_passed_down_three_hooks_is_read_at_the_page(tmp_path: Path) -> None:
+    (lst,) = _listeners(tmp_path, _chain(3))
+    assert isinstance(lst.handler, Func) and lst.handler_text == "handler"
+    assert _where(lst) == ("lib/hooks.ts", 4)
+
+
+def test_a_handler_passed_down_four_hooks_is_past_the_levels_followed(tmp_path: Path) -> None:
+    # Four sites are followed (useUnload's in useLevel1 ... useLevel4's in useLevel3... the page's is
+    # the fifth): the handler is read with what four levels bind, useLevel4's parameter unknown.
+    (lst,) = _listeners(tmp_path, _chain(4))
+    assert not isinstance(lst.handler, Func)
+
+
+def _called_from(n: int, hook: str) -> dict[str, str]:
+    """`n` pages, each calling `hook` with its own handler."""
+    files = {}
+    for i in range(n):
+        files[f"app/p{i}/page.tsx"] = (
+            f"'use client';\nimport {{ useUnload }} from '../../lib/hooks';\nexport default function Page{i}() {{\n"
+            f"  useUnload(() => {{ fetch('/api/tavus/end'); }});\n  return null;\n}}\n")
+    return {"lib/hooks.ts": hook, **files}
+
+
+def test_a_hook_called_from_many_places_is_read_at_sixteen_of_them(tmp_path: Path) -> None:
+    found = _listeners(tmp_path, _called_from(18, UNLOAD_HOOK))
+    assert len(found) == 16 and all(isinstance(lst.handler, Func) for lst in found)
+
+
+def test_a_hook_that_reads_no_parameter_is_read_once_however_many_call_it(tmp_path: Path) -> None:
+    hook = UNLOAD_HOOK.replace("(handler: () => void)", "()").replace(
+        "  useEffect(() => {\n", "  useEffect(() => {\n    const handler = () => fetch('/api/tavus/end');\n")
+    found = _listeners(tmp_path, _called_from(2, hook))
+    assert [(lst.handler_text, lst.removed) for lst in found] == [("handler", True)]
+
+
+def test_a_component_s_props_are_not_bound_where_it_is_called_as_a_function(tmp_path: Path) -> None:
+    # A component reads its props from JSX: the calls of it (here as functions) are not its call paths.
+    comp = ("'use client';\nimport { useEffect } from 'react';\n"
+            "export function Guard({ onEnd }: { onEnd: () => void }) {\n"
+            "  useEffect(() => {\n    window.addEventListener('beforeunload', onEnd);\n"
+            "    return () => window.removeEventListener('beforeunload', onEnd);\n  }, [onEnd]);\n  return null;\n}\n"
+            "export function useA() { return Guard({ onEnd: () => fetch('/api/tavus/end') }); }\n"
+            "export function useB() { return Guard({ onEnd: () => fetch('/api/tavus/end') }); }\n")
+    found = _listeners(tmp_path, {"lib/guard.tsx": comp,
+                                  "app/page.tsx": "import '../lib/guard';\nexport default function Page() { return null; }\n"})
+    assert [(_where(lst), isinstance(lst.handler, Func)) for lst in found] == [(("lib/guard.tsx", 5), False)]

@@ -98,3 +98,87 @@ def test_a_component_s_props_are_not_bound_where_it_is_called_as_a_function(tmp_
     found = _listeners(tmp_path, {"lib/guard.tsx": comp,
                                   "app/page.tsx": "import '../lib/guard';\nexport default function Page() { return null; }\n"})
     assert [(_where(lst), isinstance(lst.handler, Func)) for lst in found] == [(("lib/guard.tsx", 5), False)]
+
+
+# Listeners registered through hooks: what each carries and where it is reported.
+
+def _page(imports: str, body: str) -> dict[str, str]:
+    return {"app/page.tsx": f"'use client';\n{imports}\nexport default function Page() {{\n"
+                            "  const onUnload = () => { fetch('/api/tavus/end', { keepalive: true }); };\n"
+                            f"  {body}\n  return null;\n}}\n"}
+
+
+def test_a_library_unload_hook_is_a_removed_beforeunload_listener_in_its_own_effect(tmp_path: Path) -> None:
+    (lst,) = _listeners(tmp_path, _page("import { useBeforeUnload } from 'react-router-dom';",
+                                        "useBeforeUnload(onUnload);"), ("beforeunload", "pagehide"))
+    assert (lst.event, lst.handler_text, lst.removed, _where(lst)) == ("beforeunload", "onUnload", True,
+                                                                       ("app/page.tsx", 5))
+    assert isinstance(lst.handler, Func) and lst.effect is lst.node
+
+
+def test_a_library_unload_hook_is_not_a_pagehide_listener(tmp_path: Path) -> None:
+    assert _listeners(tmp_path, _page("import { useBeforeUnload } from 'react-router-dom';",
+                                      "useBeforeUnload(onUnload);"), ("pagehide",)) == []
+
+
+def test_a_library_unload_hook_with_an_unknown_handler_is_still_a_listener(tmp_path: Path) -> None:
+    (lst,) = _listeners(tmp_path, _page("import { useBeforeUnload } from 'react-router-dom';\n"
+                                        "import { makeHandler } from 'some-lib';",
+                                        "useBeforeUnload(makeHandler());"))
+    assert (lst.event, lst.handler_text, lst.removed) == ("beforeunload", "makeHandler()", True)
+    assert not isinstance(lst.handler, Func)
+
+
+def test_a_library_event_hook_is_a_removed_listener_of_its_event(tmp_path: Path) -> None:
+    (lst,) = _listeners(tmp_path, _page("import { useEventListener } from 'usehooks-ts';",
+                                        "useEventListener('pagehide', onUnload);"), ("beforeunload", "pagehide"))
+    assert (lst.event, lst.handler_text, lst.removed, _where(lst)) == ("pagehide", "onUnload", True,
+                                                                       ("app/page.tsx", 5))
+    assert isinstance(lst.handler, Func) and lst.effect is lst.node
+
+
+def test_a_library_event_hook_for_another_event_or_without_a_handler_is_no_listener(tmp_path: Path) -> None:
+    assert _listeners(tmp_path / "a", _page("import { useEventListener } from 'usehooks-ts';",
+                                            "useEventListener('pagehide', onUnload);")) == []
+    assert _listeners(tmp_path / "b", _page("import { useEventListener } from 'usehooks-ts';",
+                                            "useEventListener('beforeunload');")) == []
+
+
+def test_an_unknown_hook_given_the_event_is_no_listener(tmp_path: Path) -> None:
+    assert _listeners(tmp_path, _page("import { useSomething } from 'some-lib';",
+                                      "useSomething('beforeunload', onUnload);")) == []
+
+
+OWN_HOOK = """import { useEffect } from 'react';
+window.addEventListener('beforeunload', () => {});
+export function useWindowListener(eventName: string, handler: () => void) {
+  useEffect(() => {
+    window.addEventListener(eventName, handler);
+    return () => window.removeEventListener(eventName, handler);
+  }, [eventName, handler]);
+}
+window.addEventListener('pagehide', () => {});
+"""
+
+
+def test_a_project_hook_s_listener_is_reported_where_the_app_calls_it(tmp_path: Path) -> None:
+    files = {**_page("import { useWindowListener } from '../lib/hooks';",
+                     "useWindowListener('beforeunload', onUnload);"), "lib/hooks.ts": OWN_HOOK}
+    found = _listeners(tmp_path, files, ("beforeunload", "pagehide"))
+    # The two registrations outside the hook are listeners of their own (at the top of lib/hooks.ts),
+    # not the hook's: only the call inside the hook's function is read with its arguments.
+    assert sorted((_where(lst), lst.event, lst.handler_text, lst.removed) for lst in found) == [
+        (("app/page.tsx", 5), "beforeunload", "handler", True),
+        (("lib/hooks.ts", 2), "beforeunload", "() => {}", False),
+        (("lib/hooks.ts", 9), "pagehide", "() => {}", False)]
+    (hooked,) = [lst for lst in found if lst.module.path == "app/page.tsx"]
+    assert isinstance(hooked.handler, Func) and hooked.effect is not None
+
+
+def test_a_project_hook_given_the_event_fourth_is_not_read(tmp_path: Path) -> None:
+    hook = OWN_HOOK.replace("(eventName: string, handler: () => void)",
+                            "(a: string, handler: () => void, c: boolean, eventName: string)")
+    files = {**_page("import { useWindowListener } from '../lib/hooks';",
+                     "useWindowListener('x', onUnload, false, 'beforeunload');"), "lib/hooks.ts": hook}
+    assert [_where(lst) for lst in _listeners(tmp_path, files)] == [("lib/hooks.ts", 2)]
+

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from helpers import index_for, write
+from helpers import index_for, kinds, verdicts, write
+from sop_check.model import Status
 from sop_check.evaluate import Evaluator, Func
+from sop_check_rules._examples import client_project
 from sop_check_rules._listeners import Listener, unload_listeners
 
 PKG = '{"dependencies": {"next": "15", "react": "19"}}'
@@ -182,3 +184,26 @@ def test_a_project_hook_given_the_event_fourth_is_not_read(tmp_path: Path) -> No
                      "useWindowListener('x', onUnload, false, 'beforeunload');"), "lib/hooks.ts": hook}
     assert [_where(lst) for lst in _listeners(tmp_path, files)] == [("lib/hooks.ts", 2)]
 
+
+def test_a_project_hook_given_the_event_in_a_constant_is_read(tmp_path: Path) -> None:
+    # Was a false fail: the gate looked for the event's spelling among the arguments only.
+    files = {**_page("import { useWindowListener } from '../lib/hooks';\nconst EVENTS = { end: 'beforeunload' };",
+                     "useWindowListener(EVENTS.end, onUnload);"), "lib/hooks.ts": OWN_HOOK}
+    found = _listeners(tmp_path, files)
+    assert sorted((_where(lst), lst.handler_text) for lst in found) == [
+        (("app/page.tsx", 6), "handler"), (("lib/hooks.ts", 2), "() => {}")]
+
+
+def test_tav003_passes_a_project_hook_given_the_event_in_an_imported_constant(tmp_path: Path) -> None:
+    avatar = ("'use client';\nimport { useWindowListener } from './hooks';\nimport { UNLOAD } from './events';\n"
+              "export default function Avatar() {\n"
+              "  const onUnload = () => { fetch('/api/tavus/end', { method: 'POST', keepalive: true, body: 'c1' }); };\n"
+              "  useWindowListener(UNLOAD, onUnload);\n  return <div>tavus avatar</div>;\n}\n")
+    files = client_project(avatar)
+    files["components/hooks.ts"] = OWN_HOOK.replace("window.addEventListener('beforeunload', () => {});\n", "").replace(
+        "window.addEventListener('pagehide', () => {});\n", "")
+    files["components/events.ts"] = "export const UNLOAD = 'beforeunload';\n"
+    write(tmp_path, files)
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, kinds(got)) == (Status.PASS, []), got.message
+    assert ("components/Avatar.tsx", 6) in [(e.location.path, e.location.line) for e in got.evidence]

@@ -207,3 +207,26 @@ def test_tav003_passes_a_project_hook_given_the_event_in_an_imported_constant(tm
     got = verdicts(tmp_path, "TAV003")["TAV003"]
     assert (got.status, kinds(got)) == (Status.PASS, []), got.message
     assert ("components/Avatar.tsx", 6) in [(e.location.path, e.location.line) for e in got.evidence]
+
+
+def test_a_project_hook_that_never_removes_its_listener_is_one_not_removed(tmp_path: Path) -> None:
+    # Only the hook's addEventListener is a registration (its removeEventListener would read the same).
+    hook = OWN_HOOK.replace("    return () => window.removeEventListener(eventName, handler);\n", "")
+    files = {**_page("import { useWindowListener } from '../lib/hooks';",
+                     "useWindowListener('beforeunload', onUnload);"), "lib/hooks.ts": hook}
+    hooked = [lst for lst in _listeners(tmp_path, files) if lst.module.path == "app/page.tsx"]
+    assert [(lst.handler_text, lst.removed, lst.effect is not None) for lst in hooked] == [("handler", False, True)]
+
+
+def test_a_project_hook_whose_body_is_the_registration_is_read(tmp_path: Path) -> None:
+    hook = ("export const useWindowListener = (eventName: string, handler: () => void) =>\n"
+            "  window.addEventListener(eventName, handler);\n")
+    files = {**_page("import { useWindowListener } from '../lib/hooks';",
+                     "useWindowListener('beforeunload', onUnload);"), "lib/hooks.ts": hook}
+    (lst,) = _listeners(tmp_path, files)
+    assert (_where(lst), lst.handler_text, lst.effect, lst.removed) == (("app/page.tsx", 5), "handler", None, False)
+
+
+def test_a_library_event_hook_given_an_unknown_event_is_no_listener(tmp_path: Path) -> None:
+    assert _listeners(tmp_path, _page("import { useEventListener } from 'usehooks-ts';\nimport { kind } from 'x';",
+                                      "useEventListener(kind, onUnload, 'beforeunload');")) == []

@@ -10,7 +10,7 @@ from pathlib import Path
 from helpers import index_for, kinds, verdicts, write
 from sop_check.model import Status
 from sop_check.evaluate import Evaluator, Func
-from sop_check_rules._examples import client_project
+from sop_check_rules._examples import UNLOAD_AVATAR, client_project
 from sop_check_rules._listeners import Listener, unload_listeners
 
 PKG = '{"dependencies": {"next": "15", "react": "19"}}'
@@ -230,3 +230,42 @@ def test_a_project_hook_whose_body_is_the_registration_is_read(tmp_path: Path) -
 def test_a_library_event_hook_given_an_unknown_event_is_no_listener(tmp_path: Path) -> None:
     assert _listeners(tmp_path, _page("import { useEventListener } from 'usehooks-ts';\nimport { kind } from 'x';",
                                       "useEventListener(kind, onUnload, 'beforeunload');")) == []
+
+
+# The unload analysis (rules/_unload.py): what it makes of each listener.
+
+def _with_handler(handler: str) -> str:
+    return UNLOAD_AVATAR.replace("addEventListener('beforeunload', handleBeforeUnload)",
+                                 f"addEventListener('beforeunload', {handler})")
+
+
+def test_a_handler_that_is_a_call_s_result_is_unresolved_at_the_listener_with_its_kind(tmp_path: Path) -> None:
+    avatar = _with_handler("makeHandler()").replace("import { useEffect } from 'react';",
+                                                    "import { useEffect } from 'react';\nimport { makeHandler } from 'x';")
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert got.status is Status.UNKNOWN
+    (entry,) = got.unresolved
+    assert entry.location is not None
+    assert (entry.kind, entry.location.path, entry.location.line) == ("call-result", "components/Avatar.tsx", 14)
+    assert str(entry).startswith("components/Avatar.tsx:14:5: the beforeunload handler `makeHandler()` (")
+
+
+def test_a_handler_that_is_no_function_is_unresolved_as_unmodelled(tmp_path: Path) -> None:
+    write(tmp_path, client_project(_with_handler("'not a handler'")))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert got.status is Status.UNKNOWN
+    (entry,) = got.unresolved
+    assert entry.location is not None
+    assert (entry.kind, entry.location.path, entry.location.line) == ("unmodelled", "components/Avatar.tsx", 13)
+    assert str(entry) == ("components/Avatar.tsx:13:5: the beforeunload handler `'not a handler'` "
+                          "(not a function)")
+
+
+def test_a_listener_no_page_renders_does_not_hide_the_next_one(tmp_path: Path) -> None:
+    unused = ("function Unused() {\n  useEffect(() => {\n    const h = () => {};\n"
+              "    window.addEventListener('beforeunload', h);\n  }, []);\n  return null;\n}\n")
+    write(tmp_path, client_project(UNLOAD_AVATAR.replace("export default function Avatar", unused + "export default function Avatar")))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, kinds(got)) == (Status.PASS, []), got.message
+    assert ("components/Avatar.tsx", 20) in [(e.location.path, e.location.line) for e in got.evidence]

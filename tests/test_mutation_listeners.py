@@ -6,12 +6,17 @@ Each case is a line of those modules that no test noticed changing (found by mut
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from helpers import index_for, kinds, verdicts, write
-from sop_check.model import Status
-from sop_check.evaluate import Evaluator, Func
+from helpers import PACK, index_for, kinds, options_for, verdicts, write
 from sop_check_rules._examples import UNLOAD_AVATAR, client_project
 from sop_check_rules._listeners import Listener, unload_listeners
+
+from sop_check.context import Settings
+from sop_check.engine import RunOptions, run_check
+from sop_check.evaluate import Evaluator, Func
+from sop_check.model import Status
+from sop_check.registry import all_rules
 
 PKG = '{"dependencies": {"next": "15", "react": "19"}}'
 
@@ -269,3 +274,18 @@ def test_a_listener_no_page_renders_does_not_hide_the_next_one(tmp_path: Path) -
     got = verdicts(tmp_path, "TAV003")["TAV003"]
     assert (got.status, kinds(got)) == (Status.PASS, []), got.message
     assert ("components/Avatar.tsx", 20) in [(e.location.path, e.location.line) for e in got.evidence]
+
+
+def test_rules_asking_with_other_events_get_their_own_analysis(tmp_path: Path) -> None:
+    # TAV003 reads the pack's events; TAV004 here is configured for pagehide only, so the
+    # beforeunload listener TAV003 judged (sending keepalive: false) is none of TAV004's.
+    write(tmp_path, client_project(UNLOAD_AVATAR.replace("keepalive: true", "keepalive: false")))
+
+    def options(code: str) -> dict[str, Any]:
+        extra = {"events": ["pagehide"], "also-accepted-events": []} if code == "TAV004" else {}
+        return {**options_for(code), **extra}
+    report = run_check(tmp_path, RunOptions(rules=[all_rules()["TAV003"], all_rules()["TAV004"]], options_for=options,
+                                            settings=Settings(), environ={}, pack=PACK))
+    got = {r.rule: r for app in report.apps for r in app.results}
+    assert got["TAV003"].status is Status.PASS
+    assert (got["TAV004"].status, kinds(got["TAV004"])) == (Status.FAIL, ["no-unload-request"])

@@ -15,7 +15,7 @@ from sop_check_rules._listeners import Listener, unload_listeners
 from sop_check.context import Settings
 from sop_check.engine import RunOptions, run_check
 from sop_check.evaluate import Evaluator, Func
-from sop_check.model import Status
+from sop_check.model import Evidence, Location, Status
 from sop_check.registry import all_rules
 
 PKG = '{"dependencies": {"next": "15", "react": "19"}}'
@@ -289,3 +289,85 @@ def test_rules_asking_with_other_events_get_their_own_analysis(tmp_path: Path) -
     got = {r.rule: r for app in report.apps for r in app.results}
     assert got["TAV003"].status is Status.PASS
     assert (got["TAV004"].status, kinds(got["TAV004"])) == (Status.FAIL, ["no-unload-request"])
+
+
+OUTSIDE = ("'use client';\nconst h = () => { fetch('/api/tavus/end', { method: 'POST', keepalive: true, body: 'x' }); };\n"
+           "window.addEventListener('beforeunload', h);\n"
+           "export default function Avatar() { return <div>tavus avatar</div>; }\n")
+
+
+def _findings(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, str, dict[str, object], tuple[Evidence, ...]]]:
+    write(tmp_path, files)
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert got.status is Status.FAIL and got.unresolved == [], got.message
+    return [(f.kind, str(f.location), f.data, f.related) for f in got.findings]
+
+
+def test_a_listener_outside_an_effect_is_reported_where_it_is_registered(tmp_path: Path) -> None:
+    assert _findings(tmp_path, client_project(OUTSIDE)) == [
+        ("outside-effect", "components/Avatar.tsx:3:1", {"event": "beforeunload"}, ())]
+
+
+def test_a_request_to_another_route_is_reported_at_the_request_beside_its_listener(tmp_path: Path) -> None:
+    got = _findings(tmp_path, client_project(UNLOAD_AVATAR.replace("'/api/tavus/end'", "'/api/tavus/stop'")))
+    listener = Location("components/Avatar.tsx", 13, 5, 13, 64, 5, 64)
+    assert got == [("calls-other-route", "components/Avatar.tsx:7:7",
+                     {"event": "beforeunload", "request": "fetch to /api/tavus/stop at components/Avatar.tsx:7:7",
+                      "route": "/api/tavus/end"},
+                     (Evidence("the beforeunload listener that sends it", listener),))]
+
+
+def test_a_route_no_file_serves_is_reported_at_the_listener(tmp_path: Path) -> None:
+    files = client_project(UNLOAD_AVATAR)
+    del files["app/api/tavus/end/route.ts"]
+    assert _findings(tmp_path, files) == [
+        ("route-not-served", "components/Avatar.tsx:13:5", {"event": "beforeunload", "route": "/api/tavus/end"}, ())]
+
+
+def test_a_good_listener_makes_another_s_problem_moot(tmp_path: Path) -> None:
+    files = client_project(UNLOAD_AVATAR)
+    files["components/Outside.tsx"] = OUTSIDE.replace("Avatar", "Outside")
+    files["app/page.tsx"] = files["app/page.tsx"] + "import '../components/Outside';\n"
+    write(tmp_path, files)
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, kinds(got)) == (Status.PASS, []), got.message
+
+
+# Registrations by assignment (`window.onbeforeunload = h`) and in code the parser could not read.
+
+def _script(tmp_path: Path, source: str, events: tuple[str, ...] = ("beforeunload",)) -> list[Listener]:
+    return _listeners(tmp_path, {"lib/unload.js": "'use client';\nconst h = () => fetch('/api/tavus/end');\n" + source,
+                                 "app/page.js": "import '../lib/unload';\nexport default function Page() { return null; }\n"},
+                      events)
+
+
+def _seen(found: list[Listener]) -> list[tuple[int, str, str]]:
+    return [(lst.location.line, lst.event, lst.handler_text) for lst in found]
+
+
+def test_an_onbeforeunload_assignment_is_a_listener_of_its_event_with_its_handler(tmp_path: Path) -> None:
+    source = ("let n = 0;\nwindow.onbeforeunload = null;\nn = 1;\nglobalThis.window.onbeforeunload = h;\n"
+              "self.onpagehide = () => h();\n")
+    assert _seen(_script(tmp_path, source, ("beforeunload", "pagehide"))) == [
+        (6, "beforeunload", "h"), (7, "pagehide", "() => h()")]
+
+
+def test_assignments_to_other_objects_or_properties_are_no_listeners(tmp_path: Path) -> None:
+    source = "document.onbeforeunload = h;\nwindow.mybeforeunload = h;\nwindow.onresize = h;\nwindow.onbeforeunload = h;\n"
+    assert _seen(_script(tmp_path, source)) == [(6, "beforeunload", "h")]
+
+
+def test_registrations_in_code_the_parser_could_not_read_are_not_listeners(tmp_path: Path) -> None:
+    source = ("window.addEventListener('beforeunload', h);\nwindow.onbeforeunload = h;\n"
+              "function broken( {\n  window.addEventListener('beforeunload', h);\n  window.onbeforeunload = h;\n")
+    assert _seen(_script(tmp_path, source)) == [(3, "beforeunload", "h"), (4, "beforeunload", "h")]
+
+
+def test_the_listeners_of_an_event_past_the_unload_ones_are_found_on_a_later_question(tmp_path: Path) -> None:
+    write(tmp_path, {"package.json": PKG, "lib/unload.js": "'use client';\nconst h = () => fetch('/api/tavus/end');\n"
+                     "window.addEventListener('beforeunload', h);\nwindow.addEventListener('visibilitychange', h);\n",
+                     "app/page.js": "import '../lib/unload';\nexport default function Page() { return null; }\n"})
+    index = index_for(tmp_path)
+    ev = Evaluator(index)
+    assert _seen(unload_listeners(index, ev, ["beforeunload"])) == [(3, "beforeunload", "h")]
+    assert _seen(unload_listeners(index, ev, ["visibilitychange"])) == [(4, "visibilitychange", "h")]

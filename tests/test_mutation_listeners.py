@@ -15,7 +15,7 @@ from sop_check_rules._listeners import Listener, unload_listeners
 from sop_check.context import Settings
 from sop_check.engine import RunOptions, run_check
 from sop_check.evaluate import Evaluator, Func
-from sop_check.model import Evidence, Location, Status
+from sop_check.model import Evidence, Location, RuleResult, Status
 from sop_check.registry import all_rules
 
 PKG = '{"dependencies": {"next": "15", "react": "19"}}'
@@ -253,7 +253,8 @@ def test_a_handler_that_is_a_call_s_result_is_unresolved_at_the_listener_with_it
     (entry,) = got.unresolved
     assert entry.location is not None
     assert (entry.kind, entry.location.path, entry.location.line) == ("call-result", "components/Avatar.tsx", 14)
-    assert str(entry).startswith("components/Avatar.tsx:14:5: the beforeunload handler `makeHandler()` (")
+    assert str(entry) == ("components/Avatar.tsx:14:5: the beforeunload handler `makeHandler()` "
+                          "(the result of x makeHandler())")
 
 
 def test_a_handler_that_is_no_function_is_unresolved_as_unmodelled(tmp_path: Path) -> None:
@@ -371,3 +372,76 @@ def test_the_listeners_of_an_event_past_the_unload_ones_are_found_on_a_later_que
     ev = Evaluator(index)
     assert _seen(unload_listeners(index, ev, ["beforeunload"])) == [(3, "beforeunload", "h")]
     assert _seen(unload_listeners(index, ev, ["visibilitychange"])) == [(4, "visibilitychange", "h")]
+
+
+
+# One listener's unknown or refused request does not stop the search: the next listener is judged.
+
+SECOND = ("    const second = () => { fetch('/api/tavus/end', { method: 'POST', keepalive: true, body: 'c1' }); };\n"
+          "    window.addEventListener('beforeunload', second);\n")
+
+
+def _first_then_good(tmp_path: Path, old: str, new: str, imports: str = "") -> RuleResult:
+    """TAV003 on the SOP's avatar with `old` replaced in its listener, and a good listener after it."""
+    avatar = UNLOAD_AVATAR.replace(old, new).replace(
+        "    return () => window.removeEventListener('beforeunload', handleBeforeUnload);\n",
+        SECOND + "    return () => {\n      window.removeEventListener('beforeunload', handleBeforeUnload);\n"
+        "      window.removeEventListener('beforeunload', second);\n    };\n").replace(
+        "import { useEffect } from 'react';", "import { useEffect } from 'react';" + imports)
+    assert avatar.count(new) == 1
+    write(tmp_path, client_project(avatar))
+    return verdicts(tmp_path, "TAV003")["TAV003"]
+
+
+def _passes_at_second(got: RuleResult) -> None:
+    assert (got.status, kinds(got)) == (Status.PASS, []), (got.message, got.unresolved)
+    assert [(e.location.path, e.location.line) for e in got.evidence][0][1] > 13
+
+
+def test_a_listener_whose_handler_is_unknown_does_not_hide_the_next_one(tmp_path: Path) -> None:
+    _passes_at_second(_first_then_good(tmp_path, "addEventListener('beforeunload', handleBeforeUnload)",
+                                       "addEventListener('beforeunload', makeHandler())",
+                                       "\nimport { makeHandler } from 'x';"))
+
+
+def test_a_listener_whose_request_url_is_unknown_does_not_hide_the_next_one(tmp_path: Path) -> None:
+    _passes_at_second(_first_then_good(tmp_path, "fetch('/api/tavus/end', {", "fetch(endUrl(), {",
+                                       "\nimport { endUrl } from 'x';"))
+
+
+def test_a_listener_whose_request_method_is_unknown_does_not_hide_the_next_one(tmp_path: Path) -> None:
+    _passes_at_second(_first_then_good(tmp_path, "method: 'POST',", "method: verb,", "\nimport { verb } from 'x';"))
+
+
+def test_a_request_whose_method_is_unknown_is_unresolved(tmp_path: Path) -> None:
+    avatar = UNLOAD_AVATAR.replace("method: 'POST',", "method: verb,").replace(
+        "import { useEffect } from 'react';", "import { useEffect } from 'react';\nimport { verb } from 'x';")
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, got.findings) == (Status.UNKNOWN, [])
+    (entry,) = got.unresolved
+    assert str(entry).startswith("components/Avatar.tsx:8:7: the method of the request to /api/tavus/end (")
+
+
+def test_a_get_before_the_post_does_not_fail_the_listener_that_posts(tmp_path: Path) -> None:
+    avatar = UNLOAD_AVATAR.replace("      fetch('/api/tavus/end', {\n",
+                                   "      fetch('/api/tavus/end', { keepalive: true });\n"
+                                   "      fetch('/api/tavus/end', {\n")
+    write(tmp_path, client_project(avatar))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, kinds(got)) == (Status.PASS, []), got.message
+
+
+def test_a_refused_method_is_reported_at_the_request(tmp_path: Path) -> None:
+    write(tmp_path, client_project(UNLOAD_AVATAR.replace("        method: 'POST',\n", "")))
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    (finding,) = got.findings
+    assert (finding.kind, str(finding.location)) == ("method-not-served", "components/Avatar.tsx:7:7")
+
+
+def test_the_end_route_is_matched_under_the_base_path(tmp_path: Path) -> None:
+    files = client_project(UNLOAD_AVATAR.replace("fetch('/api/tavus/end'", "fetch('/app/api/tavus/end'"))
+    files["next.config.js"] = "module.exports = { basePath: '/app' };\n"
+    write(tmp_path, files)
+    got = verdicts(tmp_path, "TAV003")["TAV003"]
+    assert (got.status, kinds(got)) == (Status.PASS, []), got.message

@@ -11,8 +11,9 @@ from typing import Any
 from helpers import PACK, index_for, kinds, options_for, verdicts, write
 from sop_check_rules._examples import UNLOAD_AVATAR, client_project
 from sop_check_rules._listeners import Listener, unload_listeners
+from sop_check_rules._unload import analyse_unload
 
-from sop_check.context import Settings
+from sop_check.context import CheckContext, Settings
 from sop_check.engine import RunOptions, run_check
 from sop_check.evaluate import Evaluator, Func
 from sop_check.model import Evidence, Location, RuleResult, Status
@@ -445,3 +446,26 @@ def test_the_end_route_is_matched_under_the_base_path(tmp_path: Path) -> None:
     write(tmp_path, files)
     got = verdicts(tmp_path, "TAV003")["TAV003"]
     assert (got.status, kinds(got)) == (Status.PASS, []), got.message
+
+
+def test_a_good_listener_clears_the_problems_of_the_others_in_the_analysis(tmp_path: Path) -> None:
+    files = client_project(UNLOAD_AVATAR)
+    files["components/Outside.tsx"] = OUTSIDE.replace("Avatar", "Outside")
+    files["app/page.tsx"] = files["app/page.tsx"] + "import '../components/Outside';\n"
+    write(tmp_path, files)
+    ctx = CheckContext(index_for(tmp_path), options_for("TAV003"), Settings(), {}, lambda code: None)
+    got = analyse_unload(ctx)
+    assert sorted(_where(lst) for lst in got.listeners) == [("components/Avatar.tsx", 13), ("components/Outside.tsx", 3)]
+    assert ([_where(lst) for lst in got.good], got.problems) == ([("components/Avatar.tsx", 13)], [])
+    del files["components/Avatar.tsx"]  # alone, the one outside an effect has its problem
+    write(tmp_path / "alone", {**files, "app/page.tsx": "import '../components/Outside';\n"
+                               "export default function Page() { return <div>tavus</div>; }\n"})
+    alone = analyse_unload(CheckContext(index_for(tmp_path / "alone"), options_for("TAV003"), Settings(), {},
+                                       lambda code: None))
+    assert [(p.kind, p.location.line) for p in alone.problems] == [("outside-effect", 3)]
+
+
+def test_an_assignment_the_parser_could_not_read_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:
+    # The first assignment's right side runs into the second: it overlaps the error, the second does not.
+    found = _script(tmp_path, "window.onbeforeunload = h +;\nwindow.onbeforeunload = h;\n")
+    assert _seen(found) == [(4, "beforeunload", "h")]

@@ -469,3 +469,12 @@ def test_an_assignment_the_parser_could_not_read_is_skipped_and_the_next_one_rea
     # The first assignment's right side runs into the second: it overlaps the error, the second does not.
     found = _script(tmp_path, "window.onbeforeunload = h +;\nwindow.onbeforeunload = h;\n")
     assert _seen(found) == [(4, "beforeunload", "h")]
+
+
+def test_a_long_handler_is_named_by_its_first_forty_characters(tmp_path: Path) -> None:
+    name = "makeTheBeforeUnloadHandlerForThisConversation"
+    avatar = _with_handler(f"{name}()").replace("import { useEffect } from 'react';",
+                                                f"import {{ useEffect }} from 'react';\nimport {{ {name} }} from 'x';")
+    write(tmp_path, client_project(avatar))
+    (entry,) = verdicts(tmp_path, "TAV003")["TAV003"].unresolved
+    assert f"the beforeunload handler `{name[:40]}` (" in str(entry)

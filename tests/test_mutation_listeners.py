@@ -478,3 +478,17 @@ def test_a_long_handler_is_named_by_its_first_forty_characters(tmp_path: Path) -
     write(tmp_path, client_project(avatar))
     (entry,) = verdicts(tmp_path, "TAV003")["TAV003"].unresolved
     assert f"the beforeunload handler `{name[:40]}` (" in str(entry)
+
+
+def test_a_registration_the_parser_could_not_read_is_skipped_and_the_next_one_read(tmp_path: Path) -> None:
+    found = _script(tmp_path, "window.addEventListener('beforeunload', h +);\nwindow.addEventListener('beforeunload', h);\n")
+    assert _seen(found) == [(4, "beforeunload", "h")]
+
+
+def test_an_onbeforeunload_assignment_in_an_effect_is_removed_by_its_reset(tmp_path: Path) -> None:
+    source = ("import { useEffect } from 'react';\nexport function useGuard() {\n  useEffect(() => {\n"
+              "    window.onbeforeunload = h;\n    return () => { window.onbeforeunload = null; };\n  }, []);\n}\n"
+              "export function useLeak() {\n  useEffect(() => {\n    window.onbeforeunload = h;\n  }, []);\n}\n")
+    found = _script(tmp_path, source)
+    assert [(lst.location.line, lst.effect is not None, lst.removed, isinstance(lst.handler, Func))
+            for lst in found] == [(6, True, True, True), (12, True, False, True)]

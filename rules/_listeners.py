@@ -154,16 +154,6 @@ def _scope_along(ev: Evaluator, sites: tuple[tuple[Any, Module], ...]) -> Scope 
     return scope
 
 
-# Arguments that can hold an event without spelling it: a constant (`useWindowListener(EVENT, h)`),
-# or a property or element of one. A call's result is not read here: that is the cost the gate saves.
-NAMED_VALUES = ("identifier", "member_expression", "subscript_expression")
-
-
-def _may_name_event(mod: Module, arg: Any, events: list[str]) -> bool:
-    """Whether a hook's argument may be one of `events`: it spells one, or it names a value."""
-    return arg.type in NAMED_VALUES or any(e in mod.text(arg) for e in events)
-
-
 def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list[str]) -> list[Listener]:
     """Listeners registered through a hook: a library one by name, or the project's own, followed
     with its arguments bound (`useWindowListener('beforeunload', onUnload)`)."""
@@ -173,7 +163,7 @@ def _hook_listeners(ev: Evaluator, mod: Module, call: Any, fn: Any, events: list
         if isinstance(handler, Func) or not isinstance(ev.eval(fn, mod, None), Func):
             return [Listener(mod, call, "beforeunload", handler, mod.text(args[0]), effect=call, removed=True)]
     # Cheap syntactic gate first: evaluating every argument of every call is what costs.
-    if not args or not any(_may_name_event(mod, a, events) for a in args[:3]):
+    if not args or not any(e in mod.text(a) for a in args[:3] for e in events):
         return []
     if not any(isinstance(v, Str) and v.text in events for v in (ev.eval(a, mod, None) for a in args[:3])):
         return []

@@ -11,9 +11,7 @@ from sop_check.evaluate import Evaluator, External, Func, Null, Obj, Str, Unknow
 from sop_check.evaluate.values import EnvRef, Namespace, Thunk, Value
 from sop_check.jsmodule import Module, descendants
 
-from helpers import evaluated, index_for, write
-
-PKG = '{"dependencies": {"next": "15"}}'
+from helpers import evaluated
 
 
 def _ev(tmp_path: Path, source: str, **more: str) -> tuple[Evaluator, Module]:
@@ -387,10 +385,7 @@ def test_a_component_prop_is_read_from_where_the_component_is_rendered(tmp_path:
     src = ("function EndButton({ onEnd }) { return <button onClick={onEnd}>End</button>; }\n"
            "const end = () => fetch('/api/tavus/end');\n"
            "export default function Page() { return <EndButton onEnd={end} />; }\n")
-    write(tmp_path, {"package.json": PKG, "app/page.tsx": src})
-    ev = Evaluator(index_for(tmp_path))
-    mod = ev.index.module("app/page.tsx")
-    assert mod is not None
+    ev, mod = evaluated(tmp_path, src, "app/page.tsx")
     ref = next(n for n in descendants(mod.root, frozenset({"identifier"})) if mod.text(n) == "onEnd"
                and n.parent is not None and n.parent.type == "jsx_expression")
     end = ev.eval(ref, mod)
@@ -452,10 +447,7 @@ def test_a_call_site_in_a_scope_is_bound_once(tmp_path: Path) -> None:
 
 def test_an_expression_is_evaluated_once_per_node_and_the_bindings_it_uses(tmp_path: Path) -> None:
     src = ("export function f(x) { return { k: 'v' }; }\nexport function g(x) { return <p>{x}</p>; }\n")
-    write(tmp_path, {"package.json": PKG, "m.tsx": src})
-    ev = Evaluator(index_for(tmp_path))
-    mod = ev.index.module("m.tsx")
-    assert mod is not None
+    ev, mod = evaluated(tmp_path, src, "m.tsx")
     f, g = ev.module_export("m.tsx", "f"), ev.module_export("m.tsx", "g")
     assert isinstance(f, Func) and isinstance(g, Func)
     obj = next(descendants(mod.root, frozenset({"object"})))

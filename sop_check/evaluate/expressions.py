@@ -166,7 +166,6 @@ def _binary(ev: EvaluatorProtocol, node: Node, mod: Module, scope: Scope | None)
 _EQUALITY = frozenset({"===", "!==", "==", "!="})
 
 
-
 def _same(left: Value, right: Value, loose: bool) -> bool | None:
     """`init.json === undefined` when both sides are known (objects by being objects, not by identity)."""
     if isinstance(left, Null) or isinstance(right, Null):
